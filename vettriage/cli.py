@@ -1,0 +1,55 @@
+"""The `vettriage` command line: a thin dispatcher over the modules in `vettriage.commands`.
+
+Each command module registers its own sub-commands and imports anything heavy inside its handler, so that
+`vettriage assess` never pays for Textual, Jinja2, WeasyPrint or the database driver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from vettriage.errors import InputError
+
+# One module per group of commands; each has `register(subparsers)`.
+COMMAND_MODULES = ["content", "assess"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command module's sub-commands."""
+    parser = argparse.ArgumentParser(
+        prog="vettriage",
+        description="Pre-visit triage questionnaire for senior dogs. Decision support only: "
+        "every dog must be examined by a vet.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"vettriage.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input prints one line naming the file and field and returns 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        default = getattr(parser, "default_command", None)
+        if default is None:
+            parser.print_help()
+            return 0
+        func = default
+    try:
+        return int(func(args) or 0)
+    except InputError as exc:
+        print(f"vettriage: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""`vettriage assess FILE [--json]`: the engine on an answers file. Never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+DISCLAIMER = "Decision support only, not a diagnosis: your dog must be examined by a vet."
+
+
+def register(sub: Any) -> None:
+    """Add `assess`."""
+    p = sub.add_parser("assess", help="assess an answers file (text, or JSON with --json)")
+    p.add_argument("file", help="answers file (YAML: question id -> answer)")
+    p.add_argument("--json", action="store_true", help="print the Assessment as JSON")
+    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Assess and print."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+
+    cat = load_catalogue(args.content)
+    answers = read_answers_file(cat, args.file)
+    result = assess(cat, answers)
+    if args.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(format_text(result) + "\n")
+    return 0
+
+
+def format_text(a: Any) -> str:
+    """A readable summary of an Assessment for the terminal."""
+    out = [f"Urgency: {a.urgency.upper()}"]
+    if a.red_flags:
+        out.append("EMERGENCY - contact your vet or the nearest emergency clinic now:")
+        out += [f"  ! {h.title}" for h in a.red_flags]
+    for name, label in (("pain", "Pain"), ("medical", "Medical illness"), ("ccd", "Cognitive decline (CCD)")):
+        cat = a.categories[name]
+        marker = " (primary)" if a.primary == name else ""
+        out.append(f"{label}: {cat.level}{marker}")
+        for sid in cat.scores:
+            s = a.scores[sid]
+            val = f"{s.value:g}" if s.value is not None else "insufficient data"
+            out.append(f"    {s.title}: {val} ({s.answered}/{s.of} answered)")
+        for ev in cat.evidence:
+            answers = ", ".join(f"{x.item}={_v(x.value)}" for x in ev.answers)
+            out.append(f"  - {ev.title} [{answers}] (source: {ev.source})")
+        for ev in cat.limited_by:
+            out.append(f"  ~ limited: {ev.title}")
+    if a.ketamine_cautions:
+        out.append("Ketamine cautions: " + ", ".join(h.id for h in a.ketamine_cautions))
+    if a.medication_flags:
+        out.append("Medication safety:")
+        out += [f"  - {h.title}" for h in a.medication_flags]
+    if a.workup:
+        out.append("Suggested work-up: " + ", ".join(a.workup))
+    for n in a.notes:
+        out.append(f"Note: {n.tech}")
+    out.append(f"Answered {a.answered} of {a.total_items} questions asked ({a.unknown} don't know).")
+    if a.dropped:
+        out.append("Ignored (question not asked after earlier answers): " + ", ".join(a.dropped))
+    out.append(f"Content {a.content_version} ({a.content_hash[:12]}). {DISCLAIMER}")
+    return "\n".join(out)
+
+
+def _v(v: Any) -> str:
+    if v is True:
+        return "yes"
+    if v is False:
+        return "no"
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return str(v)

@@ -1,0 +1,75 @@
+"""`vettriage validate` and `vettriage answers-template`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the content commands."""
+    p = sub.add_parser("validate", help="check the questionnaire content")
+    p.add_argument("directory", nargs="?", help="content folder (default: the shipped questionnaires)")
+    p.set_defaults(func=run_validate)
+    p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
+    p.add_argument("--mode", choices=["owner", "tech"], default="tech")
+    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    p.set_defaults(func=run_template)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Load the content; InputError (file, id, line) propagates to the CLI."""
+    from vettriage.content import load_catalogue
+
+    cat = load_catalogue(args.directory)
+    n_items = len(cat.items)
+    print(f"ok: {cat.title} {cat.version} ({cat.hash[:12]}): {len(cat.sections)} sections, {n_items} items, "
+          f"{len(cat.scores)} scores, {len(cat.rules)} rules, {len(cat.options)} care options, "
+          f"{len(cat.references)} references")
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """Print `item_id: null` for every item, with its question, type and allowed values as comments."""
+    from vettriage.content import load_catalogue
+
+    cat = load_catalogue(args.content)
+    print(template_text(cat, args.mode))
+    return 0
+
+
+def template_text(cat: Any, mode: str) -> str:
+    """The blank answers form for `mode`."""
+    lines = [f"# vettriage answers form - {cat.title} {cat.version} ({mode} wording)",
+             "# Fill in each answer after the colon. Leave null for not answered; write unknown for don't know.",
+             "# Never a diagnosis: the dog must be examined by a vet."]
+    for section in cat.sections:
+        lines += ["", f"# === {section.title.for_mode(mode)} ==="]
+        if section.recall_window:
+            lines.append(f"# Think about {section.recall_window}.")
+        for item in section.items:
+            lines.append(f"# {item.text.for_mode(mode)}")
+            lines.append(f"#   type: {item.type}; {_allowed(cat, item, mode)}"
+                         + ("; unknown allowed" if item.allow_unknown else "")
+                         + ("; required" if item.required else ""))
+            if item.enable_when is not None:
+                lines.append("#   asked only when: " + json.dumps(item.enable_when.model_dump(by_alias=True, exclude_none=True)))
+            lines.append(f"{item.id}: null")
+    return "\n".join(lines)
+
+
+def _allowed(cat: Any, item: Any, mode: str) -> str:
+    if item.type == "scale":
+        return "one of " + ", ".join(f"{p.value} = {p.label.for_mode(mode)}" for p in cat.scales[item.scale].points)
+    if item.type == "yesno":
+        return "yes or no"
+    if item.type == "choice":
+        return "one of " + ", ".join(f"{o.value} ({o.label.for_mode(mode)})" for o in item.options)
+    if item.type == "multi":
+        return "a list of " + ", ".join(f"{o.value} ({o.label.for_mode(mode)})" for o in item.options)
+    if item.type in ("number", "months"):
+        return f"a number from {item.min:g} to {item.max:g}" + (f" {item.unit}" if item.unit else "")
+    if item.type == "date":
+        return "a date, YYYY-MM-DD"
+    return "free text in quotes"

@@ -1,0 +1,166 @@
+"""The Catalogue: every content file loaded, validated and cross-checked, stamped with a version and a hash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from vettriage.content import models as m
+from vettriage.content.yamlfile import YamlDoc, read_yaml
+from vettriage.errors import InputError
+
+FIXED_FILES = ("catalogue", "references", "flags", "scores", "options")
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """All screening content. Immutable once loaded; `hash` changes with any byte of any content file."""
+
+    version: str
+    hash: str
+    title: str
+    sections: tuple[m.Section, ...]
+    scales: dict[str, m.Scale]
+    scores: tuple[m.Score, ...]
+    rules: tuple[m.Rule, ...]
+    red_flags: dict[str, m.RedFlag]
+    ketamine_cautions: dict[str, m.Flag]
+    medication_flags: dict[str, m.Flag]
+    workup: dict[str, m.Flag]
+    options: tuple[m.CareOption, ...]
+    references: dict[str, m.Reference]
+    directory: Path = field(compare=False)
+
+    @cached_property
+    def items(self) -> dict[str, m.Item]:
+        """Every item by id, in the order they are asked."""
+        return {i.id: i for s in self.sections for i in s.items}
+
+    @cached_property
+    def section_of(self) -> dict[str, str]:
+        """Item id → section id."""
+        return {i.id: s.id for s in self.sections for i in s.items}
+
+    @cached_property
+    def score_by_id(self) -> dict[str, m.Score]:
+        """Score id → Score."""
+        return {s.id: s for s in self.scores}
+
+    def reference(self, ref_id: str) -> m.Reference:
+        """The reference behind a `source` id."""
+        return self.references[ref_id]
+
+
+def content_hash(directory: Path) -> str:
+    """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _label(directory: Path, name: str) -> str:
+    return str(directory / f"{name}.yaml")
+
+
+def _parse(doc: YamlDoc, model: type[BaseModel], label: str) -> Any:
+    """Validate a whole file against `model`; the first error names its field path and line."""
+    if not isinstance(doc.data, dict):
+        raise InputError(label, None, "expected a mapping at the top of the file", 1)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
+        field_ = _describe(doc.data, loc)
+        raise InputError(label, field_, err["msg"], doc.line(loc)) from None
+
+
+def _describe(data: Any, loc: list[Any]) -> str:
+    """A field path that names ids where the file has them: `items[pain_stairs].options.1.value`."""
+    parts: list[str] = []
+    node = data
+    for p in loc:
+        if isinstance(p, int) and isinstance(node, list) and 0 <= p < len(node):
+            node = node[p]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts.append(f"[{ident}]" if isinstance(ident, str) else f"[{p}]")
+        else:
+            node = node.get(p) if isinstance(node, dict) else None
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(top level)"
+
+
+def load_catalogue(directory: Path | str | None = None) -> Catalogue:
+    """Load and validate the content in `directory` (default: the shipped questionnaires)."""
+    if directory is None:
+        from vettriage.resources import questionnaires_dir
+
+        directory = questionnaires_dir()
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(str(directory), None, "content folder not found")
+    docs = {n: read_yaml(directory / f"{n}.yaml") for n in FIXED_FILES}
+    cat: m.CatalogueFile = _parse(docs["catalogue"], m.CatalogueFile, _label(directory, "catalogue"))
+    section_docs: dict[str, YamlDoc] = {}
+    sections: list[m.Section] = []
+    for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files)):
+        for i, name in enumerate(names):
+            if name in FIXED_FILES or not name.replace("_", "").isalnum() or names.count(name) > 1:
+                raise InputError(_label(directory, "catalogue"), key, f"'{name}' is not a usable file name",
+                                 docs["catalogue"].line([key, i]))
+    for name in cat.sections:
+        doc = section_docs[name] = read_yaml(directory / f"{name}.yaml")
+        sections.append(_parse(doc, m.SectionFile, _label(directory, name)).section)
+    rule_docs: list[tuple[YamlDoc, m.Rule]] = []
+    for name in cat.rule_files:
+        doc = read_yaml(directory / f"{name}.yaml")
+        rule_docs += [(doc, r) for r in _parse(doc, m.RulesFile, _label(directory, name)).rules]
+    refs = _parse(docs["references"], m.ReferencesFile, _label(directory, "references"))
+    flags = _parse(docs["flags"], m.FlagsFile, _label(directory, "flags"))
+    scores = _parse(docs["scores"], m.ScoresFile, _label(directory, "scores"))
+    options = _parse(docs["options"], m.OptionsFile, _label(directory, "options"))
+
+    catalogue = Catalogue(
+        version=cat.version,
+        hash=content_hash(directory),
+        title=cat.title,
+        sections=tuple(sections),
+        scales={s.id: s for s in cat.scales},
+        scores=tuple(scores.scores),
+        rules=tuple(r for _, r in rule_docs),
+        red_flags={f.id: f for f in flags.red_flags},
+        ketamine_cautions={f.id: f for f in flags.ketamine_cautions},
+        medication_flags={f.id: f for f in flags.medication_flags},
+        workup={f.id: f for f in flags.workup},
+        options=tuple(options.options),
+        references={r.id: r for r in refs.references},
+        directory=directory,
+    )
+    from vettriage.content.crosscheck import crosscheck
+
+    crosscheck(catalogue, docs, section_docs, [d for d, _ in rule_docs])
+    return catalogue
+
+
+def walk_conditions(cond: m.Condition | None) -> Iterator[m.Condition]:
+    """Every node of a condition tree, depth first."""
+    if cond is None:
+        return
+    yield cond
+    if isinstance(cond, m.AllOf):
+        for c in cond.all:
+            yield from walk_conditions(c)
+    elif isinstance(cond, m.AnyOf):
+        for c in cond.any:
+            yield from walk_conditions(c)
+    elif isinstance(cond, m.NotOf):
+        yield from walk_conditions(cond.not_)
+    elif isinstance(cond, m.AtLeast):
+        for c in cond.of:
+            yield from walk_conditions(c)

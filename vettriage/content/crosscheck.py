@@ -1,0 +1,182 @@
+"""Checks across files: every id a file names exists, every condition fits the item it tests, every source resolves.
+
+A check that fails raises InputError with the file, the id of the item, score, rule or option, and the line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from vettriage.content import models as m
+from vettriage.errors import InputError
+
+if TYPE_CHECKING:
+    from vettriage.content.catalogue import Catalogue
+    from vettriage.content.yamlfile import YamlDoc
+
+
+class _Where:
+    """Builds errors that point at one entry of one file."""
+
+    def __init__(self, doc: "YamlDoc", loc: list[Any], field: str) -> None:
+        self.doc, self.loc, self.field = doc, loc, field
+
+    def fail(self, message: str, sub: list[Any] | None = None) -> None:
+        raise InputError(str(self.doc.path), self.field, message, self.doc.line(self.loc + (sub or [])))
+
+
+def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: dict[str, "YamlDoc"],
+               rule_docs: list["YamlDoc"]) -> None:
+    """Raise InputError on the first broken cross-reference."""
+    from vettriage.content.catalogue import walk_conditions
+
+    def need_source(where: _Where, source: str) -> None:
+        if source not in cat.references:
+            where.fail(f"source '{source}' is not in references.yaml", ["source"])
+
+    def check_condition(where: _Where, cond: m.Condition | None, seen_items: set[str] | None,
+                        seen_scores: set[str] | None, key: str) -> None:
+        for node in walk_conditions(cond):
+            if isinstance(node, m.ItemTest):
+                item = cat.items.get(node.item)
+                if item is None:
+                    where.fail(f"condition names unknown item '{node.item}'", [key])
+                if seen_items is not None and node.item not in seen_items:
+                    where.fail(f"condition names item '{node.item}', which is not asked before this one", [key])
+                problem = _operator_problem(cat, item, node)
+                if problem:
+                    where.fail(f"condition on '{node.item}': {problem}", [key])
+            elif isinstance(node, m.ScoreTest):
+                if node.score not in cat.score_by_id:
+                    where.fail(f"condition names unknown score '{node.score}'", [key])
+                if seen_scores is not None:
+                    where.fail("branching cannot depend on a score", [key])
+            elif isinstance(node, m.RedFlagTest):
+                if node.red_flag != "any" and node.red_flag not in cat.red_flags:
+                    where.fail(f"condition names unknown red flag '{node.red_flag}'", [key])
+
+    # flags.yaml holds exactly the public ids
+    for key, expected in (("red_flags", m.RED_FLAG_IDS), ("ketamine_cautions", m.KETAMINE_CAUTION_IDS),
+                          ("medication_flags", m.MEDICATION_FLAG_IDS)):
+        got = list(getattr(cat, key))
+        if sorted(got) != sorted(expected) or len(got) != len(set(got)):
+            missing = sorted(set(expected) - set(got))
+            extra = sorted(set(got) - set(expected))
+            _Where(docs["flags"], [key], key).fail(f"must define exactly the public ids (missing {missing}, unknown {extra})")
+    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
+        for i, f in enumerate(getattr(cat, key).values()):
+            need_source(_Where(docs["flags"], [key, i], f"{key}[{f.id}]"), f.source)
+
+    # items
+    seen: set[str] = set()
+    for section, doc in zip(cat.sections, section_docs.values()):
+        for i, item in enumerate(section.items):
+            where = _Where(doc, ["section", "items", i], f"items[{item.id}]")
+            if item.id in seen:
+                where.fail(f"item id '{item.id}' is used twice in the catalogue", ["id"])
+            if item.type == "scale" and item.scale not in cat.scales:
+                where.fail(f"unknown scale '{item.scale}'", ["scale"])
+            if item.type != "scale" and item.scale:
+                where.fail("only scale items name a scale", ["scale"])
+            need_source(where, item.source)
+            check_condition(where, item.enable_when, seen, set(), "enable_when")
+            seen.add(item.id)
+
+    # scores
+    known = set(cat.items)
+    for i, score in enumerate(cat.scores):
+        where = _Where(docs["scores"], ["scores", i], f"scores[{score.id}]")
+        if score.id in known:
+            where.fail(f"score id '{score.id}' is already used", ["id"])
+        for ref in score.of:
+            if ref not in known:
+                where.fail(f"'{ref}' is not an item or an earlier score", ["of"])
+            item = cat.items.get(ref)
+            if item is not None and item.type not in ("scale", "number", "months"):
+                where.fail(f"'{ref}' is a {item.type} item and cannot be scored", ["of"])
+        need_source(where, score.source)
+        known.add(score.id)
+
+    # rules: ids unique, effects name real ids, finding tests only after every rule that sets that finding
+    setters: dict[str, int] = {}
+    for i, rule in enumerate(cat.rules):
+        for c in (rule.then.finding, rule.then.cap):
+            if c:
+                setters[c] = i
+    rule_ids: set[str] = set()
+    index_in_file: list[int] = []
+    for i, doc in enumerate(rule_docs):
+        index_in_file.append(0 if i == 0 or rule_docs[i - 1] is not doc else index_in_file[-1] + 1)
+    for i, rule in enumerate(cat.rules):
+        where = _Where(rule_docs[i], ["rules", index_in_file[i]], f"rules[{rule.id}]")
+        if rule.id in rule_ids:
+            where.fail(f"rule id '{rule.id}' is used twice", ["id"])
+        rule_ids.add(rule.id)
+        check_condition(where, rule.when, None, None, "when")
+        for node in walk_conditions(rule.when):
+            if isinstance(node, m.FindingTest) and setters.get(node.finding, -1) >= i:
+                later = cat.rules[setters[node.finding]].id
+                where.fail(f"tests finding '{node.finding}' before rule '{later}' has set it; move this rule after it", ["when"])
+        eff = rule.then
+        for value, table, name in ((eff.red_flag, cat.red_flags, "red flag"),
+                                   (eff.ketamine_caution, cat.ketamine_cautions, "ketamine caution"),
+                                   (eff.medication_flag, cat.medication_flags, "medication flag")):
+            if value is not None and value not in table:
+                where.fail(f"unknown {name} '{value}'", ["then"])
+        for w in eff.workup:
+            if w not in cat.workup:
+                where.fail(f"unknown work-up step '{w}'", ["then", "workup"])
+        need_source(where, rule.source)
+    for rf in cat.red_flags:
+        if not any(r.then.red_flag == rf for r in cat.rules):
+            _Where(docs["flags"], ["red_flags"], f"red_flags[{rf}]").fail(f"no rule raises red flag '{rf}'")
+
+    # care options
+    ids: set[str] = set()
+    for i, opt in enumerate(cat.options):
+        where = _Where(docs["options"], ["options", i], f"options[{opt.id}]")
+        if opt.id in ids:
+            where.fail(f"option id '{opt.id}' is used twice", ["id"])
+        ids.add(opt.id)
+        for c in opt.cautions:
+            if c not in cat.ketamine_cautions and c not in cat.medication_flags:
+                where.fail(f"caution '{c}' is neither a ketamine caution nor a medication flag", ["cautions"])
+        check_condition(where, opt.offer_when, None, None, "offer_when")
+        check_condition(where, opt.caution_when, None, None, "caution_when")
+        need_source(where, opt.source)
+    if cat.options:
+        last = max(cat.options, key=lambda o: o.order)
+        ket = [o for o in cat.options if o.id == "ketamine"]
+        if not ket or last.id != "ketamine" or sum(o.order == last.order for o in cat.options) > 1:
+            _Where(docs["options"], ["options"], "options").fail("the option 'ketamine' must exist and come last (highest order)")
+
+
+def _operator_problem(cat: "Catalogue", item: m.Item | None, test: m.ItemTest) -> str | None:
+    """Why `test` cannot apply to `item`, or None."""
+    if item is None:
+        return None
+    op, val = test.operator, test.operand
+    numeric = item.type in ("scale", "number", "months")
+    if op in ("gte", "lte", "gt", "lt") and not numeric:
+        return f"'{op}' needs a scale, number or months item, not {item.type}"
+    if op in ("contains", "contains_any") and item.type != "multi":
+        return f"'{op}' needs a multi-choice item"
+    allowed: set[Any] | None = None
+    if item.type in ("choice", "multi"):
+        allowed = {o.value for o in item.options or ()}
+    elif item.type == "yesno":
+        allowed = {True, False}
+    elif item.type == "scale":
+        allowed = set(cat.scales[item.scale].values) if item.scale in cat.scales else None
+    values: list[Any] = []
+    if op in ("eq", "ne"):
+        values = [val]
+    elif op in ("in", "contains_any"):
+        values = list(val)
+    elif op == "contains":
+        values = [val]
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed or (isinstance(v, bool) and item.type == "scale")]
+        if bad:
+            return f"value {bad[0]!r} is not one of its options {sorted(map(str, allowed))}"
+    return None

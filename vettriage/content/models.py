@@ -1,0 +1,402 @@
+"""Pydantic models of the screening content: items, scales, scores, rules, flags, care options, references.
+
+Everything here is data read from `questionnaires/*.yaml`. Cross-references (an item naming a scale, a rule
+naming an item, anything naming a source) are checked by `Catalogue`'s validator so that a broken file fails at
+load with the file, the id and the line, never later in the middle of an intake.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Mode = Literal["owner", "tech"]
+ItemType = Literal["scale", "yesno", "choice", "multi", "number", "months", "date", "text"]
+Category = Literal["pain", "ccd", "medical"]
+Level = Literal["none", "possible", "likely"]
+Urgency = Literal["emergency", "soon", "routine"]
+
+UNKNOWN = "unknown"
+"""The answer "don't know / not observed": stored as this string, never scored as zero."""
+
+RED_FLAG_IDS = (
+    "collapse", "breathing", "gums", "bloat", "abdomen", "seizure", "urinary_block", "eye_vision",
+    "nonambulatory", "vomiting", "gi_blood", "toxin", "anorexia", "severe_pain",
+)
+KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
+MEDICATION_FLAG_IDS = ("nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney")
+LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
+
+
+class Strict(BaseModel):
+    """Base for content: unknown keys are errors (a typo in a file must not pass silently); immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Wording(Strict):
+    """The same sentence for the two audiences: an owner at home and a technician at the desk."""
+
+    owner: str = Field(min_length=1)
+    tech: str = Field(min_length=1)
+
+    def for_mode(self, mode: Mode) -> str:
+        """The wording for `mode`."""
+        return self.owner if mode == "owner" else self.tech
+
+
+class Reference(Strict):
+    """A published source that items and rules cite."""
+
+    id: Id
+    title: str
+    year: int | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _findable(self) -> "Reference":
+        if not self.url and not self.note:
+            raise ValueError("a reference gives an address, or a note saying where to find it")
+        return self
+
+
+class ScalePoint(Strict):
+    """One point of a scale: its value and its label."""
+
+    value: int
+    label: Wording
+
+
+class Scale(Strict):
+    """A numeric answer scale shared by many items (e.g. 0-3 severity, 0-10 pain)."""
+
+    id: Id
+    points: list[ScalePoint] = Field(min_length=2)
+
+    @property
+    def values(self) -> list[int]:
+        """The allowed values, in order."""
+        return [p.value for p in self.points]
+
+
+class Option(Strict):
+    """One option of a choice or multi-choice item."""
+
+    value: Id
+    label: Wording
+
+
+# --- Conditions -------------------------------------------------------------------------------------------
+# Structured, never executed as code: `all` / `any` / `not` / `at_least` over comparisons on items, scores
+# and the findings of earlier rules.
+
+
+class ItemTest(Strict):
+    """A comparison on one answer. Exactly one operator is given."""
+
+    item: Id
+    eq: Any = None
+    ne: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    contains: Id | None = None
+    contains_any: list[Id] | None = None
+    gte: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+    known: bool | None = None
+    unknown: bool | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> "ItemTest":
+        ops = [k for k in ITEM_OPERATORS if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
+        return self
+
+    @property
+    def operator(self) -> str:
+        """The operator's name as written in the file."""
+        op = next(k for k in ITEM_OPERATORS if getattr(self, k) is not None)
+        return "in" if op == "in_" else op
+
+    @property
+    def operand(self) -> Any:
+        """The value compared against."""
+        return getattr(self, "in_" if self.operator == "in" else self.operator)
+
+
+ITEM_OPERATORS = ("eq", "ne", "in_", "contains", "contains_any", "gte", "lte", "gt", "lt", "known", "unknown")
+OP_NAMES = tuple("in" if o == "in_" else o for o in ITEM_OPERATORS)
+
+
+class ScoreTest(Strict):
+    """A comparison on a computed score; an insufficient score never satisfies it."""
+
+    score: Id
+    gte: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> "ScoreTest":
+        ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
+        return self
+
+
+class FindingTest(Strict):
+    """True when an earlier rule put `category` at `at_least` or above."""
+
+    finding: Category
+    at_least: Literal["possible", "likely"] = "possible"
+
+
+class RedFlagTest(Strict):
+    """True when any red flag (or the named one) was raised by an earlier rule."""
+
+    red_flag: Literal["any"] | Id
+
+
+class AllOf(Strict):
+    """Every condition holds."""
+
+    all: list["Condition"] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    """At least one condition holds."""
+
+    any: list["Condition"] = Field(min_length=1)
+
+
+class NotOf(Strict):
+    """The condition does not hold."""
+
+    not_: "Condition" = Field(alias="not")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AtLeast(Strict):
+    """At least `n` of the conditions hold."""
+
+    at_least: int = Field(ge=1)
+    of: list["Condition"] = Field(min_length=1)
+
+
+Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
+for _m in (AllOf, AnyOf, NotOf, AtLeast):
+    _m.model_rebuild()
+
+
+# --- Items and sections -----------------------------------------------------------------------------------
+
+
+class Item(Strict):
+    """One question. Its id is part of the public format (answers files, records, exports)."""
+
+    id: Id
+    type: ItemType
+    text: Wording
+    help: Wording | None = None
+    scale: Id | None = None
+    options: list[Option] | None = None
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    allow_unknown: bool = True
+    required: bool = False
+    enable_when: Condition | None = None
+    domain: Id | None = None
+    source: Id
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Item":
+        if self.type == "scale" and not self.scale:
+            raise ValueError("a scale item names its scale")
+        if self.type in ("choice", "multi"):
+            if not self.options:
+                raise ValueError(f"a {self.type} item lists its options")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("option values repeat")
+            if UNKNOWN in values:
+                raise ValueError("'unknown' is reserved for \"don't know\"; set allow_unknown instead")
+        elif self.options:
+            raise ValueError(f"a {self.type} item has no options")
+        if self.type in ("number", "months") and (self.min is None or self.max is None):
+            raise ValueError(f"a {self.type} item states its range (min and max)")
+        if self.type == "number" and not self.unit:
+            raise ValueError("a number item states its unit")
+        return self
+
+    def option_label(self, value: str, mode: Mode) -> str:
+        """The label of one option's value, in `mode`'s wording."""
+        for o in self.options or ():
+            if o.value == value:
+                return o.label.for_mode(mode)
+        return value
+
+
+class Section(Strict):
+    """A group of items asked together, in order."""
+
+    id: Id
+    title: Wording
+    intro: Wording | None = None
+    recall_window: str | None = None
+    items: list[Item] = Field(min_length=1)
+
+
+class Score(Strict):
+    """A number computed from items or other scores.
+
+    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`.
+    Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
+    """
+
+    id: Id
+    title: Wording
+    category: Category | None = None
+    method: Literal["sum", "mean", "max", "count_at_least"]
+    of: list[Id] = Field(min_length=1)
+    threshold: float | None = None
+    min_share: float = Field(default=0.5, gt=0, le=1)
+    heuristic: str | None = None
+    source: Id
+
+    @model_validator(mode="after")
+    def _threshold(self) -> "Score":
+        if (self.method == "count_at_least") != (self.threshold is not None):
+            raise ValueError("count_at_least, and only it, needs a threshold")
+        return self
+
+
+class Effect(Strict):
+    """What a rule does when it fires. At least one field is set."""
+
+    finding: Category | None = None
+    level: Literal["possible", "likely"] | None = None
+    cap: Category | None = None
+    cap_level: Level | None = None
+    red_flag: Id | None = None
+    ketamine_caution: Id | None = None
+    medication_flag: Id | None = None
+    urgency: Literal["soon"] | None = None
+    workup: list[Id] = []
+    note: Wording | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> "Effect":
+        if (self.finding is None) != (self.level is None):
+            raise ValueError("finding and level go together")
+        if (self.cap is None) != (self.cap_level is None):
+            raise ValueError("cap and cap_level go together")
+        if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
+                    self.urgency, self.workup, self.note]):
+            raise ValueError("a rule's `then` does something")
+        return self
+
+
+class Rule(Strict):
+    """A named condition with an effect and a source. Evaluated in file order."""
+
+    id: Id
+    title: str
+    when: Condition
+    then: Effect
+    source: Id
+
+
+class RedFlag(Strict):
+    """An emergency sign and what to do about it now."""
+
+    id: Id
+    title: Wording
+    action: Wording
+    source: Id
+
+
+class Flag(Strict):
+    """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source."""
+
+    id: Id
+    title: Wording
+    detail: Wording
+    source: Id
+
+
+class CareOption(Strict):
+    """One option in the multimodal plan (used by the plan and the reports)."""
+
+    id: Id
+    title: Wording
+    category: Literal["workup", "pain", "cognition", "general", "ketamine"]
+    order: int
+    evidence: Literal["strong", "moderate", "weak", "negative", "expert_consensus"]
+    evidence_reason: str
+    owner_text: str
+    vet_text: str
+    offer_when: Condition | None = None
+    cautions: list[Id] = []
+    caution_when: Condition | None = None
+    source: Id
+
+
+# --- Files ------------------------------------------------------------------------------------------------
+
+
+class CatalogueFile(Strict):
+    """`catalogue.yaml`: version, section order and the shared scales."""
+
+    version: str
+    title: str
+    sections: list[str] = Field(min_length=1)
+    rule_files: list[str] = Field(min_length=1)
+    scales: list[Scale]
+
+
+class SectionFile(Strict):
+    """A questionnaire file: one section."""
+
+    section: Section
+
+
+class ReferencesFile(Strict):
+    """`references.yaml`."""
+
+    references: list[Reference] = Field(min_length=1)
+
+
+class ScoresFile(Strict):
+    """`scores.yaml`."""
+
+    scores: list[Score]
+
+
+class RulesFile(Strict):
+    """A rules file (`rules_*.yaml`); files are evaluated in the order `catalogue.yaml` lists them."""
+
+    rules: list[Rule]
+
+
+class FlagsFile(Strict):
+    """`flags.yaml`: red flags, ketamine cautions, medication flags and work-up steps."""
+
+    red_flags: list[RedFlag]
+    ketamine_cautions: list[Flag]
+    medication_flags: list[Flag]
+    workup: list[Flag]
+
+
+class OptionsFile(Strict):
+    """`options.yaml`: the care options."""
+
+    options: list[CareOption]

@@ -1,0 +1,172 @@
+"""Answers: validate raw values against the catalogue, apply branching, drop answers to hidden items.
+
+An answers mapping is `item id → value`, where value is the item type's value or "unknown" (don't know / not
+observed). None (or a missing key) means not answered yet. Nothing here reads files: see `read_answers_file`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import UNKNOWN, Item
+from vettriage.errors import InputError
+
+MAX_TEXT = 5000
+_YES = {"yes", "y", "true"}
+_NO = {"no", "n", "false"}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers to visible items, and the ids whose answers were dropped because branching hid them."""
+
+    values: dict[str, Any]
+    dropped: tuple[str, ...] = ()
+
+
+def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
+    """Return `value` in its canonical form for `item`, or raise ValueError saying what is wrong."""
+    if isinstance(value, str) and value.strip().lower() in (UNKNOWN, "don't know", "dont know"):
+        if not item.allow_unknown:
+            raise ValueError("\"don't know\" is not allowed for this question")
+        return UNKNOWN
+    t = item.type
+    if t == "scale":
+        allowed = catalogue.scales[item.scale].values  # type: ignore[index]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in allowed:
+            raise ValueError(f"{value!r} is not on the scale {allowed[0]}-{allowed[-1]}")
+        return int(value)
+    if t == "yesno":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _YES | _NO:
+            return value.strip().lower() in _YES
+        raise ValueError(f"{value!r} is not yes or no")
+    if t == "choice":
+        if not isinstance(value, str) or value not in {o.value for o in item.options or ()}:
+            raise ValueError(f"{value!r} is not one of the options {[o.value for o in item.options or ()]}")
+        return value
+    if t == "multi":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ValueError("expected a list of options")
+        allowed = {o.value for o in item.options or ()}
+        for v in value:
+            if not isinstance(v, str) or v not in allowed:
+                raise ValueError(f"{v!r} is not one of the options {sorted(allowed)}")
+        if len(set(value)) != len(value):
+            raise ValueError("an option is listed twice")
+        order = [o.value for o in item.options or ()]
+        return sorted(value, key=order.index)
+    if t in ("number", "months"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a number")
+        if not (item.min <= value <= item.max):  # type: ignore[operator]
+            unit = f" {item.unit}" if item.unit else ""
+            raise ValueError(f"{value}{unit} is outside {item.min:g}-{item.max:g}{unit}")
+        return int(value) if float(value).is_integer() else float(value)
+    if t == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    if t == "text":
+        if not isinstance(value, str):
+            raise ValueError("expected text")
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"text longer than {MAX_TEXT} characters")
+        return value
+    raise ValueError(f"unknown item type {t}")  # pragma: no cover - the model forbids it
+
+
+def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str = "answers") -> Answers:
+    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item."""
+    items = catalogue.items
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or key not in items:
+            raise InputError(source, str(key), "unknown question id")
+        if value is None:
+            continue
+        try:
+            values[key] = coerce_value(items[key], value, catalogue)
+        except ValueError as exc:
+            raise InputError(source, key, str(exc)) from None
+    return apply_branching(catalogue, values)
+
+
+def apply_branching(catalogue: Catalogue, values: Mapping[str, Any]) -> Answers:
+    """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers."""
+    from vettriage.engine.conditions import compiled
+
+    gates = compiled(catalogue).enable_when
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    ctx = _Ctx(kept)
+    for item_id in catalogue.items:
+        if item_id not in values:
+            continue
+        gate = gates.get(item_id)
+        if gate is None or gate(ctx):
+            kept[item_id] = values[item_id]
+        else:
+            dropped.append(item_id)
+    return Answers(kept, tuple(dropped))
+
+
+def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
+    """The ids of the items that are asked given `values` (used by the intake screens to walk the questions)."""
+    from vettriage.engine.conditions import compiled
+
+    gates = compiled(catalogue).enable_when
+    kept: dict[str, Any] = {}
+    ctx = _Ctx(kept)
+    shown: list[str] = []
+    for item_id in catalogue.items:
+        gate = gates.get(item_id)
+        if gate is None or gate(ctx):
+            shown.append(item_id)
+            if item_id in values:
+                kept[item_id] = values[item_id]
+    return shown
+
+
+class _Ctx:
+    """The evaluation context for branching: answers only."""
+
+    __slots__ = ("answers", "scores", "levels", "red_flags")
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        self.answers = answers
+        self.scores: dict[str, Any] = {}
+        self.levels: dict[str, int] = {}
+        self.red_flags: set[str] = set()
+
+
+def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:
+    """Read and validate a flat YAML answers file; every problem is an InputError naming the file and item."""
+    from vettriage.content.yamlfile import read_yaml
+
+    path = Path(path)
+    doc = read_yaml(path)
+    if doc.data is None:
+        return Answers({})
+    if not isinstance(doc.data, dict):
+        raise InputError(str(path), None, "expected a mapping of question id to answer", 1)
+    try:
+        return validate_answers(catalogue, doc.data, str(path))
+    except InputError as exc:
+        exc.line = doc.line([exc.field]) if exc.field else None
+        raise

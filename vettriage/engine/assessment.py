@@ -1,0 +1,120 @@
+"""The Assessment: what the engine concludes from one set of answers, with the evidence behind each conclusion.
+
+Its JSON form is a public format (stored records, exports, `vettriage assess --json`); `schemas/assessment.schema.json`
+is generated from these models and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Category = Literal["pain", "ccd", "medical"]
+Level = Literal["none", "possible", "likely"]
+
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnswerEvidence(_Model):
+    """One answer that made a rule fire."""
+
+    item: str
+    value: Any
+    question: str
+
+
+class ScoreEvidence(_Model):
+    """One score that made a rule fire."""
+
+    score: str
+    value: float
+
+
+class Evidence(_Model):
+    """Why a conclusion was drawn: the rule, the answers and scores behind it, and the rule's published source."""
+
+    rule: str
+    title: str
+    answers: list[AnswerEvidence]
+    scores: list[ScoreEvidence]
+    source: str
+    source_title: str
+    source_url: str | None
+
+
+class DomainScore(_Model):
+    """A computed score, with how many of its inputs were known. `value` is None when data are insufficient."""
+
+    id: str
+    title: str
+    value: float | None
+    answered: int
+    of: int
+    sufficient: bool
+    heuristic: str | None = None
+
+
+class CategoryResult(_Model):
+    """One of pain, ccd, medical: its level, the scores that bear on it, and the evidence."""
+
+    level: Level
+    scores: list[str]
+    evidence: list[Evidence]
+    limited_by: list[Evidence]
+
+
+class Hit(_Model):
+    """A red flag, ketamine caution or medication flag that was raised, with its evidence."""
+
+    id: str
+    title: str
+    evidence: list[Evidence]
+
+
+class Note(_Model):
+    """A remark for the vet and the owner (e.g. re-score cognition once pain is controlled)."""
+
+    rule: str
+    owner: str
+    tech: str
+
+
+class Assessment(_Model):
+    """Decision support before a vet visit; never a diagnosis."""
+
+    schema_version: int = SCHEMA_VERSION
+    content_version: str
+    content_hash: str
+    urgency: Literal["emergency", "soon", "routine"]
+    red_flags: list[Hit]
+    categories: dict[Category, CategoryResult]
+    primary: Category | None
+    ketamine_cautions: list[Hit]
+    medication_flags: list[Hit]
+    notes: list[Note]
+    workup: list[str]
+    scores: dict[str, DomainScore]
+    answered: int
+    unknown: int
+    total_items: int
+    dropped: list[str]
+
+    @property
+    def red_flag_ids(self) -> list[str]:
+        """The ids of the red flags raised."""
+        return [h.id for h in self.red_flags]
+
+    @property
+    def caution_ids(self) -> list[str]:
+        """The ids of the ketamine cautions raised."""
+        return [h.id for h in self.ketamine_cautions]
+
+    @property
+    def medication_flag_ids(self) -> list[str]:
+        """The ids of the medication flags raised."""
+        return [h.id for h in self.medication_flags]

@@ -1,0 +1,150 @@
+"""Conditions compiled once per catalogue into small closures: structured data in, booleans out, no eval.
+
+The fast path only answers "does it hold?"; `evidence()` walks the same tree again, only for rules that fired,
+to name the answers and scores behind them.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable
+
+from vettriage.content import models as m
+from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import UNKNOWN
+
+Test = Callable[[Any], bool]
+_CMP = {"gte": operator.ge, "lte": operator.le, "gt": operator.gt, "lt": operator.lt}
+LEVEL_RANK = {"none": 0, "possible": 1, "likely": 2}
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def compile_condition(cond: m.Condition) -> Test:
+    """Turn a condition tree into a function of an evaluation context (answers, scores, levels, red_flags)."""
+    if isinstance(cond, m.AllOf):
+        parts = [compile_condition(c) for c in cond.all]
+        return lambda ctx: all(p(ctx) for p in parts)
+    if isinstance(cond, m.AnyOf):
+        parts = [compile_condition(c) for c in cond.any]
+        return lambda ctx: any(p(ctx) for p in parts)
+    if isinstance(cond, m.NotOf):
+        inner = compile_condition(cond.not_)
+        return lambda ctx: not inner(ctx)
+    if isinstance(cond, m.AtLeast):
+        parts, n = [compile_condition(c) for c in cond.of], cond.at_least
+        return lambda ctx: sum(1 for p in parts if p(ctx)) >= n
+    if isinstance(cond, m.ItemTest):
+        return _item_test(cond)
+    if isinstance(cond, m.ScoreTest):
+        op_name = next(k for k in ("gte", "lte", "gt", "lt") if getattr(cond, k) is not None)
+        cmp, ref, sid = _CMP[op_name], getattr(cond, op_name), cond.score
+
+        def score_test(ctx: Any) -> bool:
+            v = ctx.scores.get(sid)
+            return v is not None and cmp(v, ref)
+
+        return score_test
+    if isinstance(cond, m.FindingTest):
+        cat, need = cond.finding, LEVEL_RANK[cond.at_least]
+        return lambda ctx: ctx.levels.get(cat, 0) >= need
+    if isinstance(cond, m.RedFlagTest):
+        if cond.red_flag == "any":
+            return lambda ctx: bool(ctx.red_flags)
+        rf = cond.red_flag
+        return lambda ctx: rf in ctx.red_flags
+    raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+def _item_test(t: m.ItemTest) -> Test:
+    item, op, val = t.item, t.operator, t.operand
+    if op == "eq":
+        return lambda ctx: (a := ctx.answers.get(item)) is not None and a == val
+    if op == "ne":
+        return lambda ctx: (a := ctx.answers.get(item)) is not None and a != UNKNOWN and a != val
+    if op == "in":
+        vals = list(val)
+        return lambda ctx: (a := ctx.answers.get(item)) is not None and a != UNKNOWN and a in vals
+    if op == "contains":
+        return lambda ctx: isinstance(a := ctx.answers.get(item), list) and val in a
+    if op == "contains_any":
+        wanted = set(val)
+        return lambda ctx: isinstance(a := ctx.answers.get(item), list) and not wanted.isdisjoint(a)
+    if op in _CMP:
+        cmp = _CMP[op]
+        return lambda ctx: _number(a := ctx.answers.get(item)) and cmp(a, val)
+    if op == "known":
+        want = bool(val)
+        return lambda ctx: ((a := ctx.answers.get(item)) is not None and a != UNKNOWN) == want
+    if op == "unknown":
+        want = bool(val)
+        return lambda ctx: (ctx.answers.get(item) == UNKNOWN) == want
+    raise ValueError(op)  # pragma: no cover
+
+
+def evidence(cond: m.Condition, ctx: Any, test: Callable[[m.Condition], Test]) -> tuple[list[str], list[str]]:
+    """The item ids and score ids that made `cond` hold (children that held, for `any` and `at_least`)."""
+    items: list[str] = []
+    scores: list[str] = []
+
+    def walk(c: m.Condition, only_true: bool) -> None:
+        if only_true and not test(c)(ctx):
+            return
+        if isinstance(c, m.AllOf):
+            for x in c.all:
+                walk(x, only_true)
+        elif isinstance(c, m.AnyOf):
+            for x in c.any:
+                walk(x, only_true)
+        elif isinstance(c, m.AtLeast):
+            for x in c.of:
+                walk(x, only_true)
+        elif isinstance(c, m.NotOf):
+            walk(c.not_, False)
+        elif isinstance(c, m.ItemTest) and c.item not in items:
+            items.append(c.item)
+        elif isinstance(c, m.ScoreTest) and c.score not in scores:
+            scores.append(c.score)
+
+    walk(cond, True)
+    return items, scores
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Every condition of a catalogue, compiled."""
+
+    enable_when: dict[str, Test]
+    rules: tuple[tuple[m.Rule, Test], ...]
+    offer_when: dict[str, Test]
+    caution_when: dict[str, Test]
+    by_node: dict[int, Test]
+
+    def test(self, cond: m.Condition) -> Test:
+        """The compiled form of any node of any condition in the catalogue."""
+        fn = self.by_node.get(id(cond))
+        return fn if fn is not None else compile_condition(cond)
+
+
+@cache
+def compiled(catalogue: Catalogue) -> Compiled:
+    """Compile the catalogue's conditions once (the catalogue is immutable, so the cache never goes stale)."""
+    from vettriage.content.catalogue import walk_conditions
+
+    by_node: dict[int, Test] = {}
+    roots = [i.enable_when for i in catalogue.items.values()] + [r.when for r in catalogue.rules]
+    roots += [o.offer_when for o in catalogue.options] + [o.caution_when for o in catalogue.options]
+    for root in roots:
+        for node in walk_conditions(root):
+            by_node[id(node)] = compile_condition(node)
+    return Compiled(
+        enable_when={i.id: by_node[id(i.enable_when)] for i in catalogue.items.values() if i.enable_when},
+        rules=tuple((r, by_node[id(r.when)]) for r in catalogue.rules),
+        offer_when={o.id: by_node[id(o.offer_when)] for o in catalogue.options if o.offer_when},
+        caution_when={o.id: by_node[id(o.caution_when)] for o in catalogue.options if o.caution_when},
+        by_node=by_node,
+    )

@@ -1,0 +1,131 @@
+"""assess(): answers → scores → rules in file order → Assessment. Pure: no I/O, no Textual."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import UNKNOWN, Rule
+from vettriage.engine.answers import Answers, validate_answers, visible_items
+from vettriage.engine.assessment import (
+    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
+)
+from vettriage.engine.conditions import LEVEL_RANK, compiled, evidence
+from vettriage.engine.scoring import compute_scores
+
+CATEGORIES = ("pain", "ccd", "medical")
+LEVEL_NAMES = ("none", "possible", "likely")
+# When two categories stand at the same level with as much evidence, the one a vet addresses first wins:
+# pain and medical illness come before CCD, which is a diagnosis of exclusion.
+TIE_ORDER = {"pain": 0, "medical": 1, "ccd": 2}
+
+
+class _Ctx:
+    __slots__ = ("answers", "scores", "levels", "red_flags")
+
+    def __init__(self, answers: Mapping[str, Any], scores: dict[str, float | None]) -> None:
+        self.answers = answers
+        self.scores = scores
+        self.levels: dict[str, int] = {}
+        self.red_flags: set[str] = set()
+
+
+def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assessment:
+    """Assess one set of answers (raw answers are validated first and may raise InputError)."""
+    if not isinstance(answers, Answers):
+        answers = validate_answers(catalogue, answers)
+    values = answers.values
+    scores = compute_scores(catalogue, values)
+    ctx = _Ctx(values, {k: s.value for k, s in scores.items()})
+    comp = compiled(catalogue)
+
+    raised = dict.fromkeys(CATEGORIES, 0)
+    caps = dict.fromkeys(CATEGORIES, 2)
+    cat_evidence: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
+    cat_limits: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
+    hits: dict[str, dict[str, list[Evidence]]] = {"red": {}, "ket": {}, "med": {}}
+    notes: list[Note] = []
+    workup: list[str] = []
+    soon = False
+
+    for rule, test in comp.rules:
+        if not test(ctx):
+            continue
+        ev = _evidence(catalogue, rule, ctx, comp)
+        eff = rule.then
+        if eff.red_flag:
+            hits["red"].setdefault(eff.red_flag, []).append(ev)
+            ctx.red_flags.add(eff.red_flag)
+        if eff.finding:
+            raised[eff.finding] = max(raised[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
+            cat_evidence[eff.finding].append(ev)
+        if eff.cap:
+            caps[eff.cap] = min(caps[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
+            cat_limits[eff.cap].append(ev)
+        if eff.finding or eff.cap:
+            for c in {eff.finding, eff.cap} - {None}:
+                ctx.levels[c] = min(raised[c], caps[c])  # type: ignore[index]
+        if eff.ketamine_caution:
+            hits["ket"].setdefault(eff.ketamine_caution, []).append(ev)
+        if eff.medication_flag:
+            hits["med"].setdefault(eff.medication_flag, []).append(ev)
+        if eff.urgency == "soon":
+            soon = True
+        for w in eff.workup:
+            if w not in workup:
+                workup.append(w)
+        if eff.note:
+            notes.append(Note.model_construct(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
+
+    levels = {c: min(raised[c], caps[c]) for c in CATEGORIES}
+    categories = {
+        c: CategoryResult.model_construct(
+            level=LEVEL_NAMES[levels[c]],
+            scores=[s.id for s in catalogue.scores if s.category == c],
+            evidence=cat_evidence[c],
+            limited_by=cat_limits[c] if raised[c] > caps[c] else [],
+        )
+        for c in CATEGORIES
+    }
+    ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
+                    key=lambda c: (-levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
+    urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
+    shown = visible_items(catalogue, values)
+    return Assessment.model_construct(
+        schema_version=1,
+        content_version=catalogue.version,
+        content_hash=catalogue.hash,
+        urgency=urgency,
+        red_flags=_hits(hits["red"], catalogue.red_flags),
+        categories=categories,
+        primary=ranked[0] if ranked else None,
+        ketamine_cautions=_hits(hits["ket"], catalogue.ketamine_cautions),
+        medication_flags=_hits(hits["med"], catalogue.medication_flags),
+        notes=notes,
+        workup=workup,
+        scores=scores,
+        answered=sum(1 for v in values.values() if v != UNKNOWN),
+        unknown=sum(1 for v in values.values() if v == UNKNOWN),
+        total_items=len(shown),
+        dropped=list(answers.dropped),
+    )
+
+
+def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any) -> Evidence:
+    item_ids, score_ids = evidence(rule.when, ctx, comp.test)
+    ref = catalogue.references[rule.source]
+    items = catalogue.items
+    return Evidence.model_construct(
+        rule=rule.id,
+        title=rule.title,
+        answers=[AnswerEvidence.model_construct(item=i, value=ctx.answers.get(i), question=items[i].text.tech)
+                 for i in item_ids],
+        scores=[ScoreEvidence.model_construct(score=s, value=ctx.scores[s]) for s in score_ids
+                if ctx.scores.get(s) is not None],
+        source=ref.id, source_title=ref.title, source_url=ref.url,
+    )
+
+
+def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
+    """Hits in the order the content defines them, so reports list them the same way every time."""
+    return [Hit.model_construct(id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]

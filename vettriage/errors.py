@@ -1,0 +1,20 @@
+"""The one error type that reaches the user as a single line and exit code 2."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input from a file or the command line: names the file and the field, never shows a traceback."""
+
+    def __init__(self, source: str, field: str | None, message: str, line: int | None = None) -> None:
+        self.source = source
+        self.field = field
+        self.message = message
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        text = " ".join(self.message.split())
+        return f"{where}:{field} {text}"
