@@ -1,0 +1,136 @@
+"""The store's public shape: records and the operations the terminal app, the web intake and the CLI use.
+
+This module is the contract; `vettriage.store.open_store(url)` returns an object with these methods.
+Nothing here imports SQLAlchemy, so the UI can type against it without paying for the driver at start-up.
+All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Status = Literal["in_progress", "completed", "amended"]
+Mode = Literal["owner", "tech"]
+
+
+@dataclass(frozen=True)
+class Dog:
+    """A dog and, optionally, its owner's name and contact (personal data: the SQLite file is mode 0600)."""
+
+    id: int
+    name: str
+    breed_or_size: str | None = None
+    birth_date: dt.date | None = None
+    age_years: float | None = None
+    sex: str | None = None
+    owner_name: str | None = None
+    owner_contact: str | None = None
+
+
+@dataclass(frozen=True)
+class IntakeSummary:
+    """One row of a list or search."""
+
+    id: int
+    dog_id: int
+    dog_name: str
+    by: str
+    mode: Mode
+    status: Status
+    urgency: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A whole intake: answers as given (item id → value or "unknown"), position for resuming, and the
+    Assessment (as its JSON dict) once completed."""
+
+    id: int
+    dog: Dog
+    by: str
+    mode: Mode
+    status: Status
+    urgency: str | None
+    emergency: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    content_version: str
+    content_hash: str
+    answers: dict[str, Any]
+    position: str | None
+    assessment: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One answer change."""
+
+    intake_id: int
+    item_id: str
+    old_value: Any
+    new_value: Any
+    who: str
+    at: dt.datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Invite:
+    """An invitation link's record: only the hash of its code is stored."""
+
+    id: int
+    intake_id: int
+    code_hash: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used: bool = False
+    revoked: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class StoreError(Exception):
+    """A store problem the user must see as one line (corrupt or foreign database, unknown intake...)."""
+
+
+class Store(Protocol):
+    """What every backend (SQLite, PostgreSQL) provides."""
+
+    url: str
+
+    # dogs
+    def add_dog(self, name: str, *, breed_or_size: str | None = None, birth_date: dt.date | None = None,
+                age_years: float | None = None, sex: str | None = None, owner_name: str | None = None,
+                owner_contact: str | None = None) -> Dog: ...
+    def get_dog(self, dog_id: int) -> Dog: ...
+    def find_dogs(self, name: str) -> list[Dog]: ...
+
+    # intakes
+    def create_intake(self, dog_id: int, *, by: str, mode: Mode, content_version: str,
+                      content_hash: str) -> Intake: ...
+    def save_answer(self, intake_id: int, item_id: str, value: Any, *, who: str,
+                    position: str | None = None, reason: str | None = None) -> None:
+        """Store one answer (None clears it) and an audit event; durable when this returns (the autosave).
+        A completed intake refuses this unless `reason` is given (then it is an amendment)."""
+    def set_position(self, intake_id: int, item_id: str | None) -> None: ...
+    def mark_emergency(self, intake_id: int) -> None: ...
+    def complete(self, intake_id: int, assessment: dict[str, Any]) -> Intake:
+        """Store the Assessment JSON and its urgency; status becomes completed (or amended if it was)."""
+    def get_intake(self, intake_id: int) -> Intake: ...
+    def list_intakes(self, *, date: dt.date | None = None, status: Status | None = None,
+                     dog: str | None = None, urgency: str | None = None,
+                     limit: int = 200) -> list[IntakeSummary]: ...
+    def dog_history(self, dog_id: int) -> list[IntakeSummary]: ...
+    def audit(self, intake_id: int) -> list[AuditEvent]: ...
+
+    # invitations (web intake)
+    def add_invite(self, intake_id: int, code_hash: str, expires_at: dt.datetime) -> Invite: ...
+    def find_invite(self, code_hash: str) -> Invite | None: ...
+    def list_invites(self) -> list[Invite]: ...
+    def revoke_invite(self, invite_id: int) -> None: ...
+    def use_invite(self, invite_id: int) -> None: ...
+
+    def close(self) -> None: ...
