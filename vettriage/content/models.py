@@ -347,6 +347,8 @@ class CareOption(Strict):
     offer_when: Condition | None = None
     cautions: list[Id] = []
     caution_when: Condition | None = None
+    questions: list[str] = []
+    """Questions the owner can ask the vet about this option (shown with it in both documents)."""
     source: Id
 
 
