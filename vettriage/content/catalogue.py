@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
@@ -96,8 +96,12 @@ def _describe(data: Any, loc: list[Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def load_catalogue(directory: Path | str | None = None) -> Catalogue:
-    """Load and validate the content in `directory` (default: the shipped questionnaires)."""
+def load_catalogue(directory: Path | str | None = None, *, use_cache: bool = True) -> Catalogue:
+    """Load and validate the content in `directory` (default: the shipped questionnaires).
+
+    A catalogue that validated once is cached under its content hash: the same bytes give the same result, so
+    later starts skip YAML parsing and pydantic validation (`vettriage assess` starts several times faster).
+    """
     if directory is None:
         from vettriage.resources import questionnaires_dir
 
@@ -105,6 +109,20 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(str(directory), None, "content folder not found")
+    digest = content_hash(directory)
+    if use_cache:
+        from vettriage.content import cache
+
+        cached = cache.read(digest)
+        if cached is not None:
+            return replace(cached, directory=directory)
+    catalogue = _load(directory, digest)
+    if use_cache:
+        cache.write(digest, catalogue)
+    return catalogue
+
+
+def _load(directory: Path, digest: str) -> Catalogue:
     docs = {n: read_yaml(directory / f"{n}.yaml") for n in FIXED_FILES}
     cat: m.CatalogueFile = _parse(docs["catalogue"], m.CatalogueFile, _label(directory, "catalogue"))
     section_docs: dict[str, YamlDoc] = {}
@@ -128,7 +146,7 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
 
     catalogue = Catalogue(
         version=cat.version,
-        hash=content_hash(directory),
+        hash=digest,
         title=cat.title,
         sections=tuple(sections),
         scales={s.id: s for s in cat.scales},

@@ -33,7 +33,9 @@ LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 class Strict(BaseModel):
     """Base for content: unknown keys are errors (a typo in a file must not pass silently); immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: schemas are built on first validation, so a start-up that reads the cached catalogue
+    # (see catalogue.py) never pays for them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Wording(Strict):
@@ -110,7 +112,7 @@ class ItemTest(Strict):
     known: bool | None = None
     unknown: bool | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _one_operator(self) -> "ItemTest":
@@ -181,7 +183,7 @@ class NotOf(Strict):
     """The condition does not hold."""
 
     not_: "Condition" = Field(alias="not")
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class AtLeast(Strict):

@@ -17,7 +17,9 @@ SCHEMA_VERSION = 1
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build keeps `vettriage assess` quick: the engine builds these with model_construct, so schemas are
+    # only built when something validates or serialises.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class AnswerEvidence(_Model):
@@ -118,3 +120,15 @@ class Assessment(_Model):
     def medication_flag_ids(self) -> list[str]:
         """The ids of the medication flags raised."""
         return [h.id for h in self.medication_flags]
+
+
+def assessment_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the Assessment, as committed in `schemas/assessment.schema.json`."""
+    schema = Assessment.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://vettriage.invalid/schemas/assessment.schema.json"
+    schema["description"] = (
+        "vettriage Assessment: decision support before a vet visit, never a diagnosis. "
+        "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, categories keys, scores keys."
+    )
+    return schema

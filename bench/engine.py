@@ -1,0 +1,83 @@
+"""Engine throughput and `vettriage assess` process time, each against a floor measured in the same run.
+
+Prints figures; asserts nothing. Targets: >= 10,000 assessments/s on a full answer set; `vettriage assess` as a
+process within 1.5x of `python -c "import pydantic, yaml"`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from vettriage.content import load_catalogue
+from vettriage.engine import assess, validate_answers
+
+
+def full_answers(cat) -> dict:
+    """A plausible answer for every item (first non-alarming value), so every rule is evaluated."""
+    out = {}
+    for item in cat.items.values():
+        if item.type == "scale":
+            out[item.id] = cat.scales[item.scale].values[1]
+        elif item.type == "yesno":
+            out[item.id] = item.id.startswith("sys_seizure_history")
+        elif item.type == "choice":
+            out[item.id] = item.options[0].value
+        elif item.type == "multi":
+            out[item.id] = [item.options[0].value]
+        elif item.type in ("number", "months"):
+            out[item.id] = item.min
+        elif item.type == "date":
+            out[item.id] = "2026-01-01"
+        else:
+            out[item.id] = "text"
+    return out
+
+
+def per_second(fn, seconds: float = 1.0) -> float:
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn()
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+def process_ms(cmd: list[str], runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    cat = load_catalogue()
+    raw = full_answers(cat)
+    answers = validate_answers(cat, raw)
+    floor = per_second(lambda: dict(raw))  # copying the answers: the least any assessment must do
+    rates = [per_second(lambda: assess(cat, answers)) for _ in range(5)]
+    with_validation = statistics.median(per_second(lambda: assess(cat, raw)) for _ in range(3))
+    print(f"items answered: {len(answers.values)}, rules: {len(cat.rules)}, scores: {len(cat.scores)}")
+    print(f"floor (dict copy of the answers): {floor:,.0f}/s")
+    print(f"assess (validated answers): median {statistics.median(rates):,.0f}/s  (target >= 10,000/s)")
+    print(f"assess (raw answers, validated each time): {with_validation:,.0f}/s")
+
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "a.yaml"
+        f.write_text(yaml.safe_dump(raw))
+        base = process_ms([sys.executable, "-c", "import pydantic, yaml"])
+        ours = process_ms([sys.executable, "-m", "vettriage", "assess", str(f)])
+        ours_json = process_ms([sys.executable, "-m", "vettriage", "assess", "--json", str(f)])
+    print(f"process: python -c 'import pydantic, yaml' {base:.0f} ms; vettriage assess {ours:.0f} ms "
+          f"({ours / base:.2f}x, target <= 1.5x); --json {ours_json:.0f} ms ({ours_json / base:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

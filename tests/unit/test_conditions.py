@@ -1,0 +1,84 @@
+"""Compiled conditions: every operator, the combinators, and the evidence they report."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from pydantic import TypeAdapter
+
+from vettriage.content.models import Condition
+from vettriage.engine.conditions import compile_condition, evidence
+
+COND = TypeAdapter(Condition)
+
+
+def ctx(answers=None, scores=None, levels=None, red_flags=()):
+    return SimpleNamespace(answers=answers or {}, scores=scores or {}, levels=levels or {}, red_flags=set(red_flags))
+
+
+def holds(cond: dict, c) -> bool:
+    return compile_condition(COND.validate_python(cond))(c)
+
+
+@pytest.mark.parametrize(("cond", "answers", "want"), [
+    ({"item": "a", "eq": True}, {"a": True}, True),
+    ({"item": "a", "eq": True}, {"a": False}, False),
+    ({"item": "a", "eq": True}, {}, False),
+    ({"item": "a", "ne": "x"}, {"a": "y"}, True),
+    ({"item": "a", "ne": "x"}, {"a": "unknown"}, False),
+    ({"item": "a", "ne": "x"}, {}, False),
+    ({"item": "a", "in": ["x", "y"]}, {"a": "y"}, True),
+    ({"item": "a", "contains": "x"}, {"a": ["x", "z"]}, True),
+    ({"item": "a", "contains": "x"}, {"a": "unknown"}, False),
+    ({"item": "a", "contains_any": ["q", "z"]}, {"a": ["x", "z"]}, True),
+    ({"item": "a", "gte": 2}, {"a": 2}, True),
+    ({"item": "a", "gte": 2}, {"a": "unknown"}, False),
+    ({"item": "a", "lt": 2}, {"a": 1}, True),
+    ({"item": "a", "lte": 6}, {"a": 7}, False),
+    ({"item": "a", "gt": 6}, {"a": 7}, True),
+    ({"item": "a", "known": True}, {"a": 0}, True),
+    ({"item": "a", "known": True}, {"a": "unknown"}, False),
+    ({"item": "a", "known": False}, {}, True),
+    ({"item": "a", "unknown": True}, {"a": "unknown"}, True),
+])
+def test_item_operators(cond, answers, want) -> None:
+    assert holds(cond, ctx(answers)) is want
+
+
+def test_unknown_is_never_zero() -> None:
+    assert holds({"item": "a", "lte": 0}, ctx({"a": "unknown"})) is False
+
+
+def test_combinators() -> None:
+    c = ctx({"a": 1, "b": 2})
+    assert holds({"all": [{"item": "a", "eq": 1}, {"item": "b", "eq": 2}]}, c)
+    assert not holds({"all": [{"item": "a", "eq": 1}, {"item": "b", "eq": 3}]}, c)
+    assert holds({"any": [{"item": "a", "eq": 5}, {"item": "b", "eq": 2}]}, c)
+    assert holds({"not": {"item": "a", "eq": 5}}, c)
+    assert holds({"at_least": 2, "of": [{"item": "a", "eq": 1}, {"item": "b", "eq": 2}, {"item": "c", "eq": 1}]}, c)
+    assert not holds({"at_least": 3, "of": [{"item": "a", "eq": 1}, {"item": "b", "eq": 2}, {"item": "c", "eq": 1}]}, c)
+
+
+def test_scores_findings_and_red_flags() -> None:
+    c = ctx(scores={"s": 2.5, "t": None}, levels={"pain": 1}, red_flags={"collapse"})
+    assert holds({"score": "s", "gte": 2}, c)
+    assert not holds({"score": "t", "gte": 0}, c), "an insufficient score never matches"
+    assert holds({"finding": "pain"}, c)
+    assert not holds({"finding": "pain", "at_least": "likely"}, c)
+    assert not holds({"finding": "ccd"}, c)
+    assert holds({"red_flag": "any"}, c) and holds({"red_flag": "collapse"}, c)
+    assert not holds({"red_flag": "toxin"}, c)
+
+
+def test_one_operator_per_test() -> None:
+    with pytest.raises(ValueError):
+        COND.validate_python({"item": "a", "eq": 1, "gte": 2})
+    with pytest.raises(ValueError):
+        COND.validate_python({"item": "a"})
+
+
+def test_evidence_names_only_what_made_it_hold() -> None:
+    cond = COND.validate_python({"any": [{"item": "a", "eq": 1}, {"item": "b", "eq": 9}, {"score": "s", "gte": 1}]})
+    items, scores = evidence(cond, ctx({"a": 1, "b": 2}, scores={"s": 3}), compile_condition)
+    assert items == ["a"] and scores == ["s"]

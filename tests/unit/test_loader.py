@@ -1,0 +1,124 @@
+"""The content loader: the real content loads; every kind of broken file fails with file, id and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vettriage.cli import main
+from vettriage.content import load_catalogue
+from vettriage.errors import InputError
+from vettriage.resources import questionnaires_dir
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content."""
+    dst = tmp_path / "q"
+    shutil.copytree(questionnaires_dir(), dst)
+    return dst
+
+
+def test_shipped_content_loads(catalogue) -> None:
+    assert catalogue.version
+    assert len(catalogue.hash) == 64
+    assert catalogue.sections[0].id == "dog"
+    assert [s.id for s in catalogue.sections].index("redflags") == 1
+
+
+def test_every_item_and_rule_cites_a_known_source(catalogue) -> None:
+    for item in catalogue.items.values():
+        assert item.source in catalogue.references
+    for rule in catalogue.rules:
+        assert rule.source in catalogue.references
+
+
+def test_hash_changes_with_content(content: Path) -> None:
+    before = load_catalogue(content).hash
+    p = content / "notes.yaml"
+    p.write_text(p.read_text() + "\n# edited\n")
+    assert load_catalogue(content).hash != before
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_malformed_yaml_names_file_and_line(content: Path) -> None:
+    _replace(content / "redflags.yaml", "    - id: rf_breathing\n", "    - id: rf_breathing\n   bad: [\n")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    assert "redflags.yaml" in str(err.value)
+    assert err.value.line is not None
+
+
+def test_rule_naming_unknown_item_names_file_rule_and_line(content: Path) -> None:
+    _replace(content / "rules_redflags.yaml", "{item: rf_collapse, eq: true}", "{item: rf_colapse, eq: true}")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    msg = str(err.value)
+    assert "rules_redflags.yaml:3:" in msg
+    assert "rules[rf_collapse]" in msg and "rf_colapse" in msg
+
+
+def test_unknown_field_is_refused_with_item_id(content: Path) -> None:
+    _replace(content / "redflags.yaml", "      source: s44\n", "      source: s44\n      colour: red\n")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    assert "items[rf_breathing].colour" in str(err.value)
+
+
+def test_duplicate_item_id(content: Path) -> None:
+    _replace(content / "redflags.yaml", "- id: rf_breathing", "- id: rf_collapse")
+    with pytest.raises(InputError, match="used twice"):
+        load_catalogue(content)
+
+
+def test_unknown_source(content: Path) -> None:
+    _replace(content / "rules_redflags.yaml", "source: s42}", "source: s999}")
+    with pytest.raises(InputError, match="s999"):
+        load_catalogue(content)
+
+
+def test_comparison_that_cannot_apply_to_the_item(content: Path) -> None:
+    _replace(content / "rules_redflags.yaml", "{item: rf_collapse, eq: true}", "{item: rf_collapse, gte: 2}")
+    with pytest.raises(InputError, match="needs a scale"):
+        load_catalogue(content)
+
+
+def test_option_value_checked(content: Path) -> None:
+    _replace(content / "rules_redflags.yaml", "in: [pale_or_white, grey_or_blue]", "in: [pale, grey_or_blue]")
+    with pytest.raises(InputError, match="'pale'"):
+        load_catalogue(content)
+
+
+def test_branching_on_a_later_item_is_refused(content: Path) -> None:
+    _replace(content / "redflags.yaml", "enable_when: {item: rf_seizure_recent, eq: true}\n      source: s46\n    - id: rf_seizure_count",
+             "enable_when: {item: rf_severe_pain, eq: true}\n      source: s46\n    - id: rf_seizure_count")
+    with pytest.raises(InputError, match="not asked before"):
+        load_catalogue(content)
+
+
+def test_missing_red_flag_rule(content: Path) -> None:
+    _replace(content / "rules_redflags.yaml", "then: {red_flag: toxin}", "then: {urgency: soon}")
+    with pytest.raises(InputError, match="toxin"):
+        load_catalogue(content)
+
+
+def test_missing_file(content: Path) -> None:
+    (content / "flags.yaml").unlink()
+    with pytest.raises(InputError, match="flags.yaml.*file not found"):
+        load_catalogue(content)
+
+
+def test_validate_command_exit_codes(content: Path, capsys) -> None:
+    assert main(["validate", str(content)]) == 0
+    assert "ok:" in capsys.readouterr().out
+    _replace(content / "rules_redflags.yaml", "{item: rf_collapse, eq: true}", "{item: nope, eq: true}")
+    assert main(["validate", str(content)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "rules_redflags.yaml" in err and "Traceback" not in err

@@ -1,0 +1,62 @@
+"""A cache of validated catalogues, keyed by content hash and by the versions of the code that validated them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+import vettriage
+
+
+def _dir() -> Path:
+    env = os.environ.get("VETTRIAGE_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vettriage"
+
+
+def _path(digest: str) -> Path:
+    # The models' source is part of the key: a change to a validator must invalidate what it validated.
+    models = Path(__file__).with_name("models.py")
+    key = hashlib.sha256("|".join([
+        digest, vettriage.__version__, pydantic.VERSION, sys.version, str(models.stat().st_mtime_ns),
+    ]).encode()).hexdigest()[:32]
+    return _dir() / f"catalogue-{key}.pickle"
+
+
+def read(digest: str) -> Any | None:
+    """The cached catalogue for `digest`, or None (missing, unreadable or stale caches are ignored)."""
+    if os.environ.get("VETTRIAGE_NO_CACHE"):
+        return None
+    try:
+        with open(_path(digest), "rb") as fh:
+            cat = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - any broken cache is just a miss
+        return None
+    return cat if getattr(cat, "hash", None) == digest else None
+
+
+def write(digest: str, catalogue: Any) -> None:
+    """Store `catalogue` atomically; a cache that cannot be written is silently skipped."""
+    if os.environ.get("VETTRIAGE_NO_CACHE"):
+        return
+    try:
+        target = _path(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(catalogue, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except Exception:  # noqa: BLE001 - caching is an optimisation only
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except Exception:  # noqa: BLE001
+            pass
