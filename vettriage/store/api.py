@@ -96,6 +96,10 @@ class StoreError(Exception):
     """A store problem the user must see as one line (corrupt or foreign database, unknown intake...)."""
 
 
+class NotFoundError(StoreError):
+    """No record with that id (an intake, dog or invitation): a web handler can answer 404."""
+
+
 class Store(Protocol):
     """What every backend (SQLite, PostgreSQL) provides."""
 

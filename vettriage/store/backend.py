@@ -1,0 +1,148 @@
+"""Where the database is and how to connect: URL resolution, the SQLite file guard, engines for both backends.
+
+The guard runs before SQLAlchemy opens a SQLite file, because even switching a file to WAL writes to it: a
+foreign or corrupt file must come out exactly as it went in.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from vettriage.store.api import StoreError
+
+ENV_VAR = "VETTRIAGE_DATABASE_URL"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30.0
+
+
+def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
+    """An explicit URL or path, else $VETTRIAGE_DATABASE_URL, else vettriage.db in the user's data directory.
+    A plain path means SQLite; `postgresql://` means PostgreSQL through psycopg 3."""
+    if url is None or str(url) == "":
+        url = os.environ.get(ENV_VAR) or None
+    if url is None:
+        from platformdirs import user_data_dir
+
+        url = str(Path(user_data_dir("vettriage")) / "vettriage.db")
+    text = os.fspath(url)
+    if "://" not in text:
+        return "sqlite:///" + str(Path(text).expanduser().absolute())
+    scheme = text.split("://", 1)[0].lower()
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if scheme in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
+        return text
+    raise StoreError(f"{_safe(text)}: unsupported database URL (use a file path, sqlite:///PATH or "
+                     "postgresql+psycopg://...)")
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown without anything after the scheme
+        return url.split("://", 1)[0] + "://..."
+
+
+def display_url(url: str) -> str:
+    """What `Store.url` shows: the URL with any password hidden."""
+    return _safe(url)
+
+
+def sqlite_path(url: str) -> Path:
+    """The file behind a sqlite URL (in-memory databases are refused: they would not survive anything)."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        raise StoreError(f"{url}: give the SQLite database as a file path")
+    return Path(database)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a vettriage database, reading it only. A missing file is created empty,
+    mode 0600 (it will hold owners' names and contacts), in a directory created mode 0700."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:  # another process made it first: inspect theirs
+            pass
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+    if not head:
+        return
+    if len(head) < 100 or head[:16] != SQLITE_MAGIC:
+        raise StoreError(f"{path}: not a vettriage database (not an SQLite file); it was left untouched")
+    from vettriage.store.schema import APP_ID, SCHEMA_VERSION
+
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                return
+            if "vettriage_meta" not in tables:
+                raise StoreError(f"{path}: not a vettriage database (it holds other tables: "
+                                 f"{', '.join(sorted(tables)[:3])}); it was left untouched")
+            meta = dict(con.execute("SELECT key, value FROM vettriage_meta").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: corrupt database ({exc}); it was left untouched") from None
+    check_meta(str(path), meta, APP_ID, SCHEMA_VERSION)
+
+
+def check_meta(where: str, meta: dict[str, Any], app_id: str, newest: int) -> None:
+    """Refuse a `vettriage_meta` that is not ours or comes from a newer release."""
+    if meta.get("app") != app_id:
+        raise StoreError(f"{where}: not a vettriage database (vettriage_meta does not name vettriage)")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError:
+        raise StoreError(f"{where}: corrupt database (bad schema_version in vettriage_meta)") from None
+    if version > newest:
+        raise StoreError(f"{where}: made by a newer vettriage (schema {version}, this one knows up to "
+                         f"{newest}); upgrade vettriage")
+
+
+def make_engine(url: str) -> Any:
+    """A SQLAlchemy engine: SQLite in WAL mode with FULL sync, our own BEGIN IMMEDIATE for writes and a busy
+    timeout; PostgreSQL through psycopg with a pre-ping pool."""
+    import sqlalchemy as sa
+
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                                  poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8)
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # We issue BEGIN ourselves (below); pysqlite's own implicit BEGIN is DEFERRED, which lets two
+            # writers deadlock on the upgrade to a write lock, where BEGIN IMMEDIATE queues them instead.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("vt_write") else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=8)
