@@ -1,0 +1,126 @@
+"""The app and its factory `make_app()`: thin; the screens do the work.
+
+`make_app(intake_id=..., locked=True, mode="owner")` is what the web intake runs for one invited owner: that one
+intake, owner wording, no desk and no way to other records.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual.app import App
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from vettriage.config import Config
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class VetTriageApp(App[None]):
+    """The vettriage terminal app. Build it with `make_app()`."""
+
+    TITLE = "vettriage"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("ctrl+t", "toggle_theme", "Theme", show=False)]
+
+    def __init__(self, *, config: "Config", mode: Literal["owner", "tech"], store_url: str | None,
+                 intake_id: int | None, dog_name: str | None, locked: bool, store: Any = None,
+                 catalogue: Any = None) -> None:
+        super().__init__()
+        self.config = config
+        self.mode = mode
+        self.store_url = store_url or config.database_url
+        self.intake_id = intake_id
+        self.dog_name = dog_name
+        self.locked = locked
+        self._store = store
+        self._catalogue = catalogue
+        self.theme = THEMES.get(config.theme, "textual-dark")
+        if locked:
+            # An owner on a shared link gets nothing beyond the intake: no palette, no other records.
+            self.ENABLE_COMMAND_PALETTE = False
+        self.sub_title = config.clinic_name
+
+    @property
+    def store(self) -> Any:
+        """The store, opened on first use (the driver is not imported before the first screen)."""
+        if self._store is None:
+            from vettriage.tui.intakes import open_store
+
+            self._store = open_store(self.store_url)
+        return self._store
+
+    @property
+    def catalogue(self) -> Any:
+        """The screening content, loaded on first use."""
+        if self._catalogue is None:
+            from vettriage.content import load_catalogue
+
+            self._catalogue = load_catalogue()
+        return self._catalogue
+
+    def on_mount(self) -> None:
+        """Open the desk, or go straight to one intake."""
+        from vettriage.tui import intakes
+
+        if self.intake_id is not None:
+            self.open_intake(self.store.get_intake(self.intake_id), replace=True)
+        elif self.dog_name:
+            intake = intakes.resume_or_start(self.store, self.catalogue, self.dog_name, self.mode)
+            self.open_intake(intake, replace=True)
+        else:
+            from vettriage.tui.screens.desk import DeskScreen
+
+            self.push_screen(DeskScreen())
+
+    def open_intake(self, intake: Any, *, replace: bool = False, reason: str | None = None) -> None:
+        """Show an intake: its result if completed (unless amending), else its current question."""
+        from vettriage.tui.session import IntakeSession
+
+        mode = "owner" if self.locked else self.mode
+        session = IntakeSession(self.catalogue, self.store, intake, mode, reason=reason)
+        if intake.status != "in_progress" and reason is None:
+            from vettriage.tui.screens.result import ResultScreen
+
+            screen: Any = ResultScreen(session, intake.assessment)
+        else:
+            from vettriage.tui.screens.question import QuestionScreen
+
+            screen = QuestionScreen(session)
+        if replace and len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def leave_intake(self) -> None:
+        """Back to the desk if there is one, else quit: every answer is already saved."""
+        from vettriage.tui.screens.desk import DeskScreen
+
+        if self.locked or not any(isinstance(s, DeskScreen) for s in self.screen_stack):
+            self.exit()
+            return
+        while not isinstance(self.screen, DeskScreen):
+            self.pop_screen()
+        self.screen.refresh_rows()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and dark themes."""
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "tech",
+             intake_id: int | None = None, dog_name: str | None = None, locked: bool = False,
+             config: "Config | None" = None, store: Any = None, catalogue: Any = None) -> VetTriageApp:
+    """Build the app. `locked=True` (owner mode) confines it to the one intake given by `intake_id` or
+    `dog_name`; `store` and `catalogue` let tests and the web layer pass objects already open."""
+    if config is None:
+        from vettriage.config import load_config
+
+        config = load_config()
+    if locked:
+        mode = "owner"
+        if intake_id is None and not dog_name:
+            raise ValueError("a locked app needs an intake_id or a dog_name")
+    return VetTriageApp(config=config, mode=mode, store_url=store_url, intake_id=intake_id,
+                        dog_name=dog_name, locked=locked, store=store, catalogue=catalogue)

@@ -1,0 +1,45 @@
+"""Finding, starting and resuming intakes through the store. No Textual: used by the app and its tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vettriage.tui.session import WHO
+
+
+def find_in_progress(store: Any, dog_name: str) -> Any | None:
+    """The most recent in-progress intake of a dog with exactly this name (case-insensitive), if any."""
+    wanted = dog_name.strip().casefold()
+    rows = [r for r in store.list_intakes(status="in_progress", dog=dog_name.strip())
+            if r.dog_name.strip().casefold() == wanted]
+    if not rows:
+        return None
+    latest = max(rows, key=lambda r: (r.updated_at, r.id))
+    return store.get_intake(latest.id)
+
+
+def start_intake(store: Any, catalogue: Any, dog_name: str, mode: str) -> Any:
+    """Create the dog and a new intake, with the dog's name already answered."""
+    name = " ".join(dog_name.split())
+    if not name:
+        raise ValueError("the dog's name is empty")
+    dogs = [d for d in store.find_dogs(name) if d.name.casefold() == name.casefold()]
+    dog = dogs[0] if dogs else store.add_dog(name)
+    intake = store.create_intake(dog.id, by=WHO.get(mode, mode), mode=mode,  # type: ignore[arg-type]
+                                 content_version=catalogue.version, content_hash=catalogue.hash)
+    if "dog_name" in catalogue.items:
+        store.save_answer(intake.id, "dog_name", name, who=WHO.get(mode, mode), position=None)
+    return store.get_intake(intake.id)
+
+
+def resume_or_start(store: Any, catalogue: Any, dog_name: str, mode: str) -> Any:
+    """`vettriage intake --dog NAME`: the dog's intake in progress if there is one, else a new one."""
+    return find_in_progress(store, dog_name) or start_intake(store, catalogue, dog_name, mode)
+
+
+def open_store(url: str | None) -> Any:
+    """Open the configured store (imported here so the driver stays off the start-up path)."""
+    from vettriage.config import default_database_url
+    from vettriage.store import open_store as _open
+
+    return _open(url or default_database_url())

@@ -1,0 +1,67 @@
+"""The emergency interrupt: what a red flag means and what to do now, then the choice to finish for the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from vettriage.tui.session import IntakeSession
+
+
+class EmergencyScreen(ModalScreen[bool]):
+    """Dismisses with True to finish the questionnaire for the record, False to stop here."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("enter,f", "finish", "Finish for the record"),
+        Binding("escape,s", "stop", "Stop here"),
+    ]
+
+    def __init__(self, session: IntakeSession, flag_ids: list[str]) -> None:
+        super().__init__()
+        self.session = session
+        self.flag_ids = flag_ids
+
+    def compose(self) -> ComposeResult:
+        """The warning, each red flag with its action, whom to call, and two buttons."""
+        s = self.session
+        owner = s.mode == "owner"
+        config = getattr(self.app, "config", None)
+        contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        with VerticalScroll(id="box"):
+            yield Static("EMERGENCY" if not owner else "This needs a vet now", id="title")
+            lead = ("What you described can be an emergency. Do not wait for the appointment."
+                    if owner else "Red flag raised: this dog needs to be seen as an emergency.")
+            yield Static(lead, id="lead")
+            for fid in self.flag_ids:
+                flag = s.catalogue.red_flags[fid]
+                yield Static(f"! {flag.title.for_mode(s.mode)}", classes="flag")
+                yield Static(flag.action.for_mode(s.mode), classes="action")
+            yield Static(contact, id="contact")
+            yield Static("Your answers so far are saved. The intake is marked as an emergency."
+                         if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
+            with Horizontal(id="buttons"):
+                yield Button("Finish the questions for the record", id="finish", variant="primary")
+                yield Button("Stop here", id="stop", variant="error")
+
+    def on_mount(self) -> None:
+        """Focus the choice to go on (the call comes first; the record can wait)."""
+        self.query_one("#finish", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Either button dismisses the screen."""
+        event.stop()
+        self.dismiss(event.button.id == "finish")
+
+    def action_finish(self) -> None:
+        """Go on with the questionnaire."""
+        self.dismiss(True)
+
+    def action_stop(self) -> None:
+        """Stop here (answers are kept)."""
+        self.dismiss(False)

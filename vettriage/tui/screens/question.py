@@ -1,0 +1,279 @@
+"""The intake: one question at a time, in the mode's wording, saved the moment it is answered.
+
+The screen keeps one widget of each kind and refills it for each question instead of mounting new ones.
+A red flag, answered anywhere, opens the emergency screen at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from vettriage.content.models import UNKNOWN
+from vettriage.tui.messages import Back, DontKnow, Next, Picked
+from vettriage.tui.session import IntakeSession
+from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, choices_for
+
+LISTED = ("scale", "yesno", "choice")
+TYPED = ("number", "months", "date", "text")
+
+
+class QuestionScreen(Screen[None]):
+    """Walks the visible questions of one intake."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("right", "next", "Next"),
+        Binding("left,backspace", "back", "Back", key_display="←"),
+        Binding("u", "unknown", "Don't know"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("r", "review", "Review"),
+        Binding("escape", "leave", "Save & leave"),
+        *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
+    ]
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+        self.return_to_review = False
+        self._ticked: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        """The progress line, the question, its help, the answer widgets and the footer."""
+        with Vertical(id="body"):
+            yield Static(id="progress", classes="muted")
+            yield Static(id="intro", classes="muted")
+            yield Static(id="question")
+            yield Static(id="help")
+            yield ChoiceList(id="choices")
+            yield MultiList(id="multi")
+            yield AnswerInput(id="typed")
+            yield Static(id="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Paint the current question."""
+        self.show_question()
+
+    # --- painting -------------------------------------------------------------------------------------
+
+    def show_question(self) -> None:
+        """Refill the widgets for the session's current question."""
+        s = self.session
+        item, mode = s.item, s.mode
+        p = s.progress()
+        flag = "  ! EMERGENCY" if s.emergency else ""
+        self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
+        section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
+        intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
+        self.query_one("#intro", Static).update(intro)
+        self.query_one("#intro").display = bool(intro)
+        self.query_one("#question", Static).update(item.text.for_mode(mode))
+        help_w = self.query_one("#help", Static)
+        help_w.update(item.help.for_mode(mode) if item.help else "No further help for this question.")
+        help_w.display = item.type in TYPED and item.help is not None
+        self.query_one("#error", Static).update("")
+        value = s.answers.get(item.id)
+        choices = self.query_one(ChoiceList)
+        multi = self.query_one(MultiList)
+        typed = self.query_one(AnswerInput)
+        choices.display = item.type in LISTED
+        multi.display = item.type == "multi"
+        typed.display = item.type in TYPED
+        note = "  (answered: don't know)" if value == UNKNOWN else ""
+        if item.type in LISTED:
+            choices.fill(choices_for(item, s.catalogue, mode), value)
+            choices.focus()
+        elif item.type == "multi":
+            multi.fill(choices_for(item, s.catalogue, mode), value)
+            self._ticked = set(value) if isinstance(value, list) else set()
+            multi.focus()
+        else:
+            typed.fill(item.type, value, _placeholder(item))
+            typed.focus()
+        if note:
+            self.query_one("#error", Static).update(note.strip())
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "don't know" where it is not allowed or where typing would eat the key."""
+        if action == "unknown":
+            item = self.session.item
+            if not item.allow_unknown or item.type == "text":
+                return False
+        if action == "leave" and getattr(self.app, "locked", False):
+            return True
+        return True
+
+    # --- answering ------------------------------------------------------------------------------------
+
+    def _save(self, value: Any) -> bool:
+        """Save an answer; show an error and return False if it is not valid. Opens the emergency screen."""
+        try:
+            outcome = self.session.answer(value)
+        except ValueError as exc:
+            self.query_one("#error", Static).update(str(exc))
+            return False
+        self.query_one("#error", Static).update("")
+        if outcome.new_red_flags:
+            from vettriage.tui.screens.emergency import EmergencyScreen
+
+            self.app.push_screen(EmergencyScreen(self.session, list(outcome.new_red_flags)), self._after_emergency)
+        return True
+
+    def _after_emergency(self, keep_going: bool | None) -> None:
+        if not keep_going:
+            self.app.leave_intake()  # type: ignore[attr-defined]
+        else:
+            self.show_question()
+
+    def on_picked(self, message: Picked) -> None:
+        """An option was chosen (digit, Enter, click)."""
+        message.stop()
+        if self._save(message.value) and message.advance and not self._emergency_open():
+            self.action_next()
+
+    def on_next(self, message: Next) -> None:
+        """Enter with nothing highlighted, or Enter in a checklist."""
+        message.stop()
+        self.action_next()
+
+    def on_back(self, message: Back) -> None:
+        """Backspace in an empty field."""
+        message.stop()
+        self.action_back()
+
+    def on_dont_know(self, message: DontKnow) -> None:
+        """`u` in a number or date field."""
+        message.stop()
+        self.action_unknown()
+
+    def on_input_submitted(self, event: AnswerInput.Submitted) -> None:
+        """Enter in a typed field: save what was typed (empty clears) and go on."""
+        event.stop()
+        item = self.session.item
+        text = event.value.strip()
+        value: Any
+        if not text:
+            value = None
+        elif item.type in ("number", "months"):
+            try:
+                value = float(text.replace(",", "."))
+            except ValueError:
+                self.query_one("#error", Static).update(f"{text!r} is not a number")
+                return
+        else:
+            value = text
+        if (value is not None or item.id in self.session.answers) and not self._save(value):
+            return
+        if not self._emergency_open():
+            self.action_next()
+
+    def on_selection_list_selected_changed(self, event: MultiList.SelectedChanged) -> None:
+        """A box was ticked or cleared: keep "none" exclusive, then save."""
+        event.stop()
+        multi = self.query_one(MultiList)
+        now = set(multi.selected)
+        changed = next(iter(now ^ self._ticked), None)
+        self._ticked = now
+        multi.exclusive(changed)
+        current = multi.current()
+        if set(current) != now:
+            return  # exclusive() changed the ticks; the next SelectedChanged saves
+        stored = self.session.answers.get(self.session.item.id)
+        if not current and stored in (None, UNKNOWN):
+            return
+        if current != stored:
+            self._save(current or None)
+
+    def _emergency_open(self) -> bool:
+        from vettriage.tui.screens.emergency import EmergencyScreen
+
+        return isinstance(self.app.screen, EmergencyScreen)
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def action_digit(self, digit: int) -> None:
+        """A digit picks (or ticks) the option with that number."""
+        item = self.session.item
+        if item.type in LISTED:
+            value = self.query_one(ChoiceList).pick_number(digit)
+            if value is not None:
+                self._save(value)
+        elif item.type == "multi":
+            self.query_one(MultiList).toggle_number(digit)
+
+    def action_next(self) -> None:
+        """Go on: to the next question, or to the review after the last one (or when jumping from it)."""
+        s = self.session
+        if s.item.required and s.item.id not in s.answers:
+            self.query_one("#error", Static).update("This question needs an answer.")
+            return
+        if self.return_to_review or s.at_end:
+            self.return_to_review = False
+            self.action_review()
+            return
+        s.go(s.index + 1)
+        self.show_question()
+
+    def action_back(self) -> None:
+        """Back one question."""
+        if self.session.index > 0:
+            self.session.go(self.session.index - 1)
+            self.show_question()
+
+    def action_unknown(self) -> None:
+        """Answer "don't know" and go on."""
+        item = self.session.item
+        if not item.allow_unknown:
+            return
+        if self._save(UNKNOWN) and not self._emergency_open():
+            self.action_next()
+
+    def action_help(self) -> None:
+        """Show or hide the help text."""
+        help_w = self.query_one("#help")
+        help_w.display = not help_w.display
+
+    def action_review(self) -> None:
+        """Open the review of every answer."""
+        from vettriage.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.session), self._after_review)
+
+    def _after_review(self, choice: str | None) -> None:
+        if choice == "__complete__":
+            self._complete()
+        elif choice:
+            self.session.go_to(choice)
+            self.return_to_review = True
+            self.show_question()
+        else:
+            self.show_question()
+
+    def _complete(self) -> None:
+        from vettriage.tui.screens.result import ResultScreen
+
+        intake = self.session.complete()
+        self.session.reason = None
+        self.app.switch_screen(ResultScreen(self.session, intake.assessment))
+
+    def action_leave(self) -> None:
+        """Leave the intake; every answer is already saved."""
+        self.app.leave_intake()  # type: ignore[attr-defined]
+
+
+def _placeholder(item: Any) -> str:
+    if item.type in ("number", "months"):
+        unit = item.unit or "months"
+        return f"a number from {item.min:g} to {item.max:g} {unit}; u = don't know" if item.allow_unknown \
+            else f"a number from {item.min:g} to {item.max:g} {unit}"
+    if item.type == "date":
+        return "YYYY-MM-DD; u = don't know"
+    return "type here, then Enter"

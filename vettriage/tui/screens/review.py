@@ -1,0 +1,102 @@
+"""The review: every visible answer grouped by section; unanswered and "don't know" are marked.
+Enter on one jumps to it; `c` completes the intake and shows the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from vettriage.content.models import UNKNOWN
+from vettriage.tui.session import IntakeSession
+
+COMPLETE = "__complete__"
+
+
+class ReviewScreen(Screen[str | None]):
+    """Dismisses with an item id to change, COMPLETE to finish, or None to go back."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("enter", "change", "Change", show=True),
+        Binding("c", "complete", "See the result"),
+        Binding("escape", "back", "Back to the questions"),
+    ]
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        """A summary line, the grouped answers and the footer."""
+        s = self.session
+        unanswered = [i for i in s.visible if i not in s.answers]
+        unknown = [i for i in s.visible if s.answers.get(i) == UNKNOWN]
+        yield Static(f"Review · {s.dog_name} · {len(s.visible) - len(unanswered)} of {len(s.visible)} answered, "
+                     f"{len(unanswered)} unanswered, {len(unknown)} don't know", id="summary")
+        yield OptionList(*self._options(), id="answers")
+        yield Static("Enter: change the highlighted answer · c: see the result", classes="muted", id="hint")
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        s = self.session
+        out: list[Option] = []
+        for section in s.catalogue.sections:
+            ids = [i for i in s.visible if s.catalogue.section_of[i] == section.id]
+            if not ids:
+                continue
+            out.append(Option(Text(section.title.for_mode(s.mode).upper(), style="bold"), disabled=True))
+            for item_id in ids:
+                item = s.catalogue.items[item_id]
+                value = s.answers.get(item_id)
+                mark = "[ ]" if value is None else "[?]" if value == UNKNOWN else "[x]"
+                style = "bold yellow" if value is None else "italic" if value == UNKNOWN else ""
+                line = Text(f" {mark} ")
+                line.append(item.text.for_mode(s.mode))
+                line.append("  → ")
+                line.append(s.label(item, value), style=style or "bold")
+                out.append(Option(line, id=item_id))
+        return out
+
+    def on_mount(self) -> None:
+        """Highlight the first unanswered question, else the first one."""
+        answers = self.query_one(OptionList)
+        first = next((i for i in self.session.visible if i not in self.session.answers), None)
+        if first is not None:
+            answers.highlighted = answers.get_option_index(first)
+        else:
+            answers.action_first()
+        answers.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter or a click on an answer: go and change it."""
+        event.stop()
+        if event.option.id:
+            self.dismiss(event.option.id)
+
+    def action_change(self) -> None:
+        """Change the highlighted answer."""
+        answers = self.query_one(OptionList)
+        if answers.highlighted is not None:
+            option = answers.get_option_at_index(answers.highlighted)
+            if option.id:
+                self.dismiss(option.id)
+
+    def action_complete(self) -> None:
+        """Finish (required questions must be answered first)."""
+        s = self.session
+        missing = [i for i in s.visible if s.catalogue.items[i].required and i not in s.answers]
+        if missing:
+            self.notify("Please answer: " + ", ".join(s.catalogue.items[i].text.for_mode(s.mode) for i in missing),
+                        severity="warning")
+            return
+        self.dismiss(COMPLETE)
+
+    def action_back(self) -> None:
+        """Back to the question you came from."""
+        self.dismiss(None)

@@ -1,0 +1,181 @@
+"""One intake being filled in: answers, branching, position, autosave and red-flag detection.
+
+No Textual here: the screens call these methods and paint the result, and the logic is tested with plain
+pytest. Every answer goes to the store the moment it is given (the store makes it durable on return).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vettriage.content.models import UNKNOWN, Item
+
+WHO = {"owner": "owner", "tech": "technician"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one answer changed: red flags raised for the first time, and answers dropped by branching."""
+
+    new_red_flags: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the intake stands: section n of m and question n of m within that section."""
+
+    section_title: str
+    section_index: int
+    sections: int
+    question_index: int
+    questions: int
+
+    def line(self) -> str:
+        """`Section 3 of 6 · Pain · question 4 of 22`."""
+        return (f"Section {self.section_index} of {self.sections} · {self.section_title} · "
+                f"question {self.question_index} of {self.questions}")
+
+
+class IntakeSession:
+    """The state of one intake and the operations on it. `mode` picks the wording; `reason` marks amendments."""
+
+    def __init__(self, catalogue: Any, store: Any, intake: Any, mode: str, reason: str | None = None) -> None:
+        self.catalogue = catalogue
+        self.store = store
+        self.intake_id: int = intake.id
+        self.dog_name: str = intake.dog.name
+        self.mode = mode
+        self.reason = reason
+        self.emergency: bool = bool(intake.emergency)
+        self.answers: dict[str, Any] = {k: v for k, v in intake.answers.items() if v is not None}
+        self.visible: list[str] = []
+        self._refresh_visible()
+        self.red_flags: set[str] = set(self._red_flags())
+        self.index = self._start_index(intake.position)
+
+    # --- reading --------------------------------------------------------------------------------------
+
+    @property
+    def item(self) -> Item:
+        """The current question."""
+        return self.catalogue.items[self.visible[self.index]]
+
+    @property
+    def at_end(self) -> bool:
+        """True once every visible question has been passed (the next stop is the review)."""
+        return self.index >= len(self.visible) - 1
+
+    def progress(self) -> Progress:
+        """Section and question counts for the current question, counting visible questions only."""
+        cat = self.catalogue
+        sec_id = cat.section_of[self.item.id]
+        sections = [s for s in cat.sections if any(cat.section_of[i] == s.id for i in self.visible)]
+        sec_pos = next(n for n, s in enumerate(sections, 1) if s.id == sec_id)
+        in_sec = [i for i in self.visible if cat.section_of[i] == sec_id]
+        return Progress(sections[sec_pos - 1].title.for_mode(self.mode), sec_pos, len(sections),
+                        in_sec.index(self.item.id) + 1, len(in_sec))
+
+    def label(self, item: Item, value: Any) -> str:
+        """An answer as the mode's reader would say it."""
+        if value is None:
+            return "not answered"
+        if value == UNKNOWN:
+            return "don't know"
+        if item.type == "yesno":
+            return "yes" if value else "no"
+        if item.type == "scale":
+            for p in self.catalogue.scales[item.scale].points:
+                if p.value == value:
+                    return p.label.for_mode(self.mode)
+        if item.type == "choice":
+            return item.option_label(value, self.mode)  # type: ignore[arg-type]
+        if item.type == "multi":
+            return ", ".join(item.option_label(v, self.mode) for v in value)  # type: ignore[arg-type]
+        if item.type in ("number", "months"):
+            unit = item.unit or ("months" if item.type == "months" else "")
+            return f"{value:g} {unit}".strip()
+        return str(value)
+
+    def assessment(self) -> Any:
+        """The engine's Assessment of the answers so far."""
+        from vettriage.engine import assess
+
+        return assess(self.catalogue, self.answers)
+
+    # --- changing -------------------------------------------------------------------------------------
+
+    def answer(self, value: Any) -> Outcome:
+        """Save `value` (canonical form; raises ValueError if invalid) for the current question."""
+        return self.answer_item(self.item.id, value)
+
+    def answer_item(self, item_id: str, value: Any) -> Outcome:
+        """Save one answer, drop the answers branching now hides, and report newly raised red flags."""
+        from vettriage.engine.answers import coerce_value
+
+        item = self.catalogue.items[item_id]
+        if value is not None:
+            value = coerce_value(item, value, self.catalogue)
+        if self.answers.get(item_id) == value and value is not None:
+            return Outcome()
+        self._save(item_id, value)
+        if value is None:
+            self.answers.pop(item_id, None)
+        else:
+            self.answers[item_id] = value
+        current = self.visible[self.index] if self.visible else item_id
+        dropped = self._refresh_visible()
+        for gone in dropped:
+            self._save(gone, None)
+            self.answers.pop(gone, None)
+        if current in self.visible:
+            self.index = self.visible.index(current)
+        flags = self._red_flags()
+        new = tuple(f for f in flags if f not in self.red_flags)
+        self.red_flags = set(flags)
+        if new and not self.emergency:
+            self.store.mark_emergency(self.intake_id)
+            self.emergency = True
+        return Outcome(new, tuple(dropped))
+
+    def go(self, index: int) -> None:
+        """Move to question `index` (clamped) and remember it for resuming."""
+        self.index = max(0, min(index, len(self.visible) - 1))
+        self.store.set_position(self.intake_id, self.item.id)
+
+    def go_to(self, item_id: str) -> None:
+        """Move to a question by id (it must be visible)."""
+        self.go(self.visible.index(item_id))
+
+    def complete(self) -> Any:
+        """Assess, store the Assessment and return the stored intake."""
+        result = self.assessment()
+        return self.store.complete(self.intake_id, result.model_dump(mode="json"))
+
+    # --- internals ------------------------------------------------------------------------------------
+
+    def _save(self, item_id: str, value: Any) -> None:
+        self.store.save_answer(self.intake_id, item_id, value, who=WHO.get(self.mode, self.mode),
+                               position=self.visible[self.index] if self.visible else item_id,
+                               reason=self.reason)
+
+    def _refresh_visible(self) -> list[str]:
+        """Recompute the visible questions; return answered ids that branching now hides."""
+        from vettriage.engine.answers import visible_items
+
+        self.visible = visible_items(self.catalogue, self.answers)
+        shown = set(self.visible)
+        return [i for i in self.answers if i not in shown]
+
+    def _red_flags(self) -> list[str]:
+        return self.assessment().red_flag_ids
+
+    def _start_index(self, position: str | None) -> int:
+        """Resume at the stored position; else at the first unanswered question."""
+        if position in self.visible:
+            return self.visible.index(position)
+        for n, item_id in enumerate(self.visible):
+            if item_id not in self.answers:
+                return n
+        return 0

@@ -1,0 +1,172 @@
+"""The answer widgets: a numbered option list (scale, yes/no, choice), a checklist (multi) and a text field.
+
+The question screen keeps one of each and refills it for every question, which is much faster than mounting
+new widgets (see bench/tui.py). Each posts the small messages in `vettriage.tui.messages`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from textual import events
+from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from vettriage.content.models import UNKNOWN
+from vettriage.tui.messages import Back, DontKnow, Next, Picked
+
+TWO_DIGIT_WINDOW = 0.8
+"""Seconds within which "1" then "0" picks 10 on a 0-10 scale."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option as shown: the number that picks it, its stored value and its label."""
+
+    number: int
+    value: Any
+    label: str
+
+
+def choices_for(item: Any, catalogue: Any, mode: str) -> list[Choice]:
+    """The numbered options of a scale, yes/no, choice or multi item. Scales number by value (0-10 pain
+    scores are picked by their own digit); other lists count from 1."""
+    if item.type == "scale":
+        return [Choice(p.value, p.value, p.label.for_mode(mode)) for p in catalogue.scales[item.scale].points]
+    if item.type == "yesno":
+        return [Choice(1, True, "Yes"), Choice(2, False, "No")]
+    return [Choice(n, o.value, o.label.for_mode(mode)) for n, o in enumerate(item.options or (), 1)]
+
+
+def _prompt(c: Choice) -> str:
+    return f"{c.number:>2}  {c.label}"
+
+
+class ChoiceList(OptionList):
+    """Single choice. Enter on a highlighted option picks it and goes on; with nothing highlighted, goes on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices: list[Choice] = []
+        self._last_digit: tuple[int, float] | None = None
+
+    def fill(self, choices: list[Choice], value: Any) -> None:
+        """Show `choices` with the current answer highlighted."""
+        self.choices = choices
+        self.clear_options()
+        self.add_options([Option(_prompt(c)) for c in choices])
+        values = [c.value for c in choices]
+        self.highlighted = values.index(value) if value in values and value != UNKNOWN else None
+
+    def pick_number(self, digit: int) -> Any:
+        """Highlight and return the value whose number is `digit` (1 then 0 quickly gives 10)."""
+        now = time.monotonic()
+        number = digit
+        if self._last_digit and now - self._last_digit[1] < TWO_DIGIT_WINDOW:
+            combined = self._last_digit[0] * 10 + digit
+            if any(c.number == combined for c in self.choices):
+                number = combined
+        self._last_digit = (digit, now)
+        for n, c in enumerate(self.choices):
+            if c.number == number:
+                self.highlighted = n
+                return c.value
+        return None
+
+    def action_select(self) -> None:
+        """Enter: pick the highlighted option and go on, or just go on."""
+        if self.highlighted is None:
+            self.post_message(Next())
+        else:
+            self.post_message(Picked(self.choices[self.highlighted].value, advance=True))
+
+
+class MultiList(SelectionList[str]):
+    """Several options. Space or a digit toggles; Enter goes on. "none" excludes the others."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices: list[Choice] = []
+        self._filling = False
+
+    def fill(self, choices: list[Choice], value: Any) -> None:
+        """Show `choices` ticked as in `value` (a list, or unknown)."""
+        self._filling = True
+        self.choices = choices
+        ticked = set(value) if isinstance(value, list) else set()
+        self.clear_options()
+        self.add_options([Selection(_prompt(c), c.value, c.value in ticked) for c in choices])
+        self.highlighted = 0 if choices else None
+        self._filling = False
+
+    def toggle_number(self, digit: int) -> None:
+        """Toggle the option numbered `digit`."""
+        for n, c in enumerate(self.choices):
+            if c.number == digit:
+                self.highlighted = n
+                self.toggle(c.value)
+
+    def action_select(self) -> None:
+        """Enter goes on; Space toggles (bound separately below)."""
+        self.post_message(Next())
+
+    def action_toggle_highlighted(self) -> None:
+        """Space: toggle the highlighted option."""
+        if self.highlighted is not None:
+            self.toggle(self.choices[self.highlighted].value)
+
+    BINDINGS = [("space", "toggle_highlighted", "Tick")]
+
+    async def _on_click(self, event: events.Click) -> None:
+        # A click ticks the option under the pointer; it must not go on to the next question.
+        clicked = event.style.meta.get("option")
+        if clicked is not None:
+            self.highlighted = clicked
+            self.action_toggle_highlighted()
+
+    def current(self) -> list[str]:
+        """The ticked values in option order."""
+        ticked = set(self.selected)
+        return [c.value for c in self.choices if c.value in ticked]
+
+    def exclusive(self, changed: str | None) -> None:
+        """Keep "none" exclusive: ticking it clears the rest, ticking another clears it."""
+        ticked = set(self.selected)
+        if "none" in ticked and len(ticked) > 1:
+            if changed == "none":
+                for v in ticked - {"none"}:
+                    self.deselect(v)
+            else:
+                self.deselect("none")
+
+
+class AnswerInput(Input):
+    """A typed answer (number, months, date, text). Enter submits; Backspace when empty goes back;
+    `u` means "don't know" in fields that cannot contain letters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = "text"
+
+    def fill(self, kind: str, value: Any, placeholder: str) -> None:
+        """Prepare for an item of type `kind` showing its current answer."""
+        self.kind = kind
+        self.placeholder = placeholder
+        self.value = "" if value is None or value == UNKNOWN else (f"{value:g}" if isinstance(value, float) else str(value))
+        self.cursor_position = len(self.value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "backspace" and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.post_message(Back())
+            return
+        if event.character == "u" and self.kind in ("number", "months", "date"):
+            event.stop()
+            event.prevent_default()
+            self.post_message(DontKnow())
+            return
+        await super()._on_key(event)
