@@ -1,0 +1,177 @@
+"""`vettriage invite`, `vettriage invites list|revoke`, `vettriage serve` and the hidden `web-child`.
+
+Heavy imports (the store driver, aiohttp, Textual) stay inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from vettriage.errors import InputError
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def register(sub: Any) -> None:
+    """Add `invite`, `invites`, `serve` and the hidden `web-child`."""
+    p = sub.add_parser("invite", help="create an owner intake and print its invitation link")
+    p.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new dog)")
+    p.add_argument("--dog-id", type=int, help="the dog's id, when several share a name")
+    p.add_argument("--expires", default="72h", help="how long the link works: 90m, 72h, 3d (default 72h)")
+    p.add_argument("--public-url", default=None, help=f"the address owners use (default {DEFAULT_PUBLIC_URL}, "
+                   "or $VETTRIAGE_PUBLIC_URL)")
+    _store_arg(p)
+    p.set_defaults(func=run_invite)
+
+    p = sub.add_parser("invites", help="list or revoke invitation links")
+    isub = p.add_subparsers(dest="invites_command", metavar="ACTION")
+    q = isub.add_parser("list", help="every invitation: id, intake, dog, expiry, state")
+    _store_arg(q)
+    q.set_defaults(func=run_invites_list)
+    q = isub.add_parser("revoke", help="stop a link from working (by its code or its id)")
+    q.add_argument("target", metavar="CODE|ID")
+    _store_arg(q)
+    q.set_defaults(func=run_invites_revoke)
+    _store_arg(p)
+    p.set_defaults(func=run_invites_list)
+
+    p = sub.add_parser("serve", help="serve owner intakes in a browser, by invitation")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", default=None, help="the https:// address owners use (needed unless the "
+                   "host is 127.0.0.1); the WebSocket's Origin must match it")
+    p.add_argument("--max-owners", type=int, default=16, help="owners connected at once (default 16)")
+    p.add_argument("--trust-forwarded", action="store_true", help="behind a local reverse proxy: rate-limit "
+                   "by the X-Forwarded-For address it sets")
+    _store_arg(p)
+    p.set_defaults(func=run_serve)
+
+    # Hidden: what each browser connection runs. The intake comes from the server, through the environment.
+    p = sub.add_parser("web-child")
+    p.set_defaults(func=run_web_child)
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=None, help="store URL (sqlite:///path or postgresql://...; "
+                   "default: the clinic's default store)")
+
+
+def _open(url: str | None) -> Any:
+    from vettriage.store import open_store
+
+    return open_store(url)
+
+
+def _public_url(value: str | None, source: str) -> str:
+    from vettriage.web.origin import origin_of
+
+    url = (value or os.environ.get("VETTRIAGE_PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip()
+    origin = origin_of(url)
+    if origin is None or url.rstrip("/") != url.rstrip("/").split("?")[0] or _has_path(url):
+        raise InputError(source, "--public-url", f"{url!r} must be http(s)://host[:port] with no path")
+    return url.rstrip("/")
+
+
+def _has_path(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path not in ("", "/") or bool(parts.query or parts.fragment)
+
+
+def run_invite(args: argparse.Namespace) -> int:
+    """Create the intake and the invitation; print the link once (the store keeps only its hash)."""
+    from vettriage.content import load_catalogue
+    from vettriage.web import invites as inv
+    from vettriage.web.codes import parse_duration
+
+    try:
+        lifetime = parse_duration(args.expires)
+    except ValueError as exc:
+        raise InputError("command line", "--expires", str(exc)) from None
+    if not args.dog and args.dog_id is None:
+        raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
+    public = _public_url(args.public_url, "command line")
+    cat = load_catalogue()
+    store = _open(args.store)
+    try:
+        try:
+            dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
+        except LookupError as exc:
+            raise InputError("command line", "--dog", str(exc)) from None
+        code, invite, intake = inv.create_invite(store, dog, content_version=cat.version,
+                                                 content_hash=cat.hash, lifetime=lifetime)
+    finally:
+        store.close()
+    print(inv.invite_link(public, code))
+    print(f"intake {intake.id} for {dog.name}; invitation {invite.id} expires "
+          f"{inv.utc(invite.expires_at):%Y-%m-%d %H:%M} UTC (the link is shown only now)", file=sys.stderr)
+    return 0
+
+
+def run_invites_list(args: argparse.Namespace) -> int:
+    """One line per invitation, newest first."""
+    from vettriage.web import invites as inv
+
+    store = _open(args.store)
+    try:
+        rows = sorted(store.list_invites(), key=lambda i: i.id, reverse=True)
+        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {'expires (UTC)':<16}  state")
+        for i in rows:
+            dog = store.get_intake(i.intake_id).dog.name
+            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {inv.utc(i.expires_at):%Y-%m-%d %H:%M}  "
+                  f"{inv.invite_state(i)}")
+    finally:
+        store.close()
+    return 0
+
+
+def run_invites_revoke(args: argparse.Namespace) -> int:
+    """Revoke by id or code."""
+    from vettriage.web import invites as inv
+
+    store = _open(args.store)
+    try:
+        try:
+            target = inv.find_target(store, args.target)
+        except LookupError as exc:
+            raise InputError("command line", "CODE|ID", str(exc)) from None
+        store.revoke_invite(target.id)
+    finally:
+        store.close()
+    print(f"invitation {target.id} (intake {target.intake_id}) revoked")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve until Ctrl+C."""
+    if args.public_url is None and args.host not in LOOPBACK:
+        raise InputError("command line", "--public-url", "listening beyond 127.0.0.1 needs the public https:// "
+                         "address owners use (see docs/WEB.md)")
+    public = _public_url(args.public_url or f"http://{_url_host(args.host)}:{args.port}", "command line")
+    if not 1 <= args.max_owners <= 1000:
+        raise InputError("command line", "--max-owners", "must be between 1 and 1000")
+    from vettriage.web.server import STORE_ENV, IntakeServer
+
+    url = args.store
+    _open(url).close()  # fail now, as one line, if the store cannot be opened
+    child_env = {STORE_ENV: url} if url else {}
+    server = IntakeServer(lambda: _open(url), host=args.host, port=args.port, public_url=public,
+                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded)
+    server.serve()
+    return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def run_web_child(args: argparse.Namespace) -> int:
+    """Run the owner-mode intake named by the server in the environment (never by the browser)."""
+    from vettriage.web.child import run_child
+
+    return run_child(os.environ)
