@@ -48,8 +48,8 @@ def format_text(a: Any) -> str:
             val = f"{s.value:g}" if s.value is not None else "insufficient data"
             out.append(f"    {s.title}: {val} ({s.answered}/{s.of} answered)")
         for ev in cat.evidence:
-            answers = ", ".join(f"{x.item}={_v(x.value)}" for x in ev.answers)
-            out.append(f"  - {ev.title} [{answers}] (source: {ev.source})")
+            why = [f"{x.item}={_v(x.value)}" for x in ev.answers] + [f"{x.score}={x.value:g}" for x in ev.scores]
+            out.append(f"  - {ev.title} [{', '.join(why)}] (source: {ev.source})")
         for ev in cat.limited_by:
             out.append(f"  ~ limited: {ev.title}")
     if a.ketamine_cautions:

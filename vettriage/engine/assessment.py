@@ -62,7 +62,8 @@ class DomainScore(_Model):
 
 
 class CategoryResult(_Model):
-    """One of pain, ccd, medical: its level, the scores that bear on it, and the evidence."""
+    """One of pain, ccd, medical: its level, the scores that bear on it, the evidence that raised it, and the
+    evidence that holds it back or qualifies it (e.g. CCD while pain is unexplained)."""
 
     level: Level
     scores: list[str]

@@ -83,7 +83,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             level=LEVEL_NAMES[levels[c]],
             scores=[s.id for s in catalogue.scores if s.category == c],
             evidence=cat_evidence[c],
-            limited_by=cat_limits[c] if raised[c] > caps[c] else [],
+            limited_by=cat_limits[c],
         )
         for c in CATEGORIES
     }
