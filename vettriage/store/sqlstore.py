@@ -93,6 +93,9 @@ class SqlStore:
         """Store a dog; the name must not be blank."""
         if not name or not name.strip():
             raise StoreError("a dog needs a name")
+        # Blank optional text is stored as None, so that every export format gives it back the same way.
+        breed_or_size, sex, owner_name, owner_contact = (v if v else None for v in (breed_or_size, sex, owner_name,
+                                                                                    owner_contact))
         values = dict(name=name.strip(), breed_or_size=breed_or_size, birth_date=birth_date, age_years=age_years,
                       sex=sex, owner_name=owner_name, owner_contact=owner_contact)
 

@@ -1,0 +1,215 @@
+"""`vettriage intakes add|list|show|export|import`: stored intake records from the command line.
+
+Store problems (a corrupt or foreign database, an unknown id) become InputError: one line, exit 2.
+SQLAlchemy is imported only inside the handlers, through vettriage.store.open_store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from vettriage.errors import InputError
+
+DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
+
+
+def register(sub: Any) -> None:
+    """Add `intakes` and its sub-commands."""
+    p = sub.add_parser("intakes", help="stored intakes: add, list, show, export, import")
+    isub = p.add_subparsers(dest="intakes_command", metavar="ACTION", required=True)
+
+    a = isub.add_parser("add", help="store a completed intake from an answers file")
+    a.add_argument("file", help="answers file (YAML: question id -> answer)")
+    a.add_argument("--dog", required=True, help="the dog's name (an existing dog of that name, else a new one)")
+    a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
+    a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    a.set_defaults(func=_guarded(run_add))
+
+    ls = isub.add_parser("list", help="list intakes, newest first")
+    ls.add_argument("--date", help="day of creation, YYYY-MM-DD (UTC)")
+    ls.add_argument("--status", choices=["in_progress", "completed", "amended"])
+    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"])
+    ls.add_argument("--dog", help="part of the dog's name, any case")
+    ls.add_argument("--limit", type=int, default=200)
+    ls.set_defaults(func=_guarded(run_list))
+
+    sh = isub.add_parser("show", help="show one intake")
+    sh.add_argument("id", type=int)
+    sh.add_argument("--json", action="store_true", help="the whole record as JSON")
+    sh.set_defaults(func=_guarded(run_show))
+
+    ex = isub.add_parser("export", help="export every dog and intake")
+    ex.add_argument("--format", choices=["json", "csv"], default="json")
+    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    ex.set_defaults(func=_guarded(run_export))
+
+    im = isub.add_parser("import", help="import an export file: all of it or nothing")
+    im.add_argument("file")
+    im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    im.set_defaults(func=_guarded(run_import))
+
+    for parser in (a, ls, sh, ex, im):
+        parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+
+
+def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn a StoreError into the one-line InputError the CLI prints."""
+    def run(args: argparse.Namespace) -> int:
+        from vettriage.store.api import StoreError
+
+        try:
+            return fn(args)
+        except StoreError as exc:
+            text = str(exc)
+            where, sep, rest = text.partition(": ")
+            if sep and (where.startswith("/") or "://" in where or where == getattr(args, "db", None)):
+                raise InputError(where, None, rest) from None  # the message already names the database
+            raise InputError(getattr(args, "db", None) or "database", None, text) from None
+
+    return run
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from vettriage.store import open_store
+
+    return open_store(args.db)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Validate and assess an answers file, then store it as a completed intake."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+
+    cat = load_catalogue(args.content)
+    answers = read_answers_file(cat, args.file)
+    assessment = assess(cat, answers)
+    store = _open(args)
+    try:
+        matches = [d for d in store.find_dogs(args.dog) if d.name.casefold() == args.dog.strip().casefold()]
+        if len(matches) > 1:
+            raise InputError("--dog", None, f"{len(matches)} dogs are named {args.dog!r} (ids "
+                             f"{', '.join(str(d.id) for d in matches)}): rename one first")
+        dog = matches[0] if matches else store.add_dog(args.dog)
+        by = args.by.strip() or "owner"
+        intake = store.create_intake(dog.id, by=by, mode="owner" if by == "owner" else "tech",
+                                     content_version=cat.version, content_hash=cat.hash)
+        store.save_answers(intake.id, answers.values, who=by)
+        intake = store.complete(intake.id, assessment.model_dump(mode="json"))
+    finally:
+        store.close()
+    print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """A table of intakes."""
+    day = None
+    if args.date:
+        try:
+            day = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    store = _open(args)
+    try:
+        rows = store.list_intakes(date=day, status=args.status, dog=args.dog, urgency=args.urgency,
+                                  limit=args.limit)
+    finally:
+        store.close()
+    out = [f"{'ID':>6}  {'CREATED (UTC)':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    for r in rows:
+        out.append(f"{r.id:>6}  {r.created_at:%Y-%m-%d %H:%M}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
+                   f"{r.status:11}  {r.urgency or '-'}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """One intake, as text or JSON (the export's record shape, with the dog inline)."""
+    store = _open(args)
+    try:
+        intake = store.get_intake(args.id)
+        trail = store.audit(args.id)
+    finally:
+        store.close()
+    if args.json:
+        rec = _jsonable(intake)
+        rec["audit"] = [_jsonable(e) for e in trail]
+        sys.stdout.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    d = intake.dog
+    out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
+           f"Created {intake.created_at:%Y-%m-%d %H:%M} UTC, updated {intake.updated_at:%Y-%m-%d %H:%M} UTC",
+           f"Urgency: {intake.urgency or '-'}{' (EMERGENCY SIGN REPORTED)' if intake.emergency else ''}",
+           f"Content {intake.content_version} ({intake.content_hash[:12]})",
+           f"Answers ({len(intake.answers)}):"]
+    out += [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in intake.answers.items()]
+    amended = [e for e in trail if e.reason]
+    if amended:
+        out.append("Amendments:")
+        out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
+                f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _jsonable(record: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+    return plain(asdict(record))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write every record as JSON or CSV; a file is replaced only once the whole export is written."""
+    from vettriage.store.transfer import export_document, to_csv, to_json
+
+    store = _open(args)
+    try:
+        doc = export_document(store)
+    finally:
+        store.close()
+    text = to_csv(doc) if args.format == "csv" else to_json(doc)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".vettriage-export-")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)  # private data: the temp file is already mode 0600
+    except OSError as exc:
+        raise InputError(str(target), None, f"cannot write the export ({exc.strerror})") from None
+    print(f"exported {len(doc['dogs'])} dogs and {len(doc['intakes'])} intakes to {target}", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check the whole file, then import everything in one transaction (or nothing)."""
+    from vettriage.content import load_catalogue
+    from vettriage.store.transfer import import_document, read_export
+
+    cat = load_catalogue(args.content)
+    doc = read_export(args.file, {cat.version}, cat)
+    store = _open(args)
+    try:
+        dogs, intakes = import_document(store, doc, args.file)
+    finally:
+        store.close()
+    print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
+    return 0
