@@ -1,0 +1,157 @@
+"""The care plan: an Assessment turned into ordered care options, multimodal first and ketamine last.
+
+`make_plan` is pure: which options are offered, and which cautions each carries, is data in `options.yaml`
+(`offer_when`, `caution_when`, `cautions`), evaluated with the engine's compiled conditions. An emergency
+defers the plan: it then says only what to do now and offers nothing, ketamine least of all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import CareOption, Flag
+from vettriage.engine.assessment import Assessment
+from vettriage.engine.conditions import LEVEL_RANK, compiled
+
+KETAMINE = "ketamine"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanCaution(_Model):
+    """A ketamine caution or medication-safety flag raised for this dog, in both audiences' words."""
+
+    id: str
+    kind: Literal["ketamine_caution", "medication_flag"]
+    title: str
+    detail: str
+    owner_title: str
+    owner_detail: str
+
+
+class PlanOption(_Model):
+    """One offered care option. `title` is the owner's wording, used as the option's name in every document."""
+
+    id: str
+    title: str
+    vet_title: str
+    category: str
+    order: int
+    evidence: str
+    evidence_reason: str
+    owner_text: str
+    vet_text: str
+    cautions: list[PlanCaution]
+    cautioned: bool
+    questions: list[str]
+    source: str
+    source_title: str
+    source_url: str | None
+
+
+class NowStep(_Model):
+    """An emergency sign that was reported, and what to do about it now."""
+
+    id: str
+    title: str
+    action: str
+    vet_title: str
+    vet_action: str
+
+
+class WorkupStep(_Model):
+    """A suggested work-up step, in both audiences' words."""
+
+    id: str
+    title: str
+    detail: str
+    owner_title: str
+    owner_detail: str
+
+
+class Plan(_Model):
+    """The ordered care options for one Assessment, or (when `deferred`) only what to do now."""
+
+    deferred: bool
+    routine: bool
+    urgency: str
+    now: list[NowStep]
+    options: list[PlanOption]
+    ketamine_cautions: list[PlanCaution]
+    medication_flags: list[PlanCaution]
+    workup: list[WorkupStep]
+    content_version: str
+    content_hash: str
+
+    @property
+    def titles(self) -> list[str]:
+        """The option titles in plan order (each appears in every document, in this order)."""
+        return [o.title for o in self.options]
+
+
+class _Ctx:
+    """The evaluation context the compiled conditions expect, rebuilt from a finished Assessment."""
+
+    __slots__ = ("answers", "scores", "levels", "red_flags")
+
+    def __init__(self, assessment: Assessment, answers: Mapping[str, Any]) -> None:
+        self.answers = answers
+        self.scores = {k: s.value for k, s in assessment.scores.items()}
+        self.levels = {c: LEVEL_RANK[r.level] for c, r in assessment.categories.items()}
+        self.red_flags = set(assessment.red_flag_ids)
+
+
+def _caution(flag: Flag, kind: Literal["ketamine_caution", "medication_flag"]) -> PlanCaution:
+    return PlanCaution(id=flag.id, kind=kind, title=flag.title.tech, detail=flag.detail.tech,
+                       owner_title=flag.title.owner, owner_detail=flag.detail.owner)
+
+
+def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool) -> PlanOption:
+    ref = catalogue.references[opt.source]
+    cautions = [raised[c] for c in opt.cautions if c in raised]
+    return PlanOption(
+        id=opt.id, title=opt.title.owner, vet_title=opt.title.tech, category=opt.category, order=opt.order,
+        evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
+        vet_text=opt.vet_text, cautions=cautions, cautioned=flagged or bool(cautions),
+        questions=list(opt.questions), source=ref.id, source_title=ref.title, source_url=ref.url,
+    )
+
+
+def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str, Any] | None = None) -> Plan:
+    """The plan for `assessment`. `answers` (optional) lets option conditions test individual answers."""
+    comp = compiled(catalogue)
+    ctx = _Ctx(assessment, answers or {})
+    ket = [_caution(catalogue.ketamine_cautions[i], "ketamine_caution")
+           for i in assessment.caution_ids if i in catalogue.ketamine_cautions]
+    med = [_caution(catalogue.medication_flags[i], "medication_flag")
+           for i in assessment.medication_flag_ids if i in catalogue.medication_flags]
+    raised = {c.id: c for c in ket}
+    # A medication flag and a ketamine caution may share an id one day; the medication flag is the more
+    # immediate safety matter for an option, so it wins.
+    raised.update({c.id: c for c in med})
+    workup = [WorkupStep(id=w, title=s.title.tech, detail=s.detail.tech, owner_title=s.title.owner,
+                         owner_detail=s.detail.owner)
+              for w in assessment.workup if (s := catalogue.workup.get(w)) is not None]
+    deferred = assessment.urgency == "emergency" or bool(assessment.red_flags)
+    now = [NowStep(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
+                   vet_action=rf.action.tech)
+           for rf in (catalogue.red_flags.get(i) for i in assessment.red_flag_ids) if rf is not None]
+    options: list[PlanOption] = []
+    if not deferred:
+        for opt in sorted(catalogue.options, key=lambda o: o.order):
+            offer = comp.offer_when.get(opt.id)
+            if offer is None or not offer(ctx):
+                continue
+            warn = comp.caution_when.get(opt.id)
+            options.append(_option(catalogue, opt, raised, bool(warn and warn(ctx))))
+    # Content validation already keeps ketamine last; this keeps the promise even for a hand-edited folder.
+    options.sort(key=lambda o: (o.id == KETAMINE, o.order))
+    routine = not deferred and all(r.level == "none" for r in assessment.categories.values())
+    return Plan(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
+                ketamine_cautions=ket, medication_flags=med, workup=workup,
+                content_version=catalogue.version, content_hash=catalogue.hash)

@@ -1,0 +1,89 @@
+"""The two Jinja2 environments: HTML (always autoescaped) and Markdown (every value escaped for Markdown).
+
+Jinja2 is imported here only, and this module is imported only when a document is rendered, so that
+`vettriage assess` and the terminal app never pay for it at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# Characters that Markdown (CommonMark) or embedded HTML would act on. Every one can be backslash-escaped;
+# escaping "[" and "]" already stops links and images, so "(", ")" and "!" stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&{}])")
+_SPACE = re.compile(r"\s+")
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+class MdRaw(str):
+    """Markdown the template itself built (never owner text): passed through unescaped."""
+
+
+def md_escape(value: Any) -> str:
+    """One line of literal text for Markdown: whitespace collapsed, Markdown and HTML characters escaped.
+
+    Collapsing newlines keeps owner text from starting a line of its own, where "-", "#" or "1." would
+    become structure.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, MdRaw):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = _SPACE.sub(" ", str(value)).strip()
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _fmt_number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+@cache
+def css(directory: Path) -> str:
+    """The print stylesheet, read once (it is inlined: PDFs may fetch nothing but data: URLs)."""
+    return (directory / "print.css").read_text(encoding="utf-8")
+
+
+@cache
+def html_env(directory: Path) -> Any:
+    """The HTML environment: autoescape on for every template, whatever its name."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        autoescape=True,  # select_autoescape() would NOT escape *.html.j2
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["num"] = _fmt_number
+    env.globals["inline_css"] = lambda: jinja2.utils.markupsafe.Markup(css(directory))
+    return env
+
+
+@cache
+def text_env(directory: Path) -> Any:
+    """The Markdown environment: every `{{ value }}` goes through `md_escape` unless it is `MdRaw`."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        autoescape=False,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["num"] = lambda v: MdRaw(_fmt_number(v))
+    return env
