@@ -186,6 +186,9 @@ def test_no_seizure_red_flag_below_two_or_without_history(cat, changes) -> None:
     ({"med_current": ["furosemide"]}, "cardiac", "ket_cardiac"),
     ({"med_conditions": ["hypertension"]}, "hypertension", "ket_hypertension"),
     ({"med_current": ["amlodipine"]}, "hypertension", "ket_hypertension"),
+    ({"med_current": ["other_heart_bp"]}, "hypertension", "ket_hypertension"),
+    ({"med_current": ["other_heart_bp"]}, "cardiac", "ket_cardiac"),
+    ({"med_current": ["benazepril"]}, "cardiac", "ket_cardiac"),
     ({"med_conditions": ["kidney_disease"]}, "kidney", "ket_kidney"),
     ({"med_conditions": ["liver_disease"]}, "liver", "ket_liver"),
     ({"med_conditions": ["airway_disease"]}, "respiratory", "ket_respiratory"),
@@ -201,6 +204,7 @@ def test_ketamine_caution_fires(cat, changes, caution, rule) -> None:
     ({"sys_seizure_history": True, "sys_seizure_first_age": 2, "med_conditions": ["epilepsy"]}, "icp"),
     ({"sys_seizure_history": True, "dog_age_years": 5}, "icp"),
     ({"med_conditions": ["arthritis", "back_disc"]}, "cardiac"),
+    ({"med_current": ["benazepril"]}, "hypertension"),  # usually prescribed for the heart or kidneys
     ({"sys_exercise": "tires_easily"}, "respiratory"),
     ({"med_current": ["gabapentin", "amantadine"]}, "seizure"),
 ])
