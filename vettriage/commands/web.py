@@ -60,10 +60,20 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
                    "default: the clinic's default store)")
 
 
-def _open(url: str | None) -> Any:
-    from vettriage.store import open_store
+def store_url(value: str | None) -> str:
+    """The store every part uses: --store, else the configured database, else the default SQLite file."""
+    from vettriage.config import default_database_url, load_config
 
-    return open_store(url)
+    return value or load_config().database_url or default_database_url()
+
+
+def _open(url: str | None) -> Any:
+    from vettriage.store import StoreError, open_store
+
+    try:
+        return open_store(store_url(url))
+    except StoreError as exc:
+        raise InputError("store", None, str(exc)) from None
 
 
 def _public_url(value: str | None, source: str) -> str:
@@ -103,8 +113,9 @@ def run_invite(args: argparse.Namespace) -> int:
             dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
         except LookupError as exc:
             raise InputError("command line", "--dog", str(exc)) from None
+        prefill = {"dog_name": dog.name} if "dog_name" in cat.items else {}
         code, invite, intake = inv.create_invite(store, dog, content_version=cat.version,
-                                                 content_hash=cat.hash, lifetime=lifetime)
+                                                 content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
     finally:
         store.close()
     print(inv.invite_link(public, code))
@@ -157,12 +168,16 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InputError("command line", "--max-owners", "must be between 1 and 1000")
     from vettriage.web.server import STORE_ENV, IntakeServer
 
-    url = args.store
+    url = store_url(args.store)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
-    child_env = {STORE_ENV: url} if url else {}
+    child_env = {STORE_ENV: url}  # the child opens exactly the store the server checks codes against
     server = IntakeServer(lambda: _open(url), host=args.host, port=args.port, public_url=public,
                           child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:
+        raise InputError("command line", "--port", f"cannot listen on {args.host}:{args.port}: "
+                         f"{exc.strerror or exc}") from None
     return 0
 
 

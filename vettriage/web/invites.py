@@ -73,13 +73,14 @@ def find_or_add_dog(store: Any, name: str | None, dog_id: int | None) -> Any:
 
 
 def create_invite(store: Any, dog: Any, *, content_version: str, content_hash: str, lifetime: dt.timedelta,
-                  now: dt.datetime | None = None) -> tuple[str, Any, Any]:
-    """A new owner-mode intake for `dog` and its invitation; returns (code, invite, intake).
-
-    The code is returned once and never stored: only its hash goes to the store."""
+                  now: dt.datetime | None = None, prefill: dict[str, Any] | None = None) -> tuple[str, Any, Any]:
+    """A new owner-mode intake for `dog` (with `prefill` answers, e.g. the dog's name) and its invitation;
+    returns (code, invite, intake). The code is returned once and never stored: only its hash goes to the store."""
     now = now or now_utc()
     intake = store.create_intake(dog.id, by="owner", mode="owner", content_version=content_version,
                                  content_hash=content_hash)
+    for item_id, value in (prefill or {}).items():
+        store.save_answer(intake.id, item_id, value, who="owner", position=None)
     code = new_code()
     invite = store.add_invite(intake.id, hash_code(code), now + lifetime)
     return code, invite, intake

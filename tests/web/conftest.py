@@ -1,0 +1,108 @@
+"""Shared fixtures for the web tests: a real SQLite store, invitations, free ports, a live server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from vettriage.content import load_catalogue
+from vettriage.store import open_store
+from vettriage.web import invites as inv
+
+ROOT = Path(__file__).resolve().parents[2]
+STANDIN = [sys.executable, str(Path(__file__).with_name("standin_app.py"))]
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """A fresh SQLite store file."""
+    return f"sqlite:///{tmp_path / 'clinic.db'}"
+
+
+@pytest.fixture
+def store(store_url: str):
+    """The store itself."""
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The shipped content."""
+    return load_catalogue()
+
+
+def invite_for(store, catalogue, name: str, *, lifetime: dt.timedelta = dt.timedelta(hours=72),
+               now: dt.datetime | None = None):
+    """(code, invite, intake) for a new dog called `name`."""
+    dog = inv.find_or_add_dog(store, name, None)
+    return inv.create_invite(store, dog, content_version=catalogue.version, content_hash=catalogue.hash,
+                             lifetime=lifetime, now=now, prefill={"dog_name": name})
+
+
+def free_port() -> int:
+    """A port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct child processes of `pid` (from /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        out += [int(x) for x in text]
+    return out
+
+
+class LiveServer:
+    """`vettriage serve` in a subprocess on 127.0.0.1."""
+
+    def __init__(self, store_url: str, tmp: Path, *, max_owners: int = 16) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp / f"serve-{self.port}.log", "w+")
+        env = {**os.environ, "VETTRIAGE_CONFIG": "", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url,
+             "--max-owners", str(max_owners)], stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("server did not start: " + self.output())
+
+    def children(self) -> list[int]:
+        """App processes running now."""
+        return children_of(self.proc.pid)
+
+    def output(self) -> str:
+        """Everything the server printed."""
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> None:
+        """Stop the server (SIGINT, as Ctrl+C), then kill if needed."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
