@@ -13,7 +13,7 @@ import sys
 from vettriage.errors import InputError
 
 # One module per group of commands; each has `register(subparsers)`.
-COMMAND_MODULES = ["content", "assess"]
+COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "report"]
 
 
 def build_parser() -> argparse.ArgumentParser:

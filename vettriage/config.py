@@ -58,10 +58,10 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def default_database_url() -> str:
-    """SQLite in the user's data directory, used when nothing is configured."""
-    from platformdirs import user_data_dir
+    """The store's default (SQLite in the user's data directory), used when nothing is configured."""
+    from vettriage.store.backend import resolve_url
 
-    return f"sqlite:///{Path(user_data_dir('vettriage')) / 'vettriage.db'}"
+    return resolve_url(None)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:

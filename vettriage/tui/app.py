@@ -41,6 +41,8 @@ class VetTriageApp(App[None]):
             # An owner on a shared link gets nothing beyond the intake: no palette, no other records.
             self.ENABLE_COMMAND_PALETTE = False
         self.sub_title = config.clinic_name
+        self.save_dir: str | None = None
+        """Where documents are saved in a terminal (None: the user's downloads folder)."""
 
     @property
     def store(self) -> Any:
@@ -103,6 +105,15 @@ class VetTriageApp(App[None]):
         while not isinstance(self.screen, DeskScreen):
             self.pop_screen()
         self.screen.refresh_rows()
+
+    def on_delivery_complete(self, event: Any) -> None:
+        """Say where a document went."""
+        where = f" to {event.path}" if event.path else ""
+        self.notify(f"Saved{where}.", timeout=6)
+
+    def on_delivery_failed(self, event: Any) -> None:
+        """Say that a document could not be saved."""
+        self.notify(f"Could not save: {event.exception}", severity="error", timeout=8)
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and dark themes."""

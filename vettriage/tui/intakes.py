@@ -39,7 +39,6 @@ def resume_or_start(store: Any, catalogue: Any, dog_name: str, mode: str) -> Any
 
 def open_store(url: str | None) -> Any:
     """Open the configured store (imported here so the driver stays off the start-up path)."""
-    from vettriage.config import default_database_url
     from vettriage.store import open_store as _open
 
-    return _open(url or default_database_url())
+    return _open(url or None)

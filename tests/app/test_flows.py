@@ -1,0 +1,226 @@
+"""Pilot flows through the whole app, asserting on the screen and on what the store holds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.app.helpers import answer_current, current_item, screen_text
+from vettriage.content import load_catalogue
+from vettriage.tui.app import make_app
+from vettriage.tui.intakes import start_intake
+from vettriage.tui.screens.desk import DeskScreen
+from vettriage.tui.screens.emergency import EmergencyScreen
+from vettriage.tui.screens.question import QuestionScreen
+from vettriage.tui.screens.result import ResultScreen
+from vettriage.tui.screens.review import ReviewScreen
+
+SIZE = (80, 24)
+
+
+def _seed(store: Any, catalogue: Any, name: str, answers: dict[str, Any], position: str | None,
+          mode: str = "tech") -> Any:
+    intake = start_intake(store, catalogue, name, mode)
+    for k, v in answers.items():
+        store.save_answer(intake.id, k, v, who="test")
+    if position:
+        store.set_position(intake.id, position)
+    return store.get_intake(intake.id)
+
+
+async def test_owner_intake_complete_to_result(store: Any, catalogue: Any, config: Any, tmp_path: Path) -> None:
+    app = make_app(store=store, catalogue=catalogue, config=config, dog_name="Bonnie", mode="owner", locked=True)
+    app.save_dir = str(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        # Owner wording from the first question on, and no way to the desk.
+        assert current_item(app).text.owner in screen_text(app)
+        assert "Section 1 of" in screen_text(app)
+        seen: list[str] = []
+        for _ in range(200):
+            if not isinstance(app.screen, QuestionScreen):
+                break
+            item = current_item(app)
+            assert item.text.owner in screen_text(app), item.id
+            seen.append(await answer_current(pilot, app))
+        assert isinstance(app.screen, ReviewScreen), seen[-3:]
+        assert "0 unanswered" in screen_text(app) or "unanswered" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        text = screen_text(app)
+        assert "urgency: ROUTINE" in text or "urgency: SOON" in text
+        assert "must be examined by a vet" in text
+        assert "Options to discuss" in text
+        # Ketamine is the last option listed.
+        options = [line for line in text.splitlines() if line.strip()[:3].rstrip(".").strip().isdigit()]
+        assert options and "etamine" in options[-1]
+        # The owner can save the handout, not the vet's summary.
+        assert not app.screen.check_action("save", ("previsit", "html"))
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        saved: list[Path] = []
+        for _ in range(50):  # the driver writes the file in its own thread
+            await pilot.pause(0.1)
+            saved = list(tmp_path.glob("handout-Bonnie-*.html"))
+            if saved and "</html>" in saved[0].read_text():
+                break
+        assert saved and "examined by a vet" in saved[0].read_text()
+    rows = store.list_intakes(dog="Bonnie")
+    assert len(rows) == 1 and rows[0].status == "completed" and rows[0].mode == "owner"
+    stored = store.get_intake(rows[0].id)
+    assert stored.assessment is not None and stored.assessment["urgency"] == rows[0].urgency
+    assert set(seen) <= set(stored.answers) | {"dog_name"}
+    assert stored.answers["dog_name"] == "Bonnie"
+
+
+async def test_red_flag_mid_pain_interrupts(store: Any, config: Any, tmp_path: Path) -> None:
+    # Content with one more red flag rule: the worst pain score at 10 is an emergency.
+    content = tmp_path / "content"
+    shutil.copytree(load_catalogue().directory, content)
+    rules = content / "rules_redflags.yaml"
+    rules.write_text(rules.read_text() + "  - {id: test_pain_ten, title: \"Worst pain 10\", "
+                     "when: {item: pain_sev_worst, eq: 10}, then: {red_flag: severe_pain}, source: s45}\n")
+    cat = load_catalogue(content)
+    calm = {i: False for i in cat.items if i.startswith("rf_") and cat.items[i].type == "yesno"}
+    calm.update(rf_gums="pink", rf_not_eating="normal")
+    intake = _seed(store, cat, "Pepper", calm, "pain_sev_worst")
+    app = make_app(store=store, catalogue=cat, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_item(app).id == "pain_sev_worst"
+        assert "Pain" in screen_text(app)
+        await pilot.press("1", "0")  # 1 then 0 quickly: 10 on the 0-10 scale
+        await pilot.pause()
+        assert isinstance(app.screen, EmergencyScreen)
+        text = screen_text(app)
+        assert cat.red_flags["severe_pain"].action.tech in text
+        assert "Riverside Vets" in text and "01632 960000" in text
+        assert store.get_intake(intake.id).emergency is True
+        assert store.get_intake(intake.id).answers["pain_sev_worst"] == 10
+        await pilot.press("enter")  # finish the questionnaire for the record
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert "EMERGENCY" in screen_text(app)
+
+
+async def test_emergency_from_real_medical_content(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Max", {"sys_seizure_history": True}, "sys_seizures_24h")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_item(app).id == "sys_seizures_24h"
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EmergencyScreen)
+        await pilot.press("s")  # stop here: the app was opened on this intake alone, so it quits
+        await pilot.pause()
+    got = store.get_intake(intake.id)
+    assert got.emergency and got.answers["sys_seizures_24h"] == 3 and got.status == "in_progress"
+
+
+async def test_back_and_change_hides_branch(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Luna", {}, "sys_seizure_history")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "enter")  # yes: the seizure questions appear
+        await pilot.pause()
+        assert current_item(app).id == "sys_seizure_first_age"
+        await pilot.press("7", "enter")
+        await pilot.pause()
+        assert store.get_intake(intake.id).answers.get("sys_seizure_first_age") == 7
+        await pilot.press("backspace")  # empty date field: back
+        await pilot.press("left")
+        await pilot.pause()
+        assert current_item(app).id == "sys_seizure_history"
+        await pilot.press("2", "enter")  # no: the branch goes
+        await pilot.pause()
+        assert current_item(app).id not in ("sys_seizure_first_age", "sys_last_seizure", "sys_seizures_24h")
+    got = store.get_intake(intake.id)
+    assert got.answers["sys_seizure_history"] is False
+    assert got.answers.get("sys_seizure_first_age") is None
+
+
+async def test_quit_and_resume(store: Any, catalogue: Any, config: Any) -> None:
+    app = make_app(store=store, catalogue=catalogue, config=config, dog_name="Rolo")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ids = [await answer_current(pilot, app) for _ in range(4)]
+        where = current_item(app).id
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code is not None or not app.is_running
+    again = make_app(store=store, catalogue=catalogue, config=config, dog_name="rolo")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_item(again).id == where
+        assert set(ids) <= set(again.screen.session.answers)
+    assert len(store.list_intakes(dog="Rolo")) == 1
+
+
+async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Daisy", {"dog_age_years": 12}, None)
+    from vettriage.engine import assess
+
+    store.complete(intake.id, assess(catalogue, store.get_intake(intake.id).answers).model_dump(mode="json"))
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DeskScreen)
+        assert "Daisy" in _table_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"owner corrected age", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        review.dismiss("dog_age_years")
+        await pilot.pause()
+        assert current_item(app).id == "dog_age_years"
+        await pilot.press("backspace", "backspace", *"13", "enter")  # back to the review
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+    got = store.get_intake(intake.id)
+    assert got.status == "amended" and got.answers["dog_age_years"] == 13
+    events = [e for e in store.audit(intake.id) if e.item_id == "dog_age_years"]
+    assert events[-1].reason == "owner corrected age" and events[-1].new_value == 13
+
+
+async def test_desk_lists_and_searches(store: Any, catalogue: Any, config: Any) -> None:
+    for name in ("Biscuit", "Bramble", "Toffee"):
+        _seed(store, catalogue, name, {}, None)
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = _table_text(app)
+        assert all(n in text for n in ("Biscuit", "Bramble", "Toffee")) and "in progress" in text
+        await pilot.press("slash", *"Br")
+        await pilot.pause()
+        text = _table_text(app)
+        assert "Bramble" in text and "Biscuit" not in text and "Toffee" not in text
+        await pilot.press("escape")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Nutmeg", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.screen.session.dog_name == "Nutmeg"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DeskScreen) and "Nutmeg" in _table_text(app)
+
+
+def _table_text(app: Any) -> str:
+    table = app.screen.query_one("DataTable")
+    return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))

@@ -1,0 +1,87 @@
+"""`vettriage` (the desk), `vettriage intake --dog NAME [--owner]` and `vettriage config`.
+
+Textual, the store and the content are imported inside the handlers, never at the top of this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add `desk`, `intake` and `config`; `vettriage` with no command opens the desk."""
+    p = sub.add_parser("desk", help="open the desk: today's intakes, search, new intake (the default)")
+    _common(p)
+    p.set_defaults(func=run_desk)
+    p = sub.add_parser("intake", help="start (or resume) one dog's intake straight away")
+    p.add_argument("--dog", required=True, help="the dog's name; an intake in progress for it is resumed")
+    p.add_argument("--owner", action="store_true",
+                   help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
+    _common(p)
+    p.set_defaults(func=run_intake)
+    p = sub.add_parser("config", help="show where the configuration file is and what is set")
+    p.set_defaults(func=run_config)
+    _install_default(run_desk)
+
+
+def _install_default(func: Any) -> None:
+    """Make `vettriage` alone open the desk: cli.main runs `parser.default_command` when no command is given.
+
+    argparse gives the sub-parsers action no link back to its parser, so take it from the caller
+    (`cli.build_parser`, whose local is named `parser`)."""
+    import sys
+
+    frame = sys._getframe(2)  # noqa: SLF001 - register <- build_parser
+    parser = frame.f_locals.get("parser")
+    if isinstance(parser, argparse.ArgumentParser):
+        parser.default_command = func  # type: ignore[attr-defined]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="database URL or SQLite file (default: from the config)")
+    p.add_argument("--mode", choices=["owner", "tech"], help="wording (default: from the config)")
+
+
+def run_desk(args: argparse.Namespace) -> int:
+    """Open the desk."""
+    from vettriage.config import load_config
+
+    config = load_config()
+    return _run(config, store_url=getattr(args, "db", None), mode=getattr(args, "mode", None) or config.default_mode)
+
+
+def run_intake(args: argparse.Namespace) -> int:
+    """Start or resume the dog's intake."""
+    from vettriage.config import load_config
+
+    name = " ".join(args.dog.split())
+    if not name:
+        from vettriage.errors import InputError
+
+        raise InputError("command line", "--dog", "the dog's name is empty")
+    config = load_config()
+    mode = "owner" if args.owner else (args.mode or config.default_mode)
+    return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner)
+
+
+def _run(config: Any, **kwargs: Any) -> int:
+    from vettriage.store.api import StoreError
+
+    from vettriage.tui.app import make_app
+
+    try:
+        make_app(config=config, **kwargs).run()
+    except StoreError as exc:
+        from vettriage.errors import InputError
+
+        raise InputError("database", None, str(exc)) from None
+    return 0
+
+
+def run_config(args: argparse.Namespace) -> int:
+    """Print where the config is and what is set."""
+    from vettriage.config import describe, load_config
+
+    print(describe(load_config()))
+    return 0

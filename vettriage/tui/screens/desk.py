@@ -1,0 +1,118 @@
+"""The desk: today's intakes (dog, status, urgency), search by dog, start a new intake, open one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended": "amended"}
+
+
+class DeskScreen(Screen[None]):
+    """The technician's list of intakes."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("n", "new", "New intake"),
+        Binding("enter", "open", "Open", show=True),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("escape", "clear_search", "Today", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Title, search field, the table and the footer."""
+        config = getattr(self.app, "config", None)
+        clinic = f" · {config.clinic_name}" if config else ""
+        yield Static(f"vettriage{clinic} · intakes", id="title")
+        yield Input(placeholder="/ search by dog name (all dates); Esc for today", id="search")
+        yield DataTable(id="intakes", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="empty", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the table with today's intakes."""
+        table = self.query_one(DataTable)
+        table.add_columns("Dog", "Status", "Urgency", "By", "Updated")
+        self.refresh_rows()
+        table.focus()
+
+    def refresh_rows(self) -> None:
+        """Reload the rows: today's, or those matching the search."""
+        store = self.app.store  # type: ignore[attr-defined]
+        query = self.query_one("#search", Input).value.strip()
+        if query:
+            rows = store.list_intakes(dog=query)
+            heading = f"Intakes of dogs matching {query!r}"
+        else:
+            rows = store.list_intakes(date=dt.datetime.now(dt.timezone.utc).date())
+            heading = "Today's intakes"
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in rows:
+            urgency = (r.urgency or "-").upper() if r.urgency == "emergency" else (r.urgency or "-")
+            table.add_row(r.dog_name, STATUS_WORDS.get(r.status, r.status), urgency, r.by,
+                          _local(r.updated_at), key=str(r.id))
+        self.query_one("#empty", Static).update(
+            f"{heading}: {len(rows)}" + ("" if rows else " · press n to start a new intake"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Search as you type."""
+        event.stop()
+        self.refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search field moves to the results."""
+        event.stop()
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter or a click on a row opens it."""
+        event.stop()
+        self._open(int(event.row_key.value))  # type: ignore[arg-type]
+
+    def action_open(self) -> None:
+        """Open the highlighted intake: resume it, or show its result."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self._open(int(key.value))  # type: ignore[arg-type]
+
+    def _open(self, intake_id: int) -> None:
+        self.app.open_intake(self.app.store.get_intake(intake_id))  # type: ignore[attr-defined]
+
+    def action_search(self) -> None:
+        """Focus the search field."""
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        """Back to today's list."""
+        self.query_one("#search", Input).value = ""
+        self.query_one(DataTable).focus()
+
+    def action_new(self) -> None:
+        """Ask for the dog's name and start its intake."""
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        def start(name: str | None) -> None:
+            if name:
+                from vettriage.tui.intakes import start_intake
+
+                app: Any = self.app
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+
+        self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
+
+
+def _local(when: dt.datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    local = when.astimezone()
+    today = dt.datetime.now().astimezone().date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,153 @@
+"""The result: urgency, red flags, findings with why, cautions and the ordered options (ketamine last).
+
+From here the pre-visit summary and the handout are saved as HTML or PDF, built in a worker thread (Jinja2
+and WeasyPrint are imported there, never on the start-up path) and handed to `App.deliver_binary()`, which
+saves locally in a terminal and downloads in a browser. A technician can amend a completed intake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from vettriage.tui.session import IntakeSession
+
+DISCLAIMER = "Decision support only, not a diagnosis: the dog must be examined by a vet."
+LEVEL_WORDS = {"none": "not suggested", "possible": "possible", "likely": "likely"}
+CATEGORY_WORDS = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
+
+
+class ResultScreen(Screen[None]):
+    """Shows one completed intake's Assessment and plan."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("p", "save('previsit', 'html')", "Summary HTML"),
+        Binding("P", "save('previsit', 'pdf')", "Summary PDF"),
+        Binding("h", "save('handout', 'html')", "Handout HTML"),
+        Binding("H", "save('handout', 'pdf')", "Handout PDF"),
+        Binding("a", "amend", "Amend"),
+        Binding("escape", "leave", "Done"),
+    ]
+
+    def __init__(self, session: IntakeSession, assessment: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.session = session
+        from vettriage.engine.assessment import Assessment
+
+        self.assessment = Assessment.model_validate(assessment) if assessment else session.assessment()
+        from vettriage.plan import make_plan
+
+        self.plan = make_plan(session.catalogue, self.assessment, session.answers)
+        self.saved: list[str] = []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An owner sees the handout only and cannot amend."""
+        owner = self.session.mode == "owner" or getattr(self.app, "locked", False)
+        if owner and (action == "amend" or (action == "save" and parameters and parameters[0] == "previsit")):
+            return False
+        return True
+
+    def compose(self) -> ComposeResult:
+        """The result as plain blocks of text in a scrolling column."""
+        a, s, owner = self.assessment, self.session, self.session.mode == "owner"
+        with VerticalScroll(id="result"):
+            yield Static(f"{escape(s.dog_name)} · urgency: {a.urgency.upper()}", id="urgency",
+                         classes=f"urgency-{a.urgency}")
+            if a.red_flags:
+                yield Static("Emergency signs - act now", classes="heading")
+                for hit in a.red_flags:
+                    flag = s.catalogue.red_flags[hit.id]
+                    yield Static(f"[b]! {escape(flag.title.for_mode(s.mode))}[/b]\n  "
+                                 f"{escape(flag.action.for_mode(s.mode))}", classes="flag")
+                config = getattr(self.app, "config", None)
+                if config:
+                    yield Static(escape(config.emergency_contact()), classes="flag")
+            yield Static("Findings", classes="heading")
+            for cat in ("pain", "medical", "ccd"):
+                res = a.categories[cat]
+                primary = " (main concern)" if a.primary == cat else ""
+                yield Static(f"[b]{CATEGORY_WORDS[cat]}: {LEVEL_WORDS[res.level]}{primary}[/b]", classes="finding")
+                for ev in res.evidence:
+                    why = "; ".join(f"{escape(s.catalogue.items[x.item].text.for_mode(s.mode))} → "
+                                    f"{escape(s.label(s.catalogue.items[x.item], x.value))}"
+                                    for x in ev.answers if x.item in s.catalogue.items)
+                    yield Static(f"  • {escape(ev.title)}" + (f"\n    why: {why}" if why else ""), classes="why")
+                for ev in res.limited_by:
+                    yield Static(f"  ~ held back: {escape(ev.title)}", classes="why muted")
+            cautions = self.plan.ketamine_cautions + self.plan.medication_flags
+            if cautions:
+                yield Static("Cautions", classes="heading")
+                for c in cautions:
+                    title, detail = (c.owner_title, c.owner_detail) if owner else (c.title, c.detail)
+                    yield Static(f"  ! [b]{escape(title)}[/b]: {escape(detail)}", classes="caution")
+            yield Static("Options to discuss with the vet, in order", classes="heading")
+            if self.plan.deferred:
+                yield Static("  First things first: the emergency. Care options wait until the dog has been seen.",
+                             classes="option")
+            for n, o in enumerate(self.plan.options, 1):
+                title = o.title if owner else o.vet_title
+                mark = "  (caution)" if o.cautioned else ""
+                yield Static(f"  {n}. {escape(title)}{mark}", classes="option")
+            yield Static(DISCLAIMER, id="disclaimer")
+            yield Static("", id="saved", classes="muted")
+        yield Footer()
+
+    def action_save(self, kind: str, fmt: str) -> None:
+        """Build a document in a worker thread and deliver it."""
+        self.notify(f"Building the {_name(kind)} ({fmt.upper()})...", timeout=2)
+        self._build(kind, fmt)
+
+    @work(thread=True, exclusive=False, group="reports")
+    def _build(self, kind: str, fmt: str) -> None:
+        from vettriage.render import ReportMeta, render
+
+        s = self.session
+        meta = ReportMeta(by="owner" if s.mode == "owner" else "technician", mode=s.mode,  # type: ignore[arg-type]
+                          when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id)
+        try:
+            out = render(kind, fmt, s.catalogue, self.assessment, s.answers, meta, plan=self.plan)  # type: ignore[arg-type]
+        except Exception as exc:  # a report that cannot be built must not take the screen down
+            self.app.call_from_thread(self.notify, f"Could not build the {_name(kind)}: {exc}", severity="error")
+            return
+        data = out.encode("utf-8") if isinstance(out, str) else out
+        safe_dog = "".join(ch for ch in s.dog_name if ch.isalnum()) or "dog"
+        filename = f"{kind}-{safe_dog}-{s.intake_id}.{fmt}"
+        self.app.call_from_thread(self._deliver, data, filename)
+
+    def _deliver(self, data: bytes, filename: str) -> None:
+        save_dir = getattr(self.app, "save_dir", None)
+        self.app.deliver_binary(io.BytesIO(data), save_directory=save_dir, save_filename=filename, name=filename)
+        self.saved.append(filename)
+        self.query_one("#saved", Static).update("Saved: " + ", ".join(self.saved))
+
+    def action_amend(self) -> None:
+        """Ask for a reason, then reopen the questions; every change is recorded with that reason."""
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        def reopen(reason: str | None) -> None:
+            if reason:
+                intake = self.session.store.get_intake(self.session.intake_id)
+                self.app.pop_screen()
+                self.app.open_intake(intake, reason=reason)  # type: ignore[attr-defined]
+
+        self.app.push_screen(TextPrompt("Amend this intake", "Why is it being amended? (recorded with each change)"),
+                             reopen)
+
+    def action_leave(self) -> None:
+        """Back to the desk, or quit."""
+        self.app.leave_intake()  # type: ignore[attr-defined]
+
+
+def _name(kind: str) -> str:
+    return "pre-visit summary" if kind == "previsit" else "handout"
