@@ -15,6 +15,7 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
-        field = f" {self.field}:" if self.field else ""
+        # A field name can come from a user's file: keep it on one line, control characters escaped.
+        field = f" {self.field.encode('unicode_escape').decode('ascii')}:" if self.field else ""
         text = " ".join(self.message.split())
         return f"{where}:{field} {text}"

@@ -82,3 +82,15 @@ def test_evidence_names_only_what_made_it_hold() -> None:
     cond = COND.validate_python({"any": [{"item": "a", "eq": 1}, {"item": "b", "eq": 9}, {"score": "s", "gte": 1}]})
     items, scores = evidence(cond, ctx({"a": 1, "b": 2}, scores={"s": 3}), compile_condition)
     assert items == ["a"] and scores == ["s"]
+
+
+def test_compiled_evidence_matches_the_tree_walk(catalogue) -> None:
+    from vettriage.engine.conditions import compiled
+
+    comp = compiled(catalogue)
+    answers = {"rf_collapse": True, "rf_retching": True, "rf_belly_tight": False, "sys_pu_pd": True,
+               "med_current": ["carprofen", "meloxicam"], "med_bloodwork_months": 9}
+    c = ctx(answers)
+    for rule, test in comp.rules:
+        if test(c):
+            assert comp.evidence[rule.id](c) == evidence(rule.when, c, comp.test), rule.id

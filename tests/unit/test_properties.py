@@ -75,7 +75,7 @@ def mutated_content(draw):
     return name, "\n".join(lines) + "\n"
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mut=mutated_content())
 def test_broken_content_gives_one_line_error(mut, capsys) -> None:
     name, text = mut
@@ -83,6 +83,7 @@ def test_broken_content_gives_one_line_error(mut, capsys) -> None:
         dst = Path(d) / "q"
         shutil.copytree(SHIPPED, dst)
         (dst / name).write_text(text)
+        capsys.readouterr()
         code = main(["validate", str(dst)])
         err = capsys.readouterr().err
         assert code in (0, 2)

@@ -30,3 +30,12 @@ def test_assessment_json_validates_and_round_trips(catalogue) -> None:
         again = Assessment.model_validate(data)
         assert again.model_dump(mode="json") == data
         assert data["content_hash"] == catalogue.hash and data["content_version"] == catalogue.version
+
+
+def test_fast_build_equals_model_construct(catalogue) -> None:
+    from vettriage.engine.assessment import Hit, build
+
+    fast = build(Hit, id="x", title="t", evidence=[])
+    slow = Hit.model_construct(id="x", title="t", evidence=[])
+    assert fast == slow and fast.model_dump() == slow.model_dump()
+    assert fast.model_fields_set == slow.model_fields_set

@@ -27,6 +27,7 @@ class Answers:
 
     values: dict[str, Any]
     dropped: tuple[str, ...] = ()
+    asked: int | None = None  # how many items branching shows for these answers
 
 
 def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
@@ -62,6 +63,8 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
                 raise ValueError(f"{v!r} is not one of the options {sorted(allowed)}")
         if len(set(value)) != len(value):
             raise ValueError("an option is listed twice")
+        if "none" in value and len(value) > 1:
+            raise ValueError("'none' cannot be combined with other options")
         order = [o.value for o in item.options or ()]
         return sorted(value, key=order.index)
     if t in ("number", "months"):
@@ -109,38 +112,33 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
 
 def apply_branching(catalogue: Catalogue, values: Mapping[str, Any]) -> Answers:
     """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers."""
+    kept, dropped, shown = _walk(catalogue, values)
+    return Answers(kept, tuple(dropped), len(shown))
+
+
+def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
+    """The ids of the items that are asked given `values` (used by the intake screens to walk the questions)."""
+    return _walk(catalogue, values)[2]
+
+
+def _walk(catalogue: Catalogue, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
+    """One pass in asking order: (answers kept, ids dropped because hidden, ids shown)."""
     from vettriage.engine.conditions import compiled
 
     gates = compiled(catalogue).enable_when
     kept: dict[str, Any] = {}
     dropped: list[str] = []
-    ctx = _Ctx(kept)
-    for item_id in catalogue.items:
-        if item_id not in values:
-            continue
-        gate = gates.get(item_id)
-        if gate is None or gate(ctx):
-            kept[item_id] = values[item_id]
-        else:
-            dropped.append(item_id)
-    return Answers(kept, tuple(dropped))
-
-
-def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
-    """The ids of the items that are asked given `values` (used by the intake screens to walk the questions)."""
-    from vettriage.engine.conditions import compiled
-
-    gates = compiled(catalogue).enable_when
-    kept: dict[str, Any] = {}
-    ctx = _Ctx(kept)
     shown: list[str] = []
+    ctx = _Ctx(kept)
     for item_id in catalogue.items:
         gate = gates.get(item_id)
         if gate is None or gate(ctx):
             shown.append(item_id)
             if item_id in values:
                 kept[item_id] = values[item_id]
-    return shown
+        elif item_id in values:
+            dropped.append(item_id)
+    return kept, dropped, shown
 
 
 class _Ctx:

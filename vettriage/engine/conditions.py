@@ -114,6 +114,46 @@ def evidence(cond: m.Condition, ctx: Any, test: Callable[[m.Condition], Test]) -
     return items, scores
 
 
+Evidence = Callable[[Any], tuple[list[str], list[str]]]
+
+
+def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> Evidence:
+    """Like `evidence()`, compiled once: a function of the context, called only for rules that fired."""
+
+    def build(c: m.Condition, only_true: bool) -> Callable[[Any, list[str], list[str]], None]:
+        if isinstance(c, m.ItemTest):
+            item = c.item
+            fn: Callable[[Any, list[str], list[str]], None] = lambda ctx, i, s: i.append(item)
+        elif isinstance(c, m.ScoreTest):
+            score = c.score
+            fn = lambda ctx, i, s: s.append(score)
+        elif isinstance(c, (m.AllOf, m.AnyOf, m.AtLeast)):
+            kids = [build(x, only_true) for x in (c.all if isinstance(c, m.AllOf) else c.any
+                                                  if isinstance(c, m.AnyOf) else c.of)]
+
+            def fn(ctx: Any, i: list[str], s: list[str]) -> None:
+                for k in kids:
+                    k(ctx, i, s)
+        elif isinstance(c, m.NotOf):
+            fn = build(c.not_, False)
+        else:
+            fn = lambda ctx, i, s: None
+        if not only_true:
+            return fn
+        holds = test(c)
+        return lambda ctx, i, s: fn(ctx, i, s) if holds(ctx) else None
+
+    root = build(cond, True)
+
+    def run(ctx: Any) -> tuple[list[str], list[str]]:
+        items: list[str] = []
+        scores: list[str] = []
+        root(ctx, items, scores)
+        return list(dict.fromkeys(items)), list(dict.fromkeys(scores))
+
+    return run
+
+
 @dataclass(frozen=True)
 class Compiled:
     """Every condition of a catalogue, compiled."""
@@ -123,6 +163,7 @@ class Compiled:
     offer_when: dict[str, Test]
     caution_when: dict[str, Test]
     by_node: dict[int, Test]
+    evidence: dict[str, Evidence]
 
     def test(self, cond: m.Condition) -> Test:
         """The compiled form of any node of any condition in the catalogue."""
@@ -147,4 +188,5 @@ def compiled(catalogue: Catalogue) -> Compiled:
         offer_when={o.id: by_node[id(o.offer_when)] for o in catalogue.options if o.offer_when},
         caution_when={o.id: by_node[id(o.caution_when)] for o in catalogue.options if o.caution_when},
         by_node=by_node,
+        evidence={r.id: compile_evidence(r.when, lambda c: by_node[id(c)]) for r in catalogue.rules},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
-from vettriage.engine.assessment import DomainScore
+from vettriage.engine.assessment import DomainScore, build
 
 
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, DomainScore]:
@@ -32,8 +32,8 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str
                 value = float(max(known))
             else:
                 value = float(sum(1 for k in known if k >= score.threshold))  # type: ignore[operator]
-        out[score.id] = DomainScore.model_construct(
-            id=score.id, title=score.title.tech, value=value, answered=len(known), of=n,
+        out[score.id] = build(
+            DomainScore, id=score.id, title=score.title.tech, value=value, answered=len(known), of=n,
             sufficient=sufficient, heuristic=score.heuristic,
         )
     return out

@@ -8,9 +8,9 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Rule
 from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
-    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
+    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence, build,
 )
-from vettriage.engine.conditions import LEVEL_RANK, compiled, evidence
+from vettriage.engine.conditions import LEVEL_RANK, compiled
 from vettriage.engine.scoring import compute_scores
 
 CATEGORIES = ("pain", "ccd", "medical")
@@ -75,11 +75,12 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             if w not in workup:
                 workup.append(w)
         if eff.note:
-            notes.append(Note.model_construct(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
+            notes.append(build(Note, rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
 
     levels = {c: min(raised[c], caps[c]) for c in CATEGORIES}
     categories = {
-        c: CategoryResult.model_construct(
+        c: build(
+            CategoryResult,
             level=LEVEL_NAMES[levels[c]],
             scores=[s.id for s in catalogue.scores if s.category == c],
             evidence=cat_evidence[c],
@@ -90,8 +91,9 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
                     key=lambda c: (-levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
-    shown = visible_items(catalogue, values)
-    return Assessment.model_construct(
+    asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
+    return build(
+        Assessment,
         schema_version=1,
         content_version=catalogue.version,
         content_hash=catalogue.hash,
@@ -106,21 +108,22 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         scores=scores,
         answered=sum(1 for v in values.values() if v != UNKNOWN),
         unknown=sum(1 for v in values.values() if v == UNKNOWN),
-        total_items=len(shown),
+        total_items=asked,
         dropped=list(answers.dropped),
     )
 
 
 def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any) -> Evidence:
-    item_ids, score_ids = evidence(rule.when, ctx, comp.test)
+    item_ids, score_ids = comp.evidence[rule.id](ctx)
     ref = catalogue.references[rule.source]
     items = catalogue.items
-    return Evidence.model_construct(
+    return build(
+        Evidence,
         rule=rule.id,
         title=rule.title,
-        answers=[AnswerEvidence.model_construct(item=i, value=ctx.answers.get(i), question=items[i].text.tech)
+        answers=[build(AnswerEvidence, item=i, value=ctx.answers.get(i), question=items[i].text.tech)
                  for i in item_ids],
-        scores=[ScoreEvidence.model_construct(score=s, value=ctx.scores[s]) for s in score_ids
+        scores=[build(ScoreEvidence, score=s, value=ctx.scores[s]) for s in score_ids
                 if ctx.scores.get(s) is not None],
         source=ref.id, source_title=ref.title, source_url=ref.url,
     )
@@ -128,4 +131,4 @@ def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any) -> Evidenc
 
 def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
     """Hits in the order the content defines them, so reports list them the same way every time."""
-    return [Hit.model_construct(id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]
+    return [build(Hit, id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]
