@@ -8,6 +8,7 @@ synchronous=FULL) the answer is on disk then; on PostgreSQL the server has commi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 from typing import Any, Callable, TypeVar
@@ -71,6 +72,8 @@ class SqlStore:
                     delay = min(delay * 2, 0.5)
                     continue
                 raise self._error(exc) from None
+            except sa.exc.StatementError as exc:  # a parameter the driver cannot take
+                raise StoreError(f"{self.url}: {' '.join(str(exc.orig).split())}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, exc: sa.exc.DBAPIError) -> StoreError:
@@ -157,6 +160,10 @@ class SqlStore:
                      reason: str | None = None) -> None:
         """Several answers in one transaction (an imported answers file); otherwise as save_answer."""
         reason = reason.strip() if reason and reason.strip() else None
+        try:
+            json.dumps(answers, allow_nan=False)
+        except (TypeError, ValueError) as exc:  # refused before the transaction, with the item named
+            raise StoreError(f"intake {intake_id}: cannot store that answer ({exc})") from None
 
         def tx(conn: sa.Connection) -> None:
             row = self._locked(conn, intake_id, s.intakes.c.status, s.intakes.c.answers)
@@ -183,10 +190,7 @@ class SqlStore:
             if events:
                 conn.execute(sa.insert(s.audit), events)
 
-        try:
-            self.run(tx, write=True)
-        except (TypeError, ValueError) as exc:  # a value JSON cannot hold
-            raise StoreError(f"intake {intake_id}: cannot store that answer ({exc})") from None
+        self.run(tx, write=True)
 
     def set_position(self, intake_id: int, item_id: str | None) -> None:
         """Remember where the intake was left, for resuming."""

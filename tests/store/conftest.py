@@ -1,0 +1,83 @@
+"""Store fixtures: every test that takes `db_url` runs on SQLite and on a throwaway PostgreSQL cluster.
+
+The cluster is started once per session by scripts/pg-throwaway on a unix socket (no TCP). Where the
+PostgreSQL server binaries are missing, the PostgreSQL leg is skipped and says why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str | None]:
+    """The admin URL of a throwaway PostgreSQL cluster, or None when the server binaries are absent."""
+    if not (PG_BIN / "initdb").exists():
+        yield None
+        return
+    d = tempfile.mkdtemp(prefix="vtpg-", dir="/tmp")  # short path: unix socket names are limited to ~100 bytes
+    script = str(ROOT / "scripts" / "pg-throwaway")
+    out = subprocess.run([script, "start", d], capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError(f"pg-throwaway failed: {out.stderr.strip()}")
+    try:
+        yield out.stdout.strip()
+    finally:
+        subprocess.run([script, "stop", d], capture_output=True, timeout=60)
+
+
+_admin_engines: dict[str, object] = {}
+
+
+def new_pg_database(admin_url: str) -> str:
+    """An empty schema of its own on the cluster (much cheaper than CREATE DATABASE); a URL whose search_path
+    puts it first, so the store sees an empty database."""
+    import sqlalchemy as sa
+
+    engine = _admin_engines.get(admin_url)
+    if engine is None:
+        engine = _admin_engines[admin_url] = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"t{os.getpid()}_{next(_counter)}"
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    return f"{admin_url}&options=-csearch_path%3D{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend under test."""
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A URL (or, for SQLite, a plain path) of an empty database on the backend under test."""
+    if backend == "sqlite":
+        return str(tmp_path / "vettriage.db")
+    admin = request.getfixturevalue("pg_server")
+    if admin is None:
+        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql)")
+    return new_pg_database(admin)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[object]:
+    """An open store on an empty database."""
+    from vettriage.store import open_store
+
+    s = open_store(db_url)
+    try:
+        yield s
+    finally:
+        s.close()
