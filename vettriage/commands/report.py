@@ -1,0 +1,231 @@
+"""`vettriage plan`, `vettriage report` and `vettriage handouts`: the care plan and the two documents.
+
+Jinja2, WeasyPrint, SQLAlchemy and rich are imported inside the handlers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from vettriage.errors import InputError
+
+DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
+DISCLAIMER = "Decision support only, not a diagnosis. Your dog must be examined by a vet."
+
+
+def register(sub: Any) -> None:
+    """Add `plan`, `report` and `handouts`."""
+    p = sub.add_parser("plan", help="the ordered care options for an answers file (text, or JSON with --json)")
+    p.add_argument("file", help="answers file (YAML: question id -> answer)")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    p.set_defaults(func=run_plan)
+
+    r = sub.add_parser("report", help="the vet's pre-visit summary or the owner's handout (HTML, Markdown, PDF)")
+    r.add_argument("file", nargs="?", help="answers file (or use --intake)")
+    r.add_argument("--intake", type=int, metavar="ID", help="a stored intake instead of an answers file")
+    r.add_argument("--kind", choices=["previsit", "handout"], default="previsit")
+    r.add_argument("--format", choices=["html", "md", "pdf"], default="html")
+    r.add_argument("-o", "--output", metavar="OUT", help="file to write ('-' or absent: standard output; "
+                   "a PDF needs a file)")
+    r.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    r.add_argument("--by", help="who answered an answers file (default: owner)")
+    r.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    r.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    r.set_defaults(func=run_report)
+
+    h = sub.add_parser("handouts", help="the owner handouts for one day's completed intakes")
+    h.add_argument("--date", required=True, help="day of the intakes, YYYY-MM-DD (UTC)")
+    h.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the handouts into")
+    h.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    h.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    h.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    h.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    h.set_defaults(func=run_handouts)
+
+
+# --- plan ---------------------------------------------------------------------------------------------------
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """Print the plan for an answers file."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+    from vettriage.plan import make_plan
+
+    cat = load_catalogue(args.content)
+    answers = read_answers_file(cat, args.file)
+    plan = make_plan(cat, assess(cat, answers), answers.values)
+    if args.json:
+        sys.stdout.write(plan.model_dump_json(indent=2) + "\n")
+        return 0
+    out: list[str] = []
+    if plan.deferred:
+        out.append("EMERGENCY - the care plan is deferred. Do this now:")
+        out += [f"  ! {s.title}: {s.action}" for s in plan.now]
+    else:
+        out.append("Care options, in order:" if not plan.routine else "No finding: routine senior care.")
+        for i, o in enumerate(plan.options, 1):
+            warn = " [caution for this dog]" if o.cautioned else ""
+            out.append(f"  {i:>2}. {o.title} ({o.category}; evidence {o.evidence}){warn}")
+            out += [f"        - {c.title}" for c in o.cautions]
+    out.append(DISCLAIMER)
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+# --- report -------------------------------------------------------------------------------------------------
+
+
+def _store_errors(args: argparse.Namespace, fn: Any) -> Any:
+    """Run `fn(store)` on the store named by --db; store problems become one-line InputErrors."""
+    from vettriage.store import open_store
+    from vettriage.store.api import StoreError
+
+    where = args.db or "database"
+    try:
+        store = open_store(args.db)
+    except StoreError as exc:
+        raise InputError(where, None, str(exc)) from None
+    try:
+        return fn(store)
+    except StoreError as exc:
+        raise InputError(where, None, str(exc)) from None
+    finally:
+        store.close()
+
+
+def load_intake_inputs(cat: Any, intake: Any) -> tuple[Any, dict[str, Any], Any]:
+    """(Assessment, answers, ReportMeta) for a stored intake. The stored Assessment is used when it was made
+    with this exact content; otherwise the answers are assessed again with the current content."""
+    from vettriage.engine import assess, validate_answers
+    from vettriage.engine.assessment import Assessment
+    from vettriage.render import ReportMeta
+
+    answers = validate_answers(cat, intake.answers, f"intake {intake.id}")
+    values = dict(answers.values)
+    if not values.get("dog_name"):
+        values["dog_name"] = intake.dog.name
+    if intake.assessment and intake.content_hash == cat.hash:
+        assessment = Assessment.model_validate(intake.assessment)
+    else:
+        assessment = assess(cat, answers)
+    meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id)
+    return assessment, values, meta
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Render one document to a file or standard output."""
+    from vettriage.content import load_catalogue
+    from vettriage.render import ReportMeta, render
+
+    if (args.file is None) == (args.intake is None):
+        raise InputError("report", "FILE", "give an answers file or --intake ID (exactly one)")
+    to_stdout = args.output in (None, "-")
+    if args.format == "pdf" and to_stdout:
+        raise InputError("report", "-o", "a PDF needs an output file (-o OUT.pdf)")
+    cat = load_catalogue(args.content)
+    if args.file is not None:
+        from vettriage.engine import assess, read_answers_file
+
+        answers = read_answers_file(cat, args.file)
+        assessment, values = assess(cat, answers), answers.values
+        try:
+            when = dt.datetime.fromtimestamp(Path(args.file).stat().st_mtime, dt.timezone.utc)
+        except OSError:
+            when = None
+        by = args.by or "owner"
+        meta = ReportMeta(by=by, mode="owner" if by == "owner" else "tech", when=when)
+    else:
+        intake = _store_errors(args, lambda s: s.get_intake(args.intake))
+        assessment, values, meta = load_intake_inputs(cat, intake)
+    doc = render(args.kind, args.format, cat, assessment, values, meta, paper=args.paper)
+    if to_stdout:
+        sys.stdout.write(doc)  # type: ignore[arg-type]
+    else:
+        write_atomic(Path(args.output), doc)
+    return 0
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file and a rename, so a failed run never leaves half a document."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
+
+
+# --- handouts -----------------------------------------------------------------------------------------------
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "dog"
+
+
+def run_handouts(args: argparse.Namespace) -> int:
+    """Write the owner handout of every completed intake of one day, with a progress bar on standard error."""
+    from vettriage.content import load_catalogue
+    from vettriage.render import render
+
+    try:
+        day = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    out_dir = Path(args.output)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out_dir), None, f"cannot create folder: {exc.strerror or exc}") from None
+    cat = load_catalogue(args.content)
+
+    def work(store: Any) -> tuple[int, int]:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        rows = [r for r in store.list_intakes(date=day, limit=100_000) if r.status in ("completed", "amended")]
+        skipped = 0
+        with Progress(TextColumn("handouts {task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=not sys.stderr.isatty(),
+                      console=_stderr_console()) as bar:
+            task = bar.add_task(str(day), total=len(rows))
+            for row in rows:
+                intake = store.get_intake(row.id)
+                try:
+                    assessment, values, meta = load_intake_inputs(cat, intake)
+                except InputError as exc:
+                    # One stale record must not stop the day's printing; it is named on standard error.
+                    bar.console.print(f"skipped intake {row.id}: {exc}")
+                    skipped += 1
+                    bar.advance(task)
+                    continue
+                doc = render("handout", args.format, cat, assessment, values, meta, paper=args.paper)
+                name = f"{day.isoformat()}_intake{row.id}_{_slug(row.dog_name)}_handout.{args.format}"
+                write_atomic(out_dir / name, doc)
+                bar.advance(task)
+        return len(rows) - skipped, skipped
+
+    done, skipped = _store_errors(args, work)
+    extra = f", {skipped} skipped" if skipped else ""
+    print(f"wrote {done} handout(s) for {day.isoformat()} to {out_dir}{extra}")
+    return 0
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
