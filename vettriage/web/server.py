@@ -85,6 +85,7 @@ class IntakeServer(Server):
         self.tickets: dict[str, Ticket] = {}
         self.live: dict[int, Live] = {}
         self.spawned = 0
+        self._finishing: set[asyncio.Task[None]] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vettriage-store")
         self._store: Any = None
         self._headers = security_headers(self.ws_origin)
@@ -228,40 +229,53 @@ class IntakeServer(Server):
                 return self.refuse("busy", 503, **{"Retry-After": "10"})
         if not self.slots.take():
             return self.refuse("busy", 503, **{"Retry-After": "60"})
-        try:
-            return await self._run_app(request, ticket.intake_id, access.invite_id)
-        finally:
-            self.slots.give_back()
+        return await self._run_app(request, ticket.intake_id, access.invite_id)
 
     async def _run_app(self, request: web.Request, intake_id: int, invite_id: int | None) -> web.StreamResponse:
+        """Start the app for one intake and pump the browser's input to it; the slot is already taken."""
         width = _clamp(request.query.get("width"), 80, 20, 400)
         height = _clamp(request.query.get("height"), 24, 5, 200)
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
-        await websocket.prepare(request)
         env = {**self.child_env, INTAKE_ENV: str(intake_id)}
         service = OwnerAppService(self.child_argv, env, write_bytes=websocket.send_bytes,
-                                  write_str=websocket.send_str, close=websocket.close,
+                                  write_str=websocket.send_str, close=lambda: _close(websocket),
                                   download_manager=self.download_manager)
         live = self.live[intake_id] = Live(websocket, service)
         try:
+            await websocket.prepare(request)
             await service.start(width, height)
             self.spawned += 1
             await self._pump(websocket, service)
         except asyncio.CancelledError:
-            await websocket.close()
+            pass
         except Exception:  # a broken connection must not take the server down
             log.exception("owner connection failed")
         finally:
-            await service.shutdown()
+            # The clean-up runs as its own task, held here, so a cancelled or dropped handler cannot skip it.
+            task = asyncio.get_running_loop().create_task(self._finish(live, intake_id, invite_id))
+            self._finishing.add(task)
+            task.add_done_callback(self._finishing.discard)
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                pass
+        return websocket
+
+    async def _finish(self, live: Live, intake_id: int, invite_id: int | None) -> None:
+        """Stop the app (it saved as it went), free the slot, mark the invitation used if the intake is done."""
+        try:
+            await _close(live.websocket)
+            await live.service.shutdown()
+        finally:
+            self.slots.give_back()
             if self.live.get(intake_id) is live:
                 del self.live[intake_id]
             live.done.set()
-            if invite_id is not None:
-                try:
-                    await self.db(inv.refresh_used, invite_id, intake_id)
-                except Exception:
-                    log.exception("could not update the invitation")
-        return websocket
+        if invite_id is not None:
+            try:
+                await self.db(inv.refresh_used, invite_id, intake_id)
+            except Exception:
+                log.exception("could not update the invitation")
 
     async def _pump(self, websocket: web.WebSocketResponse, service: OwnerAppService) -> None:
         """Browser -> app: keystrokes, size, focus; anything malformed is dropped, never trusted."""
@@ -314,6 +328,15 @@ class RedactingAccessLogger(web.AbstractAccessLogger):  # type: ignore[misc]
         """Log method, redacted path, status and duration."""
         path = re.sub(r"^/(i|ws|download)/[^/?]+", r"/\1/…", request.path)
         self.logger.info("%s %s %s %.0fms", request.method, path, response.status, time * 1000)
+
+
+async def _close(websocket: web.WebSocketResponse) -> None:
+    """Close without waiting on a browser that has gone (aiohttp would wait up to its close timeout)."""
+    if not websocket.closed and websocket.prepared:
+        try:
+            await asyncio.wait_for(websocket.close(), 2)
+        except (asyncio.TimeoutError, Exception):
+            pass
 
 
 def _recheck(store: Any, code_hash: str) -> inv.Access:
