@@ -72,6 +72,14 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def pg_db_url(pg_server: str | None) -> str:
+    """An empty PostgreSQL database, for the checks that only PostgreSQL needs."""
+    if pg_server is None:
+        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql)")
+    return new_pg_database(pg_server)
+
+
+@pytest.fixture
 def store(db_url: str) -> Iterator[object]:
     """An open store on an empty database."""
     from vettriage.store import open_store

@@ -89,7 +89,10 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(f"{path}: not a vettriage database (not an SQLite file); it was left untouched")
     from vettriage.store.schema import APP_ID, SCHEMA_VERSION
 
-    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
+    # Read-only. Without a -wal beside it (no crashed or running writer), also immutable: otherwise opening
+    # a WAL-mode file read-only would leave -wal and -shm files next to a file we refuse.
+    wal = path.with_name(path.name + "-wal").exists()
+    uri = "file:" + urllib.parse.quote(str(path)) + ("?mode=ro" if wal else "?mode=ro&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
         try:
