@@ -106,10 +106,10 @@ class ResultScreen(Screen[None]):
     def action_save(self, kind: str, fmt: str) -> None:
         """Build a document in a worker thread and deliver it."""
         self.notify(f"Building the {_name(kind)} ({fmt.upper()})...", timeout=2)
-        self._build(kind, fmt)
+        self._make_document(kind, fmt)
 
     @work(thread=True, exclusive=False, group="reports")
-    def _build(self, kind: str, fmt: str) -> None:
+    def _make_document(self, kind: str, fmt: str) -> None:
         from vettriage.render import ReportMeta, render
 
         s = self.session
@@ -123,13 +123,25 @@ class ResultScreen(Screen[None]):
         data = out.encode("utf-8") if isinstance(out, str) else out
         safe_dog = "".join(ch for ch in s.dog_name if ch.isalnum()) or "dog"
         filename = f"{kind}-{safe_dog}-{s.intake_id}.{fmt}"
-        self.app.call_from_thread(self._deliver, data, filename)
+        if self.app.is_web:
+            self.app.call_from_thread(self._deliver, data, filename)
+            return
+        # In a terminal, write the file here: textual 8.2's driver opens BytesIO deliveries in text mode and fails.
+        try:
+            path = _save_locally(data, filename, getattr(self.app, "save_dir", None))
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not save {filename}: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._saved, str(path))
 
     def _deliver(self, data: bytes, filename: str) -> None:
-        save_dir = getattr(self.app, "save_dir", None)
-        self.app.deliver_binary(io.BytesIO(data), save_directory=save_dir, save_filename=filename, name=filename)
-        self.saved.append(filename)
+        self.app.deliver_binary(io.BytesIO(data), save_filename=filename, name=filename)
+        self._saved(filename)
+
+    def _saved(self, where: str) -> None:
+        self.saved.append(where)
         self.query_one("#saved", Static).update("Saved: " + ", ".join(self.saved))
+        self.notify(f"Saved {where}", timeout=6)
 
     def action_amend(self) -> None:
         """Ask for a reason, then reopen the questions; every change is recorded with that reason."""
@@ -147,6 +159,23 @@ class ResultScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to the desk, or quit."""
         self.app.leave_intake()  # type: ignore[attr-defined]
+
+
+def _save_locally(data: bytes, filename: str, directory: str | None) -> Path:
+    """Write to `directory` (default: the user's downloads folder) without overwriting an earlier file."""
+    if directory is None:
+        from platformdirs import user_downloads_dir
+
+        directory = user_downloads_dir()
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    n = 1
+    while path.exists():
+        path = folder / f"{Path(filename).stem}-{n}{Path(filename).suffix}"
+        n += 1
+    path.write_bytes(data)
+    return path
 
 
 def _name(kind: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual import events
 from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets._input import Selection as InputSelection
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -42,7 +43,12 @@ def choices_for(item: Any, catalogue: Any, mode: str) -> list[Choice]:
 
 
 def _prompt(c: Choice) -> str:
-    return f"{c.number:>2}  {c.label}"
+    label = c.label
+    # Scale labels often start with their own number ("3 severe"): do not show it twice.
+    first, _, rest = label.partition(" ")
+    if first == str(c.number):
+        label = rest.lstrip("- ")
+    return f"{c.number:>2}  {label}".rstrip()
 
 
 class ChoiceList(OptionList):
@@ -144,11 +150,12 @@ class MultiList(SelectionList[str]):
 
 
 class AnswerInput(Input):
-    """A typed answer (number, months, date, text). Enter submits; Backspace when empty goes back;
+    """A typed answer (number, months, date, text). Enter (or -> at the end) submits; Backspace when empty
+    or <- at the start goes back;
     `u` means "don't know" in fields that cannot contain letters."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(select_on_focus=False, **kwargs)
         self.kind = "text"
 
     def fill(self, kind: str, value: Any, placeholder: str) -> None:
@@ -156,9 +163,21 @@ class AnswerInput(Input):
         self.kind = kind
         self.placeholder = placeholder
         self.value = "" if value is None or value == UNKNOWN else (f"{value:g}" if isinstance(value, float) else str(value))
-        self.cursor_position = len(self.value)
+        # The old answer is selected so that typing replaces it (as on focus, but also when the field is reused).
+        self.selection = InputSelection(0, len(self.value)) if self.value else InputSelection.cursor(0)
 
     async def _on_key(self, event: events.Key) -> None:
+        # At the edges of the field the arrows move between questions, as they do everywhere else.
+        if event.key == "left" and self.cursor_position == 0 and self.selection.is_empty:
+            event.stop()
+            event.prevent_default()
+            self.post_message(Back())
+            return
+        if event.key == "right" and self.cursor_position >= len(self.value):
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
         if event.key == "backspace" and not self.value:
             event.stop()
             event.prevent_default()
