@@ -11,7 +11,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -61,14 +61,25 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A URL (or, for SQLite, a plain path) of an empty database on the backend under test."""
-    if backend == "sqlite":
-        return str(tmp_path / "vettriage.db")
-    admin = request.getfixturevalue("pg_server")
-    if admin is None:
+def new_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Makes URLs (for SQLite, plain paths) of new empty databases on the backend under test."""
+    admin = request.getfixturevalue("pg_server") if backend == "postgresql" else None
+    if backend == "postgresql" and admin is None:
         pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql)")
-    return new_pg_database(admin)
+    names = itertools.count()
+
+    def make() -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"vettriage{next(names)}.db")
+        return new_pg_database(admin)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def db_url(new_db: Callable[[], str]) -> str:
+    """A URL (or, for SQLite, a plain path) of an empty database on the backend under test."""
+    return new_db()
 
 
 @pytest.fixture
