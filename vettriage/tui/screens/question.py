@@ -29,8 +29,8 @@ class QuestionScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
-        Binding("right", "next", "Next"),
-        Binding("left,backspace", "back", "Back", key_display="←"),
+        Binding("right", "next", "Next", show=False),
+        Binding("left,backspace", "back", "Back", show=False),
         Binding("u", "unknown", "Don't know"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "review", "Review"),
@@ -54,6 +54,7 @@ class QuestionScreen(Screen[None]):
             yield ChoiceList(id="choices")
             yield MultiList(id="multi")
             yield AnswerInput(id="typed")
+            yield Static(id="keys", classes="muted")
             yield Static(id="error")
         yield Footer()
 
@@ -86,6 +87,11 @@ class QuestionScreen(Screen[None]):
         choices.display = item.type in LISTED
         multi.display = item.type == "multi"
         typed.display = item.type in TYPED
+        keys = self.query_one("#keys", Static)
+        keys.display = item.type in TYPED
+        if item.type in TYPED:
+            unknown = " · u: don't know" if item.allow_unknown and item.type != "text" else ""
+            keys.update(f"Enter: next · Backspace on an empty field: back{unknown}")
         note = "  (answered: don't know)" if value == UNKNOWN else ""
         if item.type in LISTED:
             choices.fill(choices_for(item, s.catalogue, mode), value)

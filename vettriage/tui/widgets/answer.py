@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets._input import Selection as InputSelection
 from textual.widgets.option_list import Option
@@ -51,8 +52,26 @@ def _prompt(c: Choice) -> str:
     return f"{c.number:>2}  {label}".rstrip()
 
 
-class ChoiceList(OptionList):
+class _Moves:
+    """The arrows move between questions (a list would otherwise scroll sideways with them). Textual reads
+    BINDINGS from widget classes only, so each list lists the arrow bindings itself."""
+
+    def action_go_next(self) -> None:
+        """Go on."""
+        self.post_message(Next())  # type: ignore[attr-defined]
+
+    def action_go_back(self) -> None:
+        """Go back."""
+        self.post_message(Back())  # type: ignore[attr-defined]
+
+
+class ChoiceList(_Moves, OptionList):
     """Single choice. Enter on a highlighted option picks it and goes on; with nothing highlighted, goes on."""
+
+    BINDINGS = [
+        Binding("right", "go_next", "Next", key_display="→"),
+        Binding("left", "go_back", "Back", key_display="←"),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,7 +109,7 @@ class ChoiceList(OptionList):
             self.post_message(Picked(self.choices[self.highlighted].value, advance=True))
 
 
-class MultiList(SelectionList[str]):
+class MultiList(_Moves, SelectionList[str]):
     """Several options. Space or a digit toggles; Enter goes on. "none" excludes the others."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -124,7 +143,11 @@ class MultiList(SelectionList[str]):
         if self.highlighted is not None:
             self.toggle(self.choices[self.highlighted].value)
 
-    BINDINGS = [("space", "toggle_highlighted", "Tick")]
+    BINDINGS = [
+        Binding("right", "go_next", "Next", key_display="→"),
+        Binding("left", "go_back", "Back", key_display="←"),
+        Binding("space", "toggle_highlighted", "Tick"),
+    ]
 
     async def _on_click(self, event: events.Click) -> None:
         # A click ticks the option under the pointer; it must not go on to the next question.

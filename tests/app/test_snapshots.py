@@ -1,0 +1,63 @@
+"""Snapshots at 80x24 with the cursor blink frozen: the desk, a question, the emergency screen, the review,
+the result. Accept changes with `pytest tests/app --snapshot-update` after looking at them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vettriage.engine import assess
+from vettriage.tui.app import make_app
+from vettriage.tui.intakes import start_intake
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vettriage.tui.screens.desk._local", lambda when: "09:30")
+
+
+def _intake(store: Any, catalogue: Any, name: str, answers: dict[str, Any], position: str | None) -> int:
+    intake = start_intake(store, catalogue, name, "tech")
+    for k, v in answers.items():
+        store.save_answer(intake.id, k, v, who="test")
+    if position:
+        store.set_position(intake.id, position)
+    return intake.id
+
+
+def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    _intake(store, catalogue, "Biscuit", {}, None)
+    done = _intake(store, catalogue, "Toffee", {"rf_collapse": True}, None)
+    store.complete(done, assess(catalogue, store.get_intake(done).answers).model_dump(mode="json"))
+    assert snap_compare(make_app(store=store, catalogue=catalogue, config=config), terminal_size=SIZE)
+
+
+def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    iid = _intake(store, catalogue, "Biscuit", {}, "pain_sev_worst")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
+    assert snap_compare(app, terminal_size=SIZE, press=["4"])
+
+
+def test_emergency(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    iid = _intake(store, catalogue, "Biscuit", {}, "rf_breathing")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
+    assert snap_compare(app, terminal_size=SIZE, press=["1"])
+
+
+def test_review(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    iid = _intake(store, catalogue, "Biscuit", {"dog_age_years": 13, "dog_size": "large", "dog_breed": "unknown"},
+                  "dog_sex")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid)
+    assert snap_compare(app, terminal_size=SIZE, press=["r"])
+
+
+def test_result(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    answers = {"dog_age_years": 13, "pain_sev_worst": 7, "pain_sev_average": 5, "pain_sev_least": 3,
+               "pain_sev_now": 5, "med_current": ["carprofen"], "sys_pu_pd": True}
+    iid = _intake(store, catalogue, "Biscuit", answers, None)
+    store.complete(iid, assess(catalogue, store.get_intake(iid).answers).model_dump(mode="json"))
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid)
+    assert snap_compare(app, terminal_size=SIZE)
