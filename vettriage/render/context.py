@@ -149,14 +149,19 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
                      "scores": [{"id": x.score, "title": a.scores[x.score].title if x.score in a.scores else x.score,
                                  "value": x.value} for x in ev.scores]}
                     for ev in res.evidence]
+        # Several rules often rest on the same answers: each answer and score value is listed once.
         told: dict[str, dict[str, str]] = {}
+        score_values: dict[str, dict[str, Any]] = {}
         for ev in evidence:
             for qa in ev["answers"]:
                 told.setdefault(qa["id"], qa)
+            for sc in ev["scores"]:
+                score_values.setdefault(sc["id"], sc)
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
             "level_word": LEVEL_WORDS[mode][res.level], "primary": a.primary == cat, "scores": scores,
-            "evidence": evidence, "told": list(told.values()), "limited_by": [ev.title for ev in res.limited_by],
+            "evidence": evidence, "told": list(told.values()),
+            "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
         })
     return out
 

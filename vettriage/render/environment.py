@@ -40,6 +40,16 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_PLAIN_URL = re.compile(r"https?://[^\s<>]+")
+
+
+def md_url(value: Any) -> str:
+    """A web address from the content as a Markdown autolink (escapes do not work inside one, so only a
+    plain http(s) address qualifies); anything else is escaped text."""
+    text = "" if value is None else str(value)
+    return MdRaw(f"<{text}>") if _PLAIN_URL.fullmatch(text) else md_escape(text)
+
+
 def _fmt_number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.1f}".rstrip("0").rstrip(".")
@@ -86,4 +96,5 @@ def text_env(directory: Path) -> Any:
         auto_reload=False,
     )
     env.filters["num"] = lambda v: MdRaw(_fmt_number(v))
+    env.filters["mdurl"] = md_url
     return env
