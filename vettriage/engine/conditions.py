@@ -26,12 +26,31 @@ def _number(v: Any) -> bool:
 
 def compile_condition(cond: m.Condition) -> Test:
     """Turn a condition tree into a function of an evaluation context (answers, scores, levels, red_flags)."""
+    # Plain loops, not all()/any() over generators: this is the engine's innermost path.
     if isinstance(cond, m.AllOf):
-        parts = [compile_condition(c) for c in cond.all]
-        return lambda ctx: all(p(ctx) for p in parts)
+        parts = tuple(compile_condition(c) for c in cond.all)
+        if len(parts) == 1:
+            return parts[0]
+
+        def all_of(ctx: Any) -> bool:
+            for p in parts:
+                if not p(ctx):
+                    return False
+            return True
+
+        return all_of
     if isinstance(cond, m.AnyOf):
-        parts = [compile_condition(c) for c in cond.any]
-        return lambda ctx: any(p(ctx) for p in parts)
+        parts = tuple(compile_condition(c) for c in cond.any)
+        if len(parts) == 1:
+            return parts[0]
+
+        def any_of(ctx: Any) -> bool:
+            for p in parts:
+                if p(ctx):
+                    return True
+            return False
+
+        return any_of
     if isinstance(cond, m.NotOf):
         inner = compile_condition(cond.not_)
         return lambda ctx: not inner(ctx)

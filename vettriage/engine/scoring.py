@@ -11,14 +11,12 @@ from vettriage.engine.assessment import DomainScore, build
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, DomainScore]:
     """Every score of the catalogue, in file order; a score below its `min_share` of known inputs has no value."""
     out: dict[str, DomainScore] = {}
+    values: dict[str, Any] = {}
     for score in catalogue.scores:
         known: list[float] = []
         for ref in score.of:
-            if ref in out:
-                v = out[ref].value
-            else:
-                v = answers.get(ref)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = values[ref] if ref in values else answers.get(ref)
+            if v.__class__ is int or v.__class__ is float:
                 known.append(v)
         n = len(score.of)
         sufficient = bool(known) and len(known) / n >= score.min_share
@@ -32,6 +30,7 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str
                 value = float(max(known))
             else:
                 value = float(sum(1 for k in known if k >= score.threshold))  # type: ignore[operator]
+        values[score.id] = value
         out[score.id] = build(
             DomainScore, id=score.id, title=score.title.tech, value=value, answered=len(known), of=n,
             sufficient=sufficient, heuristic=score.heuristic,
