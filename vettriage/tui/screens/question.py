@@ -43,6 +43,7 @@ class QuestionScreen(Screen[None]):
         self.session = session
         self.return_to_review = False
         self._ticked: set[str] = set()
+        self._footer_key: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
@@ -74,21 +75,21 @@ class QuestionScreen(Screen[None]):
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
         self.query_one("#intro", Static).update(intro)
-        self.query_one("#intro").display = bool(intro)
+        _show(self.query_one("#intro"), bool(intro))
         self.query_one("#question", Static).update(item.text.for_mode(mode))
         help_w = self.query_one("#help", Static)
         help_w.update(item.help.for_mode(mode) if item.help else "No further help for this question.")
-        help_w.display = item.type in TYPED and item.help is not None
+        _show(help_w, item.type in TYPED and item.help is not None)
         self.query_one("#error", Static).update("")
         value = s.answers.get(item.id)
         choices = self.query_one(ChoiceList)
         multi = self.query_one(MultiList)
         typed = self.query_one(AnswerInput)
-        choices.display = item.type in LISTED
-        multi.display = item.type == "multi"
-        typed.display = item.type in TYPED
+        _show(choices, item.type in LISTED)
+        _show(multi, item.type == "multi")
+        _show(typed, item.type in TYPED)
         keys = self.query_one("#keys", Static)
-        keys.display = item.type in TYPED
+        _show(keys, item.type in TYPED)
         if item.type in TYPED:
             unknown = " · u: don't know" if item.allow_unknown and item.type != "text" else ""
             keys.update(f"Enter: next · Backspace on an empty field: back{unknown}")
@@ -105,7 +106,11 @@ class QuestionScreen(Screen[None]):
             typed.focus()
         if note:
             self.query_one("#error", Static).update(note.strip())
-        self.refresh_bindings()
+        # Rebuilding the footer is the costliest part of a repaint: only when the keys on offer change.
+        footer_key = (item.type in LISTED, item.type, item.allow_unknown)
+        if footer_key != self._footer_key:
+            self._footer_key = footer_key
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "don't know" where it is not allowed or where typing would eat the key."""
@@ -273,6 +278,12 @@ class QuestionScreen(Screen[None]):
     def action_leave(self) -> None:
         """Leave the intake; every answer is already saved."""
         self.app.leave_intake()  # type: ignore[attr-defined]
+
+
+def _show(widget: Any, visible: bool) -> None:
+    """Set `display` only when it changes (each change restyles the screen)."""
+    if widget.display != visible:
+        widget.display = visible
 
 
 def _placeholder(item: Any) -> str:

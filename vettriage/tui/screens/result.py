@@ -82,6 +82,9 @@ class ResultScreen(Screen[None]):
                     why = "; ".join(f"{escape(s.catalogue.items[x.item].text.for_mode(s.mode))} → "
                                     f"{escape(s.label(s.catalogue.items[x.item], x.value))}"
                                     for x in ev.answers if x.item in s.catalogue.items)
+                    scores = "; ".join(f"{escape(a.scores[x.score].title)} = {x.value:g}"
+                                       for x in ev.scores if x.score in a.scores)
+                    why = "; ".join(w for w in (why, scores) if w)
                     yield Static(f"  • {escape(ev.title)}" + (f"\n    why: {why}" if why else ""), classes="why")
                 for ev in res.limited_by:
                     yield Static(f"  ~ held back: {escape(ev.title)}", classes="why muted")

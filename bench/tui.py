@@ -1,0 +1,173 @@
+"""Figures for the terminal app, each against a floor measured in the same run.
+
+1. Process start -> first question painted (`vettriage intake --dog`, headless), against a bare Textual app
+   that paints one label (target <= 1.25x).
+2. Answer -> next question painted, median and p95 over a whole intake (store write, branching, red-flag check
+   and repaint), against a screen that only updates one label (target <= 1.5x).
+3. Resident memory after a full intake, against the bare app.
+
+Run: .venv/bin/python bench/tui.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_START = """
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("How old is your dog?")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True, size=(80, 24))
+"""
+
+APP_START = """
+import sys
+from vettriage.tui.app import make_app
+from vettriage.tui.screens.question import QuestionScreen
+_mount = QuestionScreen.on_mount
+def on_mount(self):
+    _mount(self)
+    self.call_after_refresh(self.app.exit)
+QuestionScreen.on_mount = on_mount
+make_app(dog_name="Bench", store_url=sys.argv[1]).run(headless=True, size=(80, 24))
+"""
+
+STEPS = r"""
+import asyncio, json, sys, time
+from textual.app import App
+from textual.widgets import Label
+
+def rss_mib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+async def paint(app, fn):
+    t0 = time.perf_counter()
+    fn()
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await done.wait()
+    return (time.perf_counter() - t0) * 1000
+
+def calm(item, cat):
+    t = item.type
+    if t == "yesno": return False
+    if t == "scale": return cat.scales[item.scale].points[0].value
+    if t == "choice": return item.options[0].value
+    if t == "multi": return [item.options[-1].value]
+    if t in ("number", "months"): return 1 if item.min <= 1 <= item.max else item.min
+    if t == "date": return "2024-01-15"
+    return "bench"
+
+async def ours(db):
+    from vettriage.tui.app import make_app
+    app = make_app(dog_name="Steps", store_url=db)
+    times = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        cat = screen.session.catalogue
+        for _ in range(300):
+            s = screen.session
+            if app.screen is not screen:
+                break
+            value = calm(s.item, cat)
+            last = s.at_end
+            def step():
+                screen._save(value)
+                if not last:
+                    screen.action_next()
+            times.append(await paint(app, step))
+            if last:
+                break
+        rss = rss_mib()
+    return times, rss
+
+class Bare(App):
+    def compose(self):
+        yield Label("question 0", id="q")
+
+async def bare(n):
+    app = Bare()
+    times = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        label = app.query_one("#q", Label)
+        for i in range(n):
+            times.append(await paint(app, lambda i=i: label.update(f"question {i + 1}: how is your dog today?")))
+        rss = rss_mib()
+    return times, rss
+
+async def main():
+    which, db = sys.argv[1], sys.argv[2]
+    if which == "ours":
+        t, rss = await ours(db)
+    else:
+        t, rss = await bare(90)
+    print(json.dumps({"times": t, "rss": rss}))
+
+asyncio.run(main())
+"""
+
+
+def _time_process(code: str, *args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _steps(which: str, db: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", STEPS, which, db], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def main() -> None:
+    """Print the three figures with their floors and ratios."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env_db = str(Path(tmp) / "bench.db")
+        os.environ["VETTRIAGE_CONFIG"] = str(Path(tmp) / "none.toml")
+        Path(os.environ["VETTRIAGE_CONFIG"]).write_text("")
+        _time_process(APP_START, env_db)  # create the database and the intake once, outside the timing
+        bare_s, app_s = [], []
+        for _ in range(args.runs):  # interleaved so that machine noise hits both alike
+            bare_s.append(_time_process(BARE_START))
+            app_s.append(_time_process(APP_START, env_db))
+        b, a = statistics.median(bare_s), statistics.median(app_s)
+        print(f"start -> first question painted: {a:.0f} ms median (bare Textual app {b:.0f} ms): "
+              f"{a / b:.2f}x (target <= 1.25x), {args.runs} runs each")
+
+        ours = _steps("ours", str(Path(tmp) / "steps.db"))
+        base = _steps("bare", str(Path(tmp) / "unused.db"))
+        om, op = statistics.median(ours["times"]), _p95(ours["times"])
+        bm, bp = statistics.median(base["times"]), _p95(base["times"])
+        print(f"answer -> next question painted: median {om:.1f} ms, p95 {op:.1f} ms over {len(ours['times'])} "
+              f"answers (one-label screen: median {bm:.1f} ms, p95 {bp:.1f} ms): {om / bm:.2f}x median, "
+              f"{op / bp:.2f}x p95 (target <= 1.5x)")
+        print(f"resident memory after a full intake: {ours['rss']:.0f} MiB (bare app {base['rss']:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
