@@ -150,3 +150,14 @@ def test_non_json_value_is_a_store_error(store):
     with pytest.raises(StoreError):
         store.save_answer(i.id, "a", object(), who="o")
     assert store.get_intake(i.id).answers == {}
+
+
+def test_name_search_with_many_matching_dogs_takes_the_other_plan(store, monkeypatch):
+    from vettriage.store import sqlstore
+
+    ids = [_intake(store, name)[1].id for name in ("Max A", "Max B", "Maxine", "Rex")]
+    expected = [s.id for s in store.list_intakes(dog="max")]
+    assert expected == [ids[2], ids[1], ids[0]]
+    monkeypatch.setattr(sqlstore, "DOG_ID_LIST", 1)  # more matching dogs than the id-list plan takes
+    assert [s.id for s in store.list_intakes(dog="max")] == expected
+    assert [s.id for s in store.list_intakes(dog="max", limit=2)] == expected[:2]

@@ -1,0 +1,147 @@
+"""Store figures, each against a floor measured in the same run. Prints figures; asserts nothing.
+
+    python bench/store.py [--url URL] [--intakes 100000] [--saves 500]
+
+Autosave: `save_answer` latency per answer (read, update, audit insert, commit), against a bare sqlite3
+insert-and-commit with the same durability settings (WAL, synchronous=FULL). Target: median <= 2 ms on SQLite.
+List and search: `list_intakes` over N stored intakes (default 100,000), newest 200. Target: <= 50 ms.
+With --url postgresql+psycopg://... the same figures are taken on PostgreSQL (the floor stays sqlite3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from vettriage.store import open_store
+from vettriage.store import schema as s
+
+
+def _ms(samples: list[float]) -> str:
+    q = statistics.quantiles(samples, n=20)
+    return f"median {statistics.median(samples) * 1000:6.3f} ms   p95 {q[-1] * 1000:6.3f} ms"
+
+
+def autosave_vs_floor(directory: Path, url: str, n: int) -> tuple[list[float], list[float]]:
+    """save_answer on one intake, as the terminal app calls it after each question (a 100-item intake),
+    interleaved one for one with a bare sqlite3 insert-and-commit (WAL, synchronous=FULL, as the store) so
+    that both see the same disk: fsync time on a shared machine drifts by 10x within a minute."""
+    con = sqlite3.connect(directory / "floor.db", isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, item TEXT, value TEXT)")
+    store = open_store(url)
+    dog = store.add_dog("Bench")
+    intake = store.create_intake(dog.id, by="owner", mode="owner", content_version="v", content_hash="h")
+    floor, saves = [], []
+    for k in range(n):
+        t = time.perf_counter()
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO t(item, value) VALUES (?, ?)", (f"q{k}", "2"))
+        con.execute("COMMIT")
+        floor.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        store.save_answer(intake.id, f"q{k % 100}", k % 4, who="owner", position=f"q{(k + 1) % 100}")
+        saves.append(time.perf_counter() - t)
+    store.close()
+    con.close()
+    return floor, saves
+
+
+def fill(url: str, n: int, dogs: int) -> float:
+    """N intakes over `dogs` dogs spread over a year, inserted in bulk (not through the API: that is timed
+    above); returns seconds taken."""
+    store = open_store(url)
+    rng = random.Random(7)
+    names = ["Bella", "Max", "Luna", "Charlie", "Daisy", "Rocky", "Molly", "Buddy", "Sadie", "Toby"]
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    answers = {f"q{k}": k % 4 for k in range(60)}
+    t = time.perf_counter()
+
+    def tx(conn: sa.Connection) -> None:
+        base_dog = conn.execute(sa.select(sa.func.coalesce(sa.func.max(s.dogs.c.id), 0))).scalar()
+        rows = []
+        for d in range(dogs):
+            name = f"{names[d % len(names)]} {d}"
+            rows.append(dict(name=name, name_key=name.casefold(), created_at=start))
+        conn.execute(sa.insert(s.dogs), rows)
+        batch = []
+        for k in range(n):
+            when = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
+            status = rng.choice(["completed"] * 8 + ["in_progress", "amended"])
+            batch.append(dict(dog_id=base_dog + 1 + rng.randrange(dogs), by="owner", mode="owner", status=status,
+                              urgency=None if status == "in_progress" else rng.choice(
+                                  ["routine"] * 6 + ["soon"] * 3 + ["emergency"]),
+                              emergency=False, created_at=when, updated_at=when, content_version="v",
+                              content_hash="h", answers=answers, position=None,
+                              assessment=None if status == "in_progress" else {"urgency": "routine"}))
+            if len(batch) == 5000:
+                conn.execute(sa.insert(s.intakes), batch)
+                batch = []
+        if batch:
+            conn.execute(sa.insert(s.intakes), batch)
+
+    store.run(tx, write=True)
+    if store.dialect == "postgresql":
+        store.run(lambda c: c.exec_driver_sql("ANALYZE"), write=True)
+    store.close()
+    return time.perf_counter() - t
+
+
+def searches(url: str, repeat: int) -> None:
+    """Each list/search the clinic uses, timed `repeat` times."""
+    store = open_store(url)
+    cases = {
+        "newest 200 (no filter)": {},
+        "status=in_progress": {"status": "in_progress"},
+        "urgency=emergency": {"urgency": "emergency"},
+        "date=2026-06-15": {"date": dt.date(2026, 6, 15)},
+        "dog name 'luna 4'": {"dog": "luna 4"},
+        "dog 'max' + completed": {"dog": "max", "status": "completed"},
+        "dog_history (one dog)": None,
+    }
+    for label, kw in cases.items():
+        samples, count = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            rows = store.dog_history(5) if kw is None else store.list_intakes(**kw)
+            samples.append(time.perf_counter() - t)
+            count = len(rows)
+        print(f"  {label:28} {count:4} rows   {_ms(samples)}")
+    store.close()
+
+
+def main() -> None:
+    """Run and print."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", help="database URL (default: a new SQLite file in a temp dir)")
+    p.add_argument("--intakes", type=int, default=100_000)
+    p.add_argument("--saves", type=int, default=500)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        url = args.url or str(d / "bench.db")
+        print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, sqlalchemy {sa.__version__}")
+        print(f"database: {url.split('?')[0]}")
+        floor, saves = autosave_vs_floor(d, url, args.saves)
+        print(f"autosave, {args.saves} answers:")
+        print(f"  floor: bare sqlite3 insert+commit   {_ms(floor)}")
+        print(f"  store.save_answer                   {_ms(saves)}   "
+              f"({statistics.median(saves) / statistics.median(floor):.1f}x floor; target median <= 2 ms)")
+        took = fill(url, args.intakes, max(1, args.intakes // 5))
+        print(f"list and search over {args.intakes:,} intakes ({args.intakes // 5:,} dogs; bulk fill {took:.1f} s), "
+              "target <= 50 ms:")
+        searches(url, 15)
+
+
+if __name__ == "__main__":
+    main()
