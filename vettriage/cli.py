@@ -12,7 +12,7 @@ import sys
 
 from vettriage.errors import InputError
 
-# One module per group of commands; each has `register(subparsers)`.
+# One module per group of commands; each has `register(subparsers)` and may have `default_command(args)`.
 COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "report"]
 
 
@@ -25,7 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(f"vettriage.commands.{name}").register(sub)
+        module = importlib.import_module(f"vettriage.commands.{name}")
+        module.register(sub)
+        # A module may offer what `vettriage` with no command runs (the terminal app's desk).
+        if hasattr(module, "default_command"):
+            parser.default_command = module.default_command  # type: ignore[attr-defined]
     return parser
 
 

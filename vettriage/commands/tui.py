@@ -22,20 +22,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_intake)
     p = sub.add_parser("config", help="show where the configuration file is and what is set")
     p.set_defaults(func=run_config)
-    _install_default(run_desk)
-
-
-def _install_default(func: Any) -> None:
-    """Make `vettriage` alone open the desk: cli.main runs `parser.default_command` when no command is given.
-
-    argparse gives the sub-parsers action no link back to its parser, so take it from the caller
-    (`cli.build_parser`, whose local is named `parser`)."""
-    import sys
-
-    frame = sys._getframe(2)  # noqa: SLF001 - register <- build_parser
-    parser = frame.f_locals.get("parser")
-    if isinstance(parser, argparse.ArgumentParser):
-        parser.default_command = func  # type: ignore[attr-defined]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -85,3 +71,8 @@ def run_config(args: argparse.Namespace) -> int:
 
     print(describe(load_config()))
     return 0
+
+
+def default_command(args: argparse.Namespace) -> int:
+    """What `vettriage` alone runs: the desk (cli.build_parser picks this up)."""
+    return run_desk(args)

@@ -1,0 +1,46 @@
+"""The command line: every command is registered, `vettriage` alone opens the desk, errors are one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from vettriage.cli import build_parser, main
+from vettriage.commands.tui import default_command
+
+
+def test_bare_command_opens_the_desk() -> None:
+    assert build_parser().default_command is default_command
+
+
+def test_commands_are_registered() -> None:
+    text = build_parser().format_help()
+    for name in ("assess", "validate", "answers-template", "intakes", "report", "plan", "intake", "invite", "serve"):
+        assert name in text
+
+
+def test_assess_bad_file_is_one_line_exit_2(tmp_path, capsys) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("rf_collapse: sometimes\n")
+    assert main(["assess", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(p) in err and "rf_collapse" in err
+
+
+def test_python_dash_m_works(tmp_path) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("dog_name: Rex\nrf_toxin: yes\n")
+    out = subprocess.run([sys.executable, "-m", "vettriage", "assess", str(p)], capture_output=True, text=True)
+    assert out.returncode == 0 and "EMERGENCY" in out.stdout and "examined by a vet" in out.stdout
+
+
+def test_answers_template_round_trips(catalogue, tmp_path, capsys) -> None:
+    import yaml
+
+    assert main(["answers-template", "--mode", "owner"]) == 0
+    text = capsys.readouterr().out
+    data = yaml.safe_load(text)
+    assert set(data) == set(catalogue.items) and all(v is None for v in data.values())
+    p = tmp_path / "blank.yaml"
+    p.write_text(text)
+    assert main(["assess", str(p)]) == 0
