@@ -106,15 +106,19 @@ class _Ctx:
         self.red_flags = set(assessment.red_flag_ids)
 
 
+# Plan parts are built with model_construct: every value comes from content that was validated at load, and
+# validating it again per report cost more than rendering the report.
+
+
 def _caution(flag: Flag, kind: Literal["ketamine_caution", "medication_flag"]) -> PlanCaution:
-    return PlanCaution(id=flag.id, kind=kind, title=flag.title.tech, detail=flag.detail.tech,
+    return PlanCaution.model_construct(id=flag.id, kind=kind, title=flag.title.tech, detail=flag.detail.tech,
                        owner_title=flag.title.owner, owner_detail=flag.detail.owner)
 
 
 def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool) -> PlanOption:
     ref = catalogue.references[opt.source]
     cautions = [raised[c] for c in opt.cautions if c in raised]
-    return PlanOption(
+    return PlanOption.model_construct(
         id=opt.id, title=opt.title.owner, vet_title=opt.title.tech, category=opt.category, order=opt.order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
         vet_text=opt.vet_text, cautions=cautions, cautioned=flagged or bool(cautions),
@@ -134,11 +138,11 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     # A medication flag and a ketamine caution may share an id one day; the medication flag is the more
     # immediate safety matter for an option, so it wins.
     raised.update({c.id: c for c in med})
-    workup = [WorkupStep(id=w, title=s.title.tech, detail=s.detail.tech, owner_title=s.title.owner,
+    workup = [WorkupStep.model_construct(id=w, title=s.title.tech, detail=s.detail.tech, owner_title=s.title.owner,
                          owner_detail=s.detail.owner)
               for w in assessment.workup if (s := catalogue.workup.get(w)) is not None]
     deferred = assessment.urgency == "emergency" or bool(assessment.red_flags)
-    now = [NowStep(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
+    now = [NowStep.model_construct(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
                    vet_action=rf.action.tech)
            for rf in (catalogue.red_flags.get(i) for i in assessment.red_flag_ids) if rf is not None]
     options: list[PlanOption] = []
@@ -152,6 +156,6 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     # Content validation already keeps ketamine last; this keeps the promise even for a hand-edited folder.
     options.sort(key=lambda o: (o.id == KETAMINE, o.order))
     routine = not deferred and all(r.level == "none" for r in assessment.categories.values())
-    return Plan(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
+    return Plan.model_construct(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
                 ketamine_cautions=ket, medication_flags=med, workup=workup,
                 content_version=catalogue.version, content_hash=catalogue.hash)

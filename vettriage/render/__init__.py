@@ -6,6 +6,7 @@ template per document, and the PDF is WeasyPrint on the HTML. Jinja2 and WeasyPr
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
@@ -19,8 +20,9 @@ __all__ = ["DISCLAIMER", "FORMATS", "KINDS", "ReportMeta", "build_context", "for
            "render_context", "templates_dir"]
 
 
+@cache
 def templates_dir() -> Path:
-    """The shipped templates folder."""
+    """The shipped templates folder (looked up once: importlib.resources is slow next to a render)."""
     from vettriage.resources import reports_dir
 
     return reports_dir()

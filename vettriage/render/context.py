@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -103,15 +104,17 @@ def _qa(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) -> dict[str,
     return {"id": item_id, "question": question, "answer": format_answer(catalogue, item_id, value, mode)}
 
 
-def _score_items(catalogue: Catalogue, score_id: str) -> list[str]:
-    """The items a score rests on, through any scores it is built from."""
+@cache
+def _score_items(catalogue: Catalogue, score_id: str) -> tuple[str, ...]:
+    """The items a score rests on, through any scores it is built from (the catalogue is immutable, so the
+    cache never goes stale)."""
     score = catalogue.score_by_id.get(score_id)
     if score is None:
-        return []
+        return ()
     out: list[str] = []
     for ref in score.of:
         out += _score_items(catalogue, ref) if ref in catalogue.score_by_id else [ref]
-    return out
+    return tuple(out)
 
 
 def _behind_scores(catalogue: Catalogue, score_ids: list[str], answers: Mapping[str, Any], mode: Mode,
@@ -141,22 +144,21 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
                 continue
             scores.append({"title": s.title, "value": s.value, "answered": s.answered, "of": s.of,
                            "sufficient": s.sufficient, "heuristic": s.heuristic})
-        evidence = [{"title": ev.title, "source": ev.source,
-                     "answers": list({qa["id"]: qa for qa in
-                                      [_qa(catalogue, x.item, x.value, mode) for x in ev.answers]
-                                      + _behind_scores(catalogue, [x.score for x in ev.scores], answers, mode)
-                                      }.values()),
-                     "scores": [{"id": x.score, "title": a.scores[x.score].title if x.score in a.scores else x.score,
-                                 "value": x.value} for x in ev.scores]}
-                    for ev in res.evidence]
-        # Several rules often rest on the same answers: each answer and score value is listed once.
-        told: dict[str, dict[str, str]] = {}
+        evidence = [{"title": ev.title, "source": ev.source} for ev in res.evidence]
+        # Several rules often rest on the same answers: each answer and score value is listed once per finding,
+        # the answers a rule tested directly first, then the rated items behind the scores it tested.
+        direct: dict[str, Any] = {}
         score_values: dict[str, dict[str, Any]] = {}
-        for ev in evidence:
-            for qa in ev["answers"]:
-                told.setdefault(qa["id"], qa)
-            for sc in ev["scores"]:
-                score_values.setdefault(sc["id"], sc)
+        for ev in res.evidence:
+            for x in ev.answers:
+                direct.setdefault(x.item, x.value)
+            for sc in ev.scores:
+                if sc.score not in score_values:
+                    title = a.scores[sc.score].title if sc.score in a.scores else sc.score
+                    score_values[sc.score] = {"id": sc.score, "title": title, "value": sc.value}
+        told = {i: _qa(catalogue, i, v, mode) for i, v in direct.items()}
+        for qa in _behind_scores(catalogue, list(score_values), answers, mode):
+            told.setdefault(qa["id"], qa)
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
             "level_word": LEVEL_WORDS[mode][res.level], "primary": a.primary == cat, "scores": scores,
