@@ -35,7 +35,11 @@ class PlanCaution(_Model):
 
 
 class PlanOption(_Model):
-    """One offered care option. `title` is the owner's wording, used as the option's name in every document."""
+    """One offered care option. `title` is the owner's wording, used as the option's name in every document.
+
+    `cautions` are the raised flags the option names; `caution_by_condition` says its own `caution_when`
+    held (e.g. a current medicine that interacts); `cautioned` is either.
+    """
 
     id: str
     title: str
@@ -48,6 +52,7 @@ class PlanOption(_Model):
     vet_text: str
     cautions: list[PlanCaution]
     cautioned: bool
+    caution_by_condition: bool
     questions: list[str]
     source: str
     source_title: str
@@ -122,6 +127,7 @@ def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution
         id=opt.id, title=opt.title.owner, vet_title=opt.title.tech, category=opt.category, order=opt.order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
         vet_text=opt.vet_text, cautions=cautions, cautioned=flagged or bool(cautions),
+        caution_by_condition=flagged,
         questions=list(opt.questions), source=ref.id, source_title=ref.title, source_url=ref.url,
     )
 

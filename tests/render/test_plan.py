@@ -82,3 +82,21 @@ def test_content_never_states_a_dose(catalogue):
         for path in folder.iterdir():
             if path.is_file():
                 assert "mg/kg" not in path.read_text(encoding="utf-8").lower(), path
+
+
+@pytest.mark.parametrize("name", case_names())
+def test_ketamine_offered_last_whenever_pain_or_cognition_is_found(cases, name):
+    c = cases[name]
+    found = any(c.assessment.categories[k].level != "none" for k in ("pain", "ccd"))
+    ids = [o.id for o in c.plan.options]
+    if c.plan.deferred or not found:
+        assert "ketamine" not in ids
+    else:
+        assert ids[-1] == "ketamine"
+
+
+def test_current_medicines_caution_the_options_they_interact_with(cases):
+    by_id = {o.id: o for o in cases["pain"].plan.options}  # the pain case takes tramadol
+    assert by_id["ketamine"].caution_by_condition
+    assert not by_id["anti_ngf"].caution_by_condition  # no NSAID given
+    assert not by_id["weight_management"].cautioned
