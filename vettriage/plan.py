@@ -24,10 +24,14 @@ class _Model(BaseModel):
 
 
 class PlanCaution(_Model):
-    """A ketamine caution or medication-safety flag raised for this dog, in both audiences' words."""
+    """A ketamine caution or medication-safety flag raised for this dog, in both audiences' words.
+
+    On an option other than ketamine, a ketamine caution's detail (which is about ketamine) would mislead, so
+    it appears as kind "condition": the condition's name and a pointer to the option's own cautions.
+    """
 
     id: str
-    kind: Literal["ketamine_caution", "medication_flag"]
+    kind: Literal["ketamine_caution", "medication_flag", "condition"]
     title: str
     detail: str
     owner_title: str
@@ -120,9 +124,18 @@ def _caution(flag: Flag, kind: Literal["ketamine_caution", "medication_flag"]) -
                        owner_title=flag.title.owner, owner_detail=flag.detail.owner)
 
 
+def _as_condition(c: PlanCaution) -> PlanCaution:
+    return PlanCaution.model_construct(
+        id=c.id, kind="condition", title=c.title,
+        detail="reported for this dog; weigh it against this option's cautions above.",
+        owner_title=c.owner_title, owner_detail="you told us about this; ask your vet whether it matters here.")
+
+
 def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool) -> PlanOption:
     ref = catalogue.references[opt.source]
     cautions = [raised[c] for c in opt.cautions if c in raised]
+    if opt.id != KETAMINE:
+        cautions = [_as_condition(c) if c.kind == "ketamine_caution" else c for c in cautions]
     return PlanOption.model_construct(
         id=opt.id, title=opt.title.owner, vet_title=opt.title.tech, category=opt.category, order=opt.order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,

@@ -101,3 +101,14 @@ def test_current_medicines_caution_the_options_they_interact_with(cases):
     assert by_id["ketamine"].caution_by_condition
     assert not by_id["anti_ngf"].caution_by_condition  # no NSAID given
     assert not by_id["weight_management"].cautioned
+
+
+def test_ketamine_wording_stays_on_the_ketamine_option(cases):
+    for o in cases["pain"].plan.options:
+        for c in o.cautions:
+            if o.id == "ketamine":
+                assert c.kind == "ketamine_caution"
+            else:
+                assert c.kind != "ketamine_caution" and "etamine" not in c.detail + c.owner_detail
+    anti_ngf = next(o for o in cases["pain"].plan.options if o.id == "anti_ngf")
+    assert [c.kind for c in anti_ngf.cautions] == ["condition"]  # the pain case reports epilepsy
