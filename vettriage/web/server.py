@@ -193,7 +193,11 @@ class IntakeServer(Server):
         address = self.client_address(request)
         if self.limiter.blocked(address):
             return self.refuse("limited", 429, **{"Retry-After": str(self.limiter.retry_after(address))})
-        access = await self.db(inv.check_code, request.match_info["code"])
+        try:
+            access = await self.db(inv.check_code, request.match_info["code"])
+        except Exception:  # the store is down or busy: say so briefly, never a traceback page
+            log.exception("store unavailable while checking a code")
+            return self.refuse("busy", 503, **{"Retry-After": "30"})
         if not access.ok:
             self.limiter.fail(address)
             return self.refuse(access.reason or "unknown", access.status)
@@ -216,7 +220,11 @@ class IntakeServer(Server):
         if ticket is None:
             self.limiter.fail(address)
             return self.refuse("unknown", 403)
-        access = await self.db(_recheck, ticket.code_hash)
+        try:
+            access = await self.db(_recheck, ticket.code_hash)
+        except Exception:
+            log.exception("store unavailable while checking a ticket")
+            return self.refuse("busy", 503, **{"Retry-After": "30"})
         if not access.ok or access.intake_id != ticket.intake_id:
             return self.refuse(access.reason or "unknown", 403)
         # One process per intake: a reload or a second tab takes over from the old connection.
