@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from vettriage.content.models import Score
 from vettriage.engine.scoring import compute_scores
 
@@ -12,13 +10,18 @@ def score(**kw) -> Score:
     return Score.model_validate({"title": {"owner": "t", "tech": "t"}, "source": "s1", **kw})
 
 
-CAT = SimpleNamespace(scores=(
+class _Cat:
+    """Just enough of a Catalogue for scoring."""
+
+
+CAT = _Cat()
+CAT.scores = (
     score(id="d1", method="sum", of=["a", "b", "c", "d"], min_share=0.5),
     score(id="m", method="mean", of=["a", "b", "c", "d"], min_share=0.75),
     score(id="mx", method="max", of=["a", "b"]),
     score(id="n", method="count_at_least", of=["a", "b", "c", "d"], threshold=2),
     score(id="total", method="sum", of=["d1", "mx"]),
-))
+)
 
 
 def test_unknown_is_left_out_not_zero() -> None:

@@ -2,37 +2,44 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.engine.assessment import DomainScore, build
 
 
+@cache
+def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
+    """Each score as a flat tuple, read once per catalogue: scoring runs on every assessment."""
+    return tuple((s.id, s.method, tuple(s.of), s.threshold, s.min_share, s.title.tech, s.heuristic)
+                 for s in catalogue.scores)
+
+
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, DomainScore]:
     """Every score of the catalogue, in file order; a score below its `min_share` of known inputs has no value."""
     out: dict[str, DomainScore] = {}
     values: dict[str, Any] = {}
-    for score in catalogue.scores:
+    for sid, method, refs, threshold, min_share, title, heuristic in _plan(catalogue):
         known: list[float] = []
-        for ref in score.of:
+        for ref in refs:
             v = values[ref] if ref in values else answers.get(ref)
+            # exact classes: True is an int to Python, but a yes/no answer is never a number here
             if v.__class__ is int or v.__class__ is float:
                 known.append(v)
-        n = len(score.of)
-        sufficient = bool(known) and len(known) / n >= score.min_share
+        n = len(refs)
+        sufficient = bool(known) and len(known) / n >= min_share
         value: float | None = None
         if sufficient:
-            if score.method == "sum":
+            if method == "sum":
                 value = float(sum(known))
-            elif score.method == "mean":
+            elif method == "mean":
                 value = round(sum(known) / len(known), 2)
-            elif score.method == "max":
+            elif method == "max":
                 value = float(max(known))
             else:
-                value = float(sum(1 for k in known if k >= score.threshold))  # type: ignore[operator]
-        values[score.id] = value
-        out[score.id] = build(
-            DomainScore, id=score.id, title=score.title.tech, value=value, answered=len(known), of=n,
-            sufficient=sufficient, heuristic=score.heuristic,
-        )
+                value = float(sum(1 for k in known if k >= threshold))
+        values[sid] = value
+        out[sid] = build(DomainScore, id=sid, title=title, value=value, answered=len(known), of=n,
+                         sufficient=sufficient, heuristic=heuristic)
     return out

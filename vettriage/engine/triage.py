@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -47,11 +48,12 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
+    seen: dict[tuple[str, Any], AnswerEvidence] = {}
 
     for rule, test in comp.rules:
         if not test(ctx):
             continue
-        ev = _evidence(catalogue, rule, ctx, comp)
+        ev = _evidence(catalogue, rule, ctx, comp, seen)
         eff = rule.then
         if eff.red_flag:
             hits["red"].setdefault(eff.red_flag, []).append(ev)
@@ -82,7 +84,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         c: build(
             CategoryResult,
             level=LEVEL_NAMES[levels[c]],
-            scores=[s.id for s in catalogue.scores if s.category == c],
+            scores=_category_scores(catalogue)[c],
             evidence=cat_evidence[c],
             limited_by=cat_limits[c],
         )
@@ -91,6 +93,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
                     key=lambda c: (-levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
+    unknown = sum(1 for v in values.values() if v == UNKNOWN)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
     return build(
         Assessment,
@@ -106,27 +109,46 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         notes=notes,
         workup=workup,
         scores=scores,
-        answered=sum(1 for v in values.values() if v != UNKNOWN),
-        unknown=sum(1 for v in values.values() if v == UNKNOWN),
+        answered=len(values) - unknown,
+        unknown=unknown,
         total_items=asked,
         dropped=list(answers.dropped),
     )
 
 
-def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any) -> Evidence:
+@cache
+def _category_scores(catalogue: Catalogue) -> dict[str, list[str]]:
+    return {c: [s.id for s in catalogue.scores if s.category == c] for c in CATEGORIES}
+
+
+def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
+              seen: dict[tuple[str, Any], AnswerEvidence]) -> Evidence:
     item_ids, score_ids = comp.evidence[rule.id](ctx)
     ref = catalogue.references[rule.source]
-    items = catalogue.items
+    questions = _questions(catalogue)
+    answers = []
+    for i in item_ids:
+        value = ctx.answers.get(i)
+        # one AnswerEvidence per answer and assessment, shared by every rule that cites it
+        key = (i, tuple(value) if isinstance(value, list) else value)
+        ae = seen.get(key)
+        if ae is None:
+            ae = seen[key] = build(AnswerEvidence, item=i, value=value, question=questions[i])
+        answers.append(ae)
     return build(
         Evidence,
         rule=rule.id,
         title=rule.title,
-        answers=[build(AnswerEvidence, item=i, value=ctx.answers.get(i), question=items[i].text.tech)
-                 for i in item_ids],
+        answers=answers,
         scores=[build(ScoreEvidence, score=s, value=ctx.scores[s]) for s in score_ids
                 if ctx.scores.get(s) is not None],
         source=ref.id, source_title=ref.title, source_url=ref.url,
     )
+
+
+@cache
+def _questions(catalogue: Catalogue) -> dict[str, str]:
+    return {i.id: i.text.tech for i in catalogue.items.values()}
 
 
 def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
