@@ -44,10 +44,17 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 0
         func = default
+    from vettriage.store.api import StoreError
+
     try:
         return int(func(args) or 0)
-    except InputError as exc:
-        print(f"vettriage: error: {exc}", file=sys.stderr)
+    except (InputError, StoreError) as exc:
+        print(f"vettriage: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A file the user named cannot be read or written (missing folder, permissions, full disk).
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"vettriage: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

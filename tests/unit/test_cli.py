@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from vettriage.cli import build_parser, main
 from vettriage.commands.tui import default_command
@@ -44,3 +45,11 @@ def test_answers_template_round_trips(catalogue, tmp_path, capsys) -> None:
     p = tmp_path / "blank.yaml"
     p.write_text(text)
     assert main(["assess", str(p)]) == 0
+
+
+def test_unwritable_output_is_one_line(tmp_path, capsys) -> None:
+    out = tmp_path / "missing-folder" / "x.html"
+    example = str(Path(__file__).resolve().parents[2] / "examples" / "arthritis.yaml")
+    code = main(["report", example, "--kind", "handout", "--format", "html", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
