@@ -85,9 +85,10 @@ def text_env(directory: Path) -> Any:
     """The Markdown environment: every `{{ value }}` goes through `md_escape` unless it is `MdRaw`."""
     import jinja2
 
+    # Markdown is not HTML: HTML autoescaping would show &lt; to the reader. Instead `finalize` escapes every
+    # value for Markdown (markup, template syntax and HTML tags in owner text stay inert); see md_escape.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
-        autoescape=False,
         finalize=md_escape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
