@@ -16,6 +16,9 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         # A field name can come from a user's file: keep it on one line, control characters escaped.
-        field = f" {self.field.encode('unicode_escape').decode('ascii')}:" if self.field else ""
+        name = self.field.encode("unicode_escape").decode("ascii") if self.field else ""
+        if len(name) > 60:  # a "field" read from a foreign file can be any text: keep the line short
+            name = name[:57] + "..."
+        field = f" {name}:" if name else ""
         text = " ".join(self.message.split())
         return f"{where}:{field} {text}"
