@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vettriage.content.models import UNKNOWN
 from vettriage.tui.messages import Back, DontKnow, Next, Picked
 from vettriage.tui.session import IntakeSession
 from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, choices_for
+from vettriage.tui.widgets.keybar import KeyBar
 
 LISTED = ("scale", "yesno", "choice")
 TYPED = ("number", "months", "date", "text")
@@ -43,7 +44,6 @@ class QuestionScreen(Screen[None]):
         self.session = session
         self.return_to_review = False
         self._ticked: set[str] = set()
-        self._footer_key: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
@@ -57,7 +57,7 @@ class QuestionScreen(Screen[None]):
             yield AnswerInput(id="typed")
             yield Static(id="keys", classes="muted")
             yield Static(id="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Paint the current question."""
@@ -96,21 +96,18 @@ class QuestionScreen(Screen[None]):
         note = "  (answered: don't know)" if value == UNKNOWN else ""
         if item.type in LISTED:
             choices.fill(choices_for(item, s.catalogue, mode), value)
-            choices.focus()
+            self.set_focus(choices)
         elif item.type == "multi":
             multi.fill(choices_for(item, s.catalogue, mode), value)
             self._ticked = set(value) if isinstance(value, list) else set()
-            multi.focus()
+            self.set_focus(multi)
         else:
             typed.fill(item.type, value, _placeholder(item))
-            typed.focus()
+            self.set_focus(typed)
         if note:
             self.query_one("#error", Static).update(note.strip())
-        # Rebuilding the footer is the costliest part of a repaint: only when the keys on offer change.
-        footer_key = (item.type in LISTED, item.type, item.allow_unknown)
-        if footer_key != self._footer_key:
-            self._footer_key = footer_key
-            self.refresh_bindings()
+        # The key bar repaints only if the keys on offer changed ("don't know" comes and goes with the item).
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "don't know" where it is not allowed or where typing would eat the key."""

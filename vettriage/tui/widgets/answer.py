@@ -65,7 +65,27 @@ class _Moves:
         self.post_message(Back())  # type: ignore[attr-defined]
 
 
-class ChoiceList(_Moves, OptionList):
+class _KeepRenders:
+    """An option list drops every rendered option on each resize and asks for another frame, so a question
+    with more or fewer options than the last cost two frames. Its renders depend on the width only: drop them
+    when a frame is drawn at a new width instead, within that same frame (textual 8.2 internals)."""
+
+    _render_width: int = -1
+
+    def _on_resize(self, event: events.Resize) -> None:
+        event.prevent_default()  # else OptionList._on_resize runs too (Textual calls each class's handler)
+
+    def render_lines(self, crop: Any) -> Any:
+        """Drop renders made at another width, then draw."""
+        width = self.scrollable_content_region.width  # type: ignore[attr-defined]
+        if width != self._render_width:
+            self._render_width = width
+            self._option_render_cache.clear()  # type: ignore[attr-defined]
+            self._line_cache.clear()  # type: ignore[attr-defined]
+        return super().render_lines(crop)  # type: ignore[misc]
+
+
+class ChoiceList(_KeepRenders, _Moves, OptionList):
     """Single choice. Enter on a highlighted option picks it and goes on; with nothing highlighted, goes on."""
 
     BINDINGS = [
@@ -109,7 +129,7 @@ class ChoiceList(_Moves, OptionList):
             self.post_message(Picked(self.choices[self.highlighted].value, advance=True))
 
 
-class MultiList(_Moves, SelectionList[str]):
+class MultiList(_KeepRenders, _Moves, SelectionList[str]):
     """Several options. Space or a digit toggles; Enter goes on. "none" excludes the others."""
 
     def __init__(self, **kwargs: Any) -> None:
