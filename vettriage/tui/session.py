@@ -139,9 +139,15 @@ class IntakeSession:
             self.emergency = True
         return Outcome(new, tuple(dropped))
 
-    def go(self, index: int) -> None:
-        """Move to question `index` (clamped) and remember it for resuming."""
+    def go(self, index: int, *, remember: bool = True) -> None:
+        """Move to question `index` (clamped) and remember it for resuming; `remember=False` leaves that to a
+        later `save_position()` (the screen saves it once the owner pauses, not on every key)."""
         self.index = max(0, min(index, len(self.visible) - 1))
+        if remember:
+            self.save_position()
+
+    def save_position(self) -> None:
+        """Store the current question as the place to resume."""
         self.store.set_position(self.intake_id, self.item.id)
 
     def go_to(self, item_id: str) -> None:

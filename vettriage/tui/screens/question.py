@@ -22,6 +22,9 @@ from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, cho
 from vettriage.tui.widgets.keybar import KeyBar
 
 LISTED = ("scale", "yesno", "choice")
+POSITION_DELAY = 0.5
+"""Seconds after a move before the position is stored: answers are saved at once, the place to resume once
+the owner pauses (a second disk write per key would otherwise come before the next question is painted)."""
 TYPED = ("number", "months", "date", "text")
 
 
@@ -44,6 +47,7 @@ class QuestionScreen(Screen[None]):
         self.session = session
         self.return_to_review = False
         self._ticked: set[str] = set()
+        self._position_timer: Any = None
 
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
@@ -62,6 +66,21 @@ class QuestionScreen(Screen[None]):
     def on_mount(self) -> None:
         """Paint the current question."""
         self.show_question()
+
+    def on_unmount(self) -> None:
+        """Store a position not yet stored."""
+        self._remember_now()
+
+    def _remember_soon(self) -> None:
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self._remember_now)
+
+    def _remember_now(self) -> None:
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
+            self.session.save_position()
 
     # --- painting -------------------------------------------------------------------------------------
 
@@ -137,6 +156,7 @@ class QuestionScreen(Screen[None]):
 
     def _after_emergency(self, keep_going: bool | None) -> None:
         if not keep_going:
+            self._remember_now()
             self.app.leave_intake()  # type: ignore[attr-defined]
         else:
             self.show_question()
@@ -227,13 +247,15 @@ class QuestionScreen(Screen[None]):
             self.return_to_review = False
             self.action_review()
             return
-        s.go(s.index + 1)
+        s.go(s.index + 1, remember=False)
+        self._remember_soon()
         self.show_question()
 
     def action_back(self) -> None:
         """Back one question."""
         if self.session.index > 0:
-            self.session.go(self.session.index - 1)
+            self.session.go(self.session.index - 1, remember=False)
+            self._remember_soon()
             self.show_question()
 
     def action_unknown(self) -> None:
@@ -274,6 +296,7 @@ class QuestionScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """Leave the intake; every answer is already saved."""
+        self._remember_now()
         self.app.leave_intake()  # type: ignore[attr-defined]
 
 
