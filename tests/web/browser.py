@@ -59,6 +59,16 @@ def wait_until(cond: Callable[[], Any], timeout: float = 15.0, what: str = "cond
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def open_owner(browser: Any, link: str) -> tuple[Any, Any, "Screen", Any]:
+    """A fresh browser profile on `link`: (context, page, screen, response)."""
+    ctx = browser.new_context(viewport={"width": 1100, "height": 700}, accept_downloads=True)
+    ctx.set_default_timeout(15000)
+    page = ctx.new_page()
+    screen = Screen(page)
+    response = page.goto(link)
+    return ctx, page, screen, response
+
+
 class ThreadServer:
     """An IntakeServer on its own event loop in a thread (for the stand-in app tests)."""
 

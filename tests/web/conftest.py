@@ -106,3 +106,24 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module; each test opens its own contexts (fresh profiles). Not per
+    session: the sync Playwright API holds an event loop on the main thread that the asyncio tests need."""
+    api = pytest.importorskip("playwright.sync_api")
+    from tests.web.browser import ARGS, CHROMIUM
+
+    with api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def live(store_url, tmp_path):
+    """`vettriage serve` on a free port."""
+    server = LiveServer(store_url, tmp_path)
+    yield server
+    server.stop()

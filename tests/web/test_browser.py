@@ -8,40 +8,13 @@ import urllib.request
 
 import pytest
 
-from tests.web.browser import ARGS, CHROMIUM, Screen, ThreadServer, wait_until
-from tests.web.conftest import STANDIN, LiveServer, free_port, invite_for
+from tests.web.browser import ThreadServer, open_owner, wait_until
+from tests.web.conftest import STANDIN, free_port, invite_for
 from vettriage.store import open_store
 from vettriage.web import invites as inv
 from vettriage.web.codes import new_code
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the module; each test opens its own contexts."""
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def live(store_url, tmp_path):
-    """`vettriage serve` on a free port."""
-    server = LiveServer(store_url, tmp_path)
-    yield server
-    server.stop()
-
-
-def open_owner(browser, link):
-    """A fresh browser profile on `link`: (context, page, screen, response)."""
-    ctx = browser.new_context(viewport={"width": 1100, "height": 700})
-    ctx.set_default_timeout(15000)
-    page = ctx.new_page()
-    screen = Screen(page)
-    response = page.goto(link)
-    return ctx, page, screen, response
+pytest.importorskip("playwright.sync_api")
 
 
 def first_words(text: str, n: int = 3) -> str:

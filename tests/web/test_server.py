@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
+import signal
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,7 +23,7 @@ async def web(store_url):
     """(IntakeServer, base url, client session) on a free port, with the stand-in app as the child."""
     port = free_port()
     server = IntakeServer(lambda: open_store(store_url), port=port, public_url=f"http://127.0.0.1:{port}",
-                          child_argv=STANDIN, max_apps=2, fail_limit=8)
+                          child_argv=STANDIN, max_apps=2, fail_limit=8, revoke_poll=0.2)
     ts = TestServer(await server._make_app(), host="127.0.0.1", port=port)
     await ts.start_server()
     async with aiohttp.ClientSession() as session:
@@ -180,3 +183,51 @@ async def test_a_reload_takes_over_the_old_connection(web, store, catalogue):
             await socks[0].receive()
     assert len(server.live) == 1 and server.slots.used == 1 and server.spawned == 2
     await socks[1].close()
+
+
+async def open_session(server, base, http, code, intake_id):
+    """Load the page, open the websocket and wait for the app to paint: (websocket, its app's pid)."""
+    async with http.get(base + "/i/" + code) as r:
+        ticket = ticket_of(await r.text())
+    ws = await http.ws_connect(f"{base}/ws/{ticket}", headers={"Origin": base})
+    assert f"intake {intake_id}" in await screen_text(ws, "STANDIN")
+    return ws, server.live[intake_id].service.pid
+
+
+async def until_closed_and_freed(server, ws, pid: int) -> None:
+    """The browser's socket is closed, the slot is free and the app process is gone (reaped, not a zombie)."""
+    async with asyncio.timeout(15):
+        while not ws.closed:
+            await ws.receive()
+        while server.live or server.slots.used or Path(f"/proc/{pid}").exists():
+            await asyncio.sleep(0.05)
+
+
+async def test_revoking_ends_an_open_session(web, store, catalogue):
+    server, base, http = web
+    code, invite, intake = invite_for(store, catalogue, "Rex")
+    other, _, other_intake = invite_for(store, catalogue, "Bella")
+    ws, pid = await open_session(server, base, http, code, intake.id)
+    ws_other, pid_other = await open_session(server, base, http, other, other_intake.id)
+    await asyncio.sleep(0.6)  # several polls: sessions whose invitation stands stay open
+    assert not ws.closed and len(server.live) == 2
+    store.revoke_invite(invite.id)
+    async with asyncio.timeout(15):
+        while not ws.closed:
+            await ws.receive()
+        while intake.id in server.live or Path(f"/proc/{pid}").exists():
+            await asyncio.sleep(0.05)
+    assert not ws_other.closed and list(server.live) == [other_intake.id] and server.slots.used == 1
+    assert Path(f"/proc/{pid_other}").exists()
+    async with http.get(base + "/i/" + code) as r:
+        assert r.status == 403
+    await ws_other.close()
+    await until_closed_and_freed(server, ws_other, pid_other)
+
+
+async def test_an_app_that_dies_closes_its_page(web, store, catalogue):
+    server, base, http = web
+    code, _, intake = invite_for(store, catalogue, "Rex")
+    ws, pid = await open_session(server, base, http, code, intake.id)
+    os.kill(pid, signal.SIGKILL)
+    await until_closed_and_freed(server, ws, pid)

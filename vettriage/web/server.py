@@ -4,11 +4,13 @@ Routes: /i/{code} (validates the code, then serves the page with a one-time webs
 /ws/{ticket} (checks Origin, ticket, invitation, caps; then starts one app process bound to that intake),
 /download/{key} (the handout), /static/... (textual-serve's front end, no listings), /assets/page.js.
 Everything else is 404. The store is used from one worker thread so the event loop never blocks on it.
+A revoked invitation also ends a session already open for it (checked every `revoke_poll` seconds).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -36,6 +38,8 @@ from vettriage.web.pages import app_page, plain_page, security_headers
 log = logging.getLogger("vettriage.web")
 
 TICKET_SECONDS = 120.0
+REVOKE_POLL = 5.0
+"""Seconds between checks that the invitations of open sessions have not been revoked."""
 MAX_MESSAGE = 64 * 1024
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 _FILENAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
@@ -56,6 +60,7 @@ class Live:
 
     websocket: web.WebSocketResponse
     service: OwnerAppService
+    code_hash: str = ""
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -71,7 +76,7 @@ class IntakeServer(Server):
                  public_url: str | None = None, child_argv: list[str] | None = None,
                  child_env: dict[str, str] | None = None, max_apps: int = 16, fail_limit: int = 10,
                  fail_window: float = 600.0, trust_forwarded: bool = False,
-                 title: str = "Pre-visit questionnaire") -> None:
+                 title: str = "Pre-visit questionnaire", revoke_poll: float = REVOKE_POLL) -> None:
         super().__init__("vettriage web-child", host=host, port=port, title=title, public_url=public_url)
         self.public_url = self.public_url.rstrip("/")
         self.origin = origin_of(self.public_url)
@@ -85,7 +90,9 @@ class IntakeServer(Server):
         self.tickets: dict[str, Ticket] = {}
         self.live: dict[int, Live] = {}
         self.spawned = 0
+        self.revoke_poll = revoke_poll
         self._finishing: set[asyncio.Task[None]] = set()
+        self._watcher: asyncio.Task[None] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vettriage-store")
         self._store: Any = None
         self._headers = security_headers(self.ws_origin)
@@ -159,9 +166,38 @@ class IntakeServer(Server):
         """Say where we serve (never a code)."""
         print(f"vettriage: serving owner intakes on {self.public_url} "
               f"(listening on {self.host}:{self.port}); Ctrl+C to stop", flush=True)
+        self._watcher = asyncio.get_running_loop().create_task(self._watch_revocations())
+
+    async def _watch_revocations(self) -> None:
+        """End the sessions whose invitation has been revoked since they opened (from the desk or the CLI,
+        in another process: the store is the only channel, so it is polled, one indexed lookup per session)."""
+        while True:
+            await asyncio.sleep(self.revoke_poll)
+            if not self.live:
+                continue
+            open_now = {intake_id: live.code_hash for intake_id, live in self.live.items()}
+            try:
+                revoked = await self.db(_revoked_among, open_now)
+            except Exception:
+                log.exception("store unavailable while checking for revoked invitations")
+                continue
+            for intake_id in revoked:
+                live = self.live.get(intake_id)
+                if live is not None and live.code_hash == open_now[intake_id]:
+                    log.info("invitation for intake %s revoked: ending its open session", intake_id)
+                    await self.end_session(live)
+
+    async def end_session(self, live: Live) -> None:
+        """Close one owner's connection and stop its app (the usual clean-up then frees the slot)."""
+        await _close(live.websocket)
+        await live.service.shutdown()
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every owner's connection; each app saves as it goes."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(BaseException):
+                await self._watcher
         for live in list(self.live.values()):
             await live.websocket.close()
         await asyncio.gather(*(lv.service.shutdown() for lv in list(self.live.values())), return_exceptions=True)
@@ -237,9 +273,10 @@ class IntakeServer(Server):
                 return self.refuse("busy", 503, **{"Retry-After": "10"})
         if not self.slots.take():
             return self.refuse("busy", 503, **{"Retry-After": "60"})
-        return await self._run_app(request, ticket.intake_id, access.invite_id)
+        return await self._run_app(request, ticket.intake_id, access.invite_id, ticket.code_hash)
 
-    async def _run_app(self, request: web.Request, intake_id: int, invite_id: int | None) -> web.StreamResponse:
+    async def _run_app(self, request: web.Request, intake_id: int, invite_id: int | None,
+                       code_hash: str = "") -> web.StreamResponse:
         """Start the app for one intake and pump the browser's input to it; the slot is already taken."""
         width = _clamp(request.query.get("width"), 80, 20, 400)
         height = _clamp(request.query.get("height"), 24, 5, 200)
@@ -248,11 +285,14 @@ class IntakeServer(Server):
         service = OwnerAppService(self.child_argv, env, write_bytes=websocket.send_bytes,
                                   write_str=websocket.send_str, close=lambda: _close(websocket),
                                   download_manager=self.download_manager)
-        live = self.live[intake_id] = Live(websocket, service)
+        live = self.live[intake_id] = Live(websocket, service, code_hash)
         try:
             await websocket.prepare(request)
             await service.start(width, height)
             self.spawned += 1
+            # An app that ends without saying goodbye (crashed, killed) must not leave a frozen page open.
+            assert service._task is not None
+            service._task.add_done_callback(lambda _: self._spawn(_close(websocket)))
             await self._pump(websocket, service)
         except asyncio.CancelledError:
             pass
@@ -268,6 +308,12 @@ class IntakeServer(Server):
             except asyncio.CancelledError:
                 pass
         return websocket
+
+    def _spawn(self, coro: Any) -> None:
+        """Run `coro` as a task held until it ends (the loop keeps only weak references to tasks)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
 
     async def _finish(self, live: Live, intake_id: int, invite_id: int | None) -> None:
         """Stop the app (it saved as it went), free the slot, mark the invitation used if the intake is done."""
@@ -345,6 +391,16 @@ async def _close(websocket: web.WebSocketResponse) -> None:
             await asyncio.wait_for(websocket.close(), 2)
         except (asyncio.TimeoutError, Exception):
             pass
+
+
+def _revoked_among(store: Any, code_hashes: dict[int, str]) -> list[int]:
+    """The intakes (of those given with their invitation's code hash) whose invitation is revoked or gone."""
+    out = []
+    for intake_id, code_hash in code_hashes.items():
+        invite = store.find_invite(code_hash) if code_hash else None
+        if code_hash and (invite is None or invite.revoked):
+            out.append(intake_id)
+    return out
 
 
 def _recheck(store: Any, code_hash: str) -> inv.Access:
