@@ -96,7 +96,7 @@ def run_add(args: argparse.Namespace) -> int:
         if len(matches) > 1:
             raise InputError("--dog", None, f"{len(matches)} dogs are named {args.dog!r} (ids "
                              f"{', '.join(str(d.id) for d in matches)}): rename one first")
-        dog = matches[0] if matches else store.add_dog(args.dog)
+        dog = matches[0] if matches else store.add_dog(args.dog.strip(), **_dog_details(answers.values))
         by = args.by.strip() or "owner"
         intake = store.create_intake(dog.id, by=by, mode="owner" if by == "owner" else "tech",
                                      content_version=cat.version, content_hash=cat.hash)
@@ -213,3 +213,13 @@ def run_import(args: argparse.Namespace) -> int:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
+
+
+def _dog_details(values: dict[str, Any]) -> dict[str, Any]:
+    """What the answers say about a new dog, for its record (a technician would not type it twice)."""
+    def known(key: str) -> Any:
+        v = values.get(key)
+        return None if v in (None, "unknown") else v
+
+    return {"breed_or_size": known("dog_breed") or known("dog_size"), "age_years": known("dog_age_years"),
+            "sex": known("dog_sex")}
