@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import secrets
 import sys
@@ -30,7 +31,7 @@ from textual_serve.server import Server
 
 from vettriage.web import invites as inv
 from vettriage.web.appservice import OwnerAppService
-from vettriage.web.child import INTAKE_ENV, STORE_ENV  # noqa: F401 (STORE_ENV re-exported for serve)
+from vettriage.web.child import INTAKE_ENV, PARENT_ENV, STORE_ENV  # noqa: F401 (STORE_ENV re-exported for serve)
 from vettriage.web.limits import FailureLimiter, Slots
 from vettriage.web.origin import origin_of, websocket_origin
 from vettriage.web.pages import app_page, plain_page, security_headers
@@ -281,7 +282,7 @@ class IntakeServer(Server):
         width = _clamp(request.query.get("width"), 80, 20, 400)
         height = _clamp(request.query.get("height"), 24, 5, 200)
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
-        env = {**self.child_env, INTAKE_ENV: str(intake_id)}
+        env = {**self.child_env, INTAKE_ENV: str(intake_id), PARENT_ENV: str(os.getpid())}
         service = OwnerAppService(self.child_argv, env, write_bytes=websocket.send_bytes,
                                   write_str=websocket.send_str, close=lambda: _close(websocket),
                                   download_manager=self.download_manager)
