@@ -34,14 +34,18 @@ Bare().run(headless=True, size=(80, 24))
 
 APP_START = """
 import sys
-from vettriage.tui.app import make_app
-from vettriage.tui.screens.question import QuestionScreen
-_mount = QuestionScreen.on_mount
-def on_mount(self):
-    _mount(self)
-    self.call_after_refresh(self.app.exit)
-QuestionScreen.on_mount = on_mount
-make_app(dog_name="Bench", store_url=sys.argv[1]).run(headless=True, size=(80, 24))
+import vettriage.commands.tui as cmd
+def launch(app):
+    from vettriage.tui.screens.question import QuestionScreen
+    mount = QuestionScreen.on_mount
+    def on_mount(self):
+        mount(self)
+        self.call_after_refresh(self.app.exit)
+    QuestionScreen.on_mount = on_mount
+    app.run(headless=True, size=(80, 24))
+cmd._launch = launch
+from vettriage.cli import main
+sys.exit(main(["intake", "--dog", "Bench", "--db", sys.argv[1]]))
 """
 
 STEPS = r"""

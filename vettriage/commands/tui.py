@@ -52,17 +52,38 @@ def run_intake(args: argparse.Namespace) -> int:
 
 
 def _run(config: Any, **kwargs: Any) -> int:
-    from vettriage.store.api import StoreError
+    """Open the store and load the content, then run the app: a database or content that cannot be opened is
+    a one-line error before the screen is taken over.
 
-    from vettriage.tui.app import make_app
+    The collector is off until the first screen is painted (the app turns it back on): the imports allocate
+    hundreds of thousands of long-lived objects and collecting them on the way saves nothing, at 60-120 ms.
+    Opening the store in a thread while Textual is imported was measured too: slower on 2 cores (the two
+    imports contend for the GIL), so it is not done (bench/tui.py)."""
+    import gc
 
+    gc.disable()
+    from vettriage.store import open_store
+
+    store = open_store(kwargs.pop("store_url", None) or config.database_url or None)
     try:
-        make_app(config=config, **kwargs).run()
-    except StoreError as exc:
-        from vettriage.errors import InputError
+        from vettriage.content import load_catalogue
 
-        raise InputError("database", None, str(exc)) from None
+        catalogue = load_catalogue()
+        from vettriage.tui.app import make_app
+
+        app = make_app(config=config, store=store, catalogue=catalogue, **kwargs)
+        _launch(app)
+    finally:
+        gc.enable()
+        store.close()
+    if app.store_error is not None:  # the database went away while the app ran: one line, exit 2
+        raise app.store_error
     return 0
+
+
+def _launch(app: Any) -> None:
+    """Run the app in this terminal (bench/tui.py runs it headless instead)."""
+    app.run()
 
 
 def run_config(args: argparse.Namespace) -> int:

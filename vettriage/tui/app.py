@@ -44,6 +44,8 @@ class VetTriageApp(App[None]):
         self.sub_title = config.clinic_name
         self.save_dir: str | None = None
         """Where documents are saved in a terminal (None: the user's downloads folder)."""
+        self.store_error: Exception | None = None
+        """Set when the app stopped because the database failed (the command prints it as one line)."""
 
     @property
     def store(self) -> Any:
@@ -67,10 +69,7 @@ class VetTriageApp(App[None]):
         """Open the desk, or go straight to one intake."""
         from vettriage.tui import intakes
 
-        # Once the first screen is up, the objects loaded so far (Textual, the content, the store) live as long
-        # as the app: moving them out of the collector's reach turns the occasional 60 ms full collection in the
-        # middle of an answer into a 1-2 ms one. Undone when the app ends (tests run many apps in one process).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(_settle_heap)
 
         if self.intake_id is not None:
             self.open_intake(self.store.get_intake(self.intake_id), replace=True)
@@ -81,6 +80,17 @@ class VetTriageApp(App[None]):
             from vettriage.tui.screens.desk import DeskScreen
 
             self.push_screen(DeskScreen())
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database that fails (a server gone, a full disk) ends the app with one line, not a traceback:
+        every answer given so far is already saved."""
+        from vettriage.store.api import StoreError
+
+        if isinstance(error, StoreError):
+            self.store_error = error
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     def on_unmount(self) -> None:
         """Hand the start-up objects back to the collector."""
@@ -145,3 +155,12 @@ def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "
             raise ValueError("a locked app needs an intake_id or a dog_name")
     return VetTriageApp(config=config, mode=mode, store_url=store_url, intake_id=intake_id,
                         dog_name=dog_name, locked=locked, store=store, catalogue=catalogue)
+
+
+def _settle_heap() -> None:
+    """Once the first screen is painted, the objects loaded so far (Textual, the content, the store) live as
+    long as the app: moved out of the collector's reach, the occasional 60 ms full collection in the middle of
+    an answer becomes a 1-2 ms one. The collector is then on again (`vettriage` turns it off while starting).
+    The app's unmount unfreezes them (tests run many apps in one process)."""
+    gc.freeze()
+    gc.enable()
