@@ -5,6 +5,8 @@
 2. memory per connected owner (RSS of the app processes).
 3. owners at once: ramp the number connected and measure keypress -> answer saved in the store (p95); the
    largest count still under 50 ms is what the machine holds. Traffic only to 127.0.0.1; every loop is bounded.
+   CPU time (server, apps, this bench) is read from /proc around each burst, to tell whether the save latency
+   is the machine's cores being full (CPU-bound: latency ~ owners x CPU per answer / cores) or waiting.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import os
 import re
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -87,11 +90,63 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (FileNotFoundError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+class SaveProbe:
+    """Which owners' answer to the age question is stored yet: one read-only SQLite query for all of them,
+    so the probe itself costs little of the CPU it is measuring."""
+
+    def __init__(self, url: str) -> None:
+        path = url.removeprefix("sqlite:///")
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+
+    def saved(self, intake_ids: set[int], age: float) -> set[int]:
+        marks = ",".join("?" * len(intake_ids))
+        rows = self.db.execute(f"SELECT id, json_extract(answers, '$.dog_age_years') FROM intakes "
+                               f"WHERE id IN ({marks})", tuple(intake_ids)).fetchall()
+        return {i for i, v in rows if v is not None and float(v) == age}
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def children(pid: int) -> list[int]:
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(x) for x in (task / "children").read_text().split()]
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
     return out
+
+
+class SharedStore:
+    """The bench's own store handed to the in-process server, whose shutdown must not close it.
+
+    Why not a second `open_store` of the same file in this process: the store's file guard reads the file with
+    a plain open()/close(), and closing any descriptor of a file drops every POSIX lock this process holds on it,
+    including SQLite's WAL locks of the connection already open. A web-child closing its connection then
+    believes it is the last user and deletes the -wal file this process is still writing to, so intakes made
+    afterwards are invisible to new app processes ("no intake N")."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def close(self) -> None:
+        """Left open: the bench closes its store itself."""
 
 
 class Clinic:
@@ -135,7 +190,7 @@ async def bare_first_frames(command: str, env: dict[str, str]) -> list[float]:
 async def ours_first_frames(clinic: Clinic) -> list[float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = IntakeServer(lambda: open_store(clinic.url), port=port, public_url=base,
+    server = IntakeServer(lambda: SharedStore(clinic.store), port=port, public_url=base,
                           child_env={"VETTRIAGE_WEB_STORE": clinic.url})
     runner = await serve(await server._make_app(), port)
     times = []
@@ -155,7 +210,7 @@ async def ours_first_frames(clinic: Clinic) -> list[float]:
                     except RuntimeError as exc:
                         FAILED_STARTS.append(str(exc))
                 else:
-                    raise RuntimeError("the app failed to start twice")
+                    raise RuntimeError(f"the app failed to start twice: {FAILED_STARTS[-2:]}")
                 times.append(t_page + t)
                 await ws.close()
                 await asyncio.sleep(0.3)
@@ -164,8 +219,8 @@ async def ours_first_frames(clinic: Clinic) -> list[float]:
     return times
 
 
-async def crowd(clinic: Clinic, max_apps: int) -> list[tuple[int, float, float, float]]:
-    """For each owner count: (n, p50 ms, p95 ms save latency, KiB RSS per app process)."""
+async def crowd(clinic: Clinic, max_apps: int) -> list[tuple[int, float, float, float, dict[str, float]]]:
+    """For each owner count: (n, p50 ms, p95 ms save latency, KiB RSS per app process, CPU figures)."""
     # The real `vettriage serve` in its own process, as a clinic runs it (and so the store the bench reads
     # is never shared with the server's process).
     port = free_port()
@@ -180,7 +235,7 @@ async def crowd(clinic: Clinic, max_apps: int) -> list[tuple[int, float, float, 
         except OSError:
             await asyncio.sleep(0.05)
     rows = []
-    probe = open_store(clinic.url)
+    probe = SaveProbe(clinic.url)
     try:
         async with aiohttp.ClientSession() as http:
             for n in RAMP:
@@ -204,34 +259,50 @@ async def crowd(clinic: Clinic, max_apps: int) -> list[tuple[int, float, float, 
                     owners.append(intake_id)
                 await asyncio.sleep(0.5)
                 latencies = []
+                pids = children(proc.pid)
+                cpu = {"server": 0.0, "apps": 0.0, "bench": 0.0, "burst_cpu": 0.0, "burst_wall": 0.0}
                 for rnd in range(5):
                     # Every owner types an age and Enter at the same moment; the app saves it and moves on,
                     # then the left arrow brings the age question back for the next round.
                     age = float(rnd + 2)
+                    before = (cpu_seconds(proc.pid), sum(cpu_seconds(p) for p in pids), time.process_time())
                     t0 = time.perf_counter()
                     for ws in sockets:
                         await ws.send_json(["stdin", f"{int(age)}\r"])
                     pending = set(owners)
                     deadline = t0 + 10
                     while pending and time.perf_counter() < deadline:
-                        for i in list(pending):
-                            if probe.get_intake(i).answers.get("dog_age_years") == age:
-                                latencies.append((time.perf_counter() - t0) * 1000)
-                                pending.discard(i)
-                        await asyncio.sleep(0.002)
+                        for i in probe.saved(pending, age):
+                            latencies.append((time.perf_counter() - t0) * 1000)
+                            pending.discard(i)
+                        await asyncio.sleep(0.001)
                     latencies += [10_000.0] * len(pending)
+                    # How busy the cores were from the keypresses to the last save ...
+                    cpu["burst_wall"] += time.perf_counter() - t0
+                    cpu["burst_cpu"] += (cpu_seconds(proc.pid) - before[0] + sum(cpu_seconds(p) for p in pids)
+                                         - before[1] + time.process_time() - before[2])
+                    # ... and each answer's whole cost, with the repaint that follows the save.
+                    await asyncio.sleep(0.15)
+                    cpu["server"] += cpu_seconds(proc.pid) - before[0]
+                    cpu["apps"] += sum(cpu_seconds(p) for p in pids) - before[1]
+                    cpu["bench"] += time.process_time() - before[2]
                     await asyncio.sleep(0.3)
                     for ws in sockets:
                         await ws.send_json(["stdin", "\x1b[D"])
                     await asyncio.sleep(0.5)
-                pids = children(proc.pid)
                 per_app = statistics.mean(rss_kib(p) for p in pids) if pids else 0.0
                 if not latencies:
                     break
                 lat = sorted(latencies)
-                rows.append((n, statistics.median(lat), lat[max(0, int(len(lat) * 0.95) - 1)], per_app))
+                answers = 5 * max(1, len(sockets))
+                busy = cpu["burst_cpu"] / (cpu["burst_wall"] * (os.cpu_count() or 1))
+                figures = {"app_ms": cpu["apps"] / answers * 1000, "server_ms": cpu["server"] / answers * 1000,
+                           "bench_ms": cpu["bench"] / answers * 1000, "busy": busy}
+                rows.append((n, statistics.median(lat), lat[max(0, int(len(lat) * 0.95) - 1)], per_app, figures))
                 print(f"  {n:3d} owners  p50 {rows[-1][1]:6.1f}  p95 {rows[-1][2]:6.1f}  {per_app / 1024:6.1f} MiB "
-                      f"per owner ({len(sockets)} connected)", flush=True)
+                      f"per owner ({len(sockets)} connected); CPU per answer: app {figures['app_ms']:.1f} ms, "
+                      f"server {figures['server_ms']:.1f} ms, bench {figures['bench_ms']:.1f} ms; cores busy "
+                      f"{busy:.0%} from keypress to last save (/proc ticks: 10 ms)", flush=True)
                 for ws in sockets:
                     await ws.close()
                 for _ in range(200):
@@ -273,9 +344,15 @@ async def main() -> None:
         crowd_clinic.store.close()
         print("owners at once: keypress -> answer saved (ms), RSS per app process:")
         held = 0
-        for n, p50, p95, kib in rows:
+        cores = os.cpu_count() or 1
+        for n, p50, p95, kib, fig in rows:
             if p95 < 50:
                 held = n
+            # If every owner's answer needs `per` ms of CPU and all arrive at once, the cores finish the last
+            # one after about n * per / cores ms: a latency near that (with the cores busy) is CPU-bound.
+            per = fig["app_ms"] + fig["server_ms"]
+            print(f"  {n:3d} owners: p95 {p95:6.1f} ms vs CPU-bound estimate n x {per:.1f} ms / {cores} cores = "
+                  f"{n * per / cores:6.1f} ms; cores busy {fig['busy']:.0%}")
         print(f"app starts that died before painting: {len(FAILED_STARTS)} {FAILED_STARTS[:3]}")
         print(f"holds {held} owners at once with p95 save under 50 ms (ramp {RAMP}, {os.cpu_count()} cores)")
         clinic.store.close()

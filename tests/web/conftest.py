@@ -59,8 +59,10 @@ def children_of(pid: int) -> list[int]:
     """Direct child processes of `pid` (from /proc)."""
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        out += [int(x) for x in text]
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
     return out
 
 

@@ -51,4 +51,10 @@ def run_child(env: Mapping[str, str]) -> int:
 
     app = make_app(store_url=store_url, mode="owner", intake_id=intake_id, locked=True)
     app.run()
+    error = getattr(app, "store_error", None)
+    if error is not None:  # the app ended because the store failed: say so in the server's log, one line
+        import sys
+
+        print(f"vettriage web-child: intake {intake_id}: store: {error}", file=sys.stderr, flush=True)
+        return 2
     return 0
