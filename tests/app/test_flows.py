@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ from tests.app.helpers import answer_current, current_item, screen_text
 from vettriage.content import load_catalogue
 from vettriage.tui.app import make_app
 from vettriage.tui.intakes import start_intake
+from vettriage.tui.messages import Picked
 from vettriage.tui.screens.desk import DeskScreen
 from vettriage.tui.screens.emergency import EmergencyScreen
 from vettriage.tui.screens.question import QuestionScreen
 from vettriage.tui.screens.result import ResultScreen
 from vettriage.tui.screens.review import ReviewScreen
+from vettriage.tui.widgets.keybar import KeyBar
 
 SIZE = (80, 24)
 
@@ -102,10 +105,12 @@ async def test_red_flag_mid_pain_interrupts(store: Any, config: Any, tmp_path: P
         assert "Riverside Vets" in text and "01632 960000" in text
         assert store.get_intake(intake.id).emergency is True
         assert store.get_intake(intake.id).answers["pain_sev_worst"] == 10
-        await pilot.press("enter")  # finish the questionnaire for the record
+        await pilot.press("enter")  # finish the questionnaire for the record: on to the next question
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert "EMERGENCY" in screen_text(app)
+        session = app.screen.session
+        assert current_item(app).id == session.visible[session.visible.index("pain_sev_worst") + 1]
 
 
 async def test_emergency_from_real_medical_content(store: Any, catalogue: Any, config: Any) -> None:
@@ -228,3 +233,101 @@ async def test_desk_lists_and_searches(store: Any, catalogue: Any, config: Any) 
 def _table_text(app: Any) -> str:
     table = app.screen.query_one("DataTable")
     return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
+
+
+async def test_dont_know_on_a_text_question_is_ctrl_u(store: Any, catalogue: Any, config: Any) -> None:
+    assert catalogue.items["dog_breed"].allow_unknown and not catalogue.items["dog_name"].allow_unknown
+    intake = _seed(store, catalogue, "Fudge", {}, "dog_breed")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_item(app).id == "dog_breed"
+        keybar = app.screen.query_one(KeyBar)
+        assert ("^u", "Don't know") in [(k.display, k.description) for k in keybar.keys]
+        assert "u" not in [k.display for k in keybar.keys]
+        assert "ctrl+u: don't know" in screen_text(app)
+        await pilot.press("u", "ctrl+u")  # "u" is a letter here; ctrl+u answers
+        await pilot.pause()
+        assert store.get_intake(intake.id).answers["dog_breed"] == "unknown"
+        assert current_item(app).id != "dog_breed"
+        if current_item(app).type in ("number", "months", "date"):  # there "u" works again, ctrl+u does not
+            assert "^u" not in [k.display for k in app.screen.query_one(KeyBar).keys]
+            assert "· u: don't know" in screen_text(app)
+        await pilot.press("left")  # back: the field is empty and says the answer was "don't know"
+        await pilot.pause()
+        assert current_item(app).id == "dog_breed"
+        assert "answered: don't know" in screen_text(app)
+    # The dog's name cannot be "don't know": there ctrl+u is the field's own (clear to the start).
+    again = make_app(store=store, catalogue=catalogue, config=config, intake_id=_seed(
+        store, catalogue, "Sage", {}, "dog_name").id)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_item(again).id == "dog_name"
+        assert "Don't know" not in [k.description for k in again.screen.query_one(KeyBar).keys]
+        await pilot.press("end", "ctrl+u")
+        await pilot.pause()
+        assert current_item(again).id == "dog_name"
+        assert again.screen.query_one("AnswerInput").value == ""
+        assert again.screen.session.answers["dog_name"] == "Sage"
+
+
+async def test_position_is_stored_once_the_owner_pauses(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Nala", {}, "sys_seizure_history")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        now = current_item(app).id
+        assert now != "sys_seizure_history"
+        # The answer is stored at once; the place to resume follows once the keys stop.
+        assert store.get_intake(intake.id).answers["sys_seizure_history"] is False
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if store.get_intake(intake.id).position == now:
+                break
+        assert store.get_intake(intake.id).position == now
+        await pilot.press("left")  # back, then leave at once: the position is stored on the way out
+        await pilot.press("escape")
+        await pilot.pause()
+    assert store.get_intake(intake.id).position == "sys_seizure_history"
+
+
+class _FailingStore:
+    """A store whose writes fail, as when the database server goes away mid-intake."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def save_answer(self, *args: Any, **kwargs: Any) -> None:
+        from vettriage.store.api import StoreError
+
+        raise StoreError("sqlite:///vt.db: cannot write (disk full)")
+
+
+async def test_a_database_failure_ends_the_app_with_one_line(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Olive", {}, "sys_seizure_history")
+    app = make_app(store=_FailingStore(store), catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # "No" picked on the list (pilot.press would wait for a screen that is going away): the write fails
+        # and the app ends; the command prints store_error as one line.
+        app.screen.query_one("ChoiceList").post_message(Picked(False, advance=True))
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.02)
+    assert app.return_code == 2 and "disk full" in str(app.store_error)
+
+
+def test_unreachable_database_is_one_line_before_the_screen(capsys: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from vettriage.cli import main
+
+    monkeypatch.setenv("VETTRIAGE_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    assert main(["intake", "--dog", "Rex", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("vettriage: error: ") and "\n" not in err and "Traceback" not in err

@@ -36,6 +36,8 @@ class QuestionScreen(Screen[None]):
         Binding("right", "next", "Next", show=False),
         Binding("left,backspace", "back", "Back", show=False),
         Binding("u", "unknown", "Don't know"),
+        # In a text field "u" is a letter: there "don't know" is ctrl+u, ahead of the field's own ctrl+u.
+        Binding("ctrl+u", "unknown_text", "Don't know", key_display="^u", priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "review", "Review"),
         Binding("escape", "leave", "Save & leave"),
@@ -110,7 +112,8 @@ class QuestionScreen(Screen[None]):
         keys = self.query_one("#keys", Static)
         _show(keys, item.type in TYPED)
         if item.type in TYPED:
-            unknown = " · u: don't know" if item.allow_unknown and item.type != "text" else ""
+            unknown = (" · ctrl+u: don't know" if item.type == "text" else " · u: don't know") \
+                if item.allow_unknown else ""
             keys.update(f"Enter: next · Backspace on an empty field: back{unknown}")
         note = "  (answered: don't know)" if value == UNKNOWN else ""
         if item.type in LISTED:
@@ -130,9 +133,9 @@ class QuestionScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "don't know" where it is not allowed or where typing would eat the key."""
-        if action == "unknown":
+        if action in ("unknown", "unknown_text"):
             item = self.session.item
-            if not item.allow_unknown or item.type == "text":
+            if not item.allow_unknown or (item.type == "text") != (action == "unknown_text"):
                 return False
         if action == "leave" and getattr(self.app, "locked", False):
             return True
@@ -158,8 +161,10 @@ class QuestionScreen(Screen[None]):
         if not keep_going:
             self._remember_now()
             self.app.leave_intake()  # type: ignore[attr-defined]
+        elif self.session.item.type == "multi":
+            self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:
-            self.show_question()
+            self.action_next()  # finishing for the record: on to the next question
 
     def on_picked(self, message: Picked) -> None:
         """An option was chosen (digit, Enter, click)."""
@@ -266,6 +271,10 @@ class QuestionScreen(Screen[None]):
         if self._save(UNKNOWN) and not self._emergency_open():
             self.action_next()
 
+    def action_unknown_text(self) -> None:
+        """ctrl+u in a text field: "don't know" and go on."""
+        self.action_unknown()
+
     def action_help(self) -> None:
         """Show or hide the help text."""
         help_w = self.query_one("#help")
@@ -313,4 +322,4 @@ def _placeholder(item: Any) -> str:
             else f"a number from {item.min:g} to {item.max:g} {unit}"
     if item.type == "date":
         return "YYYY-MM-DD; u = don't know"
-    return "type here, then Enter"
+    return "type here, then Enter; ctrl+u = don't know" if item.allow_unknown else "type here, then Enter"
