@@ -257,6 +257,17 @@ async def test_dont_know_on_a_text_question_is_ctrl_u(store: Any, catalogue: Any
         await pilot.pause()
         assert current_item(app).id == "dog_breed"
         assert "answered: don't know" in screen_text(app)
+    # A click on the key in the key bar does the same (an owner in a browser may not know ctrl+u).
+    other = _seed(store, catalogue, "Pip", {}, "dog_breed")
+    clicked = make_app(store=store, catalogue=catalogue, config=config, intake_id=other.id)
+    async with clicked.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = clicked.screen.query_one(KeyBar)
+        bar.render()
+        start = next(a for a, _, k in bar._spans if k.display == "^u")
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        await pilot.pause()
+        assert store.get_intake(other.id).answers["dog_breed"] == "unknown"
     # The dog's name cannot be "don't know": there ctrl+u is the field's own (clear to the start).
     again = make_app(store=store, catalogue=catalogue, config=config, intake_id=_seed(
         store, catalogue, "Sage", {}, "dog_name").id)

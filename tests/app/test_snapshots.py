@@ -41,6 +41,13 @@ def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) ->
     assert snap_compare(app, terminal_size=SIZE, press=["4"])
 
 
+def test_text_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    # A text field: "don't know" is ctrl+u there, in the key bar and in the hint line.
+    iid = _intake(store, catalogue, "Biscuit", {}, "dog_breed")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
 def test_emergency(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
     iid = _intake(store, catalogue, "Biscuit", {}, "rf_breathing")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
