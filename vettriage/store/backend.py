@@ -65,9 +65,22 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
+# Files this process has already checked, by (device, inode). Reading a database file with a plain open() and
+# close() while this process has a SQLite connection to it would drop that connection's POSIX locks (closing
+# any descriptor of a file releases all the process's locks on it), and another process could then delete the
+# -wal file still in use: later commits would be invisible to everyone else. So a file is read raw only once.
+_checked: set[tuple[int, int]] = set()
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a vettriage database, reading it only. A missing file is created empty,
     mode 0600 (it will hold owners' names and contacts), in a directory created mode 0700."""
+    _check_sqlite_file(path)
+    st = path.stat()
+    _checked.add((st.st_dev, st.st_ino))
+
+
+def _check_sqlite_file(path: Path) -> None:
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a database file")
     if not path.exists():
@@ -78,6 +91,9 @@ def check_sqlite_file(path: Path) -> None:
             pass
         except OSError as exc:
             raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+    st = path.stat()
+    if (st.st_dev, st.st_ino) in _checked:
+        return
     try:
         with open(path, "rb") as f:
             head = f.read(100)
