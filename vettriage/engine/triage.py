@@ -84,7 +84,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         c: build(
             CategoryResult,
             level=LEVEL_NAMES[levels[c]],
-            scores=_category_scores(catalogue)[c],
+            scores=list(_category_scores(catalogue)[c]),
             evidence=cat_evidence[c],
             limited_by=cat_limits[c],
         )
