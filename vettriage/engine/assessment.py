@@ -16,6 +16,13 @@ Level = Literal["none", "possible", "likely"]
 SCHEMA_VERSION = 1
 
 
+# BaseModel keeps its state in these slots; setting them through their descriptors skips BaseModel.__setattr__.
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 def build(cls: type[BaseModel], **data: Any) -> Any:
     """Construct a model from values the engine already trusts, without validation.
 
@@ -23,10 +30,10 @@ def build(cls: type[BaseModel], **data: Any) -> Any:
     cheaper: the engine builds dozens of these per assessment and must manage thousands of assessments a second.
     """
     obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(data))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _SET_DICT(obj, data)
+    _SET_FIELDS(obj, set(data))
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
     return obj
 
 

@@ -53,8 +53,11 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     for rule, test in comp.rules:
         if not test(ctx):
             continue
-        ev = _evidence(catalogue, rule, ctx, comp, seen)
         eff = rule.then
+        # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
+        # work-up or urgency is named by its id, so its evidence would be built for nothing.
+        if eff.red_flag or eff.finding or eff.cap or eff.ketamine_caution or eff.medication_flag:
+            ev = _evidence(catalogue, rule, ctx, comp, seen)
         if eff.red_flag:
             hits["red"].setdefault(eff.red_flag, []).append(ev)
             ctx.red_flags.add(eff.red_flag)
