@@ -49,13 +49,15 @@ def per_second(fn, seconds: float = 1.0) -> float:
     return batch / best
 
 
-def process_ms(cmd: list[str], runs: int = 15) -> float:
-    times = []
+def process_ms(*cmds: list[str], runs: int = 25) -> list[float]:
+    """Median wall time of each command, run in turn (interleaved, so a busy moment hits them all alike)."""
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for i, cmd in enumerate(cmds):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times[i].append((time.perf_counter() - t) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
@@ -83,11 +85,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "a.yaml"
         f.write_text(yaml.safe_dump(raw))
-        base = process_ms([sys.executable, "-c", "import pydantic, yaml"])
-        # pydantic 2 imports lazily: the floor above never loads BaseModel, which any pydantic model needs.
-        base_model = process_ms([sys.executable, "-c", "from pydantic import BaseModel; import yaml"])
-        ours = process_ms([sys.executable, "-m", "vettriage", "assess", str(f)])
-        ours_json = process_ms([sys.executable, "-m", "vettriage", "assess", "--json", str(f)])
+        subprocess.run([sys.executable, "-m", "vettriage", "assess", str(f)], check=True, capture_output=True)
+        # pydantic 2 imports lazily: the first floor never loads BaseModel; the second does.
+        base, base_model, ours, ours_json = process_ms(
+            [sys.executable, "-c", "import pydantic, yaml"],
+            [sys.executable, "-c", "from pydantic import BaseModel; import yaml"],
+            [sys.executable, "-m", "vettriage", "assess", str(f)],
+            [sys.executable, "-m", "vettriage", "assess", "--json", str(f)],
+        )
     print(f"process: python -c 'import pydantic, yaml' {base:.0f} ms; vettriage assess {ours:.0f} ms "
           f"({ours / base:.2f}x, target <= 1.5x); --json {ours_json:.0f} ms ({ours_json / base:.2f}x)")
     print(f"process: python -c 'from pydantic import BaseModel; import yaml' {base_model:.0f} ms; "

@@ -5,12 +5,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from pydantic import TypeAdapter
 
 from vettriage.content.models import Condition
 from vettriage.engine.conditions import compile_condition, evidence
 
-COND = TypeAdapter(Condition)
+from vettriage.record import validate
+
+
+class COND:
+    """Conditions as the content files write them (`in`, `not`), validated like the loader does."""
+
+    @staticmethod
+    def validate_python(data):
+        return validate(Condition, data)
 
 
 def ctx(answers=None, scores=None, levels=None, red_flags=()):

@@ -32,10 +32,31 @@ def test_assessment_json_validates_and_round_trips(catalogue) -> None:
         assert data["content_hash"] == catalogue.hash and data["content_version"] == catalogue.version
 
 
-def test_fast_build_equals_model_construct(catalogue) -> None:
-    from vettriage.engine.assessment import Hit, build
+def test_records_refuse_unknown_fields_and_bad_values() -> None:
+    import pytest
+    from pydantic import ValidationError
 
-    fast = build(Hit, id="x", title="t", evidence=[])
-    slow = Hit.model_construct(id="x", title="t", evidence=[])
-    assert fast == slow and fast.model_dump() == slow.model_dump()
-    assert fast.model_fields_set == slow.model_fields_set
+    from vettriage.content.models import Item, Scale
+
+    with pytest.raises(ValidationError, match="colour"):
+        Scale.model_validate({"id": "s", "points": [], "colour": 1})
+    with pytest.raises(ValidationError, match="not an id"):
+        Item.model_validate({"id": "Bad Id", "type": "yesno", "text": {"owner": "q", "tech": "q"}, "source": "s1"})
+    with pytest.raises(ValidationError, match="at least 2"):
+        Scale.model_validate({"id": "s", "points": [{"value": 0, "label": {"owner": "a", "tech": "a"}}]})
+
+
+def test_headless_start_does_not_import_pydantic_models(tmp_path) -> None:
+    """A cached start (`vettriage assess`) reads records, not pydantic models: pydantic.main stays unloaded."""
+    import subprocess
+    import sys
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text("dog_name: Rex\nrf_collapse: no\n")
+    code = ("import sys, io, contextlib\nfrom vettriage.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['assess', {str(answers)!r}])\n    main(['assess', {str(answers)!r}])\n"
+            "print('pydantic.main' in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)  # the first run may fill the cache
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

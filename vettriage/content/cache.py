@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
-
-import pydantic
 
 import vettriage
 
@@ -24,11 +22,16 @@ def _dir() -> Path:
 
 
 def _path(digest: str) -> Path:
-    # The models' source is part of the key: a change to a validator must invalidate what it validated.
-    models = Path(__file__).with_name("models.py")
-    key = hashlib.sha256("|".join([
-        digest, vettriage.__version__, pydantic.VERSION, sys.version, str(models.stat().st_mtime_ns),
-    ]).encode()).hexdigest()[:32]
+    # What validated the catalogue is part of the key: the models' and records' source, and the installed
+    # pydantic (found without importing it: a cached start must not pay for pydantic).
+    here = Path(__file__).parent
+    sources = [here / "models.py", here.parent / "record.py"]
+    spec = importlib.util.find_spec("pydantic")
+    if spec is not None and spec.origin:
+        sources.append(Path(spec.origin))
+    key = hashlib.sha256("|".join(
+        [digest, vettriage.__version__, sys.version] + [str(p.stat().st_mtime_ns) for p in sources]
+    ).encode()).hexdigest()[:32]
     return _dir() / f"catalogue-{key}.pickle"
 
 
@@ -48,6 +51,8 @@ def write(digest: str, catalogue: Any) -> None:
     """Store `catalogue` atomically; a cache that cannot be written is silently skipped."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return
+    import tempfile
+
     try:
         target = _path(digest)
         target.parent.mkdir(parents=True, exist_ok=True)

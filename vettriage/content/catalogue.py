@@ -8,11 +8,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ValidationError
 
 from vettriage.content import models as m
 from vettriage.content.yamlfile import YamlDoc, read_yaml
 from vettriage.errors import InputError
+from vettriage.record import BACK
 
 FIXED_FILES = ("catalogue", "references", "flags", "scores", "options")
 
@@ -68,15 +68,18 @@ def _label(directory: Path, name: str) -> str:
     return str(directory / f"{name}.yaml")
 
 
-def _parse(doc: YamlDoc, model: type[BaseModel], label: str) -> Any:
+def _parse(doc: YamlDoc, model: Any, label: str) -> Any:
     """Validate a whole file against `model`; the first error names its field path and line."""
     if not isinstance(doc.data, dict):
         raise InputError(label, None, "expected a mapping at the top of the file", 1)
+    from pydantic import ValidationError  # only when content is validated, never on a cached start
+
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
+        # union branches appear as class names; keyword fields are written `in` / `not` in the files
+        loc = [BACK.get(p, p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
         field_ = _describe(doc.data, loc)
         raise InputError(label, field_, err["msg"], doc.line(loc)) from None
 

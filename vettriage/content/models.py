@@ -7,11 +7,11 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from vettriage.record import Record, constrained, record
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Id = str  # a lower_snake_case id of at most 64 characters: fields typed `Id` are checked (vettriage.record)
 Mode = Literal["owner", "tech"]
 ItemType = Literal["scale", "yesno", "choice", "multi", "number", "months", "date", "text"]
 Category = Literal["pain", "ccd", "medical"]
@@ -30,25 +30,30 @@ MEDICATION_FLAG_IDS = ("nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 
 
-class Strict(BaseModel):
-    """Base for content: unknown keys are errors (a typo in a file must not pass silently); immutable."""
+class Strict(Record):
+    """Base for content: unknown keys are errors (a typo in a file must not pass silently); immutable.
 
-    # defer_build: schemas are built on first validation, so a start-up that reads the cached catalogue
-    # (see catalogue.py) never pays for them.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    Each content class is a `@content` dataclass validated by pydantic at load (vettriage.record says why)."""
+
+    __slots__ = ()
 
 
+content = record(aliases=True)
+
+
+@content
 class Wording(Strict):
     """The same sentence for the two audiences: an owner at home and a technician at the desk."""
 
-    owner: str = Field(min_length=1)
-    tech: str = Field(min_length=1)
+    owner: str = constrained(min_len=1)
+    tech: str = constrained(min_len=1)
 
     def for_mode(self, mode: Mode) -> str:
         """The wording for `mode`."""
         return self.owner if mode == "owner" else self.tech
 
 
+@content
 class Reference(Strict):
     """A published source that items and rules cite."""
 
@@ -58,13 +63,12 @@ class Reference(Strict):
     url: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _findable(self) -> "Reference":
+    def _check(self) -> None:
         if not self.url and not self.note:
             raise ValueError("a reference gives an address, or a note saying where to find it")
-        return self
 
 
+@content
 class ScalePoint(Strict):
     """One point of a scale: its value and its label."""
 
@@ -72,11 +76,12 @@ class ScalePoint(Strict):
     label: Wording
 
 
+@content
 class Scale(Strict):
     """A numeric answer scale shared by many items (e.g. 0-3 severity, 0-10 pain)."""
 
     id: Id
-    points: list[ScalePoint] = Field(min_length=2)
+    points: list[ScalePoint] = constrained(min_len=2)
 
     @property
     def values(self) -> list[int]:
@@ -84,6 +89,7 @@ class Scale(Strict):
         return [p.value for p in self.points]
 
 
+@content
 class Option(Strict):
     """One option of a choice or multi-choice item."""
 
@@ -96,13 +102,14 @@ class Option(Strict):
 # and the findings of earlier rules.
 
 
+@content
 class ItemTest(Strict):
     """A comparison on one answer. Exactly one operator is given."""
 
     item: Id
     eq: Any = None
     ne: Any = None
-    in_: list[Any] | None = Field(default=None, alias="in")
+    in_: list[Any] | None = None
     contains: Id | None = None
     contains_any: list[Id] | None = None
     gte: float | None = None
@@ -112,14 +119,10 @@ class ItemTest(Strict):
     known: bool | None = None
     unknown: bool | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-    @model_validator(mode="after")
-    def _one_operator(self) -> "ItemTest":
-        ops = [k for k in ITEM_OPERATORS if getattr(self, k) is not None]
+    def _check(self) -> None:
+        ops = [OP_NAMES[ITEM_OPERATORS.index(k)] for k in ITEM_OPERATORS if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
-        return self
 
     @property
     def operator(self) -> str:
@@ -137,6 +140,7 @@ ITEM_OPERATORS = ("eq", "ne", "in_", "contains", "contains_any", "gte", "lte", "
 OP_NAMES = tuple("in" if o == "in_" else o for o in ITEM_OPERATORS)
 
 
+@content
 class ScoreTest(Strict):
     """A comparison on a computed score; an insufficient score never satisfies it."""
 
@@ -146,14 +150,13 @@ class ScoreTest(Strict):
     gt: float | None = None
     lt: float | None = None
 
-    @model_validator(mode="after")
-    def _one_operator(self) -> "ScoreTest":
+    def _check(self) -> None:
         ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
-        return self
 
 
+@content
 class FindingTest(Strict):
     """True when an earlier rule put `category` at `at_least` or above."""
 
@@ -161,46 +164,49 @@ class FindingTest(Strict):
     at_least: Literal["possible", "likely"] = "possible"
 
 
+@content
 class RedFlagTest(Strict):
     """True when any red flag (or the named one) was raised by an earlier rule."""
 
     red_flag: Literal["any"] | Id
 
 
+@content
 class AllOf(Strict):
     """Every condition holds."""
 
-    all: list["Condition"] = Field(min_length=1)
+    all: list[Condition] = constrained(min_len=1)
 
 
+@content
 class AnyOf(Strict):
     """At least one condition holds."""
 
-    any: list["Condition"] = Field(min_length=1)
+    any: list[Condition] = constrained(min_len=1)
 
 
+@content
 class NotOf(Strict):
     """The condition does not hold."""
 
-    not_: "Condition" = Field(alias="not")
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+    not_: Condition
 
 
+@content
 class AtLeast(Strict):
     """At least `n` of the conditions hold."""
 
-    at_least: int = Field(ge=1)
-    of: list["Condition"] = Field(min_length=1)
+    at_least: int = constrained(ge=1)
+    of: list[Condition] = constrained(min_len=1)
 
 
 Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
-for _m in (AllOf, AnyOf, NotOf, AtLeast):
-    _m.model_rebuild()
 
 
 # --- Items and sections -----------------------------------------------------------------------------------
 
 
+@content
 class Item(Strict):
     """One question. Its id is part of the public format (answers files, records, exports)."""
 
@@ -219,8 +225,7 @@ class Item(Strict):
     domain: Id | None = None
     source: Id
 
-    @model_validator(mode="after")
-    def _shape(self) -> "Item":
+    def _check(self) -> None:
         if self.type == "scale" and not self.scale:
             raise ValueError("a scale item names its scale")
         if self.type in ("choice", "multi"):
@@ -237,7 +242,6 @@ class Item(Strict):
             raise ValueError(f"a {self.type} item states its range (min and max)")
         if self.type == "number" and not self.unit:
             raise ValueError("a number item states its unit")
-        return self
 
     def option_label(self, value: str, mode: Mode) -> str:
         """The label of one option's value, in `mode`'s wording."""
@@ -247,6 +251,7 @@ class Item(Strict):
         return value
 
 
+@content
 class Section(Strict):
     """A group of items asked together, in order."""
 
@@ -254,9 +259,10 @@ class Section(Strict):
     title: Wording
     intro: Wording | None = None
     recall_window: str | None = None
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = constrained(min_len=1)
 
 
+@content
 class Score(Strict):
     """A number computed from items or other scores.
 
@@ -268,19 +274,18 @@ class Score(Strict):
     title: Wording
     category: Category | None = None
     method: Literal["sum", "mean", "max", "count_at_least"]
-    of: list[Id] = Field(min_length=1)
+    of: list[Id] = constrained(min_len=1)
     threshold: float | None = None
-    min_share: float = Field(default=0.5, gt=0, le=1)
+    min_share: float = constrained(0.5, gt=0, le=1)
     heuristic: str | None = None
     source: Id
 
-    @model_validator(mode="after")
-    def _threshold(self) -> "Score":
+    def _check(self) -> None:
         if (self.method == "count_at_least") != (self.threshold is not None):
             raise ValueError("count_at_least, and only it, needs a threshold")
-        return self
 
 
+@content
 class Effect(Strict):
     """What a rule does when it fires. At least one field is set."""
 
@@ -292,11 +297,10 @@ class Effect(Strict):
     ketamine_caution: Id | None = None
     medication_flag: Id | None = None
     urgency: Literal["soon"] | None = None
-    workup: list[Id] = []
+    workup: list[Id] = constrained([])
     note: Wording | None = None
 
-    @model_validator(mode="after")
-    def _some(self) -> "Effect":
+    def _check(self) -> None:
         if (self.finding is None) != (self.level is None):
             raise ValueError("finding and level go together")
         if (self.cap is None) != (self.cap_level is None):
@@ -304,9 +308,9 @@ class Effect(Strict):
         if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
                     self.urgency, self.workup, self.note]):
             raise ValueError("a rule's `then` does something")
-        return self
 
 
+@content
 class Rule(Strict):
     """A named condition with an effect and a source. Evaluated in file order."""
 
@@ -317,6 +321,7 @@ class Rule(Strict):
     source: Id
 
 
+@content
 class RedFlag(Strict):
     """An emergency sign and what to do about it now."""
 
@@ -326,6 +331,7 @@ class RedFlag(Strict):
     source: Id
 
 
+@content
 class Flag(Strict):
     """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source."""
 
@@ -335,6 +341,7 @@ class Flag(Strict):
     source: Id
 
 
+@content
 class CareOption(Strict):
     """One option in the multimodal plan (used by the plan and the reports)."""
 
@@ -347,9 +354,9 @@ class CareOption(Strict):
     owner_text: str
     vet_text: str
     offer_when: Condition | None = None
-    cautions: list[Id] = []
+    cautions: list[Id] = constrained([])
     caution_when: Condition | None = None
-    questions: list[str] = []
+    questions: list[str] = constrained([])
     """Questions the owner can ask the vet about this option (shown with it in both documents)."""
     source: Id
 
@@ -357,40 +364,46 @@ class CareOption(Strict):
 # --- Files ------------------------------------------------------------------------------------------------
 
 
+@content
 class CatalogueFile(Strict):
     """`catalogue.yaml`: version, section order and the shared scales."""
 
     version: str
     title: str
-    sections: list[str] = Field(min_length=1)
-    rule_files: list[str] = Field(min_length=1)
+    sections: list[str] = constrained(min_len=1)
+    rule_files: list[str] = constrained(min_len=1)
     scales: list[Scale]
 
 
+@content
 class SectionFile(Strict):
     """A questionnaire file: one section."""
 
     section: Section
 
 
+@content
 class ReferencesFile(Strict):
     """`references.yaml`."""
 
-    references: list[Reference] = Field(min_length=1)
+    references: list[Reference] = constrained(min_len=1)
 
 
+@content
 class ScoresFile(Strict):
     """`scores.yaml`."""
 
     scores: list[Score]
 
 
+@content
 class RulesFile(Strict):
     """A rules file (`rules_*.yaml`); files are evaluated in the order `catalogue.yaml` lists them."""
 
     rules: list[Rule]
 
 
+@content
 class FlagsFile(Strict):
     """`flags.yaml`: red flags, ketamine cautions, medication flags and work-up steps."""
 
@@ -400,6 +413,7 @@ class FlagsFile(Strict):
     workup: list[Flag]
 
 
+@content
 class OptionsFile(Strict):
     """`options.yaml`: the care options."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from vettriage.record import Record, json_schema, record
 
 Category = Literal["pain", "ccd", "medical"]
 Level = Literal["none", "possible", "likely"]
@@ -16,33 +16,20 @@ Level = Literal["none", "possible", "likely"]
 SCHEMA_VERSION = 1
 
 
-# BaseModel keeps its state in these slots; setting them through their descriptors skips BaseModel.__setattr__.
-_SET_DICT = BaseModel.__dict__["__dict__"].__set__
-_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+class _Model(Record):
+    """Base of the Assessment's parts: plain slotted dataclasses (cheap to build, thousands per second), validated
+    by pydantic only when stored JSON is read back (`Assessment.model_validate`)."""
+
+    __slots__ = ()
+
+    def __post_init__(self) -> None:  # the engine builds these from trusted values: no per-field checks
+        pass
 
 
-def build(cls: type[BaseModel], **data: Any) -> Any:
-    """Construct a model from values the engine already trusts, without validation.
-
-    The same as `cls.model_construct(**data)` when every field is given (a test checks it), but several times
-    cheaper: the engine builds dozens of these per assessment and must manage thousands of assessments a second.
-    """
-    obj = cls.__new__(cls)
-    _SET_DICT(obj, data)
-    _SET_FIELDS(obj, set(data))
-    _SET_EXTRA(obj, None)
-    _SET_PRIVATE(obj, None)
-    return obj
+part = record(frozen=False)
 
 
-class _Model(BaseModel):
-    # defer_build keeps `vettriage assess` quick: the engine builds these with model_construct, so schemas are
-    # only built when something validates or serialises.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-
+@part
 class AnswerEvidence(_Model):
     """One answer that made a rule fire."""
 
@@ -51,6 +38,7 @@ class AnswerEvidence(_Model):
     question: str
 
 
+@part
 class ScoreEvidence(_Model):
     """One score that made a rule fire."""
 
@@ -58,6 +46,7 @@ class ScoreEvidence(_Model):
     value: float
 
 
+@part
 class Evidence(_Model):
     """Why a conclusion was drawn: the rule, the answers and scores behind it, and the rule's published source."""
 
@@ -70,6 +59,7 @@ class Evidence(_Model):
     source_url: str | None
 
 
+@part
 class DomainScore(_Model):
     """A computed score, with how many of its inputs were known. `value` is None when data are insufficient."""
 
@@ -82,6 +72,7 @@ class DomainScore(_Model):
     heuristic: str | None = None
 
 
+@part
 class CategoryResult(_Model):
     """One of pain, ccd, medical: its level, the scores that bear on it, the evidence that raised it, and the
     evidence that holds it back or qualifies it (e.g. CCD while pain is unexplained)."""
@@ -92,6 +83,7 @@ class CategoryResult(_Model):
     limited_by: list[Evidence]
 
 
+@part
 class Hit(_Model):
     """A red flag, ketamine caution or medication flag that was raised, with its evidence."""
 
@@ -100,6 +92,7 @@ class Hit(_Model):
     evidence: list[Evidence]
 
 
+@part
 class Note(_Model):
     """A remark for the vet and the owner (e.g. re-score cognition once pain is controlled)."""
 
@@ -108,6 +101,7 @@ class Note(_Model):
     tech: str
 
 
+@part
 class Assessment(_Model):
     """Decision support before a vet visit; never a diagnosis."""
 
@@ -146,7 +140,7 @@ class Assessment(_Model):
 
 def assessment_json_schema() -> dict[str, Any]:
     """The JSON Schema of the Assessment, as committed in `schemas/assessment.schema.json`."""
-    schema = Assessment.model_json_schema()
+    schema = json_schema(Assessment)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://vettriage.invalid/schemas/assessment.schema.json"
     schema["description"] = (

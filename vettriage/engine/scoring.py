@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
-from vettriage.engine.assessment import DomainScore, build
+from vettriage.engine.assessment import DomainScore
 
 
 @cache
@@ -40,6 +40,6 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str
             else:
                 value = float(sum(1 for k in known if k >= threshold))
         values[sid] = value
-        out[sid] = build(DomainScore, id=sid, title=title, value=value, answered=len(known), of=n,
+        out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
                          sufficient=sufficient, heuristic=heuristic)
     return out

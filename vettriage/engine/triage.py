@@ -9,7 +9,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Rule
 from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
-    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence, build,
+    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
 )
 from vettriage.engine.conditions import LEVEL_RANK, compiled
 from vettriage.engine.scoring import compute_scores
@@ -80,13 +80,11 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             if w not in workup:
                 workup.append(w)
         if eff.note:
-            notes.append(build(Note, rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
+            notes.append(Note(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
 
     levels = {c: min(raised[c], caps[c]) for c in CATEGORIES}
     categories = {
-        c: build(
-            CategoryResult,
-            level=LEVEL_NAMES[levels[c]],
+        c: CategoryResult(level=LEVEL_NAMES[levels[c]],
             scores=list(_category_scores(catalogue)[c]),
             evidence=cat_evidence[c],
             limited_by=cat_limits[c],
@@ -98,9 +96,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
     unknown = sum(1 for v in values.values() if v == UNKNOWN)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
-    return build(
-        Assessment,
-        schema_version=1,
+    return Assessment(schema_version=1,
         content_version=catalogue.version,
         content_hash=catalogue.hash,
         urgency=urgency,
@@ -136,14 +132,12 @@ def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
         key = (i, tuple(value) if isinstance(value, list) else value)
         ae = seen.get(key)
         if ae is None:
-            ae = seen[key] = build(AnswerEvidence, item=i, value=value, question=questions[i])
+            ae = seen[key] = AnswerEvidence(item=i, value=value, question=questions[i])
         answers.append(ae)
-    return build(
-        Evidence,
-        rule=rule.id,
+    return Evidence(rule=rule.id,
         title=rule.title,
         answers=answers,
-        scores=[build(ScoreEvidence, score=s, value=ctx.scores[s]) for s in score_ids
+        scores=[ScoreEvidence(score=s, value=ctx.scores[s]) for s in score_ids
                 if ctx.scores.get(s) is not None],
         source=ref.id, source_title=ref.title, source_url=ref.url,
     )
@@ -156,4 +150,4 @@ def _questions(catalogue: Catalogue) -> dict[str, str]:
 
 def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
     """Hits in the order the content defines them, so reports list them the same way every time."""
-    return [build(Hit, id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]
+    return [Hit(id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]

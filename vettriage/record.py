@@ -1,0 +1,151 @@
+"""Records: frozen dataclasses that pydantic validates when data come in, and that cost nothing to import.
+
+Content and Assessments are read far more often than they are validated: `vettriage assess` and the terminal
+app's first paint load a cached, already-validated catalogue. Defining them as pydantic models would make every
+start pay for pydantic's model machinery (about 100 ms here); as stdlib dataclasses they are validated with a
+pydantic TypeAdapter built lazily, only when a file, a stored record or a test hands in raw data.
+
+Field constraints are declared with `constrained(...)` metadata or the `Id` type name and checked in
+`__post_init__`, which pydantic runs as part of validation (errors keep their field path).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from functools import cache
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_MAX = 64
+
+# Python keywords cannot be field names: content writes `in` and `not`, the records hold `in_` and `not_`.
+ALIASES = {"in": "in_", "not": "not_"}
+BACK = {v: k for k, v in ALIASES.items()}
+
+
+def constrained(default: Any = dataclasses.MISSING, **limits: Any) -> Any:
+    """A field with limits checked after validation: min_len, ge, gt, le."""
+    if isinstance(default, list):
+        return dataclasses.field(default_factory=lambda: list(default), metadata=limits)
+    return dataclasses.field(default=default, metadata=limits)
+
+
+def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = False) -> Any:
+    """Make `cls` a keyword-only, slotted dataclass that refuses unknown fields when validated.
+
+    Records compare by identity (eq=False): nothing compares them by value, and generating `__eq__` for every
+    class is a measurable share of start-up."""
+
+    def wrap(c: type[T]) -> type[T]:
+        c.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
+        c._aliases = aliases  # type: ignore[attr-defined]
+        return dataclasses.dataclass(frozen=frozen, slots=True, kw_only=True, eq=False)(c)
+
+    return wrap if cls is None else wrap(cls)
+
+
+class Record:
+    """Validation and plain-data conversion for records (the parts of pydantic's model API the project uses)."""
+
+    __slots__ = ()
+    _aliases: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            kind = f.type if isinstance(f.type, str) else ""
+            if kind.startswith("Id") and value is not None:
+                _check_id(value)
+            elif kind == "list[Id]":
+                for v in value:
+                    _check_id(v)
+            limits = f.metadata
+            if limits:
+                _check_limits(f.name, value, limits)
+        self._check()
+
+    def _check(self) -> None:
+        """Cross-field rules of a record; raise ValueError."""
+
+    @classmethod
+    def model_validate(cls: type[T], data: Any) -> T:
+        """Validate raw data (dicts, lists, scalars) into this record; raises pydantic's ValidationError."""
+        if getattr(cls, "_aliases", False):
+            data = to_fields(data)
+        return _adapter(cls).validate_python(data)
+
+    def model_dump(self, *, mode: str = "python", by_alias: bool = False, exclude_none: bool = False) -> Any:
+        """Plain data: dicts, lists and scalars."""
+        return _dump(self, by_alias, exclude_none)
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """JSON text."""
+        return json.dumps(self.model_dump(mode="json"), indent=indent, ensure_ascii=False)
+
+    def model_copy(self: T, *, update: dict[str, Any] | None = None) -> T:
+        """A copy with some fields replaced (not validated)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+
+@cache
+def _adapter(tp: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(tp)
+
+
+def validate(tp: Any, data: Any, *, aliases: bool = True) -> Any:
+    """Validate raw data against any type built from records (a Union, a list of records...)."""
+    return _adapter(tp).validate_python(to_fields(data) if aliases else data)
+
+
+def json_schema(tp: Any) -> dict[str, Any]:
+    """The JSON Schema of a record type."""
+    return _adapter(tp).json_schema()
+
+
+def to_fields(data: Any) -> Any:
+    """Rename the content's keyword keys (`in`, `not`) to field names, everywhere in `data`."""
+    if isinstance(data, dict):
+        return {ALIASES.get(k, k) if isinstance(k, str) else k: to_fields(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [to_fields(v) for v in data]
+    return data
+
+
+def _dump(value: Any, by_alias: bool, exclude_none: bool) -> Any:
+    if isinstance(value, Record):
+        out = {}
+        for f in dataclasses.fields(value):  # type: ignore[arg-type]
+            v = getattr(value, f.name)
+            if exclude_none and v is None:
+                continue
+            out[BACK.get(f.name, f.name) if by_alias else f.name] = _dump(v, by_alias, exclude_none)
+        return out
+    if isinstance(value, dict):
+        return {k: _dump(v, by_alias, exclude_none) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump(v, by_alias, exclude_none) for v in value]
+    return value
+
+
+def _check_id(value: Any) -> None:
+    if not isinstance(value, str) or len(value) > ID_MAX or not ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not an id (lower_snake_case, at most {ID_MAX} characters)")
+
+
+def _check_limits(name: str, value: Any, limits: dict[str, Any]) -> None:
+    if value is None:
+        return
+    if "min_len" in limits and len(value) < limits["min_len"]:
+        n = limits["min_len"]
+        raise ValueError(f"{name} must not be empty" if n == 1 else f"{name} needs at least {n} entries")
+    if "ge" in limits and value < limits["ge"]:
+        raise ValueError(f"{name} must be at least {limits['ge']}")
+    if "gt" in limits and value <= limits["gt"]:
+        raise ValueError(f"{name} must be more than {limits['gt']}")
+    if "le" in limits and value > limits["le"]:
+        raise ValueError(f"{name} must be at most {limits['le']}")
