@@ -22,3 +22,9 @@ class InputError(Exception):
         field = f" {name}:" if name else ""
         text = " ".join(self.message.split())
         return f"{where}:{field} {text}"
+
+
+class StoreError(Exception):
+    """A store problem the user must see as one line (corrupt or foreign database, unknown intake...).
+
+    Defined here, beside InputError, so the command line can catch it without importing the store."""

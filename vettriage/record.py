@@ -149,3 +149,4 @@ def _check_limits(name: str, value: Any, limits: dict[str, Any]) -> None:
         raise ValueError(f"{name} must be more than {limits['gt']}")
     if "le" in limits and value > limits["le"]:
         raise ValueError(f"{name} must be at most {limits['le']}")
+

@@ -53,3 +53,13 @@ def test_unwritable_output_is_one_line(tmp_path, capsys) -> None:
     code = main(["report", example, "--kind", "handout", "--format", "html", "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_command_table_names_every_command() -> None:
+    from vettriage.cli import COMMANDS
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub.choices) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        only = next(a for a in build_parser([name])._actions if a.__class__.__name__ == "_SubParsersAction")
+        assert name in only.choices, f"{name} is not registered by vettriage.commands.{module}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import pickle
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import vettriage
+from vettriage.hashing import sha256
 
 
 def _dir() -> Path:
@@ -29,7 +29,7 @@ def _path(digest: str) -> Path:
     spec = importlib.util.find_spec("pydantic")
     if spec is not None and spec.origin:
         sources.append(Path(spec.origin))
-    key = hashlib.sha256("|".join(
+    key = sha256("|".join(
         [digest, vettriage.__version__, sys.version] + [str(p.stat().st_mtime_ns) for p in sources]
     ).encode()).hexdigest()[:32]
     return _dir() / f"catalogue-{key}.pickle"

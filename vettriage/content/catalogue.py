@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Iterator
 from vettriage.content import models as m
 from vettriage.content.yamlfile import YamlDoc, read_yaml
 from vettriage.errors import InputError
+from vettriage.hashing import sha256
 from vettriage.record import BACK
 
 FIXED_FILES = ("catalogue", "references", "flags", "scores", "options")
@@ -58,7 +58,7 @@ class Catalogue:
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

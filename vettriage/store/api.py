@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from vettriage.errors import StoreError  # noqa: F401 - re-exported: the store's callers import it from here
+
 Status = Literal["in_progress", "completed", "amended"]
 Mode = Literal["owner", "tech"]
 
@@ -91,9 +93,6 @@ class Invite:
     revoked: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
-
-class StoreError(Exception):
-    """A store problem the user must see as one line (corrupt or foreign database, unknown intake...)."""
 
 
 class NotFoundError(StoreError):
