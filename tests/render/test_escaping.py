@@ -7,7 +7,6 @@ import io
 
 import pytest
 
-from tests.render.cases import HOSTILE
 from tests.render.conftest import META
 from vettriage.render import build_context, render_context
 from vettriage.render.environment import md_escape

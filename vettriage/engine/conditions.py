@@ -1,7 +1,7 @@
 """Conditions compiled once per catalogue into small closures: structured data in, booleans out, no eval.
 
-The fast path only answers "does it hold?"; `evidence()` walks the same tree again, only for rules that fired,
-to name the answers and scores behind them.
+The fast path only answers "does it hold?"; a second compiled function per rule (`compile_evidence`) walks the
+same tree again, only for rules that fired, to name the answers and scores behind them.
 """
 
 from __future__ import annotations
@@ -105,39 +105,12 @@ def _item_test(t: m.ItemTest) -> Test:
     raise ValueError(op)  # pragma: no cover
 
 
-def evidence(cond: m.Condition, ctx: Any, test: Callable[[m.Condition], Test]) -> tuple[list[str], list[str]]:
-    """The item ids and score ids that made `cond` hold (children that held, for `any` and `at_least`)."""
-    items: list[str] = []
-    scores: list[str] = []
-
-    def walk(c: m.Condition, only_true: bool) -> None:
-        if only_true and not test(c)(ctx):
-            return
-        if isinstance(c, m.AllOf):
-            for x in c.all:
-                walk(x, only_true)
-        elif isinstance(c, m.AnyOf):
-            for x in c.any:
-                walk(x, only_true)
-        elif isinstance(c, m.AtLeast):
-            for x in c.of:
-                walk(x, only_true)
-        elif isinstance(c, m.NotOf):
-            walk(c.not_, False)
-        elif isinstance(c, m.ItemTest) and c.item not in items:
-            items.append(c.item)
-        elif isinstance(c, m.ScoreTest) and c.score not in scores:
-            scores.append(c.score)
-
-    walk(cond, True)
-    return items, scores
-
-
 Evidence = Callable[[Any], tuple[list[str], list[str]]]
 
 
 def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> Evidence:
-    """Like `evidence()`, compiled once: a function of the context, called only for rules that fired."""
+    """The item ids and score ids that made `cond` hold (for `any` and `at_least`, the children that held; under
+    `not`, everything it names), as a function of the context compiled once, called only for rules that fired."""
 
     def build(c: m.Condition, only_true: bool) -> Callable[[Any, list[str], list[str]], None]:
         if isinstance(c, m.ItemTest):
@@ -181,13 +154,7 @@ class Compiled:
     rules: tuple[tuple[m.Rule, Test], ...]
     offer_when: dict[str, Test]
     caution_when: dict[str, Test]
-    by_node: dict[int, Test]
     evidence: dict[str, Evidence]
-
-    def test(self, cond: m.Condition) -> Test:
-        """The compiled form of any node of any condition in the catalogue."""
-        fn = self.by_node.get(id(cond))
-        return fn if fn is not None else compile_condition(cond)
 
 
 @cache
@@ -206,6 +173,5 @@ def compiled(catalogue: Catalogue) -> Compiled:
         rules=tuple((r, by_node[id(r.when)]) for r in catalogue.rules),
         offer_when={o.id: by_node[id(o.offer_when)] for o in catalogue.options if o.offer_when},
         caution_when={o.id: by_node[id(o.caution_when)] for o in catalogue.options if o.caution_when},
-        by_node=by_node,
         evidence={r.id: compile_evidence(r.when, lambda c: by_node[id(c)]) for r in catalogue.rules},
     )
