@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,16 @@ def _save_locally(data: bytes, filename: str, directory: str | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
     n = 1
-    while path.exists():
-        path = folder / f"{Path(filename).stem}-{n}{Path(filename).suffix}"
-        n += 1
-    path.write_bytes(data)
+    while True:
+        try:
+            # readable by this user only, like the database: documents carry owners' answers
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
+        except FileExistsError:
+            path = folder / f"{Path(filename).stem}-{n}{Path(filename).suffix}"
+            n += 1
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     return path
 
 
