@@ -122,3 +122,17 @@ def test_validate_command_exit_codes(content: Path, capsys) -> None:
     assert main(["validate", str(content)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "rules_redflags.yaml" in err and "Traceback" not in err
+
+
+def test_catalogue_cache_is_used_and_bounded(content: Path, tmp_path, monkeypatch) -> None:
+    from vettriage.content import cache
+
+    monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_catalogue(content)
+    assert load_catalogue(content).hash == first.hash
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == 1
+    for n in range(cache.KEEP + 3):
+        p = content / "notes.yaml"
+        p.write_text(p.read_text() + f"\n# edit {n}\n")
+        load_catalogue(content)
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == cache.KEEP

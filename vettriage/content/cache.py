@@ -60,8 +60,20 @@ def write(digest: str, catalogue: Any) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(catalogue, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
+        _prune(target.parent)
     except Exception:  # noqa: BLE001 - caching is an optimisation only
         try:
             os.unlink(tmp)  # type: ignore[possibly-undefined]
         except Exception:  # noqa: BLE001
             pass
+
+
+KEEP = 8
+"""How many cached catalogues to keep: every content version (or edited copy) has its own file."""
+
+
+def _prune(folder: Path) -> None:
+    """Delete all but the newest KEEP cached catalogues."""
+    files = sorted(folder.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
