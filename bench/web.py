@@ -131,13 +131,8 @@ def children(pid: int) -> list[int]:
 
 
 class SharedStore:
-    """The bench's own store handed to the in-process server, whose shutdown must not close it.
-
-    Why not a second `open_store` of the same file in this process: the store's file guard reads the file with
-    a plain open()/close(), and closing any descriptor of a file drops every POSIX lock this process holds on it,
-    including SQLite's WAL locks of the connection already open. A web-child closing its connection then
-    believes it is the last user and deletes the -wal file this process is still writing to, so intakes made
-    afterwards are invisible to new app processes ("no intake N")."""
+    """The bench's own store handed to the in-process server, whose shutdown must not close it (one store per
+    process is enough; an earlier store bug that made a second one unsafe is fixed, see tests/store/test_locks.py)."""
 
     def __init__(self, store: object) -> None:
         self._store = store

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-DISCLAIMER = "Decision support only, not a diagnosis: your dog must be examined by a vet."
+from vettriage import DISCLAIMER
 
 
 def register(sub: Any) -> None:

@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from vettriage import DISCLAIMER
 from vettriage.errors import InputError
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
-DISCLAIMER = "Decision support only, not a diagnosis. Your dog must be examined by a vet."
 
 
 def register(sub: Any) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, Mapping
 
+from vettriage import DISCLAIMER
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
 from vettriage.engine.assessment import Assessment
@@ -18,7 +19,6 @@ from vettriage.plan import Plan
 
 Kind = Literal["previsit", "handout"]
 
-DISCLAIMER = "Decision support only, not a diagnosis. Your dog must be examined by a vet."
 CATEGORY_ORDER = ("pain", "medical", "ccd")
 CATEGORY_LABELS = {
     "pain": {"owner": "Signs of pain", "tech": "Chronic pain"},

@@ -21,9 +21,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from vettriage import DISCLAIMER
 from vettriage.tui.session import IntakeSession
 
-DISCLAIMER = "Decision support only, not a diagnosis: the dog must be examined by a vet."
 LEVEL_WORDS = {"none": "not suggested", "possible": "possible", "likely": "likely"}
 CATEGORY_WORDS = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
 
