@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
 
 from vettriage.store import open_store
-from vettriage.store import schema as s
+from vettriage.store.db import Tx
 
 
 def _ms(samples: list[float]) -> str:
@@ -67,13 +66,13 @@ def fill(url: str, n: int, dogs: int) -> float:
     answers = {f"q{k}": k % 4 for k in range(60)}
     t = time.perf_counter()
 
-    def tx(conn: sa.Connection) -> None:
-        base_dog = conn.execute(sa.select(sa.func.coalesce(sa.func.max(s.dogs.c.id), 0))).scalar()
+    def tx(tx: Tx) -> None:
+        base_dog = tx.scalar("SELECT COALESCE(MAX(id), 0) FROM dogs")
         rows = []
         for d in range(dogs):
             name = f"{names[d % len(names)]} {d}"
             rows.append(dict(name=name, name_key=name.casefold(), created_at=start))
-        conn.execute(sa.insert(s.dogs), rows)
+        tx.insert_many("dogs", rows)
         batch = []
         for k in range(n):
             when = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
@@ -85,14 +84,13 @@ def fill(url: str, n: int, dogs: int) -> float:
                               content_hash="h", answers=answers, position=None,
                               assessment=None if status == "in_progress" else {"urgency": "routine"}))
             if len(batch) == 5000:
-                conn.execute(sa.insert(s.intakes), batch)
+                tx.insert_many("intakes", batch)
                 batch = []
-        if batch:
-            conn.execute(sa.insert(s.intakes), batch)
+        tx.insert_many("intakes", batch)
 
     store.run(tx, write=True)
     if store.dialect == "postgresql":
-        store.run(lambda c: c.exec_driver_sql("ANALYZE"), write=True)
+        store.run(lambda tx: tx.execute("ANALYZE"), write=True)
     store.close()
     return time.perf_counter() - t
 
@@ -130,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         url = args.url or str(d / "bench.db")
-        print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, sqlalchemy {sa.__version__}")
+        print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}")
         print(f"database: {url.split('?')[0]}")
         floor, saves = autosave_vs_floor(d, url, args.saves)
         print(f"autosave, {args.saves} answers:")

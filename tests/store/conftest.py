@@ -37,21 +37,27 @@ def pg_server() -> Iterator[str | None]:
         subprocess.run([script, "stop", d], capture_output=True, timeout=60)
 
 
-_admin_engines: dict[str, object] = {}
+_admin: dict[str, object] = {}
 
 
 def new_pg_database(admin_url: str) -> str:
     """An empty schema of its own on the cluster (much cheaper than CREATE DATABASE); a URL whose search_path
     puts it first, so the store sees an empty database."""
-    import sqlalchemy as sa
+    import psycopg
 
-    engine = _admin_engines.get(admin_url)
-    if engine is None:
-        engine = _admin_engines[admin_url] = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    conn = _admin.get(admin_url)
+    if conn is None:
+        conn = _admin[admin_url] = psycopg.connect("postgresql://" + admin_url.split("://", 1)[1], autocommit=True)
     name = f"t{os.getpid()}_{next(_counter)}"
-    with engine.connect() as conn:  # type: ignore[attr-defined]
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    conn.execute(f"CREATE SCHEMA {name}")  # type: ignore[attr-defined]
     return f"{admin_url}&options=-csearch_path%3D{name}"
+
+
+def pg_connect(url: str):  # noqa: ANN201 - a psycopg connection
+    """A plain autocommit psycopg connection to a test database URL (postgresql+psycopg://...)."""
+    import psycopg
+
+    return psycopg.connect("postgresql://" + url.split("://", 1)[1], autocommit=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,10 +9,11 @@ import stat
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from vettriage.store import StoreError, open_store
 from vettriage.store.backend import resolve_url
+
+from tests.store.conftest import pg_connect
 
 
 def _fingerprint(path: Path) -> tuple[str, float, int]:
@@ -94,14 +95,13 @@ def test_directory_is_refused(tmp_path):
 
 def test_foreign_postgresql_database_is_refused(pg_db_url):
     db_url = pg_db_url
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE invoices(id serial PRIMARY KEY)")
-    with pytest.raises(StoreError, match="other tables: invoices"):
-        open_store(db_url)
-    with engine.connect() as conn:
-        assert sa.inspect(conn).get_table_names() == ["invoices"]
-    engine.dispose()
+    with pg_connect(db_url) as conn:
+        conn.execute("CREATE TABLE invoices(id serial PRIMARY KEY)")
+        with pytest.raises(StoreError, match="other tables: invoices"):
+            open_store(db_url)
+        tables = conn.execute("SELECT table_name FROM information_schema.tables "
+                              "WHERE table_schema = current_schema()").fetchall()
+        assert tables == [("invoices",)]
 
 
 def test_unreachable_server_is_one_line(tmp_path):

@@ -1,7 +1,7 @@
 """`vettriage intakes add|list|show|export|import`: stored intake records from the command line.
 
 Store problems (a corrupt or foreign database, an unknown id) become InputError: one line, exit 2.
-SQLAlchemy is imported only inside the handlers, through vettriage.store.open_store.
+The database drivers are imported only inside the handlers, through vettriage.store.open_store.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`vettriage plan`, `vettriage report` and `vettriage handouts`: the care plan and the two documents.
 
-Jinja2, WeasyPrint, SQLAlchemy and rich are imported inside the handlers only.
+Jinja2, WeasyPrint, the database drivers and rich are imported inside the handlers only.
 """
 
 from __future__ import annotations

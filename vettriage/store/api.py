@@ -1,7 +1,7 @@
 """The store's public shape: records and the operations the terminal app, the web intake and the CLI use.
 
 This module is the contract; `vettriage.store.open_store(url)` returns an object with these methods.
-Nothing here imports SQLAlchemy, so the UI can type against it without paying for the driver at start-up.
+Nothing here imports a database driver, so the UI can type against it without paying for one at start-up.
 All datetimes are timezone-aware UTC.
 """
 

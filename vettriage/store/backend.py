@@ -1,6 +1,6 @@
-"""Where the database is and how to connect: URL resolution, the SQLite file guard, engines for both backends.
+"""Where the database is and how to connect: URL resolution, the SQLite file guard, connections for both backends.
 
-The guard runs before SQLAlchemy opens a SQLite file, because even switching a file to WAL writes to it: a
+The guard runs before the store opens a SQLite file, because even switching a file to WAL writes to it: a
 foreign or corrupt file must come out exactly as it went in.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from vettriage.store.api import StoreError
+from vettriage.store.db import BUSY_TIMEOUT_S, Database, Postgres, Sqlite
 
 ENV_VAR = "VETTRIAGE_DATABASE_URL"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 30.0
 
 
 def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
@@ -43,10 +43,13 @@ def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
     try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown without anything after the scheme
+        parts = urllib.parse.urlsplit(url)
+        if parts.password is None:
+            return url
+        user = parts.username or ""
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    except ValueError:  # an unparsable URL is shown without anything after the scheme
         return url.split("://", 1)[0] + "://..."
 
 
@@ -57,9 +60,8 @@ def display_url(url: str) -> str:
 
 def sqlite_path(url: str) -> Path:
     """The file behind a sqlite URL (in-memory databases are refused: they would not survive anything)."""
-    from sqlalchemy.engine import make_url
-
-    database = make_url(url).database
+    rest = url.split("://", 1)[1].split("?", 1)[0]
+    database = urllib.parse.unquote(rest[1:] if rest.startswith("/") else rest)
     if not database or database == ":memory:" or database.startswith("file:"):
         raise StoreError(f"{url}: give the SQLite database as a file path")
     return Path(database)
@@ -139,29 +141,12 @@ def check_meta(where: str, meta: dict[str, Any], app_id: str, newest: int) -> No
                          f"{newest}); upgrade vettriage")
 
 
-def make_engine(url: str) -> Any:
-    """A SQLAlchemy engine: SQLite in WAL mode with FULL sync, our own BEGIN IMMEDIATE for writes and a busy
-    timeout; PostgreSQL through psycopg with a pre-ping pool."""
-    import sqlalchemy as sa
-
+def make_database(url: str) -> Database:
+    """Connections to the database at a resolved URL (nothing is opened yet)."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-                                  poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8)
-
-        @sa.event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            # We issue BEGIN ourselves (below); pysqlite's own implicit BEGIN is DEFERRED, which lets two
-            # writers deadlock on the upgrade to a write lock, where BEGIN IMMEDIATE queues them instead.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("vt_write") else "BEGIN")
-
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=8)
+        return Database(Sqlite(str(sqlite_path(url))), display_url(url))
+    try:
+        dialect = Postgres("postgresql://" + url.split("://", 1)[1])
+    except ImportError as exc:
+        raise StoreError(f"{display_url(url)}: unusable database URL ({exc})") from None
+    return Database(dialect, display_url(url))

@@ -1,92 +1,93 @@
 """Schema versions: each step takes a database from version N-1 to N inside the caller's write transaction.
 
 A new database runs every step from 0, so the path an old database takes on upgrade is the path every test
-database takes too. Steps are frozen: never edit one that has shipped, add the next.
+database takes too. Steps are frozen: never edit one that has shipped, add the next. (Version 1 shipped as
+SQLAlchemy's DDL for the declaration below; the DDL written here creates the same tables and types.)
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-import sqlalchemy as sa
-
 from vettriage.store import schema as s
+from vettriage.store.db import Tx
+
+# Version 1 as it shipped: dogs without `name_key`, no list indexes. (table, columns, constraints)
+_V1: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
+    ("vettriage_meta", {"key": "text:64 NOT NULL", "value": "text:256 NOT NULL"}, ('PRIMARY KEY ("key")',)),
+    ("dogs", {"id": "pk", "name": "text:200 NOT NULL", "breed_or_size": "text:200", "birth_date": "date",
+              "age_years": "float", "sex": "text:40", "owner_name": "text:200", "owner_contact": "text:400",
+              "created_at": "ts NOT NULL"}, ("PRIMARY KEY (id)",)),
+    ("intakes", {"id": "pk", "dog_id": "int NOT NULL", "by": "text:200 NOT NULL", "mode": "text:10 NOT NULL",
+                 "status": "text:20 NOT NULL", "urgency": "text:20", "emergency": "bool NOT NULL",
+                 "created_at": "ts NOT NULL", "updated_at": "ts NOT NULL",
+                 "content_version": "text:64 NOT NULL", "content_hash": "text:128 NOT NULL",
+                 "answers": "json NOT NULL", "position": "text:200", "assessment": "json"},
+     ("PRIMARY KEY (id)", "FOREIGN KEY(dog_id) REFERENCES dogs (id)")),
+    ("audit", {"id": "pk", "intake_id": "int NOT NULL", "item_id": "text:200 NOT NULL", "old_value": "json",
+               "new_value": "json", "who": "text:200 NOT NULL", "at": "ts NOT NULL", "reason": "text"},
+     ("PRIMARY KEY (id)", "FOREIGN KEY(intake_id) REFERENCES intakes (id)")),
+    ("invites", {"id": "pk", "intake_id": "int NOT NULL", "code_hash": "text:128 NOT NULL",
+                 "created_at": "ts NOT NULL", "expires_at": "ts NOT NULL", "used": "bool NOT NULL",
+                 "revoked": "bool NOT NULL", "extra": "json NOT NULL"},
+     ("PRIMARY KEY (id)", "UNIQUE (code_hash)", "FOREIGN KEY(intake_id) REFERENCES intakes (id)")),
+)
 
 
-def _v1_tables() -> sa.MetaData:
-    """Version 1 as it shipped (dogs without `name_key`, no list indexes)."""
-    m = sa.MetaData()
-    sa.Table("vettriage_meta", m, sa.Column("key", sa.String(64), primary_key=True),
-             sa.Column("value", sa.String(256), nullable=False))
-    sa.Table("dogs", m, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("name", sa.String(200), nullable=False), sa.Column("breed_or_size", sa.String(200)),
-             sa.Column("birth_date", sa.Date), sa.Column("age_years", sa.Float), sa.Column("sex", sa.String(40)),
-             sa.Column("owner_name", sa.String(200)), sa.Column("owner_contact", sa.String(400)),
-             sa.Column("created_at", s.UTCDateTime, nullable=False))
-    sa.Table("intakes", m, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("dog_id", sa.Integer, sa.ForeignKey("dogs.id"), nullable=False),
-             sa.Column("by", sa.String(200), nullable=False), sa.Column("mode", sa.String(10), nullable=False),
-             sa.Column("status", sa.String(20), nullable=False), sa.Column("urgency", sa.String(20)),
-             sa.Column("emergency", sa.Boolean, nullable=False),
-             sa.Column("created_at", s.UTCDateTime, nullable=False),
-             sa.Column("updated_at", s.UTCDateTime, nullable=False),
-             sa.Column("content_version", sa.String(64), nullable=False),
-             sa.Column("content_hash", sa.String(128), nullable=False),
-             sa.Column("answers", sa.JSON, nullable=False), sa.Column("position", sa.String(200)),
-             sa.Column("assessment", sa.JSON(none_as_null=True)))
-    sa.Table("audit", m, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("intake_id", sa.Integer, sa.ForeignKey("intakes.id"), nullable=False),
-             sa.Column("item_id", sa.String(200), nullable=False), sa.Column("old_value", sa.JSON),
-             sa.Column("new_value", sa.JSON), sa.Column("who", sa.String(200), nullable=False),
-             sa.Column("at", s.UTCDateTime, nullable=False), sa.Column("reason", sa.Text),
-             sa.Index("ix_audit_intake", "intake_id"))
-    sa.Table("invites", m, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("intake_id", sa.Integer, sa.ForeignKey("intakes.id"), nullable=False),
-             sa.Column("code_hash", sa.String(128), nullable=False, unique=True),
-             sa.Column("created_at", s.UTCDateTime, nullable=False),
-             sa.Column("expires_at", s.UTCDateTime, nullable=False),
-             sa.Column("used", sa.Boolean, nullable=False), sa.Column("revoked", sa.Boolean, nullable=False),
-             sa.Column("extra", sa.JSON, nullable=False))
-    return m
+def _column_type(tx: Tx, spec: str) -> str:
+    """`text:200 NOT NULL` -> `VARCHAR(200) NOT NULL` (or the dialect's type for the kind)."""
+    kind, _, rest = spec.partition(" ")
+    base, _, size = kind.partition(":")
+    sql = f"VARCHAR({size})" if size else tx.dialect.types[base]
+    if base == "pk":
+        rest = "NOT NULL"
+    return f"{sql} {rest}".strip()
 
 
-def _to_v1(conn: sa.Connection) -> None:
-    _v1_tables().create_all(conn)
-    conn.execute(sa.insert(s.meta), [{"key": "app", "value": s.APP_ID}, {"key": "schema_version", "value": "1"}])
+def _create(tx: Tx, table: str, columns: dict[str, str], constraints: tuple[str, ...]) -> None:
+    parts = [f'"{name}" {_column_type(tx, spec)}' for name, spec in columns.items()] + list(constraints)
+    tx.execute(f"CREATE TABLE {table} ({', '.join(parts)})")
 
 
-def _to_v2(conn: sa.Connection) -> None:
+def _to_v1(tx: Tx) -> None:
+    for table, columns, constraints in _V1:
+        _create(tx, table, columns, constraints)
+    tx.execute("CREATE INDEX ix_audit_intake ON audit (intake_id)")
+    tx.executemany('INSERT INTO vettriage_meta ("key", "value") VALUES (?, ?)',
+                   [("app", s.APP_ID), ("schema_version", "1")])
+
+
+def _to_v2(tx: Tx) -> None:
     """Case-blind dog search key, and indexes for list and search over many intakes."""
-    conn.execute(sa.text("ALTER TABLE dogs ADD COLUMN name_key VARCHAR(200)"))
-    rows = conn.execute(sa.select(s.dogs.c.id, s.dogs.c.name)).all()
+    tx.execute("ALTER TABLE dogs ADD COLUMN name_key VARCHAR(200)")
+    rows = tx.rows("SELECT id, name FROM dogs")
     if rows:
-        conn.execute(sa.update(s.dogs).where(s.dogs.c.id == sa.bindparam("b_id")).values(name_key=sa.bindparam("k")),
-                     [{"b_id": i, "k": n.casefold()} for i, n in rows])
-    for ix in (sa.Index("ix_dogs_name_key", s.dogs.c.name_key),
-               sa.Index("ix_intakes_created", s.intakes.c.created_at, s.intakes.c.id),
-               sa.Index("ix_intakes_status", s.intakes.c.status, s.intakes.c.created_at),
-               sa.Index("ix_intakes_urgency", s.intakes.c.urgency, s.intakes.c.created_at),
-               sa.Index("ix_intakes_dog", s.intakes.c.dog_id, s.intakes.c.created_at)):
-        ix.create(conn)
+        tx.executemany("UPDATE dogs SET name_key = ? WHERE id = ?", [(r["name"].casefold(), r["id"]) for r in rows])
+    for index, table, columns in (("ix_dogs_name_key", "dogs", "name_key"),
+                                  ("ix_intakes_created", "intakes", "created_at, id"),
+                                  ("ix_intakes_status", "intakes", "status, created_at"),
+                                  ("ix_intakes_urgency", "intakes", "urgency, created_at"),
+                                  ("ix_intakes_dog", "intakes", "dog_id, created_at")):
+        tx.execute(f"CREATE INDEX {index} ON {table} ({columns})")
 
 
-STEPS: dict[int, Callable[[sa.Connection], None]] = {1: _to_v1, 2: _to_v2}
+STEPS: dict[int, Callable[[Tx], None]] = {1: _to_v1, 2: _to_v2}
 assert max(STEPS) == s.SCHEMA_VERSION
 
 
-def current_version(conn: sa.Connection) -> int:
+def current_version(tx: Tx) -> int:
     """The schema version recorded in `vettriage_meta` (0 when the table does not exist yet)."""
-    if not sa.inspect(conn).has_table("vettriage_meta"):
+    if "vettriage_meta" not in tx.dialect.table_names(tx):
         return 0
-    value = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
+    value = tx.scalar("SELECT value FROM vettriage_meta WHERE \"key\" = 'schema_version'")
     return int(value) if value is not None else 0
 
 
-def migrate(conn: sa.Connection, target: int = s.SCHEMA_VERSION) -> int:
+def migrate(tx: Tx, target: int = s.SCHEMA_VERSION) -> int:
     """Run the steps after the recorded version up to `target`; returns the version before. Call in a write
     transaction: the steps and the version stamp commit together or not at all."""
-    before = current_version(conn)
+    before = current_version(tx)
     for version in range(before + 1, target + 1):
-        STEPS[version](conn)
-        conn.execute(sa.update(s.meta).where(s.meta.c.key == "schema_version").values(value=str(version)))
+        STEPS[version](tx)
+        tx.execute("UPDATE vettriage_meta SET value = ? WHERE \"key\" = 'schema_version'", (str(version),))
     return before

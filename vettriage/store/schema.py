@@ -1,109 +1,54 @@
-"""The tables as they are at the current schema version (what the queries use), and the UTC datetime type.
+"""The tables as they are at the current schema version, declared as data: each column's name and kind.
 
-The tables are created and changed only by `vettriage.store.migrations`; a test checks that a migrated database
-has exactly the columns declared here.
+The kinds say how a value crosses the driver boundary (vettriage.store.db) and which SQL type a migration
+declares; the tables themselves are created and changed only by `vettriage.store.migrations`, and a test
+checks that a migrated database has exactly the columns declared here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-import sqlalchemy as sa
-
 SCHEMA_VERSION = 2
 APP_ID = "vettriage"
 
+# Column kinds: pk (integer id), int, float, text, text:N (a bounded string), date, ts (aware UTC datetime),
+# bool, json (any JSON value; None is SQL NULL).
+TABLES: dict[str, dict[str, str]] = {
+    "vettriage_meta": {"key": "text:64", "value": "text:256"},
+    "dogs": {
+        "id": "pk", "name": "text:200", "breed_or_size": "text:200", "birth_date": "date", "age_years": "float",
+        "sex": "text:40", "owner_name": "text:200", "owner_contact": "text:400", "created_at": "ts",
+        # v2: the name folded to lower case (Python's, not SQL's ASCII-only lower()) for case-blind search.
+        "name_key": "text:200",
+    },
+    "intakes": {
+        "id": "pk", "dog_id": "int", "by": "text:200", "mode": "text:10", "status": "text:20",
+        "urgency": "text:20", "emergency": "bool", "created_at": "ts", "updated_at": "ts",
+        "content_version": "text:64", "content_hash": "text:128", "answers": "json", "position": "text:200",
+        "assessment": "json",
+    },
+    "audit": {
+        "id": "pk", "intake_id": "int", "item_id": "text:200", "old_value": "json", "new_value": "json",
+        "who": "text:200", "at": "ts", "reason": "text",
+    },
+    "invites": {
+        "id": "pk", "intake_id": "int", "code_hash": "text:128", "created_at": "ts", "expires_at": "ts",
+        "used": "bool", "revoked": "bool", "extra": "json",
+    },
+}
 
-class UTCDateTime(sa.types.TypeDecorator):
-    """Aware UTC datetimes in, aware UTC datetimes out, on every backend.
-
-    SQLite keeps no zone and returns naive values; PostgreSQL's timestamptz would read a naive value in the
-    session's zone. So a naive value is refused on the way in, and a naive value read back is UTC.
-    """
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store: use an aware UTC datetime")
-        value = value.astimezone(dt.timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+DOG_COLUMNS = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact")
 
 
-metadata = sa.MetaData()
+def _kinds() -> dict[str, str]:
+    """Result column name -> kind, for decoding rows: every table's columns, and the dog's columns as the
+    intake query labels them (`dog_name`, `dog_birth_date`...). One name never means two kinds."""
+    kinds: dict[str, str] = {}
+    named = [(c, k) for t in TABLES.values() for c, k in t.items()]
+    named += [(f"dog_{c}", TABLES["dogs"][c]) for c in DOG_COLUMNS]
+    for column, kind in named:
+        kind = "int" if kind == "pk" else kind.split(":")[0]
+        assert kinds.setdefault(column, kind) == kind, f"column {column} has two kinds"
+    return kinds
 
-meta = sa.Table(
-    "vettriage_meta", metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(256), nullable=False),
-)
 
-dogs = sa.Table(
-    "dogs", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("breed_or_size", sa.String(200)),
-    sa.Column("birth_date", sa.Date),
-    sa.Column("age_years", sa.Float),
-    sa.Column("sex", sa.String(40)),
-    sa.Column("owner_name", sa.String(200)),
-    sa.Column("owner_contact", sa.String(400)),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    # v2: the name folded to lower case (Python's, not SQL's ASCII-only lower()) for case-blind search.
-    sa.Column("name_key", sa.String(200)),
-)
-
-intakes = sa.Table(
-    "intakes", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("dog_id", sa.Integer, sa.ForeignKey("dogs.id"), nullable=False),
-    sa.Column("by", sa.String(200), nullable=False),
-    sa.Column("mode", sa.String(10), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("urgency", sa.String(20)),
-    sa.Column("emergency", sa.Boolean, nullable=False),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("updated_at", UTCDateTime, nullable=False),
-    sa.Column("content_version", sa.String(64), nullable=False),
-    sa.Column("content_hash", sa.String(128), nullable=False),
-    sa.Column("answers", sa.JSON, nullable=False),
-    sa.Column("position", sa.String(200)),
-    sa.Column("assessment", sa.JSON(none_as_null=True)),
-)
-
-audit = sa.Table(
-    "audit", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("intake_id", sa.Integer, sa.ForeignKey("intakes.id"), nullable=False),
-    sa.Column("item_id", sa.String(200), nullable=False),
-    sa.Column("old_value", sa.JSON),
-    sa.Column("new_value", sa.JSON),
-    sa.Column("who", sa.String(200), nullable=False),
-    sa.Column("at", UTCDateTime, nullable=False),
-    sa.Column("reason", sa.Text),
-)
-
-invites = sa.Table(
-    "invites", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("intake_id", sa.Integer, sa.ForeignKey("intakes.id"), nullable=False),
-    sa.Column("code_hash", sa.String(128), nullable=False, unique=True),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("expires_at", UTCDateTime, nullable=False),
-    sa.Column("used", sa.Boolean, nullable=False),
-    sa.Column("revoked", sa.Boolean, nullable=False),
-    sa.Column("extra", sa.JSON, nullable=False),
-)
-
-TABLES = ("vettriage_meta", "dogs", "intakes", "audit", "invites")
+KINDS = _kinds()

@@ -1,44 +1,31 @@
-"""The one Store implementation, SQLAlchemy Core over SQLite or PostgreSQL (same statements on both).
+"""The one Store implementation: plain SQL over SQLite or PostgreSQL (same statements on both).
 
-Every public method is one transaction, retried whole when the database is busy, so a second writer never
-shows the user "database is locked". A write transaction commits before the method returns: on SQLite (WAL,
-synchronous=FULL) the answer is on disk then; on PostgreSQL the server has committed it.
+Every public method is one transaction, retried whole when the database is busy (vettriage.store.db), so a
+second writer never shows the user "database is locked". A write transaction commits before the method
+returns: on SQLite (WAL, synchronous=FULL) the answer is on disk then; on PostgreSQL the server has committed it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
-import time
 from typing import Any, Callable, TypeVar
 
-import sqlalchemy as sa
-
 from vettriage.store import records as r
-from vettriage.store import schema as s
 from vettriage.store.api import (AuditEvent, Dog, Intake, IntakeSummary, Invite, Mode, NotFoundError, Status,
                                  StoreError)
+from vettriage.store.db import Database, Tx
 
 T = TypeVar("T")
 MODES = ("owner", "tech")
 STATUSES = ("in_progress", "completed", "amended")
-RETRIES = 12
 DOG_ID_LIST = 500  # up to this many dogs matching a name search, search by their ids
+LIKE = "name_key LIKE ? ESCAPE '\\'"
 
 
 def utcnow() -> dt.datetime:
     """Now, aware UTC."""
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _transient(exc: sa.exc.DBAPIError) -> bool:
-    """A failure that goes away if the transaction is simply run again."""
-    code = getattr(exc.orig, "sqlstate", None)
-    if code in ("40001", "40P01"):  # PostgreSQL serialization failure, deadlock
-        return True
-    text = str(exc.orig).lower()
-    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
 
 def _like(text: str) -> str:
@@ -50,44 +37,18 @@ def _like(text: str) -> str:
 class SqlStore:
     """Records of dogs, intakes, answer audit and invitations; see `vettriage.store.api.Store`."""
 
-    def __init__(self, engine: Any, url: str) -> None:
-        self._engine = engine
-        self.url = url
-        self.dialect: str = engine.dialect.name
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.url = db.url
+        self.dialect: str = db.dialect.name
 
-    # -- plumbing -------------------------------------------------------------------------------------------
-
-    def run(self, fn: Callable[[sa.Connection], T], *, write: bool = False) -> T:
-        """Run `fn(conn)` in one transaction (a write one takes the write lock first), retrying when busy."""
-        delay = 0.002
-        for attempt in range(RETRIES):
-            try:
-                with self._engine.connect() as conn:
-                    if write:
-                        conn.execution_options(vt_write=True)
-                    with conn.begin():
-                        return fn(conn)
-            except sa.exc.DBAPIError as exc:
-                if attempt + 1 < RETRIES and _transient(exc):
-                    time.sleep(delay * (1 + random.random()))
-                    delay = min(delay * 2, 0.5)
-                    continue
-                raise self._error(exc) from None
-            except sa.exc.StatementError as exc:  # a parameter the driver cannot take
-                raise StoreError(f"{self.url}: {' '.join(str(exc.orig).split())}") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _error(self, exc: sa.exc.DBAPIError) -> StoreError:
-        text = " ".join(str(exc.orig).split())
-        if _transient(exc):
-            return StoreError(f"{self.url}: the database stayed busy; try again ({text})")
-        if "not a database" in text or "malformed" in text:
-            return StoreError(f"{self.url}: corrupt database ({text})")
-        return StoreError(f"{self.url}: {text}")
+    def run(self, fn: Callable[[Tx], T], *, write: bool = False) -> T:
+        """Run `fn(tx)` in one transaction (a write one takes the write lock first), retrying when busy."""
+        return self._db.run(fn, write=write)
 
     def close(self) -> None:
         """Release every connection."""
-        self._engine.dispose()
+        self._db.close()
 
     # -- dogs -----------------------------------------------------------------------------------------------
 
@@ -102,26 +63,21 @@ class SqlStore:
                                                                                     owner_contact))
         values = dict(name=name.strip(), breed_or_size=breed_or_size, birth_date=birth_date, age_years=age_years,
                       sex=sex, owner_name=owner_name, owner_contact=owner_contact)
-
-        def tx(conn: sa.Connection) -> int:
-            res = conn.execute(sa.insert(s.dogs).values(**values, name_key=values["name"].casefold(),
-                                                        created_at=utcnow()))
-            return int(res.inserted_primary_key[0])
-
-        return Dog(id=self.run(tx, write=True), **values)  # type: ignore[arg-type]
+        row = dict(values, name_key=values["name"].casefold(), created_at=utcnow())
+        return Dog(id=self.run(lambda tx: tx.insert("dogs", row), write=True), **values)  # type: ignore[arg-type]
 
     def get_dog(self, dog_id: int) -> Dog:
         """One dog, or NotFoundError."""
-        row = self.run(lambda c: c.execute(sa.select(*r.DOG_COLUMNS).where(s.dogs.c.id == dog_id)).first())
+        row = self.run(lambda tx: tx.one(f"{r.DOG_SELECT} WHERE d.id = ?", (dog_id,)))
         if row is None:
             raise NotFoundError(f"no dog {dog_id}")
         return r.dog_from(row)
 
     def find_dogs(self, name: str) -> list[Dog]:
         """Dogs whose name contains `name`, ignoring case, by name then id."""
-        q = (sa.select(*r.DOG_COLUMNS).where(s.dogs.c.name_key.like(_like(name), escape="\\"))
-             .order_by(s.dogs.c.name_key, s.dogs.c.id))
-        return [r.dog_from(row) for row in self.run(lambda c: c.execute(q).all())]
+        rows = self.run(lambda tx: tx.rows(f"{r.DOG_SELECT} WHERE d.{LIKE} ORDER BY d.name_key, d.id",
+                                           (_like(name),)))
+        return [r.dog_from(row) for row in rows]
 
     # -- intakes --------------------------------------------------------------------------------------------
 
@@ -133,20 +89,19 @@ class SqlStore:
         if not by or not by.strip():
             raise StoreError("say who fills the intake in ('owner' or a technician's name)")
 
-        def tx(conn: sa.Connection) -> int:
-            if conn.execute(sa.select(s.dogs.c.id).where(s.dogs.c.id == dog_id)).first() is None:
+        def tx(tx: Tx) -> int:
+            if tx.one("SELECT id FROM dogs WHERE id = ?", (dog_id,)) is None:
                 raise NotFoundError(f"no dog {dog_id}")
             now = utcnow()
-            res = conn.execute(sa.insert(s.intakes).values(
+            return tx.insert("intakes", dict(
                 dog_id=dog_id, by=by.strip(), mode=mode, status="in_progress", urgency=None, emergency=False,
                 created_at=now, updated_at=now, content_version=content_version, content_hash=content_hash,
                 answers={}, position=None, assessment=None))
-            return int(res.inserted_primary_key[0])
 
         return self.get_intake(self.run(tx, write=True))
 
-    def _locked(self, conn: sa.Connection, intake_id: int, *cols: Any) -> Any:
-        row = conn.execute(sa.select(*cols).where(s.intakes.c.id == intake_id).with_for_update()).first()
+    def _locked(self, tx: Tx, intake_id: int, columns: str) -> dict[str, Any]:
+        row = tx.one(f"SELECT {columns} FROM intakes WHERE id = ?{tx.dialect.for_update}", (intake_id,))
         if row is None:
             raise NotFoundError(f"no intake {intake_id}")
         return row
@@ -166,11 +121,11 @@ class SqlStore:
         except (TypeError, ValueError) as exc:  # refused before the transaction, with the item named
             raise StoreError(f"intake {intake_id}: cannot store that answer ({exc})") from None
 
-        def tx(conn: sa.Connection) -> None:
-            row = self._locked(conn, intake_id, s.intakes.c.status, s.intakes.c.answers)
-            if row.status != "in_progress" and reason is None:
-                raise StoreError(f"intake {intake_id} is {row.status}: changing an answer needs a reason")
-            current = dict(row.answers or {})
+        def tx(tx: Tx) -> None:
+            row = self._locked(tx, intake_id, "status, answers")
+            if row["status"] != "in_progress" and reason is None:
+                raise StoreError(f"intake {intake_id} is {row['status']}: changing an answer needs a reason")
+            current = dict(row["answers"] or {})
             now = utcnow()
             events = []
             for item_id, value in answers.items():
@@ -185,11 +140,10 @@ class SqlStore:
             values: dict[str, Any] = {"answers": current, "updated_at": now}
             if position is not None:
                 values["position"] = position
-            if row.status == "completed" and events:
+            if row["status"] == "completed" and events:
                 values["status"] = "amended"
-            conn.execute(sa.update(s.intakes).where(s.intakes.c.id == intake_id).values(**values))
-            if events:
-                conn.execute(sa.insert(s.audit), events)
+            tx.update("intakes", values, "id = ?", (intake_id,))
+            tx.insert_many("audit", events)
 
         self.run(tx, write=True)
 
@@ -202,10 +156,8 @@ class SqlStore:
         self._update(intake_id, emergency=True, urgency="emergency")
 
     def _update(self, intake_id: int, **values: Any) -> None:
-        def tx(conn: sa.Connection) -> None:
-            res = conn.execute(sa.update(s.intakes).where(s.intakes.c.id == intake_id)
-                               .values(**values, updated_at=utcnow()))
-            if res.rowcount == 0:
+        def tx(tx: Tx) -> None:
+            if tx.update("intakes", dict(values, updated_at=utcnow()), "id = ?", (intake_id,)) == 0:
                 raise NotFoundError(f"no intake {intake_id}")
 
         self.run(tx, write=True)
@@ -214,18 +166,19 @@ class SqlStore:
         """Store the Assessment JSON and its urgency; status becomes completed (or stays amended)."""
         urgency = assessment.get("urgency")
 
-        def tx(conn: sa.Connection) -> None:
-            row = self._locked(conn, intake_id, s.intakes.c.status, s.intakes.c.emergency)
-            conn.execute(sa.update(s.intakes).where(s.intakes.c.id == intake_id).values(
-                assessment=assessment, urgency=urgency, emergency=bool(row.emergency) or urgency == "emergency",
-                status="amended" if row.status == "amended" else "completed", updated_at=utcnow()))
+        def tx(tx: Tx) -> None:
+            row = self._locked(tx, intake_id, "status, emergency")
+            tx.update("intakes", dict(
+                assessment=assessment, urgency=urgency, emergency=bool(row["emergency"]) or urgency == "emergency",
+                status="amended" if row["status"] == "amended" else "completed", updated_at=utcnow()),
+                "id = ?", (intake_id,))
 
         self.run(tx, write=True)
         return self.get_intake(intake_id)
 
     def get_intake(self, intake_id: int) -> Intake:
         """A whole intake, or NotFoundError."""
-        row = self.run(lambda c: c.execute(r.intake_query().where(s.intakes.c.id == intake_id)).first())
+        row = self.run(lambda tx: tx.one(f"{r.INTAKE_SELECT} WHERE i.id = ?", (intake_id,)))
         if row is None:
             raise NotFoundError(f"no intake {intake_id}")
         return r.intake_from(row)
@@ -234,68 +187,79 @@ class SqlStore:
                      dog: str | None = None, urgency: str | None = None,
                      limit: int = 200) -> list[IntakeSummary]:
         """Newest first. `date` is a UTC calendar day of creation; `dog` matches part of the name, any case."""
-        q = r.summary_query()
+        where: list[str] = []
+        params: list[Any] = []
+
+        def when(clause: str, *values: Any) -> None:
+            where.append(clause)
+            params.extend(values)
+
         if date is not None:
             start = dt.datetime.combine(date, dt.time(), dt.timezone.utc)
-            q = q.where(s.intakes.c.created_at >= start, s.intakes.c.created_at < start + dt.timedelta(days=1))
+            when("i.created_at >= ? AND i.created_at < ?", start, start + dt.timedelta(days=1))
         if status is not None:
             if status not in STATUSES:
                 raise StoreError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-            q = q.where(s.intakes.c.status == status)
+            when("i.status = ?", status)
         if urgency is not None:
-            q = q.where(s.intakes.c.urgency == urgency)
-        q = q.order_by(s.intakes.c.created_at.desc(), s.intakes.c.id.desc()).limit(max(0, int(limit)))
+            when("i.urgency = ?", urgency)
 
-        def tx(conn: sa.Connection) -> list[Any]:
-            query = q
+        def tx(tx: Tx) -> list[dict[str, Any]]:
+            clauses, values = list(where), list(params)
             if dog:
                 # Few matching dogs: fetch their intakes by dog id (index) instead of letting the planner walk
                 # every intake newest first testing the name; many matching dogs: that walk ends soon anyway.
-                match = s.dogs.c.name_key.like(_like(dog), escape="\\")
-                ids = conn.execute(sa.select(s.dogs.c.id).where(match).limit(DOG_ID_LIST + 1)).scalars().all()
-                query = q.where(s.intakes.c.dog_id.in_(ids)) if len(ids) <= DOG_ID_LIST else q.where(match)
-            return conn.execute(query).all()
+                pattern = _like(dog)
+                ids = [row["id"] for row in tx.rows(f"SELECT id FROM dogs WHERE {LIKE} LIMIT ?",
+                                                    (pattern, DOG_ID_LIST + 1))]
+                if len(ids) > DOG_ID_LIST:
+                    clauses.append(f"d.{LIKE}")
+                    values.append(pattern)
+                elif ids:
+                    clauses.append(f"i.dog_id IN ({', '.join('?' * len(ids))})")
+                    values.extend(ids)
+                else:
+                    return []
+            sql = _summary_where(clauses) + " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+            return tx.rows(sql, [*(_bind(tx, v) for v in values), max(0, int(limit))])
 
         return [r.summary_from(row) for row in self.run(tx)]
 
     def dog_history(self, dog_id: int) -> list[IntakeSummary]:
         """Every intake of one dog, newest first."""
         self.get_dog(dog_id)
-        q = (r.summary_query().where(s.intakes.c.dog_id == dog_id)
-             .order_by(s.intakes.c.created_at.desc(), s.intakes.c.id.desc()))
-        return [r.summary_from(row) for row in self.run(lambda c: c.execute(q).all())]
+        rows = self.run(lambda tx: tx.rows(f"{r.SUMMARY_SELECT} WHERE i.dog_id = ? "
+                                           "ORDER BY i.created_at DESC, i.id DESC", (dog_id,)))
+        return [r.summary_from(row) for row in rows]
 
     def audit(self, intake_id: int) -> list[AuditEvent]:
         """Every answer change of one intake, oldest first."""
-        q = sa.select(s.audit).where(s.audit.c.intake_id == intake_id).order_by(s.audit.c.id)
-        return [r.audit_from(row) for row in self.run(lambda c: c.execute(q).all())]
+        rows = self.run(lambda tx: tx.rows("SELECT * FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,)))
+        return [r.audit_from(row) for row in rows]
 
     # -- invitations ----------------------------------------------------------------------------------------
 
     def add_invite(self, intake_id: int, code_hash: str, expires_at: dt.datetime) -> Invite:
         """Record an invitation (only the hash of its code)."""
-        def tx(conn: sa.Connection) -> int:
-            self._locked(conn, intake_id, s.intakes.c.id)
-            res = conn.execute(sa.insert(s.invites).values(intake_id=intake_id, code_hash=code_hash,
-                                                           created_at=utcnow(), expires_at=expires_at,
-                                                           used=False, revoked=False, extra={}))
-            return int(res.inserted_primary_key[0])
+        def tx(tx: Tx) -> int:
+            self._locked(tx, intake_id, "id")
+            return tx.insert("invites", dict(intake_id=intake_id, code_hash=code_hash, created_at=utcnow(),
+                                             expires_at=expires_at, used=False, revoked=False, extra={}))
 
         invite_id = self.run(tx, write=True)
-        return self._invite(s.invites.c.id == invite_id)  # type: ignore[return-value]
+        return self._invite("id = ?", invite_id)  # type: ignore[return-value]
 
-    def _invite(self, where: Any) -> Invite | None:
-        row = self.run(lambda c: c.execute(sa.select(s.invites).where(where)).first())
+    def _invite(self, where: str, value: Any) -> Invite | None:
+        row = self.run(lambda tx: tx.one(f"SELECT * FROM invites WHERE {where}", (value,)))
         return None if row is None else r.invite_from(row)
 
     def find_invite(self, code_hash: str) -> Invite | None:
         """The invitation with this code hash, if any."""
-        return self._invite(s.invites.c.code_hash == code_hash)
+        return self._invite("code_hash = ?", code_hash)
 
     def list_invites(self) -> list[Invite]:
         """Every invitation, oldest first."""
-        rows = self.run(lambda c: c.execute(sa.select(s.invites).order_by(s.invites.c.id)).all())
-        return [r.invite_from(row) for row in rows]
+        return [r.invite_from(row) for row in self.run(lambda tx: tx.rows("SELECT * FROM invites ORDER BY id"))]
 
     def revoke_invite(self, invite_id: int) -> None:
         """Revoke an invitation."""
@@ -306,8 +270,17 @@ class SqlStore:
         self._set_invite(invite_id, used=True)
 
     def _set_invite(self, invite_id: int, **values: Any) -> None:
-        def tx(conn: sa.Connection) -> None:
-            if conn.execute(sa.update(s.invites).where(s.invites.c.id == invite_id).values(**values)).rowcount == 0:
+        def tx(tx: Tx) -> None:
+            if tx.update("invites", values, "id = ?", (invite_id,)) == 0:
                 raise NotFoundError(f"no invitation {invite_id}")
 
         self.run(tx, write=True)
+
+
+def _summary_where(clauses: list[str]) -> str:
+    return r.SUMMARY_SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+
+
+def _bind(tx: Tx, value: Any) -> Any:
+    """A filter value in the driver's shape (the date range compares against stored datetimes)."""
+    return tx.dialect.dump("ts", value) if isinstance(value, dt.datetime) else value

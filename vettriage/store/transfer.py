@@ -14,10 +14,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-import sqlalchemy as sa
-
 from vettriage.errors import InputError
-from vettriage.store import schema as s
+from vettriage.store.db import Tx
 from vettriage.store.sqlstore import SqlStore
 from vettriage.store.validate import (AUDIT_FIELDS, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_FIELDS,
                                       check_document, to_rows)
@@ -33,17 +31,16 @@ def _plain(value: Any) -> Any:
 
 def export_document(store: SqlStore) -> dict[str, Any]:
     """Every dog and intake (with its audit trail), by id, as plain JSON-able data."""
-    def tx(conn: sa.Connection) -> dict[str, Any]:
-        dogs = [{f: _plain(row._mapping[f]) for f in DOG_FIELDS}
-                for row in conn.execute(sa.select(s.dogs).order_by(s.dogs.c.id))]
+    def tx(tx: Tx) -> dict[str, Any]:
+        dogs = [{f: _plain(row[f]) for f in DOG_FIELDS} for row in tx.rows("SELECT * FROM dogs ORDER BY id")]
         trail: dict[int, list[dict[str, Any]]] = {}
-        for row in conn.execute(sa.select(s.audit).order_by(s.audit.c.id)):
-            trail.setdefault(row.intake_id, []).append({f: _plain(row._mapping[f]) for f in AUDIT_FIELDS})
+        for row in tx.rows("SELECT * FROM audit ORDER BY id"):
+            trail.setdefault(row["intake_id"], []).append({f: _plain(row[f]) for f in AUDIT_FIELDS})
         intakes = []
-        for row in conn.execute(sa.select(s.intakes).order_by(s.intakes.c.id)):
-            rec = {f: _plain(row._mapping[f]) for f in INTAKE_FIELDS if f != "audit"}
+        for row in tx.rows("SELECT * FROM intakes ORDER BY id"):
+            rec = {f: _plain(row[f]) for f in INTAKE_FIELDS if f != "audit"}
             rec["emergency"] = bool(rec["emergency"])
-            rec["audit"] = trail.get(row.id, [])
+            rec["audit"] = trail.get(row["id"], [])
             intakes.append(rec)
         return {"format": FORMAT, "format_version": FORMAT_VERSION, "dogs": dogs, "intakes": intakes}
 
@@ -147,25 +144,23 @@ def import_document(store: SqlStore, doc: dict[str, Any], source: str) -> tuple[
     Returns (dogs, intakes) imported."""
     dogs, intakes, events = to_rows(doc)
 
-    def tx(conn: sa.Connection) -> None:
-        for table, ids, what in ((s.dogs, [d["id"] for d in dogs], "dog"),
-                                 (s.intakes, [i["id"] for i in intakes], "intake")):
+    def tx(tx: Tx) -> None:
+        for table, ids, what in (("dogs", [d["id"] for d in dogs], "dog"),
+                                 ("intakes", [i["id"] for i in intakes], "intake")):
             for chunk in range(0, len(ids), 500):
-                taken = conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids[chunk:chunk + 500]))
-                                     .order_by(table.c.id).limit(1)).scalar()
+                part = ids[chunk:chunk + 500]
+                taken = tx.scalar(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))}) "
+                                  "ORDER BY id LIMIT 1", part)
                 if taken is not None:
                     raise InputError(source, None, f"{what} {taken} already exists in the database; "
                                      "import into an empty database (nothing was imported)")
-        if dogs:
-            conn.execute(sa.insert(s.dogs), dogs)
-        if intakes:
-            conn.execute(sa.insert(s.intakes), intakes)
-        if events:
-            conn.execute(sa.insert(s.audit), events)
+        tx.insert_many("dogs", dogs)
+        tx.insert_many("intakes", intakes)
+        tx.insert_many("audit", events)
         if store.dialect == "postgresql":  # explicit ids do not move the id sequences
             for table in ("dogs", "intakes"):
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
+                tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
 
     store.run(tx, write=True)
     return len(dogs), len(intakes)
