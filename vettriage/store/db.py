@@ -19,7 +19,7 @@ import time
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from vettriage.store.api import StoreError
-from vettriage.store.schema import KINDS
+from vettriage.store.schema import KINDS, TABLES
 
 T = TypeVar("T")
 RETRIES = 12
@@ -233,7 +233,7 @@ class Tx:
 
     def encode(self, table: str, values: dict[str, Any]) -> list[Any]:
         """The values in the driver's shapes, by the table's declared column kinds."""
-        cols = _table(table)
+        cols = TABLES[table]
         return [self.dialect.dump(cols[c].split(":")[0], v) for c, v in values.items()]
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
@@ -265,12 +265,6 @@ _KEYWORDS = {"by", "position", "key", "value", "at"}
 
 def _quote(column: str) -> str:
     return f'"{column}"' if column in _KEYWORDS else column
-
-
-def _table(name: str) -> dict[str, str]:
-    from vettriage.store.schema import TABLES
-
-    return TABLES[name]
 
 
 class Database:
