@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import TYPE_CHECKING, Any, Iterator
 
 from vettriage.content import models as m
-from vettriage.content.yamlfile import YamlDoc, read_yaml
 from vettriage.errors import InputError
 from vettriage.hashing import sha256
 from vettriage.record import BACK
+
+if TYPE_CHECKING:  # PyYAML (~20 ms to import) is only needed when the content is read, not on a cached start
+    from vettriage.content.yamlfile import YamlDoc
 
 FIXED_FILES = ("catalogue", "references", "flags", "scores", "options")
 
@@ -126,6 +127,8 @@ def load_catalogue(directory: Path | str | None = None, *, use_cache: bool = Tru
 
 
 def _load(directory: Path, digest: str) -> Catalogue:
+    from vettriage.content.yamlfile import read_yaml
+
     docs = {n: read_yaml(directory / f"{n}.yaml") for n in FIXED_FILES}
     cat: m.CatalogueFile = _parse(docs["catalogue"], m.CatalogueFile, _label(directory, "catalogue"))
     section_docs: dict[str, YamlDoc] = {}
