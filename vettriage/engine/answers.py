@@ -123,9 +123,9 @@ def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
 
 def _walk(catalogue: Catalogue, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
     """One pass in asking order: (answers kept, ids dropped because hidden, ids shown)."""
-    from vettriage.engine.conditions import compiled
+    from vettriage.engine.conditions import gates as compiled_gates
 
-    gates = compiled(catalogue).enable_when
+    gates = compiled_gates(catalogue)
     kept: dict[str, Any] = {}
     dropped: list[str] = []
     shown: list[str] = []

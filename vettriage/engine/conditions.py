@@ -24,11 +24,23 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def compile_condition(cond: m.Condition) -> Test:
-    """Turn a condition tree into a function of an evaluation context (answers, scores, levels, red_flags)."""
+def compile_condition(cond: m.Condition, memo: dict[int, Test] | None = None) -> Test:
+    """Turn a condition tree into a function of an evaluation context (answers, scores, levels, red_flags).
+
+    `memo` (node id -> compiled node) compiles each node once when every node of a tree is wanted on its own
+    (the evidence functions test each node of a rule that fired)."""
+    if memo is None:
+        return _compile(cond, None)
+    test = memo.get(id(cond))
+    if test is None:
+        test = memo[id(cond)] = _compile(cond, memo)
+    return test
+
+
+def _compile(cond: m.Condition, memo: dict[int, Test] | None) -> Test:
     # Plain loops, not all()/any() over generators: this is the engine's innermost path.
     if isinstance(cond, m.AllOf):
-        parts = tuple(compile_condition(c) for c in cond.all)
+        parts = tuple(compile_condition(c, memo) for c in cond.all)
         if len(parts) == 1:
             return parts[0]
 
@@ -40,7 +52,7 @@ def compile_condition(cond: m.Condition) -> Test:
 
         return all_of
     if isinstance(cond, m.AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.any)
+        parts = tuple(compile_condition(c, memo) for c in cond.any)
         if len(parts) == 1:
             return parts[0]
 
@@ -52,10 +64,10 @@ def compile_condition(cond: m.Condition) -> Test:
 
         return any_of
     if isinstance(cond, m.NotOf):
-        inner = compile_condition(cond.not_)
+        inner = compile_condition(cond.not_, memo)
         return lambda ctx: not inner(ctx)
     if isinstance(cond, m.AtLeast):
-        parts, n = [compile_condition(c) for c in cond.of], cond.at_least
+        parts, n = [compile_condition(c, memo) for c in cond.of], cond.at_least
         return lambda ctx: sum(1 for p in parts if p(ctx)) >= n
     if isinstance(cond, m.ItemTest):
         return _item_test(cond)
@@ -80,7 +92,8 @@ def compile_condition(cond: m.Condition) -> Test:
 
 
 def _item_test(t: m.ItemTest) -> Test:
-    item, op, val = t.item, t.operator, t.operand
+    op = t.operator
+    item, val = t.item, getattr(t, "in_" if op == "in" else op)
     if op == "eq":
         return lambda ctx: (a := ctx.answers.get(item)) is not None and a == val
     if op == "ne":
@@ -158,20 +171,21 @@ class Compiled:
 
 
 @cache
+def gates(catalogue: Catalogue) -> dict[str, Test]:
+    """Each item's `enable_when`, compiled: all that branching needs, so that the terminal app can paint its
+    first question before the rules are compiled. Cached like `compiled`, for the same reason."""
+    return {i.id: compile_condition(i.enable_when) for i in catalogue.items.values() if i.enable_when}
+
+
+@cache
 def compiled(catalogue: Catalogue) -> Compiled:
     """Compile the catalogue's conditions once (the catalogue is immutable, so the cache never goes stale)."""
-    from vettriage.content.catalogue import walk_conditions
-
-    by_node: dict[int, Test] = {}
-    roots = [i.enable_when for i in catalogue.items.values()] + [r.when for r in catalogue.rules]
-    roots += [o.offer_when for o in catalogue.options] + [o.caution_when for o in catalogue.options]
-    for root in roots:
-        for node in walk_conditions(root):
-            by_node[id(node)] = compile_condition(node)
+    memo: dict[int, Test] = {}
+    test = lambda c: compile_condition(c, memo)  # noqa: E731
     return Compiled(
-        enable_when={i.id: by_node[id(i.enable_when)] for i in catalogue.items.values() if i.enable_when},
-        rules=tuple((r, by_node[id(r.when)]) for r in catalogue.rules),
-        offer_when={o.id: by_node[id(o.offer_when)] for o in catalogue.options if o.offer_when},
-        caution_when={o.id: by_node[id(o.caution_when)] for o in catalogue.options if o.caution_when},
-        evidence={r.id: compile_evidence(r.when, lambda c: by_node[id(c)]) for r in catalogue.rules},
+        enable_when=gates(catalogue),
+        rules=tuple((r, test(r.when)) for r in catalogue.rules),
+        offer_when={o.id: test(o.offer_when) for o in catalogue.options if o.offer_when},
+        caution_when={o.id: test(o.caution_when) for o in catalogue.options if o.caution_when},
+        evidence={r.id: compile_evidence(r.when, test) for r in catalogue.rules},
     )

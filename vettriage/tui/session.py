@@ -52,7 +52,7 @@ class IntakeSession:
         self.answers: dict[str, Any] = {k: v for k, v in intake.answers.items() if v is not None}
         self.visible: list[str] = []
         self._refresh_visible()
-        self.red_flags: set[str] = set(self._red_flags())
+        self._raised: set[str] | None = None
         self.index = self._start_index(intake.position)
 
     # --- reading --------------------------------------------------------------------------------------
@@ -61,6 +61,19 @@ class IntakeSession:
     def item(self) -> Item:
         """The current question."""
         return self.catalogue.items[self.visible[self.index]]
+
+    @property
+    def red_flags(self) -> set[str]:
+        """The red flags the answers raise."""
+        self.prepare()
+        return self._raised  # type: ignore[return-value]
+
+    def prepare(self) -> None:
+        """Work out the red flags already raised, if not done yet. Not done when the session is made: it takes
+        the whole engine, which painting the first question does not need. The screen calls this once that
+        question is on screen, so that the first answer does not wait for it either."""
+        if self._raised is None:
+            self._raised = set(self._red_flags())
 
     @property
     def at_end(self) -> bool:
@@ -119,6 +132,7 @@ class IntakeSession:
             value = coerce_value(item, value, self.catalogue)
         if self.answers.get(item_id) == value and value is not None:
             return Outcome()
+        before = self.red_flags  # raised by the answers as they were, before this one
         self._save(item_id, value)
         if value is None:
             self.answers.pop(item_id, None)
@@ -132,8 +146,8 @@ class IntakeSession:
         if current in self.visible:
             self.index = self.visible.index(current)
         flags = self._red_flags()
-        new = tuple(f for f in flags if f not in self.red_flags)
-        self.red_flags = set(flags)
+        new = tuple(f for f in flags if f not in before)
+        self._raised = set(flags)
         if new and not self.emergency:
             self.store.mark_emergency(self.intake_id)
             self.emergency = True

@@ -66,8 +66,9 @@ class QuestionScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        """Paint the current question."""
+        """Paint the current question; what only answering needs is prepared once it is on screen."""
         self.show_question()
+        self.call_after_refresh(self.session.prepare)
 
     def on_unmount(self) -> None:
         """Store a position not yet stored."""
