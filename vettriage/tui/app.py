@@ -22,7 +22,10 @@ class VetTriageApp(App[None]):
     """The vettriage terminal app. Build it with `make_app()`."""
 
     TITLE = "vettriage"
-    CSS_PATH = "app.tcss"
+    # The stylesheets of the two screens painted first are read with the app's: a screen that brings its own
+    # makes Textual re-parse every stylesheet (each widget's too) when it is pushed, ~8 ms before the first
+    # paint. The other screens keep theirs (CSS_PATH), read when they first open.
+    CSS_PATH = ["app.tcss", "screens/question.tcss", "screens/desk.tcss"]
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Theme", show=False)]
 
     def __init__(self, *, config: "Config", mode: Literal["owner", "tech"], store_url: str | None,

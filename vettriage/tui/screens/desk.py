@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,9 +14,8 @@ STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended
 
 
 class DeskScreen(Screen[None]):
-    """The technician's list of intakes."""
+    """The technician's list of intakes. Its stylesheet, desk.tcss, is read with the app's."""
 
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("n", "new", "New intake"),
         Binding("enter", "open", "Open", show=True),

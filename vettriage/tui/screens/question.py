@@ -6,7 +6,6 @@ A red flag, answered anywhere, opens the emergency screen at once.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -29,9 +28,11 @@ TYPED = ("number", "months", "date", "text")
 
 
 class QuestionScreen(Screen[None]):
-    """Walks the visible questions of one intake."""
+    """Walks the visible questions of one intake. Its stylesheet, question.tcss, is read with the app's."""
 
-    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    # show_question focuses the answer widget itself; auto-focus would first focus the list (restyling it on
+    # focus and again on blur) before the first paint.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("right", "next", "Next", show=False),
         Binding("left,backspace", "back", "Back", show=False),
