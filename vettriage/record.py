@@ -36,12 +36,12 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
     """Make `cls` a keyword-only, slotted dataclass that refuses unknown fields when validated.
 
     Records compare by identity (eq=False): nothing compares them by value, and generating `__eq__` for every
-    class is a measurable share of start-up."""
+    class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's)."""
 
     def wrap(c: type[T]) -> type[T]:
         c.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
         c._aliases = aliases  # type: ignore[attr-defined]
-        made = dataclasses.dataclass(frozen=frozen, slots=True, kw_only=True, eq=False)(c)
+        made = dataclasses.dataclass(frozen=frozen, slots=True, kw_only=True, eq=False, repr=False)(c)
         if frozen:
             made.__setstate__ = _setstate(made)  # type: ignore[attr-defined]
         return made
@@ -84,6 +84,11 @@ class Record:
 
     def _check(self) -> None:
         """Cross-field rules of a record; raise ValueError."""
+
+    def __repr__(self) -> str:
+        """`Wording(owner='...', tech='...')`, as the dataclass would write it."""
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__qualname__}({', '.join(shown)})"
 
     @classmethod
     def model_validate(cls: type[T], data: Any) -> T:

@@ -127,10 +127,11 @@ def load_catalogue(directory: Path | str | None = None, *, use_cache: bool = Tru
 
 
 def _load(directory: Path, digest: str) -> Catalogue:
+    from vettriage.content import files
     from vettriage.content.yamlfile import read_yaml
 
     docs = {n: read_yaml(directory / f"{n}.yaml") for n in FIXED_FILES}
-    cat: m.CatalogueFile = _parse(docs["catalogue"], m.CatalogueFile, _label(directory, "catalogue"))
+    cat: files.CatalogueFile = _parse(docs["catalogue"], files.CatalogueFile, _label(directory, "catalogue"))
     section_docs: dict[str, YamlDoc] = {}
     sections: list[m.Section] = []
     for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files)):
@@ -140,15 +141,15 @@ def _load(directory: Path, digest: str) -> Catalogue:
                                  docs["catalogue"].line([key, i]))
     for name in cat.sections:
         doc = section_docs[name] = read_yaml(directory / f"{name}.yaml")
-        sections.append(_parse(doc, m.SectionFile, _label(directory, name)).section)
+        sections.append(_parse(doc, files.SectionFile, _label(directory, name)).section)
     rule_docs: list[tuple[YamlDoc, m.Rule]] = []
     for name in cat.rule_files:
         doc = read_yaml(directory / f"{name}.yaml")
-        rule_docs += [(doc, r) for r in _parse(doc, m.RulesFile, _label(directory, name)).rules]
-    refs = _parse(docs["references"], m.ReferencesFile, _label(directory, "references"))
-    flags = _parse(docs["flags"], m.FlagsFile, _label(directory, "flags"))
-    scores = _parse(docs["scores"], m.ScoresFile, _label(directory, "scores"))
-    options = _parse(docs["options"], m.OptionsFile, _label(directory, "options"))
+        rule_docs += [(doc, r) for r in _parse(doc, files.RulesFile, _label(directory, name)).rules]
+    refs = _parse(docs["references"], files.ReferencesFile, _label(directory, "references"))
+    flags = _parse(docs["flags"], files.FlagsFile, _label(directory, "flags"))
+    scores = _parse(docs["scores"], files.ScoresFile, _label(directory, "scores"))
+    options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
 
     catalogue = Catalogue(
         version=cat.version,
