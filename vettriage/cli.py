@@ -7,8 +7,6 @@ Each command module registers its own sub-commands and imports anything heavy in
 from __future__ import annotations
 
 import argparse
-import atexit
-import gc
 import importlib
 import sys
 
@@ -47,11 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; bad input prints one line naming the file and field and returns 2."""
     if argv is None:
         argv = sys.argv[1:]
-    # Once a command has run the process ends: at exit, everything loaded (Textual, the content) is moved out
-    # of the collector's reach, so that the interpreter does not spend 50-100 ms looking for cycles in a heap
-    # the OS frees at once. Registered once however often main() runs (tests call it in-process).
-    atexit.unregister(gc.freeze)
-    atexit.register(gc.freeze)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
