@@ -21,9 +21,6 @@ from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, cho
 from vettriage.tui.widgets.keybar import KeyBar
 
 LISTED = ("scale", "yesno", "choice")
-POSITION_DELAY = 0.5
-"""Seconds after a move before the position is stored: answers are saved at once, the place to resume once
-the owner pauses (a second disk write per key would otherwise come before the next question is painted)."""
 TYPED = ("number", "months", "date", "text")
 
 
@@ -50,7 +47,7 @@ class QuestionScreen(Screen[None]):
         self.session = session
         self.return_to_review = False
         self._ticked: set[str] = set()
-        self._position_timer: Any = None
+        self._position_unsaved = False
 
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
@@ -76,14 +73,14 @@ class QuestionScreen(Screen[None]):
         self._remember_now()
 
     def _remember_soon(self) -> None:
-        if self._position_timer is not None:
-            self._position_timer.stop()
-        self._position_timer = self.set_timer(POSITION_DELAY, self._remember_now)
+        """Store the new position as soon as the question it points to is painted: the write does not delay
+        the paint, and a terminal killed after that frame resumes exactly there."""
+        self._position_unsaved = True
+        self.call_after_refresh(self._remember_now)
 
     def _remember_now(self) -> None:
-        if self._position_timer is not None:
-            self._position_timer.stop()
-            self._position_timer = None
+        if self._position_unsaved:
+            self._position_unsaved = False
             self.session.save_position()
 
     # --- painting -------------------------------------------------------------------------------------
