@@ -128,6 +128,22 @@ async def test_emergency_from_real_medical_content(store: Any, catalogue: Any, c
     assert got.emergency and got.answers["sys_seizures_24h"] == 3 and got.status == "in_progress"
 
 
+async def test_emergency_choice_by_arrow_and_enter(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Max", {"sys_seizure_history": True}, "sys_seizures_24h")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EmergencyScreen)
+        assert app.focused is not None and app.focused.id == "finish"
+        await pilot.press("right")
+        assert app.focused.id == "stop"
+        await pilot.press("enter")  # Enter presses the button in focus: stop here, so the app (on this one
+        await pilot.pause()          # intake) quits, where finishing would have gone on to the next question
+        assert app.return_code == 0
+
+
 async def test_back_and_change_hides_branch(store: Any, catalogue: Any, config: Any) -> None:
     intake = _seed(store, catalogue, "Luna", {}, "sys_seizure_history")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)

@@ -20,6 +20,9 @@ class EmergencyScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("enter,f", "finish", "Finish for the record"),
         Binding("escape,s", "stop", "Stop here"),
+        # Arrows move between the two buttons, as people try first (tried in tmux: → did nothing).
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
     ]
 
     def __init__(self, session: IntakeSession, flag_ids: list[str]) -> None:
@@ -46,8 +49,8 @@ class EmergencyScreen(ModalScreen[bool]):
             yield Static("Your answers so far are saved. The intake is marked as an emergency."
                          if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
             with Horizontal(id="buttons"):
-                yield Button("Finish the questions for the record", id="finish", variant="primary")
-                yield Button("Stop here", id="stop", variant="error")
+                yield Button("Finish the questions for the record (f)", id="finish", variant="primary")
+                yield Button("Stop here (s)", id="stop", variant="error")
 
     def on_mount(self) -> None:
         """Focus the choice to go on (the call comes first; the record can wait)."""
