@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; bad input prints one line naming the file and field and returns 2."""
     if argv is None:
         argv = sys.argv[1:]
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["desk", *argv]  # `vettriage --db PATH` is the desk on that database, as `vettriage` alone is
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)

@@ -14,6 +14,15 @@ def test_bare_command_opens_the_desk() -> None:
     assert build_parser().default_command is default_command
 
 
+def test_options_without_a_command_open_the_desk_with_them(monkeypatch, tmp_path) -> None:
+    import vettriage.commands.tui as tui
+
+    seen = {}
+    monkeypatch.setattr(tui, "run_desk", lambda args: seen.update(db=args.db, mode=args.mode) or 0)
+    assert main(["--db", str(tmp_path / "x.db"), "--mode", "owner"]) == 0
+    assert seen == {"db": str(tmp_path / "x.db"), "mode": "owner"}
+
+
 def test_commands_are_registered() -> None:
     text = build_parser().format_help()
     for name in ("assess", "validate", "answers-template", "intakes", "report", "plan", "intake", "invite", "serve"):
