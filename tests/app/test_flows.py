@@ -355,3 +355,20 @@ def test_unreachable_database_is_one_line_before_the_screen(capsys: Any, tmp_pat
     assert main(["intake", "--dog", "Rex", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("vettriage: error: ") and "\n" not in err and "Traceback" not in err
+
+
+async def test_typed_names_with_brackets_are_shown_as_typed(store: Any, catalogue: Any, config: Any) -> None:
+    """Owner-typed text is never read as markup: "[/]" would otherwise crash the screen that shows it."""
+    name = "Rex [/] [b]x"
+    app = make_app(store=store, catalogue=catalogue, config=config, dog_name=name, mode="tech")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert name in str(app.screen.query_one("#progress").render())
+        app.screen.action_review()  # "r" would be typed into the field in focus
+        await pilot.pause()
+        assert name in str(app.screen.query_one("#summary").render())
+    desk = make_app(store=store, catalogue=catalogue, config=config, mode="tech")
+    async with desk.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = desk.screen.query_one("DataTable")
+        assert str(table.get_row_at(0)[0]) == name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -31,7 +32,7 @@ class DeskScreen(Screen[None]):
         yield Static(f"vettriage{clinic} · intakes", id="title")
         yield Input(placeholder="/ search by dog name (all dates); Esc for today", id="search")
         yield DataTable(id="intakes", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="empty", classes="muted")
+        yield Static("", id="empty", classes="muted", markup=False)  # quotes the search
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,7 +56,8 @@ class DeskScreen(Screen[None]):
         table.clear()
         for r in rows:
             urgency = (r.urgency or "-").upper() if r.urgency == "emergency" else (r.urgency or "-")
-            table.add_row(r.dog_name, STATUS_WORDS.get(r.status, r.status), urgency, r.by,
+            # Typed names as Text: a plain string cell would be read as markup ("Rex [/]" would crash the desk).
+            table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency, Text(r.by),
                           _local(r.updated_at), key=str(r.id))
         self.query_one("#empty", Static).update(
             f"{heading}: {len(rows)}" + ("" if rows else " · press n to start a new intake"))

@@ -52,7 +52,7 @@ class QuestionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
         with Vertical(id="body"):
-            yield Static(id="progress", classes="muted")
+            yield Static(id="progress", classes="muted", markup=False)  # holds the typed dog name
             yield Static(id="intro", classes="muted")
             yield Static(id="question")
             yield Static(id="help")
@@ -60,7 +60,7 @@ class QuestionScreen(Screen[None]):
             yield MultiList(id="multi")
             yield AnswerInput(id="typed")
             yield Static(id="keys", classes="muted")
-            yield Static(id="error")
+            yield Static(id="error", markup=False)  # can quote what was typed
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -38,7 +38,7 @@ class ReviewScreen(Screen[str | None]):
         unanswered = [i for i in s.visible if i not in s.answers]
         unknown = [i for i in s.visible if s.answers.get(i) == UNKNOWN]
         yield Static(f"Review · {s.dog_name} · {len(s.visible) - len(unanswered)} of {len(s.visible)} answered, "
-                     f"{len(unanswered)} unanswered, {len(unknown)} don't know", id="summary")
+                     f"{len(unanswered)} unanswered, {len(unknown)} don't know", id="summary", markup=False)
         yield OptionList(*self._options(), id="answers")
         yield Static("Enter: change the highlighted answer · c: see the result", classes="muted", id="hint")
         yield Footer()
