@@ -31,6 +31,8 @@ def _parse(lines: list[str]) -> tuple[list[tuple[str, object]], tuple[str, objec
     """Acknowledged saves in order, and the save in flight when the process died (if any)."""
     acked, pending = [], None
     for line in lines:
+        if not line.endswith("\n"):
+            break  # torn by the kill mid-write: the save it announces had not started
         if line.startswith("T "):
             _, item, value = line.rstrip("\n").split(" ", 2)
             pending = (item, json.loads(value))
