@@ -78,6 +78,7 @@ HISTORY_ITEMS = (
     ("Months since blood work", ("med_bloodwork_months",)),
     ("Planned medicines", ("med_nsaid_planned",)),
 )
+HISTORY_IDS = frozenset(i for _, ids in HISTORY_ITEMS for i in ids)
 # Items shown under "what has been tried" (when the content has them), in this order.
 TRIED_ITEMS = ("pain_tried", "pain_tried_response", "pain_tried_notes")
 OWNER_ACCOUNT_ITEM = "owner_notes"
@@ -85,12 +86,16 @@ OWNER_ACCOUNT_ITEM = "owner_notes"
 NAME_ITEM = "dog_name"
 DIARY_DAYS = 14
 DIARY_COLUMNS = ("Mobility", "Sleep", "Appetite", "Engagement")
-POSITIVES_SHOWN = {"tech": 5, "owner": 6}
+POSITIVES_SHOWN = {"tech": 5, "owner": 4}
 """Key positives per finding: page 1 of the vet's summary and the handout stay short; page 2 lists them all."""
 DECIDING_SHOWN = 5
 # An option text may open with an all-clear written for a fully answered form; it is dropped when a category
 # could not be assessed (issue 10: a blank is never an all-clear). Content wording, matched as a sentence.
 ALL_CLEAR_SENTENCES = ("Nothing in your answers points to",)
+OPTION_SENTENCES = 2
+"""Options are short on the handout (issue 13: it ran 5-7 pages): the first two sentences of each."""
+FULL_TEXT_OPTIONS = frozenset({"ketamine"})
+"""Shown whole: the ketamine text is where the owner reads that home "micro-dosing" is neither safe nor legal."""
 # The handout words each medicine instruction once, from the medication flags (or one general line when none is
 # raised); the same instructions inside option texts are dropped there, so that "do not stop any medicine" and
 # "stop the anti-inflammatory and call your vet" never stand side by side (issue 13). Matched as sentence starts.
@@ -270,6 +275,9 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
         pos = ([(x.item, x.value) for x in engine_pos] if engine_pos is not None
                else _fallback_positives(catalogue, res, answers))
         # Strongest first (a 3 of 3 before a 1 of 3); the order of equal ones is the content's.
+        # Medicines and diagnoses are history, not signs: the vet reads them in the history block, and the
+        # handout never reads them back as "what we noticed" (issue 13).
+        pos = [(i, v) for i, v in pos if i not in HISTORY_IDS]
         pos = sorted(pos, key=lambda t: -_strength(catalogue, t[0], t[1]))
         negatives = [(x.item, x.value) for x in (getattr(res, "negatives", None) or [])]
         not_assessed = res.level == "none" and status != "assessed"
@@ -341,12 +349,13 @@ def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: b
     return URGENCY[a.urgency][mode]
 
 
-def _handout_text(text: str, drop_all_clear: bool) -> str:
-    """An option's owner text for the handout: without the medicine instructions the handout gives once, and
-    without an all-clear sentence when a category could not be assessed."""
+def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
+    """An option's owner text for the handout: its first sentences (the vet explains the rest), without the
+    medicine instructions the handout gives once, and without an all-clear sentence when a category could not
+    be assessed."""
     drop = MEDICINE_INSTRUCTION_SENTENCES + (ALL_CLEAR_SENTENCES if drop_all_clear else ())
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    return " ".join(x for x in sentences if not x.startswith(drop))
+    kept = [x for x in re.split(r"(?<=[.!?])\s+", text) if not x.startswith(drop)]
+    return " ".join(kept if option_id in FULL_TEXT_OPTIONS else kept[:OPTION_SENTENCES])
 
 
 def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any], visible: list[str]) -> Any:
@@ -431,7 +440,7 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "tech_notes": tech_notes,
         "notes": [n.tech if mode == "tech" else n.owner for n in assessment.notes],
         "options": plan.options,
-        "option_texts": {o.id: _handout_text(o.owner_text, any_not_assessed) for o in plan.options},
+        "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in plan.options},
         "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,
