@@ -83,7 +83,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Validate and assess an answers file, then store it as a completed intake."""
+    """Validate and assess an answers file, then store it as a completed intake (warning when emergency questions
+    are unanswered: every output of it says so)."""
     from vettriage.content import load_catalogue
     from vettriage.engine import assess, read_answers_file
 
@@ -104,6 +105,11 @@ def run_add(args: argparse.Namespace) -> int:
         intake = store.complete(intake.id, assessment.model_dump(mode="json"))
     finally:
         store.close()
+    missing = assessment.red_flags_unanswered
+    if missing:
+        # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"
+        print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
+              "the result cannot rule out an emergency", file=sys.stderr)
     print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}")
     return 0
 
