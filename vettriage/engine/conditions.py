@@ -151,30 +151,51 @@ def _item_test(t: m.ItemTest) -> Test:
     if op == "unknown":
         want = bool(val)
         return lambda ctx: (ctx.answers.get(item) == UNKNOWN) == want
+    # One closure per operator, the comparison written inline: this is the engine's most-called function.
     if op == "eq":
-        match: Callable[[Any], bool] = lambda a: a == val
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a == val
     elif op == "ne":
-        match = lambda a: a != val
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a != val
     elif op == "in":
         vals = list(val)
-        match = lambda a: a in vals
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a in vals
     elif op == "contains":
-        match = lambda a: isinstance(a, list) and val in a
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a.__class__ is list and val in a
     elif op == "contains_any":
-        wanted = set(val)
-        match = lambda a: isinstance(a, list) and not wanted.isdisjoint(a)
+        wanted = frozenset(val)
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a.__class__ is list and not wanted.isdisjoint(a)
     elif op in ("gte", "lte", "gt", "lt"):
         cmp = getattr(operator, {"gte": "ge", "lte": "le"}.get(op, op))
-        match = lambda a: _number(a) and cmp(a, val)
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return _number(a) and cmp(a, val)
     else:  # pragma: no cover - the model allows no other operator
         raise ValueError(op)
-
-    def item_test(ctx: Any) -> Truth:
-        a = ctx.answers.get(item)
-        if a is None or a == UNKNOWN:
-            return False if item in ctx.hidden else None
-        return match(a)
-
     return item_test
 
 
@@ -219,37 +240,22 @@ def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> 
     return run
 
 
-def compile_positives(cond: m.Condition, test: Callable[[m.Condition], Test]) -> Callable[[Any], list[str]]:
-    """The item ids of what was seen behind a condition that held: item tests that held outside any `not`, and
-    for score tests that held, the score's inputs (through nested scores) answered above their lowest value.
-    A `not` names what was absent, never what was seen, so nothing under it is a positive."""
-    def build(c: m.Condition) -> Callable[[Any, list[str]], None]:
+def negated_items(cond: m.Condition) -> frozenset[str]:
+    """Items a condition names only under a `not`: they say what was absent, so they are never what was seen."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+
+    def walk(c: m.Condition, under_not: bool) -> None:
         if isinstance(c, m.ItemTest):
-            item = c.item
-            fn: Callable[[Any, list[str]], None] = lambda ctx, out: out.append(item)
-        elif isinstance(c, m.ScoreTest):
-            score = c.score
-            fn = lambda ctx, out: out.extend(ctx.score_positives(score))
+            (negated if under_not else plain).add(c.item)
         elif isinstance(c, (m.AllOf, m.AnyOf, m.AtLeast)):
-            kids = [build(x) for x in (c.all if isinstance(c, m.AllOf) else c.any
-                                       if isinstance(c, m.AnyOf) else c.of)]
+            for x in (c.all if isinstance(c, m.AllOf) else c.any if isinstance(c, m.AnyOf) else c.of):
+                walk(x, under_not)
+        elif isinstance(c, m.NotOf):
+            walk(c.not_, True)
 
-            def fn(ctx: Any, out: list[str]) -> None:
-                for k in kids:
-                    k(ctx, out)
-        else:
-            return lambda ctx, out: None
-        holds = test(c)
-        return lambda ctx, out: fn(ctx, out) if holds(ctx) is True else None
-
-    root = build(cond)
-
-    def run(ctx: Any) -> list[str]:
-        out: list[str] = []
-        root(ctx, out)
-        return list(dict.fromkeys(out))
-
-    return run
+    walk(cond, False)
+    return frozenset(negated - plain)
 
 
 def condition_items(cond: m.Condition | None, score_inputs: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -286,7 +292,8 @@ class Compiled:
     offer_when: dict[str, Test]
     caution_when: dict[str, Test]
     evidence: dict[str, Evidence]
-    positives: dict[str, Callable[[Any], list[str]]]
+    negated: dict[str, frozenset[str]]
+    """Per rule, the items it names only under `not` (left out of what the owner saw)."""
     rule_items: dict[str, frozenset[str]]
     """Each rule's items, read directly or through its scores: what could still decide an undetermined rule."""
 
@@ -309,6 +316,6 @@ def compiled(catalogue: Catalogue) -> Compiled:
         offer_when={o.id: test(o.offer_when) for o in catalogue.options if o.offer_when},
         caution_when={o.id: test(o.caution_when) for o in catalogue.options if o.caution_when},
         evidence={r.id: compile_evidence(r.when, test) for r in catalogue.rules},
-        positives={r.id: compile_positives(r.when, test) for r in catalogue.rules if r.then.finding},
+        negated={r.id: negated_items(r.when) for r in catalogue.rules},
         rule_items={r.id: condition_items(r.when, score_inputs(catalogue)) for r in catalogue.rules},
     )

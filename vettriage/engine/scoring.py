@@ -48,41 +48,38 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
     """Every score of the catalogue in file order, and each score's interval (what rules test)."""
     out: dict[str, DomainScore] = {}
     spans: dict[str, Interval] = {}
+    get = answers.get
     for sid, method, inputs, threshold, min_share, title, heuristic in _plan(catalogue):
         known: list[float] = []
         lows: list[float] = []
         highs: list[float] = []
-        n = 0
         for ref, is_score, lo, hi in inputs:
             if is_score:
                 lo, hi = spans[ref]
-                v = lo if lo == hi else None
+                if lo == hi:
+                    known.append(lo)
+            elif ref in hidden:
+                continue
             else:
-                if ref in hidden:
-                    continue
-                v = answers.get(ref)
+                v = get(ref)
                 # exact classes: True is an int to Python, but a yes/no answer is never a number here
-                if not (v.__class__ is int or v.__class__ is float):
-                    v = None
-            n += 1
-            if v is not None:
-                known.append(v)
-                lows.append(v)
-                highs.append(v)
-            else:
-                lows.append(lo)
-                highs.append(hi)
+                if v.__class__ is int or v.__class__ is float:
+                    known.append(v)
+                    lo = hi = v
+            lows.append(lo)
+            highs.append(hi)
+        n = len(lows)
         low, high = _interval(method, lows, highs, threshold, n)
         spans[sid] = (low, high)
-        sufficient = bool(known) and len(known) / max(n, 1) >= min_share
+        sufficient = bool(known) and len(known) / (n or 1) >= min_share
         value: float | None = None
         if low == high and n:
             value = low
+            sufficient = True
         elif sufficient:
             value = _value(method, known, threshold)
         out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
-                               sufficient=sufficient or (low == high and n > 0), heuristic=heuristic,
-                               low=low, high=high)
+                               sufficient=sufficient, heuristic=heuristic, low=low, high=high)
     return out, spans
 
 

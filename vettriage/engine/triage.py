@@ -25,6 +25,9 @@ RED_FLAG_SECTION = "redflags"
 # Product heuristic: a category none of whose rules fired, with fewer than this share of its questions known,
 # "could not be assessed" rather than "incomplete": too little was answered to say anything about it.
 ASSESSED_SHARE = 1 / 3
+# A category ruled out lists at most this many of the answers that ruled it out, in asking order: the summary
+# shows why, the answers themselves are in the review.
+KEY_NEGATIVES = 12
 
 
 class _Ctx:
@@ -114,7 +117,13 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if eff.finding:
             raised[eff.finding] = max(raised[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
             cat_evidence[eff.finding].append(ev)
-            cat_positive_ids[eff.finding].extend(comp.positives[rule.id](ctx))
+            # what was seen: the answers behind it (not those it names only as absent) and, for each score
+            # that held, the inputs answered above their floor
+            negated = comp.negated[rule.id]
+            seen_ids = cat_positive_ids[eff.finding]
+            seen_ids.extend(x.item for x in ev.answers if x.item not in negated)
+            for x in ev.scores:
+                seen_ids.extend(ctx.score_positives(x.score))
             bound(eff.finding)
         if eff.cap:
             caps[eff.cap] = min(caps[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
@@ -184,8 +193,11 @@ def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, 
                  for i in dict.fromkeys(positive_ids) if answers.get(i) not in (None, UNKNOWN)]
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
-        negatives = [_answer(catalogue, i, answers[i], seen) for i in _key_negative_items(catalogue)[cat]
-                     if i not in hidden and answers.get(i) not in (None, UNKNOWN)]
+        for i in _key_negative_items(catalogue)[cat]:
+            if i not in hidden and (v := answers.get(i)) is not None and v != UNKNOWN:
+                negatives.append(_answer(catalogue, i, v, seen))
+                if len(negatives) == KEY_NEGATIVES:
+                    break
     return CategoryResult(level=LEVEL_NAMES[level], scores=list(_category_scores(catalogue)[cat]),
                           evidence=evidence, limited_by=limits, status=status, could_reach=LEVEL_NAMES[high],
                           unanswered=len(open_), questions=len(asked), deciding=deciding,
@@ -254,13 +266,26 @@ def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
 
 
 def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, Any], AnswerEvidence]) -> AnswerEvidence:
-    """One AnswerEvidence per answer and assessment, shared by every rule and list that cites it."""
+    """One AnswerEvidence per answer, shared by every rule and list that cites it. They are shared across
+    assessments of one catalogue too (nothing changes them once built): the same few answers recur endlessly,
+    and building them was a third of an assessment's time. The shared table is bounded."""
     key = (item, tuple(value) if isinstance(value, list) else value)
     ae = seen.get(key)
     if ae is None:
-        tech, owner = _questions(catalogue)[item]
-        ae = seen[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
+        shared = _shared_answers(catalogue)
+        ae = shared.get(key)
+        if ae is None:
+            if len(shared) > 20_000:
+                shared.clear()
+            tech, owner = _questions(catalogue)[item]
+            ae = shared[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
+        seen[key] = ae
     return ae
+
+
+@cache
+def _shared_answers(catalogue: Catalogue) -> dict[tuple[str, Any], AnswerEvidence]:
+    return {}
 
 
 @cache
