@@ -111,14 +111,16 @@ def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = 
     with this exact content; otherwise the answers are assessed again with the current content (always, for
     an intake not completed: its document is a DRAFT of what the answers so far say)."""
     from vettriage.engine import assess, validate_answers
-    from vettriage.engine.assessment import Assessment
+    from vettriage.engine.assessment import SCHEMA_VERSION, Assessment
     from vettriage.render import ReportMeta
 
     answers = validate_answers(cat, intake.answers, f"intake {intake.id}")
     values = dict(answers.values)
     if not values.get("dog_name"):
         values["dog_name"] = intake.dog.name
-    if intake.assessment and intake.content_hash == cat.hash and intake.status != "in_progress":
+    # An Assessment stored before the three-valued engine (schema 1) has no category status: assess again.
+    stored_ok = bool(intake.assessment) and intake.assessment.get("schema_version") == SCHEMA_VERSION
+    if stored_ok and intake.content_hash == cat.hash and intake.status != "in_progress":
         assessment = Assessment.model_validate(intake.assessment)
     else:
         assessment = assess(cat, answers)

@@ -89,6 +89,8 @@ DIARY_COLUMNS = ("Mobility", "Sleep", "Appetite", "Engagement")
 POSITIVES_SHOWN = {"tech": 5, "owner": 4}
 """Key positives per finding: page 1 of the vet's summary and the handout stay short; page 2 lists them all."""
 DECIDING_SHOWN = 5
+NEGATIVES_SHOWN = 6
+"""Pertinent negatives per category on page 1 of the vet's summary (all of them on page 2)."""
 # An option text may open with an all-clear written for a fully answered form; it is dropped when a category
 # could not be assessed (issue 10: a blank is never an all-clear). Content wording, matched as a sentence.
 ALL_CLEAR_SENTENCES = ("Nothing in your answers points to",)
@@ -253,7 +255,8 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
         missing = [i for i in asked if answers.get(i) is None]
         unanswered = getattr(res, "unanswered", None)
         unanswered = len(missing) if unanswered is None else unanswered
-        status = _status(res, unanswered, len(asked))
+        n_questions = getattr(res, "questions", None) or len(asked)
+        status = _status(res, unanswered, n_questions)
         deciding_ids = getattr(res, "deciding", None)
         deciding_ids = list(deciding_ids) if deciding_ids is not None else missing
         scores = []
@@ -285,13 +288,14 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
             "level_word": NOT_ASSESSED_WORDS[mode] if not_assessed else LEVEL_WORDS[mode][res.level],
             "status": status, "status_word": STATUS_WORDS[status], "not_assessed": not_assessed,
-            "unanswered": unanswered, "asked": len(asked),
+            "unanswered": unanswered, "asked": n_questions,
             "deciding": [_question(catalogue, i, mode) for i in deciding_ids[:DECIDING_SHOWN]],
             "deciding_more": max(0, len(deciding_ids) - DECIDING_SHOWN),
             "primary": a.primary == cat, "scores": scores, "evidence": evidence,
             "positives": [_qa(catalogue, i, v, mode) for i, v in pos],
             "key_positives": [_qa(catalogue, i, v, mode) for i, v in pos[:POSITIVES_SHOWN[mode]]],
             "negatives": [_qa(catalogue, i, v, mode) for i, v in negatives],
+            "key_negatives": [_qa(catalogue, i, v, mode) for i, v in negatives[:NEGATIVES_SHOWN]],
             "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
         })
     return out
