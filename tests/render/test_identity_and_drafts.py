@@ -172,11 +172,25 @@ def test_report_of_an_unfinished_intake_is_a_draft_on_every_page(tmp_path, confi
         pages = [flat(p.extract_text()) for p in PdfReader(str(out)).pages]
         assert all("DRAFT" in p for p in pages), kind
         assert "3of" in pages[0] and "questionsanswered" in pages[0] and "stoppedin" in pages[0]
-        assert "ownerJoBloggs" in pages[0] and "completedbyatechnician" in pages[0]
+        assert "ownerJoBloggs" in pages[0] and "answeredbyatechnician" in pages[0]
     md = tmp_path / "h.md"
     assert main(["report", "--intake", str(intake.id), "--kind", "handout", "--format", "md", "-o", str(md),
                  "--db", db]) == 0
     assert "**DRAFT**" in md.read_text() and "questions answered" in md.read_text()
+
+
+@pytest.mark.parametrize("kind", ["previsit", "handout"])
+def test_clinic_identity_is_text_never_markup(catalogue, cases, kind):
+    import dataclasses
+
+    c = cases["pain"]
+    meta = dataclasses.replace(META, clinic=Clinic(name="<b>Vets</b> [x](javascript:1) {{ 7*7 }}",
+                                                   phone="*01632*", address="# 1 River St"))
+    ctx = build_context(kind, catalogue, c.assessment, c.answers, c.plan, meta)
+    html = render_context(ctx, "html")
+    assert "<b>Vets" not in html and "&lt;b&gt;Vets&lt;/b&gt;" in html and "{{ 7*7 }}" in html
+    md = render_context(ctx, "md")
+    assert r"\<b\>Vets\</b\> \[x\](javascript:1)" in md and r"\*01632\*" in md and r"\# 1 River St" in md
 
 
 def test_report_of_a_completed_intake_is_not_a_draft(catalogue, cases):
