@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from vettriage import DISCLAIMER
 from vettriage.content.catalogue import Catalogue
@@ -227,10 +227,10 @@ def _fallback_positives(catalogue: Catalogue, res: Any, answers: Mapping[str, An
     return list(out.items())
 
 
-def _category_section_items(catalogue: Catalogue, cat: str, visible: set[str]) -> list[str]:
+def _category_section_items(catalogue: Catalogue, cat: str, visible: Callable[[], set[str]]) -> list[str]:
     section = CATEGORY_SECTION[cat]
     return [i.id for s in catalogue.sections if s.id == section for i in s.items
-            if i.id in visible and i.type != "text"]
+            if i.id in visible() and i.type != "text"]
 
 
 def _status(res: Any, unanswered: int, asked: int) -> str:
@@ -245,20 +245,19 @@ def _status(res: Any, unanswered: int, asked: int) -> str:
 
 
 def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], mode: Mode,
-              visible: set[str]) -> list[dict[str, Any]]:
+              visible: Callable[[], set[str]]) -> list[dict[str, Any]]:
     out = []
     for cat in CATEGORY_ORDER:
         res = a.categories.get(cat)  # type: ignore[call-overload]
         if res is None:
             continue
-        asked = _category_section_items(catalogue, cat, visible)
-        missing = [i for i in asked if answers.get(i) is None]
-        unanswered = getattr(res, "unanswered", None)
-        unanswered = len(missing) if unanswered is None else unanswered
-        n_questions = getattr(res, "questions", None) or len(asked)
+        if hasattr(res, "questions"):  # the three-valued engine counts them itself
+            unanswered, n_questions, deciding_ids = res.unanswered, res.questions, list(res.deciding)
+        else:  # an Assessment from before it (kept for callers that build one by hand)
+            asked = _category_section_items(catalogue, cat, visible)
+            deciding_ids = [i for i in asked if answers.get(i) is None]
+            unanswered, n_questions = len(deciding_ids), len(asked)
         status = _status(res, unanswered, n_questions)
-        deciding_ids = getattr(res, "deciding", None)
-        deciding_ids = list(deciding_ids) if deciding_ids is not None else missing
         scores = []
         for sid in res.scores:
             sc = a.scores.get(sid)
@@ -317,8 +316,9 @@ def _sources(catalogue: Catalogue, a: Assessment, plan: Plan) -> list[dict[str, 
             for r in (catalogue.references[i] for i in seen)]
 
 
-def _red_flag_items(catalogue: Catalogue, visible: set[str]) -> list[str]:
-    return [i.id for s in catalogue.sections if s.id == "redflags" for i in s.items if i.id in visible]
+@cache
+def _red_flag_item_ids(catalogue: Catalogue) -> tuple[str, ...]:
+    return tuple(i.id for s in catalogue.sections if s.id == "redflags" for i in s.items)
 
 
 def local_time(when: dt.datetime | None) -> str:
@@ -362,10 +362,12 @@ def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
     return " ".join(kept if option_id in FULL_TEXT_OPTIONS else kept[:OPTION_SENTENCES])
 
 
-def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any], visible: list[str]) -> Any:
+def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any],
+           shown: Callable[[], list[str]]) -> Any:
     """For an intake not completed: how far it got (answered of asked, and the section it stopped in)."""
     if meta.status in ("completed", "amended"):
         return None
+    visible = shown()
     answered = sum(1 for i in visible if answers.get(i) is not None)
     section = None
     if meta.position:
@@ -383,8 +385,17 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
 
     meta = meta or ReportMeta()
     mode: Mode = "tech" if kind == "previsit" else "owner"
-    shown = visible_items(catalogue, answers)
-    visible = set(shown)
+    # The branching walk is needed only for a draft's progress and for Assessments without the engine's own
+    # counts: done once, when first asked for (bench/render.py measures a report in about a millisecond).
+    walked: list[list[str]] = []
+
+    def shown() -> list[str]:
+        if not walked:
+            walked.append(visible_items(catalogue, answers))
+        return walked[0]
+
+    def visible() -> set[str]:
+        return set(shown())
     dog_items = [i for s in catalogue.sections if s.id == "dog" for i in s.items]
     name = answers.get(NAME_ITEM)
     name = name if isinstance(name, str) and name.strip() and name != UNKNOWN else "your dog"
@@ -400,10 +411,14 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
     by_owner = meta.mode == "owner"
     owner_words = [t for t in texts if by_owner or t["id"] == OWNER_ACCOUNT_ITEM]
     tech_notes = [t for t in texts if not by_owner and t["id"] != OWNER_ACCOUNT_ITEM]
-    rf_items = _red_flag_items(catalogue, visible)
     engine_unanswered = getattr(assessment, "red_flags_unanswered", None)
-    rf_unanswered = (list(engine_unanswered) if engine_unanswered is not None
-                     else [i for i in rf_items if answers.get(i) is None])
+    if engine_unanswered is not None:  # asked = answered (hidden ones are never kept) + unanswered
+        rf_unanswered = list(engine_unanswered)
+        rf_asked = sum(1 for i in _red_flag_item_ids(catalogue) if answers.get(i) is not None) + len(rf_unanswered)
+    else:
+        rf_items = [i for i in _red_flag_item_ids(catalogue) if i in visible()]
+        rf_unanswered = [i for i in rf_items if answers.get(i) is None]
+        rf_asked = len(rf_items)
     findings = _findings(catalogue, assessment, answers, mode, visible)
     any_not_assessed = any(f["not_assessed"] for f in findings)
     option_ids = [o.id for o in plan.options]
@@ -425,7 +440,7 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "diary": meta.diary,
         "urgency": assessment.urgency,
         "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags)),
-        "red_flag_questions": len(rf_items),
+        "red_flag_questions": rf_asked,
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
         "routine": plan.routine,
