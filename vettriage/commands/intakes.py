@@ -208,7 +208,7 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.store.transfer import import_document, read_export
 
     cat = load_content(args, args.content)
-    doc = read_export(args.file, {cat.version}, cat)
+    doc = read_export(args.file, set(cat.known_versions), cat)
     store = _open(args)
     try:
         dogs, intakes = import_document(store, doc, args.file)

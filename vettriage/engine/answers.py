@@ -95,10 +95,16 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
 
 
 def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str = "answers") -> Answers:
-    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item."""
+    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item.
+
+    An answer to a retired item (one an earlier content version asked, catalogue.retired_items) is left out:
+    a stored intake keeps it and the documents show it as it was asked, but nothing scores it any more."""
     items = catalogue.items
+    retired = catalogue.retired_items
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if isinstance(key, str) and key not in items and key in retired:
+            continue
         if not isinstance(key, str) or key not in items:
             raise InputError(source, str(key), "unknown question id")
         if value is None:
