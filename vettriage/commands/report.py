@@ -115,13 +115,16 @@ def load_intake_inputs(cat: Any, intake: Any) -> tuple[Any, dict[str, Any], Any]
 
     answers = validate_answers(cat, intake.answers, f"intake {intake.id}")
     values = dict(answers.values)
+    # answers to questions an earlier content version asked are not scored, but the documents show them as asked
+    values.update({k: v for k, v in intake.answers.items() if k in cat.retired_items and v is not None})
     if not values.get("dog_name"):
         values["dog_name"] = intake.dog.name
     if intake.assessment and intake.content_hash == cat.hash:
         assessment = Assessment.model_validate(intake.assessment)
     else:
         assessment = assess(cat, answers)
-    meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id)
+    meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id,
+                      content_version=intake.content_version)
     return assessment, values, meta
 
 
