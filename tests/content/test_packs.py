@@ -230,3 +230,19 @@ def test_a_pack_without_pack_yaml_or_its_licence_is_refused(pack, tmp_path) -> N
     empty.mkdir()
     with pytest.raises(InputError, match="pack.yaml.*file not found"):
         load_catalogue(packs=[empty])
+
+
+def test_a_malformed_packs_setting_is_a_one_line_error(tmp_path, monkeypatch, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("packs = 3\n")
+    monkeypatch.setenv("VETTRIAGE_CONFIG", str(config))
+    assert main(["answers-template"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "config.toml" in err and "packs" in err
+
+
+def test_the_packs_environment_variable_reaches_code_that_loads_content_itself(monkeypatch) -> None:
+    # how `serve` hands its packs to the browser intakes' child processes
+    monkeypatch.setenv("VETTRIAGE_PACKS", str(DEMO))
+    assert "demo_sunny_spot" in load_catalogue().items
+    assert "demo_sunny_spot" not in load_catalogue(packs=[]).items

@@ -82,18 +82,18 @@ class Catalogue:
     def item_as_asked(self, item_id: str, version: str | None) -> m.Item | None:
         """The item as an intake answered under content `version` was asked it (None if never asked).
 
-        A retired set holds the definitions in force up to and including its version: the set nearest to
-        `version` among those not older than... `version` itself wins; an item no set holds is asked as today."""
+        Each retired set holds the definitions in force up to and including its version. Among the sets of the
+        intake's version or newer, the oldest one holding the item is the nearest to the intake and wins; an
+        item no such set holds was asked as it is today."""
         base = (version or self.base_version).split("+", 1)[0]
-        order = [e.version for e in self.changelog]
+        order = [e.version for e in self.changelog]  # newest first: a higher index is an older version
         if base != self.base_version and base in order:
             at = order.index(base)
-            for rs in sorted(self.retired, key=lambda r: order.index(r.version) if r.version in order else -1,
-                             reverse=True):
-                if rs.version in order and order.index(rs.version) <= at:
-                    for item in rs.items:
-                        if item.id == item_id:
-                            return item
+            candidates = [rs for rs in self.retired if rs.version in order and order.index(rs.version) <= at]
+            for rs in sorted(candidates, key=lambda r: order.index(r.version), reverse=True):
+                for item in rs.items:
+                    if item.id == item_id:
+                        return item
         return self.items.get(item_id) or self.retired_items.get(item_id)
 
     def scale_as_asked(self, scale_id: str) -> m.Scale | None:
