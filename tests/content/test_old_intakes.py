@@ -70,3 +70,12 @@ def test_an_old_intake_still_shows_and_exports_and_imports(old_intake, tmp_path,
     assert main(["intakes", "export", "--db", db, "-o", str(export)]) == 0
     assert main(["intakes", "import", str(export), "--db", str(tmp_path / "other.sqlite")]) == 0, \
         capsys.readouterr().err
+
+
+def test_an_answers_file_naming_a_retired_question_is_refused_not_ignored(tmp_path, capsys) -> None:
+    # a file carries no content version, so its old answers cannot be shown as asked: one line, exit 2
+    p = tmp_path / "old.yaml"
+    p.write_text("dog_name: Nell\npain_sev_worst: 7\n")
+    assert main(["assess", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{p}:2: pain_sev_worst: question retired" in err

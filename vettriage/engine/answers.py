@@ -169,6 +169,11 @@ def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:
         return Answers({})
     if not isinstance(doc.data, dict):
         raise InputError(str(path), None, "expected a mapping of question id to answer", 1)
+    for key in doc.data:
+        if isinstance(key, str) and key not in catalogue.items and key in catalogue.retired_items:
+            # a file names no content version, so an answer to a retired question is refused, never ignored
+            raise InputError(str(path), key, "question retired from the content (see the changelog in "
+                             "catalogue.yaml); answer today's questions instead", doc.line([key]))
     try:
         return validate_answers(catalogue, doc.data, str(path))
     except InputError as exc:
