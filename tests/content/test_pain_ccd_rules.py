@@ -489,3 +489,20 @@ def test_cognitive_items_cover_six_domains_with_a_recall_window(cat):
 def test_emergency_rule_comes_after_every_cross_rule(cat):
     ids = [r.id for r in cat.rules]
     assert ids.index("emergency_defers_ketamine") > max(ids.index(r) for r in CROSS_CASES)
+
+
+@pytest.mark.parametrize("item_id", PAIN_SIGNS)
+def test_every_pain_sign_seen_on_most_days_counts_on_its_own(cat, item_id):
+    a = assess(cat, with_(healthy_senior(cat), **{item_id: 2}))
+    assert a.categories["pain"].level in ("possible", "likely"), item_id
+    assert a.scores["pain_signs_marked"].value == 1 and a.scores["pain_signs"].value == 2
+    # and on a phone intake where nothing else was asked
+    assert assess(cat, {item_id: 2}).categories["pain"].level in ("possible", "likely"), item_id
+
+
+@pytest.mark.parametrize("item_id", PAIN_SIGNS)
+def test_every_pain_sign_belongs_to_the_scores_it_is_grouped_in(cat, item_id):
+    of = {sid: cat.score_by_id[sid].of for sid in ("pain_signs", "pain_signs_marked", "pain_movement", "pain_comfort")}
+    assert item_id in of["pain_signs"] and item_id in of["pain_signs_marked"]
+    # movement and comfort never overlap; spine, muscle and bad days are in the totals only
+    assert not (item_id in of["pain_movement"] and item_id in of["pain_comfort"])
