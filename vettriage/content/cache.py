@@ -22,8 +22,8 @@ def _dir() -> Path:
 
 
 def _path(digest: str) -> Path:
-    # What validated the catalogue is part of the key: the models', files', loader's and records' source, and the installed
-    # pydantic (found without importing it: a cached start must not pay for pydantic).
+    # What validated the catalogue is part of the key: the models', files', loader's and records' source, and the
+    # installed pydantic (found without importing it: a cached start must not pay for pydantic).
     here = Path(__file__).parent
     sources = [here / "models.py", here / "files.py", here / "catalogue.py", here / "packs.py",
                here.parent / "record.py"]

@@ -215,7 +215,7 @@ def load_catalogue(directory: Path | str | None = None, *, packs: Iterable[Path 
     return catalogue
 
 
-def _load(directory: Path, base: str, pack_dirs: list[Path] = (), digest: str | None = None) -> Catalogue:  # type: ignore[assignment]
+def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, digest: str | None = None) -> Catalogue:
     """Read, validate and cross-check the shipped content and then each pack, as one catalogue."""
     from vettriage.content import files
     from vettriage.content.yamlfile import read_yaml
@@ -242,7 +242,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] = (), digest: str | 
         ref_lists += [(doc, r) for r in _parse(doc, files.ReferencesFile, str(doc.path)).references]
     retired = _parse(docs["retired"], files.RetiredFile, _label(directory, "retired"))
     flags = _parse(docs["flags"], files.FlagsFile, _label(directory, "flags"))
-    score_docs = [(docs["scores"], s) for s in _parse(docs["scores"], files.ScoresFile, _label(directory, "scores")).scores]
+    scores = _parse(docs["scores"], files.ScoresFile, _label(directory, "scores")).scores
+    score_docs = [(docs["scores"], s) for s in scores]
     options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
     scales = {s.id: s for s in cat.scales}
 

@@ -71,10 +71,12 @@ def read_pack(folder: Path, shipped: PackParts, earlier: list[m.Pack]) -> tuple[
     prefix = f"{head.id}_"
     taken = shipped.ids()
     if any(i.startswith(prefix) for i in taken):
-        top.fail(f"pack id '{head.id}' would namespace its ids as '{prefix}...', which the shipped content uses", ["id"])
+        top.fail(f"pack id '{head.id}' would namespace its ids as '{prefix}...', which the shipped content uses",
+                 ["id"])
     for key, names in (("sections", head.sections), ("rule_files", head.rule_files)):
         for i, name in enumerate(names):
-            if name in RESERVED or not name.replace("_", "").isalnum() or (head.sections + head.rule_files).count(name) > 1:
+            repeated = (head.sections + head.rule_files).count(name) > 1
+            if name in RESERVED or not name.replace("_", "").isalnum() or repeated:
                 _Where(head_doc, [key, i], key).fail(f"'{name}' is not a usable file name")
 
     parts = PackParts(scales={s.id: s for s in head.scales})
@@ -120,7 +122,8 @@ def _check_new_ids(head_doc: "YamlDoc", parts: PackParts, taken: set[str], prefi
             where.fail(f"{kind} '{ident}' is already defined by the shipped content or an earlier pack; "
                        "a pack adds, never changes", ["id"])
         if not ident.startswith(prefix) and not (kind == "section" and ident == prefix[:-1]):
-            where.fail(f"{kind} id '{ident}' must start with '{prefix}' (a pack's ids are namespaced; a section may be named after the pack)", ["id"])
+            where.fail(f"{kind} id '{ident}' must start with '{prefix}' (a pack's ids are namespaced; a section "
+                       "may be named after the pack)", ["id"])
 
     for i, sc in enumerate(parts.scales.values()):
         check(_Where(head_doc, ["scales", i], f"scales[{sc.id}]"), sc.id, "scale")
