@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     a.add_argument("--dog", required=True, help="the dog's name (an existing dog of that name, else a new one)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
     a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(a)
     a.set_defaults(func=_guarded(run_add))
 
     ls = isub.add_parser("list", help="list intakes, newest first")
@@ -53,6 +55,7 @@ def register(sub: Any) -> None:
     im = isub.add_parser("import", help="import an export file: all of it or nothing")
     im.add_argument("file")
     im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
     for parser in (a, ls, sh, ex, im):
@@ -85,10 +88,10 @@ def _open(args: argparse.Namespace) -> Any:
 def run_add(args: argparse.Namespace) -> int:
     """Validate and assess an answers file, then store it as a completed intake (warning when emergency questions
     are unanswered: every output of it says so)."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
 
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     assessment = assess(cat, answers)
     store = _open(args)
@@ -223,11 +226,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check the whole file, then import everything in one transaction (or nothing)."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.store.transfer import import_document, read_export
 
-    cat = load_catalogue(args.content)
-    doc = read_export(args.file, {cat.version}, cat)
+    cat = load_content(args, args.content)
+    doc = read_export(args.file, set(cat.known_versions), cat)
     store = _open(args)
     try:
         dogs, intakes = import_document(store, doc, args.file)
