@@ -73,7 +73,8 @@ def _item(catalogue: Catalogue, item: m.Item, mode: codes.Mode) -> Questionnaire
         ext.append(Extension(url=codes.EXT_ALLOW_UNKNOWN, valueBoolean=False))
     if item.type in ("number", "months"):
         unit = item.unit or "months"
-        ext += [Extension(url=codes.EXT_MIN, valueDecimal=item.min), Extension(url=codes.EXT_MAX, valueDecimal=item.max),
+        ext += [Extension(url=codes.EXT_MIN, valueDecimal=item.min),
+                Extension(url=codes.EXT_MAX, valueDecimal=item.max),
                 Extension(url=codes.EXT_UNIT, valueCoding=Coding(system=codes.UCUM, code=codes.ucum(unit),
                                                                  display=unit))]
     kwargs: dict[str, Any] = {}
@@ -97,9 +98,10 @@ def _item(catalogue: Catalogue, item: m.Item, mode: codes.Mode) -> Questionnaire
 def _options(catalogue: Catalogue, item: m.Item, mode: codes.Mode) -> list[QuestionnaireItemAnswerOption] | None:
     if item.type == "scale":
         scale = catalogue.scales[item.scale]  # type: ignore[index]
-        return [QuestionnaireItemAnswerOption(
-            valueCoding=Coding(system=codes.scale_system(scale.id), code=str(p.value), display=p.label.for_mode(mode)),
-            extension=[Extension(url=codes.EXT_ORDINAL, valueDecimal=p.value)]) for p in scale.points]
+        # ordinalValue sits on the Coding (its context in R4): a form can sum or compare the points
+        return [QuestionnaireItemAnswerOption(valueCoding=Coding(
+            system=codes.scale_system(scale.id), code=str(p.value), display=p.label.for_mode(mode),
+            extension=[Extension(url=codes.EXT_ORDINAL, valueDecimal=p.value)])) for p in scale.points]
     if item.type in ("choice", "multi"):
         return [QuestionnaireItemAnswerOption(
             valueCoding=Coding(system=codes.options_system(item.id), code=o.value, display=o.label.for_mode(mode)),
