@@ -28,6 +28,26 @@ LEVEL_WORDS = {"none": "not suggested", "possible": "possible", "likely": "likel
 CATEGORY_WORDS = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
 
 
+def level_words(res: Any) -> str:
+    """A category's level; a "none" the answers do not decide reads "could not be assessed", never an all-clear."""
+    if res.level != "none" or res.status == "assessed":
+        return LEVEL_WORDS[res.level]
+    return f"could not be assessed ({res.unanswered} of {res.questions} questions unanswered)"
+
+
+def red_flag_words(a: Any, owner: bool) -> str:
+    """Whether every emergency question was answered."""
+    n = len(a.red_flags_unanswered)
+    if n:
+        return (f"{n} urgent-sign question{'s were' if n > 1 else ' was'} not answered: this result cannot rule "
+                "out an emergency." if owner else
+                f"Emergency questions: {n} not answered - an emergency is not ruled out.")
+    if a.red_flags:
+        return "Every urgent-sign question was answered." if owner else "Emergency questions: all answered."
+    return ("Every urgent-sign question was answered; no urgent sign reported." if owner else
+            "Emergency questions: all answered; no red flag reported.")
+
+
 class ResultScreen(Screen[None]):
     """Shows one completed intake's Assessment and plan."""
 
@@ -46,7 +66,10 @@ class ResultScreen(Screen[None]):
         self.session = session
         from vettriage.engine.assessment import Assessment
 
-        self.assessment = Assessment.model_validate(assessment) if assessment else session.assessment()
+        stored = Assessment.model_validate(assessment) if assessment else None
+        # A record written before categories said how well they were assessed is assessed again from its
+        # stored answers: its "none" may have been a form nobody filled in.
+        self.assessment = stored if stored and stored.schema_version >= 2 else session.assessment()
         from vettriage.plan import make_plan
 
         self.plan = make_plan(session.catalogue, self.assessment, session.answers)
@@ -65,6 +88,7 @@ class ResultScreen(Screen[None]):
         with VerticalScroll(id="result"):
             yield Static(f"{escape(s.dog_name)} · urgency: {a.urgency.upper()}", id="urgency",
                          classes=f"urgency-{a.urgency}")
+            yield Static(escape(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
             if a.red_flags:
                 yield Static("Emergency signs - act now", classes="heading")
                 for hit in a.red_flags:
@@ -78,7 +102,7 @@ class ResultScreen(Screen[None]):
             for cat in ("pain", "medical", "ccd"):
                 res = a.categories[cat]
                 primary = " (main concern)" if a.primary == cat else ""
-                yield Static(f"[b]{CATEGORY_WORDS[cat]}: {LEVEL_WORDS[res.level]}{primary}[/b]", classes="finding")
+                yield Static(f"[b]{CATEGORY_WORDS[cat]}: {escape(level_words(res))}{primary}[/b]", classes="finding")
                 for ev in res.evidence:
                     why = "; ".join(f"{escape(s.catalogue.items[x.item].text.for_mode(s.mode))} → "
                                     f"{escape(s.label(s.catalogue.items[x.item], x.value))}"
