@@ -104,6 +104,31 @@ def test_dont_know_is_a_data_absent_reason_and_comes_back(cli, tmp_path, catalog
     assert _intake(cli.db, 2).answers["dog_age_years"] == "unknown"
 
 
+def test_a_partial_intake_exports_statuses_unanswered_red_flags_and_score_ranges(cli, tmp_path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("dog_name: Rex\nrf_collapse: no\npain_sign_stairs: 2\n")
+    rc, text, err = cli("intakes", "add", str(answers), "--dog", "Rex")
+    assert rc == 0, err
+    a = _intake(cli.db, 1).assessment
+    assert a["red_flags_unanswered"] and all("status" in c for c in a["categories"].values())
+    out = tmp_path / "rex.json"
+    assert cli("fhir", "export", "--intake", "1", "-o", str(out))[0] == 0
+    res = _resources(out)
+    risk = next(r for r in res if r["resourceType"] == "RiskAssessment")
+    statuses = [next(e["valueCode"] for e in p["extension"] if e["url"] == codes.EXT_CATEGORY_STATUS)
+                for p in risk["prediction"][1:]]
+    assert statuses == [c["status"] for c in a["categories"].values()]
+    assert [e["valueString"] for e in risk["extension"] if e["url"] == codes.EXT_RED_FLAG_UNANSWERED] == \
+        a["red_flags_unanswered"]
+    ranges = {o["code"]["coding"][0]["code"]: o["valueRange"] for o in res
+              if o["resourceType"] == "Observation" and "valueRange" in o}
+    expected = {k: s for k, s in a["scores"].items() if s["low"] is not None and s["low"] != s["high"]}
+    assert set(ranges) == set(expected) and expected
+    for k, r in ranges.items():
+        assert (float(r["low"]["value"]), float(r["high"]["value"])) == pytest.approx(
+            (expected[k]["low"], expected[k]["high"]), abs=1e-4)
+
+
 def test_an_intake_in_progress_exports_without_an_assessment_and_imports_in_progress(cli, tmp_path, catalogue):
     store = open_store(str(cli.db))
     try:

@@ -3,13 +3,13 @@
 - `RiskAssessment`: the urgency as the first prediction, then one prediction per category (pain, ccd, medical)
   with its level and the rules behind it; `basis` points at the QuestionnaireResponse and at the score
   Observations the evidence cites.
-- `Observation` per score, coded with our score id; a score over blanks is a range (low..high) once the engine
-  reports one, else a quantity, or a data-absent-reason when it could not be computed.
+- `Observation` per score, coded with our score id: a quantity, a range (low..high) when blanks leave the score
+  an interval, or a data-absent-reason when nothing is known of it.
 - `DetectedIssue` per medication-safety flag and per ketamine caution: each is a conflict between a drug (given,
   planned or asked about) and this dog's condition, which is what DetectedIssue is for.
 
-The Assessment is read as the stored dict with `.get` defaults: fields added later (a category's `status`, the
-Assessment's `red_flags_unanswered`, score intervals) are carried when present and skipped when not.
+The Assessment is read as the stored dict with `.get` defaults: records stored before the three-valued engine have
+no category `status`, `red_flags_unanswered` or score `low`/`high`, and still export.
 """
 
 from __future__ import annotations
