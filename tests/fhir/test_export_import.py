@@ -150,6 +150,11 @@ def test_an_intake_in_progress_exports_without_an_assessment_and_imports_in_prog
     assert rc == 0, err
     again = _intake(cli.db, int(text.split()[2]))
     assert (again.status, again.by, again.mode, again.assessment) == ("in_progress", "Jo", "tech", None)
+    assert again.dog.id == dog.id  # found by name: the existing record is kept as it is
+    rc, _, err = cli("fhir", "import", str(out), "--dog", "Max II")
+    assert rc == 0, err
+    new_dog = _intake(cli.db, 3).dog
+    assert (new_dog.name, new_dog.owner_name, new_dog.owner_contact) == ("Max II", "Ann Lee", "ann@example.invalid")
     assert again.answers == {"dog_name": "Max", "pain_sign_stairs": 2, "dog_weight_kg": 31.5}
 
 

@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
-    from vettriage.fhir.patient import patient_name
+    from vettriage.fhir.patient import owner_details, patient_name
     from vettriage.fhir.reading import STATUS, read_fhir
     from vettriage.fhir.response import raw_answers
     from vettriage.store import open_store
@@ -109,7 +109,8 @@ def run_import(args: argparse.Namespace) -> int:
     assessment = assess(cat, answers) if status == "completed" else None
     store = open_store(args.db)
     try:
-        dog = find_or_add_dog(store, " ".join(name.split()), answers.values)
+        dog = find_or_add_dog(store, " ".join(name.split()), answers.values,
+                              **(owner_details(got.patient) if got.patient else {}))
         intake = store.create_intake(dog.id, by=by, mode=got.mode, content_version=cat.version,
                                      content_hash=cat.hash)
         store.save_answers(intake.id, answers.values, who=by)

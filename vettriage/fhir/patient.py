@@ -76,3 +76,13 @@ def patient_name(patient: Patient) -> str | None:
         if text and text.strip():
             return " ".join(text.split())
     return None
+
+
+def owner_details(patient: Patient) -> dict[str, str]:
+    """`owner_name` and `owner_contact` for a new dog record, from the Patient's first contact that has them."""
+    for contact in patient.contact or ():
+        name = contact.name.text or " ".join(contact.name.given or ()) if contact.name else None
+        reach = next((t.value for t in contact.telecom or () if t.value), None)
+        if name or reach:
+            return {k: " ".join(v.split()) for k, v in (("owner_name", name), ("owner_contact", reach)) if v}
+    return {}
