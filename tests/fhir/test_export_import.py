@@ -120,6 +120,8 @@ def test_a_partial_intake_exports_statuses_unanswered_red_flags_and_score_ranges
     assert statuses == [c["status"] for c in a["categories"].values()]
     assert [e["valueString"] for e in risk["extension"] if e["url"] == codes.EXT_RED_FLAG_UNANSWERED] == \
         a["red_flags_unanswered"]
+    rc, _, err = cli("fhir", "import", str(out))
+    assert rc == 0 and "warning:" in err and "cannot rule out an emergency" in err, err
     ranges = {o["code"]["coding"][0]["code"]: o["valueRange"] for o in res
               if o["resourceType"] == "Observation" and "valueRange" in o}
     expected = {k: s for k, s in a["scores"].items() if s["low"] is not None and s["low"] != s["high"]}

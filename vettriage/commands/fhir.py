@@ -121,6 +121,10 @@ def run_import(args: argparse.Namespace) -> int:
     if answers.dropped:
         print(f"note: {len(answers.dropped)} answers to questions that branching hides were left out: "
               f"{', '.join(answers.dropped)}", file=sys.stderr)
+    missing = getattr(assessment, "red_flags_unanswered", None) or []
+    if missing:  # as `intakes add` says it: a partial response must not read as "no emergency"
+        print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
+              "the result cannot rule out an emergency", file=sys.stderr)
     urgency = f", urgency {intake.urgency}" if intake.urgency else ""
     print(f"imported intake {intake.id} for {dog.name} (dog {dog.id}) from {args.file}: "
           f"{len(answers.values)} answers, {intake.status}{urgency}")
