@@ -96,11 +96,7 @@ def run_add(args: argparse.Namespace) -> int:
     assessment = assess(cat, answers)
     store = _open(args)
     try:
-        matches = [d for d in store.find_dogs(args.dog) if d.name.casefold() == args.dog.strip().casefold()]
-        if len(matches) > 1:
-            raise InputError("--dog", None, f"{len(matches)} dogs are named {args.dog!r} (ids "
-                             f"{', '.join(str(d.id) for d in matches)}): rename one first")
-        dog = matches[0] if matches else store.add_dog(args.dog.strip(), **_dog_details(answers.values))
+        dog = find_or_add_dog(store, args.dog, answers.values)
         by = args.by.strip() or "owner"
         intake = store.create_intake(dog.id, by=by, mode="owner" if by == "owner" else "tech",
                                      content_version=cat.version, content_hash=cat.hash)
@@ -238,6 +234,17 @@ def run_import(args: argparse.Namespace) -> int:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
+
+
+def find_or_add_dog(store: Any, name: str, values: dict[str, Any], **details: Any) -> Any:
+    """The one dog called `name` (any case), else a new dog with what the answers (and `details`, e.g. the
+    owner's name from a FHIR Patient) say about it; several dogs of that name are an InputError (the intake would
+    land on the wrong one). Also used by `fhir import`."""
+    matches = [d for d in store.find_dogs(name) if d.name.casefold() == name.strip().casefold()]
+    if len(matches) > 1:
+        raise InputError("--dog", None, f"{len(matches)} dogs are named {name!r} (ids "
+                         f"{', '.join(str(d.id) for d in matches)}): rename one first")
+    return matches[0] if matches else store.add_dog(name.strip(), **{**_dog_details(values), **details})
 
 
 def _dog_details(values: dict[str, Any]) -> dict[str, Any]:
