@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vettriage.commands._packs import add_pack_arg
+
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 CONTENT_HELP = "content folder (default: the shipped questionnaires)"
 
@@ -24,6 +26,7 @@ def register(sub: Any) -> None:
     q.add_argument("-o", "--output", help="file to write (default: standard output)")
     q.add_argument("--mode", choices=["owner", "tech"], default="owner", help="wording (default: owner)")
     q.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(q)
     q.set_defaults(func=run_questionnaire)
 
     ex = fsub.add_parser("export", help="one stored intake as a FHIR Bundle: Patient, QuestionnaireResponse, "
@@ -31,6 +34,7 @@ def register(sub: Any) -> None:
     ex.add_argument("--intake", type=int, required=True, metavar="N", help="the intake's id (intakes list)")
     ex.add_argument("-o", "--output", help="file to write (default: standard output)")
     ex.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(ex)
     ex.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     ex.set_defaults(func=run_export)
 
@@ -39,6 +43,7 @@ def register(sub: Any) -> None:
     im.add_argument("--dog", help="the dog's name (default: the Bundle's Patient, else the dog_name answer)")
     im.add_argument("--by", help="who answered: 'owner' or a technician's name (default: the response's author)")
     im.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(im)
     im.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     im.set_defaults(func=run_import)
 
@@ -56,10 +61,10 @@ def _write(text: str, output: str | None) -> bool:
 
 def run_questionnaire(args: argparse.Namespace) -> int:
     """Write the Questionnaire."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.fhir.questionnaire import build_questionnaire
 
-    q = build_questionnaire(load_catalogue(args.content), args.mode)
+    q = build_questionnaire(load_content(args, args.content), args.mode)
     if _write(q.model_dump_json(indent=2) + "\n", args.output):
         print(f"wrote Questionnaire {q.url}|{q.version} to {args.output}", file=sys.stderr)
     return 0
@@ -67,7 +72,7 @@ def run_questionnaire(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write one intake as a Bundle."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.fhir.bundle import export_bundle
     from vettriage.store import open_store
 
@@ -76,7 +81,7 @@ def run_export(args: argparse.Namespace) -> int:
         intake = store.get_intake(args.intake)
     finally:
         store.close()
-    bundle = export_bundle(load_catalogue(args.content), intake)
+    bundle = export_bundle(load_content(args, args.content), intake)
     if _write(bundle.model_dump_json(indent=2) + "\n", args.output):
         kinds = [e.resource.get_resource_type() for e in bundle.entry or ()]
         print(f"wrote intake {intake.id} ({intake.dog.name}, {intake.status}) as a Bundle of {len(kinds)} "
@@ -87,7 +92,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Validate a response exactly as an answers file is validated, then store it as `intakes add` does."""
     from vettriage.commands.intakes import find_or_add_dog
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
@@ -96,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.fhir.response import raw_answers
     from vettriage.store import open_store
 
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     got = read_fhir(args.file, cat)
     answers = validate_answers(cat, raw_answers(cat, got.response.item, args.file), args.file)
     status = STATUS[got.response.status]
