@@ -109,3 +109,22 @@ async def test_a_crash_is_one_line_and_a_log_file(store: Any, catalogue: Any, co
     assert "RuntimeError: simulated failure" in app.crash and "saved" in app.crash
     logs = list(tmp_path.glob("crash-*.log"))
     assert len(logs) == 1 and "simulated failure" in logs[0].read_text()
+
+
+async def test_a_withdrawn_red_flag_leaves_the_header_and_the_audit_says_so(store: Any, catalogue: Any,
+                                                                           config: Any) -> None:
+    intake = _seed(store, catalogue, "Ash", {}, "rf_gums")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.screen.session
+        assert session.answer_item("rf_gums", "pale_or_white").new_red_flags == ("gums",)
+        assert store.get_intake(intake.id).urgency == "emergency"
+        session.answer_item("rf_gums", "pink")
+        app.screen.show_question()
+        await pilot.pause()
+        assert "EMERGENCY" not in screen_text(app)
+    got = store.get_intake(intake.id)
+    assert got.urgency is None and got.emergency, "no longer an emergency now; reported once, kept as history"
+    last = [e for e in store.audit(intake.id) if e.item_id == "rf_gums"][-1]
+    assert last.new_value == "pink" and "withdrawn" in (last.reason or "") and "gums" in last.reason

@@ -158,7 +158,7 @@ def run_show(args: argparse.Namespace) -> int:
     out += [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in intake.answers.items()]
     amended = [e for e in trail if e.reason]
     if amended:
-        out.append("Amendments:")
+        out.append("Changes with a reason (amendments, red flags withdrawn):")
         out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")

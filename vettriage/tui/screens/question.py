@@ -91,7 +91,7 @@ class QuestionScreen(Screen[None]):
         s = self.session
         item, mode = s.item, s.mode
         p = s.progress()
-        flag = "  ! EMERGENCY" if s.emergency else ""
+        flag = "  ! EMERGENCY" if s.emergency_now else ""
         self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
