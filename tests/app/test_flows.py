@@ -330,8 +330,8 @@ async def test_dont_know_on_a_text_question_is_ctrl_u(store: Any, catalogue: Any
         await pilot.pause()
         bar = clicked.screen.query_one(KeyBar)
         bar.render()
-        start = next(a for a, _, k in bar._spans if k.display == "^u")
-        await pilot.click(KeyBar, offset=(start + 1, 0))
+        line, start = next((y, a) for y, a, _, k in bar._spans if k.display == "^u")
+        await pilot.click(KeyBar, offset=(start + 1, line))
         await pilot.pause()
         assert store.get_intake(other.id).answers["dog_breed"] == "unknown"
     # The dog's name cannot be "don't know": there ctrl+u is the field's own (clear to the start).

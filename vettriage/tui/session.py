@@ -210,6 +210,36 @@ class IntakeSession:
         """Move to a question by id (it must be visible)."""
         self.go(self.visible.index(item_id))
 
+    def none_answer(self, item: Item) -> Any:
+        """The "nothing seen" answer of an item, where its type says what that is: the lowest point of a
+        scale, "no", or a checklist's "none". Choices (gum colour, appetite) and typed answers have none: a
+        technician must ask those."""
+        if item.type == "scale":
+            return min(self.catalogue.scales[item.scale].values)
+        if item.type == "yesno":
+            return False
+        if item.type == "multi" and any(o.value == "none" for o in item.options or ()):
+            return ["none"]
+        return None
+
+    def section_blanks(self) -> list[str]:
+        """The current section's unanswered questions that have a "nothing seen" answer."""
+        sec = self.catalogue.section_of[self.item.id]
+        return [i for i in self.visible if self.catalogue.section_of[i] == sec and i not in self.answers
+                and self.none_answer(self.catalogue.items[i]) is not None]
+
+    def answer_section_none(self) -> Outcome:
+        """Answer "no / not seen" to every blank of the current section that has such an answer (the owner
+        said no to the whole section on the phone). Each answer is saved and audited like any other."""
+        raised: list[str] = []
+        dropped: list[str] = []
+        for item_id in self.section_blanks():
+            if item_id in self.visible:
+                out = self.answer_item(item_id, self.none_answer(self.catalogue.items[item_id]))
+                raised += out.new_red_flags
+                dropped += out.dropped
+        return Outcome(tuple(raised), tuple(dropped))
+
     def gaps(self) -> Gaps:
         """The questions asked for this dog that have no answer yet ("don't know" is an answer)."""
         from vettriage.engine.triage import RED_FLAG_SECTION
