@@ -28,6 +28,7 @@ ENV = {
     "default_mode": "VETTRIAGE_DEFAULT_MODE",
     "database_url": "VETTRIAGE_DATABASE_URL",
     "theme": "VETTRIAGE_THEME",
+    "packs": "VETTRIAGE_PACKS",
 }
 """Field name -> the environment variable that overrides it."""
 
@@ -39,6 +40,7 @@ KEYS = {
     "default_mode": "The wording the desk and `vettriage intake` start in: owner or tech.",
     "database_url": "Where intakes are stored: a SQLite file path or a postgresql+psycopg:// URL.",
     "theme": "The terminal app's colours: dark or light.",
+    "packs": "Content pack folders loaded on top of the shipped content by every command (a list of paths).",
 }
 """Each setting, documented for `vettriage config` and the file `vettriage config init` writes."""
 
@@ -58,6 +60,9 @@ class Config:
     default_mode: Mode = "tech"
     database_url: str | None = None
     theme: Theme = "dark"
+    packs: tuple[str, ...] = ()
+    """Content pack folders loaded on top of the shipped content by every command (before any `--pack`).
+    In the file a list of paths; in VETTRIAGE_PACKS paths separated by the platform's path separator."""
     path: Path | None = None
     origin: dict[str, str] = field(default_factory=dict)
 
@@ -146,6 +151,8 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _check(source: str, key: str, value: Any) -> Any:
     """Validate one setting's value."""
+    if key == "packs":
+        return _check_packs(source, value)
     if not isinstance(value, str) or not value.strip():
         raise InputError(source, key, "expected a non-empty text value")
     value = value.strip()
@@ -160,6 +167,15 @@ def _check(source: str, key: str, value: Any) -> Any:
     return value
 
 
+def _check_packs(source: str, value: Any) -> tuple[str, ...]:
+    """A list of folders (TOML), or one string of folders separated by os.pathsep (environment)."""
+    if isinstance(value, str):
+        value = [v for v in value.split(os.pathsep) if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(source, "packs", "expected a list of content pack folders")
+    return tuple(str(Path(v.strip()).expanduser()) for v in value)
+
+
 def describe(config: Config) -> str:
     """Where the config is, what each key means and what is set, for `vettriage config`."""
     exists = "exists" if config.path and config.path.is_file() else "not created yet: `vettriage config init`"
@@ -171,6 +187,8 @@ def describe(config: Config) -> str:
         shown = value if value is not None else "(not set)"
         if key == "database_url":
             shown = f"{default_database_url()} (default)" if value is None else mask_password(value)
+        elif key == "packs":
+            shown = ", ".join(value) if value else "(none)"
         where = config.origin.get(key, "default")
         lines.append(f"{key} = {shown}  [{where}; env {ENV[key]}]")
         lines.append(f"    {doc}")
@@ -187,12 +205,13 @@ def mask_password(url: str) -> str:
 # --- writing the file -----------------------------------------------------------------------------------------
 
 
-def _toml_line(key: str, value: str) -> str:
+def _toml_line(key: str, value: str | list[str] | tuple[str, ...]) -> str:
     import json
 
     # A JSON string (non-ASCII kept as is) is a valid TOML basic string: same escapes for quotes, backslashes
-    # and control characters.
-    return f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    # and control characters; a JSON list of strings is a valid TOML array.
+    shown = list(value) if isinstance(value, (list, tuple)) else value
+    return f"{key} = {json.dumps(shown, ensure_ascii=False)}"
 
 
 def template() -> str:
@@ -201,7 +220,8 @@ def template() -> str:
            "# An environment variable (named after each key) overrides the value here.", ""]
     examples = {"clinic_name": "Riverside Veterinary Clinic", "clinic_phone": "01632 960000",
                 "clinic_address": "1 River Street, Riverside", "clinic_logo": "/path/to/logo.png",
-                "default_mode": "tech", "database_url": "/path/to/vettriage.sqlite3", "theme": "dark"}
+                "default_mode": "tech", "database_url": "/path/to/vettriage.sqlite3", "theme": "dark",
+                "packs": ["/path/to/pack"]}
     for key, doc in KEYS.items():
         out += [f"# {doc} (env {ENV[key]})", "# " + _toml_line(key, examples[key]), ""]
     return "\n".join(out)
@@ -232,7 +252,8 @@ def init_file(path: Path, force: bool = False) -> None:
 
 
 def set_value(path: Path, key: str, value: str | None) -> None:
-    """Set (or, with None, remove) one key in the file, keeping its other lines and comments."""
+    """Set (or, with None, remove) one key in the file, keeping its other lines and comments. `packs` takes
+    folders separated by the platform's path separator, as VETTRIAGE_PACKS does."""
     import re
 
     if key not in KEYS:

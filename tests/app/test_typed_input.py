@@ -109,3 +109,56 @@ async def test_a_crash_is_one_line_and_a_log_file(store: Any, catalogue: Any, co
     assert "RuntimeError: simulated failure" in app.crash and "saved" in app.crash
     logs = list(tmp_path.glob("crash-*.log"))
     assert len(logs) == 1 and "simulated failure" in logs[0].read_text()
+
+
+async def test_a_withdrawn_red_flag_leaves_the_header_and_the_audit_says_so(store: Any, catalogue: Any,
+                                                                           config: Any) -> None:
+    intake = _seed(store, catalogue, "Ash", {}, "rf_gums")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.screen.session
+        assert session.answer_item("rf_gums", "pale_or_white").new_red_flags == ("gums",)
+        assert store.get_intake(intake.id).urgency == "emergency"
+        session.answer_item("rf_gums", "pink")
+        app.screen.show_question()
+        await pilot.pause()
+        assert "EMERGENCY" not in screen_text(app)
+    got = store.get_intake(intake.id)
+    assert got.urgency is None and got.emergency, "no longer an emergency now; reported once, kept as history"
+    last = [e for e in store.audit(intake.id) if e.item_id == "rf_gums"][-1]
+    assert last.new_value == "pink" and "withdrawn" in (last.reason or "") and "gums" in last.reason
+
+
+async def test_none_for_this_section_in_technician_mode(store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Nora", {}, "rf_collapse")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, mode="tech")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+    answers = store.get_intake(intake.id).answers
+    red = [i for s in catalogue.sections if s.id == "redflags" for i in s.items if i.enable_when is None]
+    for item in red:
+        if item.type == "yesno":
+            assert answers[item.id] is False, item.id
+        elif item.type == "choice":
+            assert item.id not in answers, f"{item.id}: a choice is asked, never assumed"
+
+
+async def test_the_key_bar_keeps_every_key_whole_at_60_and_80_columns(store: Any, catalogue: Any,
+                                                                      config: Any) -> None:
+    from vettriage.tui.widgets.keybar import KeyBar
+
+    intake = _seed(store, catalogue, "Kit", {}, "dog_size")
+    for width in (60, 80):
+        app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, mode="tech")
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.pause()
+            bar = app.screen.query_one(KeyBar)
+            shown = "\n".join(str(bar.render_line(y).text) for y in range(bar.size.height))
+            for k in bar.keys:
+                assert f"{k.display} {k.description}" in shown, (width, k, shown)
