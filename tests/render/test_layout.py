@@ -178,6 +178,8 @@ def test_what_we_noticed_lists_signs_not_history(catalogue, cases):
     ctx = build_context("handout", catalogue, c.assessment, c.answers, c.plan, META)
     ids = [qa["id"] for f in ctx["seen"] for qa in f["key_positives"]]
     assert ids and not {"med_current", "med_conditions", "dog_age_years"} & set(ids)
+    negatives = [qa["id"] for f in ctx["findings"] for qa in f["negatives"]]
+    assert negatives and not {"med_current", "med_conditions", "dog_age_years", "dog_body_condition"} & set(negatives)
     pain = next(f for f in ctx["seen"] if f["id"] == "pain")
     # Strongest first (as a share of each item's scale): a sign at the top of its scale before a milder one.
     from vettriage.render.context import _strength

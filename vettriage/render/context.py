@@ -284,7 +284,10 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
         # handout never reads them back as "what we noticed" (issue 13).
         pos = [(i, v) for i, v in pos if i not in HISTORY_IDS]
         pos = sorted(pos, key=lambda t: -_strength(catalogue, t[0], t[1]))
-        negatives = [(x.item, x.value) for x in (getattr(res, "negatives", None) or [])]
+        # Pertinent negatives are signs looked for and not seen: the dog's age, medicines and diagnoses the
+        # engine may list (they made a rule's condition false) are shown in the history block instead.
+        negatives = [(x.item, x.value) for x in (getattr(res, "negatives", None) or [])
+                     if x.item not in HISTORY_IDS and x.item not in _section_ids(catalogue, "dog")]
         not_assessed = res.level == "none" and status != "assessed"
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
@@ -317,6 +320,11 @@ def _sources(catalogue: Catalogue, a: Assessment, plan: Plan) -> list[dict[str, 
     seen = dict.fromkeys(i for i in ids if i in catalogue.references)
     return [{"id": r.id, "title": r.title, "url": r.url, "note": r.note}
             for r in (catalogue.references[i] for i in seen)]
+
+
+@cache
+def _section_ids(catalogue: Catalogue, section: str) -> frozenset[str]:
+    return frozenset(i.id for s in catalogue.sections if s.id == section for i in s.items)
 
 
 @cache
