@@ -18,6 +18,7 @@ REFUSAL_TEXT = {
     "limited": "Too many attempts from your connection. Please wait a few minutes and try again.",
     "busy": "The questionnaire is busy right now. Please try again in a few minutes.",
     "not_found": "Not found.",
+    "bad_request": "This request could not be read.",
     "origin": "Forbidden.",
 }
 

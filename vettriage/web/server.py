@@ -132,7 +132,7 @@ class IntakeServer(Server):
 
     def error_page(self, status: int) -> web.Response:
         """What aiohttp's own error path answers (a request it could not parse): our page and our headers."""
-        response = self.refuse("not_found", status)
+        response = self.refuse("bad_request" if 400 <= status < 500 else "busy", status)
         response.headers.update(self._headers)
         response.headers["Server"] = "vettriage"
         return response
