@@ -128,7 +128,8 @@ async def test_a_newer_tab_takes_over_and_the_older_is_told(web, store, catalogu
     await settle(server)
 
 
-async def test_two_servers_sharing_a_store_run_one_app_per_intake(store_url, store, catalogue):
+async def two_servers_one_app(store_url, store, catalogue):
+    """The same link opened on server A, then on server B sharing A's store: A's app stops before B's starts."""
     a, base_a, ts_a = await start(store_url)
     b, base_b, ts_b = await start(store_url)
     code, _, intake = invite_for(store, catalogue, "Rex")
