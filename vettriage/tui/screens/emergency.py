@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from rich.markup import escape
 from textual.widgets import Button, Static
 
 from vettriage.tui.session import IntakeSession
@@ -36,6 +37,9 @@ class EmergencyScreen(ModalScreen[bool]):
         owner = s.mode == "owner"
         config = getattr(self.app, "config", None)
         contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        # The clinic's name and phone (in `contact`) and address, as configured (`vettriage config`): typed text,
+        # so escaped (a name with "[" in it must not be read as markup).
+        address = getattr(config, "clinic_address", None)
         with VerticalScroll(id="box"):
             yield Static("EMERGENCY" if not owner else "This needs a vet now", id="title")
             lead = ("What you described can be an emergency. Do not wait for the appointment."
@@ -45,7 +49,9 @@ class EmergencyScreen(ModalScreen[bool]):
                 flag = s.catalogue.red_flags[fid]
                 yield Static(f"! {flag.title.for_mode(s.mode)}", classes="flag")
                 yield Static(flag.action.for_mode(s.mode), classes="action")
-            yield Static(contact, id="contact")
+            yield Static(escape(contact), id="contact")
+            if address:
+                yield Static(escape(address), id="clinic")
             yield Static("Your answers so far are saved. The intake is marked as an emergency."
                          if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
             with Horizontal(id="buttons"):
