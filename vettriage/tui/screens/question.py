@@ -174,8 +174,11 @@ class QuestionScreen(Screen[None]):
 
     def _after_emergency(self, keep_going: bool | None) -> None:
         if not keep_going:
+            # Stop here: the emergency summary as it stands, a draft, with its documents to print or save
+            from vettriage.tui.screens.result import ResultScreen
+
             self._remember_now()
-            self.app.leave_intake()  # type: ignore[attr-defined]
+            self.app.push_screen(ResultScreen(self.session, None, draft=True))
         elif self.session.item.type == "multi":
             self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:
