@@ -47,6 +47,8 @@ def register(sub: Any) -> None:
     p.add_argument("--public-url", default=None, help="the https:// address owners use (needed unless the "
                    "host is 127.0.0.1); the WebSocket's Origin must match it")
     p.add_argument("--max-owners", type=int, default=16, help="owners connected at once (default 16)")
+    p.add_argument("--idle-timeout", default="30m", help="end a session after this long without a keystroke: "
+                   "45s, 30m, 2h (default 30m; the owner's page says so and Continue resumes)")
     p.add_argument("--trust-forwarded", action="store_true", help="behind a local reverse proxy: rate-limit "
                    "by the X-Forwarded-For address it sets")
     _store_arg(p)
@@ -169,7 +171,15 @@ def run_serve(args: argparse.Namespace) -> int:
     public = _public_url(args.public_url or f"http://{_url_host(args.host)}:{args.port}", "command line")
     if not 1 <= args.max_owners <= 1000:
         raise InputError("command line", "--max-owners", "must be between 1 and 1000")
+    from vettriage.web.codes import parse_duration
     from vettriage.web.server import STORE_ENV, IntakeServer
+
+    try:
+        idle = parse_duration(args.idle_timeout, seconds=True).total_seconds()
+    except ValueError as exc:
+        raise InputError("command line", "--idle-timeout", str(exc)) from None
+    if idle < 10:
+        raise InputError("command line", "--idle-timeout", "must be at least 10s")
 
     url = store_url(args.store)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
@@ -181,7 +191,8 @@ def run_serve(args: argparse.Namespace) -> int:
     # the children load the same packs (load_catalogue reads them from the environment when given none)
     child_env[PACKS_ENV] = os.pathsep.join(os.path.abspath(p) for p in pack_dirs(args))
     server = IntakeServer(lambda: _open(url), host=args.host, port=args.port, public_url=public,
-                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded)
+                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded,
+                          idle_timeout=idle)
     try:
         server.serve()
     except OSError as exc:
