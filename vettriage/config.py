@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from vettriage.errors import InputError
+from vettriage.files import write_atomic
 
 Mode = Literal["owner", "tech"]
 Theme = Literal["dark", "light"]
@@ -227,28 +228,11 @@ def template() -> str:
     return "\n".join(out)
 
 
-def _write(path: Path, text: str) -> None:
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
-
-
 def init_file(path: Path, force: bool = False) -> None:
     """Write the documented template to `path`; refuse to replace an existing file unless `force`."""
     if path.exists() and not force:
         raise InputError(str(path), None, "already exists (use `vettriage config set`, or --force to replace it)")
-    _write(path, template())
+    write_atomic(path, template(), make_folder=True)
 
 
 def set_value(path: Path, key: str, value: str | None) -> None:
@@ -283,4 +267,4 @@ def set_value(path: Path, key: str, value: str | None) -> None:
         example = re.compile(rf"^#\s*{re.escape(key)}\s*=")
         at = next((n + 1 for n, text in enumerate(out) if example.match(text)), len(out))
         out.insert(at, line)
-    _write(path, "\n".join(out) + "\n")
+    write_atomic(path, "\n".join(out) + "\n", make_folder=True)

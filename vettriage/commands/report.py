@@ -10,13 +10,13 @@ import datetime as dt
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from vettriage import DISCLAIMER
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
+from vettriage.files import write_atomic
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
@@ -178,23 +178,6 @@ def run_report(args: argparse.Namespace) -> int:
     else:
         write_atomic(Path(args.output), doc)
     return 0
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file and a rename, so a failed run never leaves half a document."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
 
 
 # --- handouts -----------------------------------------------------------------------------------------------
