@@ -213,12 +213,13 @@ def test_fewer_cognitive_signs_is_ccd_possible(cat):
     assert WORKUP_CCD_MIMICS <= set(a.workup)
 
 
-def test_marked_disorientation_with_another_domain_is_ccd_likely(cat):
+def test_marked_disorientation_with_one_other_domain_is_only_possible(cat):
+    # Issue 11: "likely" needs three or more DISHAA domains, however marked one of them is.
     answers = with_(healthy_senior(cat), cog_disorientation_staring=2, cog_disorientation_door=2,
                     cog_disorientation_stuck=2, cog_anxiety_places=2, sys_onset="gradual")
     a = assess(cat, answers)
-    assert a.categories["ccd"].level == "likely"
-    assert "ccd_disorientation_marked" in {e.rule for e in a.categories["ccd"].evidence}
+    assert a.categories["ccd"].level == "possible"
+    assert "ccd_likely" not in {e.rule for e in a.categories["ccd"].evidence}
 
 
 # --- Don't know is not zero ----------------------------------------------------------------------------------
