@@ -295,8 +295,8 @@ def test_nsaid_kidney_fires_for_known_kidney_disease_even_without_an_nsaid(cat) 
 
 
 def test_every_medication_flag_is_reachable(cat) -> None:
-    a = run(cat, med_current=["carprofen", "meloxicam", "benazepril", "tramadol", "trazodone", "phenobarbital",
-                              "bedinvetmab", "prednisolone"],
+    a = run(cat, med_current=["grapiprant", "benazepril", "tramadol", "trazodone", "phenobarbital", "bedinvetmab",
+                              "prednisolone"], med_nsaid_planned=True,
             med_conditions=["kidney_disease", "epilepsy"], med_bloodwork_months="unknown", sys_vomiting="occasional",
             sys_pu_pd=True, pain_sign_stiff_after_rest=3, pain_sign_stairs=3, pain_sign_jumping=3,
             pain_sign_lagging=2, pain_sign_limping=2, pain_sign_lying_down=2, pain_sign_touch_sensitive=2)
