@@ -120,13 +120,19 @@ class Plan(_Model):
 class _Ctx:
     """The evaluation context the compiled conditions expect, rebuilt from a finished Assessment."""
 
-    __slots__ = ("answers", "scores", "levels", "red_flags")
+    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe")
 
     def __init__(self, assessment: Assessment, answers: Mapping[str, Any]) -> None:
         self.answers = answers
-        self.scores = {k: s.value for k, s in assessment.scores.items()}
+        # The plan acts on what the Assessment concluded: its levels and red flags are settled, not bounds.
+        self.hidden: frozenset[str] = getattr(answers, "hidden", frozenset())
+        self.scores = {k: (s.low if s.low is not None else s.value if s.value is not None else 0.0,
+                           s.high if s.high is not None else s.value if s.value is not None else 0.0)
+                       for k, s in assessment.scores.items()}
         self.levels = {c: LEVEL_RANK[r.level] for c, r in assessment.categories.items()}
+        self.levels_hi = self.levels
         self.red_flags = set(assessment.red_flag_ids)
+        self.red_flags_maybe: set[str] = set()
 
 
 # Plan parts are built with model_construct: every value comes from content that was validated at load, and

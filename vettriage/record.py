@@ -39,7 +39,7 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
     class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's)."""
 
     def wrap(c: type[T]) -> type[T]:
-        c.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
+        c.__pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}  # type: ignore[attr-defined]
         c._aliases = aliases  # type: ignore[attr-defined]
         made = dataclasses.dataclass(frozen=frozen, slots=True, kw_only=True, eq=False, repr=False)(c)
         if frozen:

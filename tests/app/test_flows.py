@@ -52,6 +52,11 @@ async def test_owner_intake_complete_to_result(store: Any, catalogue: Any, confi
         assert "0 unanswered" in screen_text(app) or "unanswered" in screen_text(app)
         await pilot.press("c")
         await pilot.pause()
+        from vettriage.tui.screens.dialogs import Confirm
+
+        if isinstance(app.screen, Confirm):  # questions the walk left blank (e.g. a number it skipped)
+            await pilot.press("y")
+            await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
         text = screen_text(app)
         assert "urgency: ROUTINE" in text or "urgency: SOON" in text
@@ -186,8 +191,50 @@ async def test_quit_and_resume(store: Any, catalogue: Any, config: Any) -> None:
     assert len(store.list_intakes(dog="Rolo")) == 1
 
 
+def _red_flags_dont_know(catalogue: Any) -> dict[str, str]:
+    return {i.id: "unknown" for s in catalogue.sections if s.id == "redflags" for i in s.items
+            if i.enable_when is None}
+
+
+async def test_completing_needs_every_emergency_question_and_asks_about_other_gaps(
+        store: Any, catalogue: Any, config: Any) -> None:
+    intake = _seed(store, catalogue, "Nell", {"dog_age_years": 14}, None)
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen), "completing with emergency questions unanswered is refused"
+        assert store.get_intake(intake.id).status == "in_progress"
+        first = next(i.id for s in catalogue.sections if s.id == "redflags" for i in s.items)
+        review = app.screen.query_one("#answers")
+        assert review.get_option_at_index(review.highlighted).id == first, "the first one is highlighted"
+        # "don't know" is an answer to an emergency question
+        for item_id, value in _red_flags_dont_know(catalogue).items():
+            app.screen.session.answer_item(item_id, value)
+        await pilot.press("c")
+        await pilot.pause()
+        from vettriage.tui.screens.dialogs import Confirm
+
+        assert isinstance(app.screen, Confirm), "other gaps are allowed, after a confirmation"
+        text = screen_text(app)
+        assert "unanswered" in text and "pain" in text.lower()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and store.get_intake(intake.id).status == "in_progress"
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+    assert store.get_intake(intake.id).status == "completed"
+
+
 async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -> None:
-    intake = _seed(store, catalogue, "Daisy", {"dog_age_years": 12}, None)
+    intake = _seed(store, catalogue, "Daisy", {"dog_age_years": 12, **_red_flags_dont_know(catalogue)}, None)
     from vettriage.engine import assess
 
     store.complete(intake.id, assess(catalogue, store.get_intake(intake.id).answers).model_dump(mode="json"))
@@ -215,6 +262,8 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")  # finish with the other questions unanswered
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
     got = store.get_intake(intake.id)

@@ -14,7 +14,6 @@ from vettriage.content import models as m
 from vettriage.content.catalogue import walk_conditions
 from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, RED_FLAG_IDS
 from vettriage.engine import assess
-from vettriage.engine.conditions import compiled
 from vettriage.plan import make_plan
 from vettriage.resources import questionnaires_dir
 
@@ -43,22 +42,9 @@ def fired(result) -> set[str]:
     return {e.rule for e in evs} | {n.rule for n in result.notes}
 
 
-class _Final:
-    """An evaluation context from a finished Assessment, to see which work-up- or urgency-only rules held."""
-
-    __slots__ = ("answers", "scores", "levels", "red_flags")
-
-    def __init__(self, result, answers) -> None:
-        self.answers = answers
-        self.scores = {k: s.value for k, s in result.scores.items()}
-        self.levels = {c: m.LEVELS.index(r.level) for c, r in result.categories.items()}
-        self.red_flags = set(result.red_flag_ids)
-
-
 def held(catalogue, result, answers) -> set[str]:
-    """Every rule whose condition holds on the final answers and levels, plus the rules behind conclusions."""
-    ctx = _Final(result, answers)
-    return fired(result) | {r.id for r, test in compiled(catalogue).rules if test(ctx) is True}
+    """Every rule that fired (the Assessment lists them), plus the rules behind conclusions."""
+    return fired(result) | set(result.rules_fired)
 
 
 def _items(cond) -> set[str]:

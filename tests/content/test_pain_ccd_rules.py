@@ -225,18 +225,21 @@ def test_marked_disorientation_with_one_other_domain_is_only_possible(cat):
 # --- Don't know is not zero ----------------------------------------------------------------------------------
 
 
-def test_mostly_unknown_answers_leave_scores_insufficient(cat):
+def test_mostly_unknown_answers_still_count_what_was_seen(cat):
     answers = healthy_senior(cat)
     for item in scale_items(cat, "cognitive") + scale_items(cat, "pain"):
         answers[item] = "unknown"
-    # a few severe answers among the unknowns are not enough to score a domain or a mean
-    answers.update(cog_sleep_night_vocal=3, cog_house_soiling=3, pain_sev_now=9, pain_int_walking=9)
+    # a few severe answers among the unknowns: too few to show a domain's value, but what was seen counts
+    answers.update(cog_sleep_night_vocal=3, cog_house_soiling=3)
     a = assess(cat, answers)
-    for sid in ("cog_sleep", "cog_house", "cog_total", "cog_domains_affected", "pain_signs", "pain_severity",
-                "pain_interference"):
+    for sid in ("cog_sleep", "cog_house", "cog_total", "cog_domains_affected", "pain_signs"):
         assert not a.scores[sid].sufficient and a.scores[sid].value is None, sid
-    assert a.categories["ccd"].level == "none"
     assert a.scores["cog_sleep"].answered == 1 and a.scores["cog_sleep"].of == 3
+    assert (a.scores["cog_sleep"].low, a.scores["cog_sleep"].high) == (3, 9)
+    assert a.scores["cog_domains_affected"].low == 2, "two domains are already past the affected line"
+    assert a.categories["ccd"].level == "possible"
+    assert {p.item for p in a.categories["ccd"].positives} == {"cog_sleep_night_vocal", "cog_house_soiling"}
+    assert a.categories["pain"].level == "none" and a.categories["pain"].status != "assessed"
 
 
 def test_unknown_is_not_counted_as_zero_in_a_mean(cat):

@@ -1,4 +1,6 @@
-"""Compiled conditions: every operator, the combinators, and the evidence they report."""
+"""Compiled conditions: every operator, the three-valued (Kleene) combinators, and the evidence they report.
+
+True, False, or None for undetermined: a blank or "don't know" could go either way, so it is never a "no"."""
 
 from __future__ import annotations
 
@@ -21,27 +23,34 @@ class COND:
         return validate(Condition, data)
 
 
-def ctx(answers=None, scores=None, levels=None, red_flags=()):
-    return SimpleNamespace(answers=answers or {}, scores=scores or {}, levels=levels or {}, red_flags=set(red_flags))
+def ctx(answers=None, scores=None, levels=None, red_flags=(), hidden=(), levels_hi=None, red_flags_maybe=()):
+    scores = {k: (v, v) if not isinstance(v, tuple) else v for k, v in (scores or {}).items()}
+    levels = levels or {}
+    return SimpleNamespace(answers=answers or {}, scores=scores, levels=levels, red_flags=set(red_flags),
+                           hidden=set(hidden), levels_hi=levels if levels_hi is None else levels_hi,
+                           red_flags_maybe=set(red_flags_maybe))
 
 
-def holds(cond: dict, c) -> bool:
+def holds(cond: dict, c) -> bool | None:
     return compile_condition(COND.validate_python(cond))(c)
 
 
 @pytest.mark.parametrize(("cond", "answers", "want"), [
     ({"item": "a", "eq": True}, {"a": True}, True),
     ({"item": "a", "eq": True}, {"a": False}, False),
-    ({"item": "a", "eq": True}, {}, False),
+    ({"item": "a", "eq": True}, {}, None),
     ({"item": "a", "ne": "x"}, {"a": "y"}, True),
-    ({"item": "a", "ne": "x"}, {"a": "unknown"}, False),
-    ({"item": "a", "ne": "x"}, {}, False),
+    ({"item": "a", "ne": "x"}, {"a": "x"}, False),
+    ({"item": "a", "ne": "x"}, {"a": "unknown"}, None),
+    ({"item": "a", "ne": "x"}, {}, None),
     ({"item": "a", "in": ["x", "y"]}, {"a": "y"}, True),
+    ({"item": "a", "in": ["x", "y"]}, {"a": "z"}, False),
     ({"item": "a", "contains": "x"}, {"a": ["x", "z"]}, True),
-    ({"item": "a", "contains": "x"}, {"a": "unknown"}, False),
+    ({"item": "a", "contains": "x"}, {"a": ["z"]}, False),
+    ({"item": "a", "contains": "x"}, {"a": "unknown"}, None),
     ({"item": "a", "contains_any": ["q", "z"]}, {"a": ["x", "z"]}, True),
     ({"item": "a", "gte": 2}, {"a": 2}, True),
-    ({"item": "a", "gte": 2}, {"a": "unknown"}, False),
+    ({"item": "a", "gte": 2}, {"a": "unknown"}, None),
     ({"item": "a", "lt": 2}, {"a": 1}, True),
     ({"item": "a", "lte": 6}, {"a": 7}, False),
     ({"item": "a", "gt": 6}, {"a": 7}, True),
@@ -55,7 +64,44 @@ def test_item_operators(cond, answers, want) -> None:
 
 
 def test_unknown_is_never_zero() -> None:
-    assert holds({"item": "a", "lte": 0}, ctx({"a": "unknown"})) is False
+    assert holds({"item": "a", "lte": 0}, ctx({"a": "unknown"})) is None
+
+
+def test_a_question_branching_hid_matches_nothing() -> None:
+    c = ctx({}, hidden={"a"})
+    assert holds({"item": "a", "eq": True}, c) is False
+    assert holds({"not": {"item": "a", "eq": True}}, c) is True
+
+
+def test_kleene_combinators() -> None:
+    c = ctx({"a": 1})  # b is blank
+    yes, no, maybe = {"item": "a", "eq": 1}, {"item": "a", "eq": 2}, {"item": "b", "eq": 1}
+    assert holds({"all": [yes, maybe]}, c) is None
+    assert holds({"all": [no, maybe]}, c) is False
+    assert holds({"any": [yes, maybe]}, c) is True
+    assert holds({"any": [no, maybe]}, c) is None
+    assert holds({"not": maybe}, c) is None
+    assert holds({"at_least": 2, "of": [yes, maybe, no]}, c) is None
+    assert holds({"at_least": 1, "of": [yes, maybe, no]}, c) is True
+    assert holds({"at_least": 2, "of": [no, maybe, no]}, c) is False
+
+
+def test_score_intervals() -> None:
+    c = ctx(scores={"s": (3.0, 9.0)})
+    assert holds({"score": "s", "gte": 3}, c) is True, "a lower bound that reaches the threshold counts"
+    assert holds({"score": "s", "gte": 5}, c) is None
+    assert holds({"score": "s", "gte": 10}, c) is False, "no filling of the blanks could reach it"
+    assert holds({"score": "s", "gt": 9}, c) is False and holds({"score": "s", "gt": 2}, c) is True
+    assert holds({"score": "s", "lte": 9}, c) is True and holds({"score": "s", "lte": 2}, c) is False
+    assert holds({"score": "s", "lt": 3}, c) is False and holds({"score": "s", "lt": 4}, c) is None
+
+
+def test_findings_and_red_flags_that_blanks_could_still_raise() -> None:
+    c = ctx(levels={"pain": 0}, levels_hi={"pain": 2}, red_flags_maybe={"collapse"})
+    assert holds({"finding": "pain"}, c) is None
+    assert holds({"finding": "ccd"}, c) is False
+    assert holds({"red_flag": "any"}, c) is None and holds({"red_flag": "collapse"}, c) is None
+    assert holds({"red_flag": "toxin"}, c) is False
 
 
 def test_combinators() -> None:
@@ -69,9 +115,8 @@ def test_combinators() -> None:
 
 
 def test_scores_findings_and_red_flags() -> None:
-    c = ctx(scores={"s": 2.5, "t": None}, levels={"pain": 1}, red_flags={"collapse"})
+    c = ctx(scores={"s": 2.5}, levels={"pain": 1}, red_flags={"collapse"})
     assert holds({"score": "s", "gte": 2}, c)
-    assert not holds({"score": "t", "gte": 0}, c), "an insufficient score never matches"
     assert holds({"finding": "pain"}, c)
     assert not holds({"finding": "pain", "at_least": "likely"}, c)
     assert not holds({"finding": "ccd"}, c)
@@ -92,7 +137,7 @@ def evidence(cond, ctx, test):
     scores: list[str] = []
 
     def walk(c: m.Condition, only_true: bool) -> None:
-        if only_true and not test(c)(ctx):
+        if only_true and test(c)(ctx) is not True:
             return
         if isinstance(c, m.AllOf):
             for x in c.all:
@@ -127,7 +172,7 @@ def test_compiled_evidence_matches_the_tree_walk(catalogue) -> None:
     comp = compiled(catalogue)
     answers = {"rf_collapse": True, "rf_retching": True, "rf_belly_tight": False, "sys_pu_pd": True,
                "med_current": ["carprofen", "meloxicam"], "med_bloodwork_months": 9}
-    c = ctx(answers)
+    c = ctx(answers, scores={s.id: (0.0, 0.0) for s in catalogue.scores})
     for rule, test in comp.rules:
-        if test(c):
+        if test(c) is True:
             assert comp.evidence[rule.id](c) == evidence(rule.when, c, compile_condition), rule.id

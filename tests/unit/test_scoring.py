@@ -1,8 +1,8 @@
-"""Scores: "don't know" is not zero; too few known inputs means insufficient data."""
+"""Scores: "don't know" is not zero, and a partly-known score is the interval it could still take."""
 
 from __future__ import annotations
 
-from vettriage.content.models import Score
+from vettriage.content.models import Item, Scale, Score
 from vettriage.engine.scoring import compute_scores
 
 
@@ -10,12 +10,14 @@ def score(**kw) -> Score:
     return Score.model_validate({"title": {"owner": "t", "tech": "t"}, "source": "s1", **kw})
 
 
-class _Cat:
-    """Just enough of a Catalogue for scoring."""
+def item(i: str) -> Item:
+    return Item.model_validate({"id": i, "type": "scale", "scale": "sev", "text": {"owner": i, "tech": i},
+                                "source": "s1"})
 
 
-CAT = _Cat()
-CAT.scores = (
+SEV = Scale.model_validate({"id": "sev", "points": [{"value": v, "label": {"owner": str(v), "tech": str(v)}}
+                                                    for v in range(4)]})
+SCORES = (
     score(id="d1", method="sum", of=["a", "b", "c", "d"], min_share=0.5),
     score(id="m", method="mean", of=["a", "b", "c", "d"], min_share=0.75),
     score(id="mx", method="max", of=["a", "b"]),
@@ -24,21 +26,44 @@ CAT.scores = (
 )
 
 
+class _Cat:
+    """Just enough of a Catalogue for scoring (hashable: the scoring plan is cached per catalogue)."""
+
+    items = {i: item(i) for i in "abcd"}
+    scales = {"sev": SEV}
+    scores = SCORES
+    score_by_id = {s.id: s for s in SCORES}
+
+
+CAT = _Cat()
+
+
 def test_unknown_is_left_out_not_zero() -> None:
-    s = compute_scores(CAT, {"a": 3, "b": "unknown", "c": 1})
+    s, spans = compute_scores(CAT, {"a": 3, "b": "unknown", "c": 1})
     assert s["d1"].value == 4 and s["d1"].answered == 2 and s["d1"].of == 4 and s["d1"].sufficient
-    assert s["m"].value is None and not s["m"].sufficient, "2 of 4 known is below 75%"
+    assert spans["d1"] == (4, 10), "b and d could each be 0-3"
+    assert s["m"].value is None and not s["m"].sufficient, "2 of 4 known is below the 75% display hint"
+    assert spans["m"] == (1.0, 2.5)
+    assert spans["mx"] == (3, 3) and s["mx"].value == 3, "a max already at the top is decided"
+    assert spans["n"] == (1, 3)
 
 
 def test_mean_max_count_and_scores_of_scores() -> None:
-    s = compute_scores(CAT, {"a": 3, "b": 2, "c": 1, "d": 0})
+    s, spans = compute_scores(CAT, {"a": 3, "b": 2, "c": 1, "d": 0})
     assert s["m"].value == 1.5
     assert s["mx"].value == 3
     assert s["n"].value == 2
     assert s["total"].value == 9
+    assert all(lo == hi for lo, hi in spans.values()), "every input known: every score is exact"
 
 
-def test_nothing_known_is_insufficient() -> None:
-    s = compute_scores(CAT, {})
+def test_nothing_known_spans_the_whole_range() -> None:
+    s, spans = compute_scores(CAT, {})
     assert all(v.value is None and not v.sufficient for v in s.values())
-    assert s["total"].value is None
+    assert spans["d1"] == (0, 12) and spans["total"] == (0, 15) and spans["n"] == (0, 4)
+
+
+def test_a_hidden_input_takes_no_part() -> None:
+    s, spans = compute_scores(CAT, {"a": 1, "b": 1, "c": 1}, hidden={"d"})
+    assert spans["d1"] == (3, 3) and s["d1"].value == 3 and s["d1"].of == 3
+    assert spans["m"] == (1, 1)

@@ -86,6 +86,10 @@ def test_owner_finishes_the_intake_and_downloads_the_handout(browser, live, stor
 
     mark = screen.mark()
     page.keyboard.press("c")
+    # the example leaves a question or two unanswered: finishing anyway is confirmed first
+    screen.wait_for("Finish anyway", since=mark)
+    mark = screen.mark()
+    page.keyboard.press("y")
     shown = screen.wait_for("Handout PDF", since=mark)
     assert f"{name} · urgency:" in shown and "Pain: " in shown  # the result screen, owner wording
     assert "Summary PDF" not in shown  # an owner gets the handout only

@@ -39,14 +39,24 @@ def format_text(a: Any) -> str:
     if a.red_flags:
         out.append("EMERGENCY - contact your vet or the nearest emergency clinic now:")
         out += [f"  ! {h.title}" for h in a.red_flags]
+    out.append(red_flag_line(a))
     for name, label in (("pain", "Pain"), ("medical", "Medical illness"), ("ccd", "Cognitive decline (CCD)")):
         cat = a.categories[name]
         marker = " (primary)" if a.primary == name else ""
-        out.append(f"{label}: {cat.level}{marker}")
+        out.append(f"{label}: {level_text(cat)}{marker}")
+        if cat.positives:
+            out.append("    seen: " + ", ".join(f"{x.item}={_v(x.value)}" for x in cat.positives))
+        if cat.negatives:
+            shown = cat.negatives[:8]
+            more = f" (+{len(cat.negatives) - len(shown)} more)" if len(cat.negatives) > len(shown) else ""
+            out.append("    ruled out by: " + ", ".join(f"{x.item}={_v(x.value)}" for x in shown) + more)
+        if cat.deciding:
+            shown = cat.deciding[:8]
+            more = f" (+{len(cat.deciding) - len(shown)} more)" if len(cat.deciding) > len(shown) else ""
+            out.append("    would be decided by: " + ", ".join(shown) + more)
         for sid in cat.scores:
             s = a.scores[sid]
-            val = f"{s.value:g}" if s.value is not None else "insufficient data"
-            out.append(f"    {s.title}: {val} ({s.answered}/{s.of} answered)")
+            out.append(f"    {s.title}: {score_text(s)} ({s.answered}/{s.of} answered)")
         for ev in cat.evidence:
             why = [f"{x.item}={_v(x.value)}" for x in ev.answers] + [f"{x.score}={x.value:g}" for x in ev.scores]
             out.append(f"  - {ev.title} [{', '.join(why)}] (source: {ev.source})")
@@ -66,6 +76,36 @@ def format_text(a: Any) -> str:
         out.append("Ignored (question not asked after earlier answers): " + ", ".join(a.dropped))
     out.append(f"Content {a.content_version} ({a.content_hash[:12]}). {DISCLAIMER}")
     return "\n".join(out)
+
+
+def red_flag_line(a: Any) -> str:
+    """Whether every emergency question was answered: "no red flag reported" is said only when they all were."""
+    missing = len(a.red_flags_unanswered)
+    if missing:
+        return (f"Emergency questions: {missing} not answered - ask them now; this result cannot rule out "
+                "an emergency.")
+    return "Emergency questions: all answered" + ("." if a.red_flags else "; no red flag reported.")
+
+
+def level_text(cat: Any) -> str:
+    """A category's level in words; a "none" that the answers do not decide is never shown as "none"."""
+    if cat.level != "none" or cat.status == "assessed":
+        extra = f", could be {cat.could_reach}" if cat.could_reach != cat.level and cat.status == "assessed" else ""
+        return f"{cat.level}{extra}"
+    left = f"{cat.unanswered} of {cat.questions} questions unanswered"
+    if cat.status == "incomplete":
+        return f"could not be assessed: no finding so far, but {left} could still lead to one"
+    return f"could not be assessed ({left})"
+
+
+def score_text(s: Any) -> str:
+    """A score's value, or the range it could still take."""
+    if s.value is not None and (s.low is None or s.low == s.high):
+        return f"{s.value:g}"
+    if s.low is not None:
+        known = f"{s.value:g} over the answers given, " if s.value is not None else ""
+        return f"{known}between {s.low:g} and {s.high:g} once the rest are answered"
+    return "insufficient data"
 
 
 def _v(v: Any) -> str:

@@ -83,7 +83,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Validate and assess an answers file, then store it as a completed intake."""
+    """Validate and assess an answers file, then store it as a completed intake (warning when emergency questions
+    are unanswered: every output of it says so)."""
     from vettriage.content import load_catalogue
     from vettriage.engine import assess, read_answers_file
 
@@ -104,6 +105,11 @@ def run_add(args: argparse.Namespace) -> int:
         intake = store.complete(intake.id, assessment.model_dump(mode="json"))
     finally:
         store.close()
+    missing = assessment.red_flags_unanswered
+    if missing:
+        # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"
+        print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
+              "the result cannot rule out an emergency", file=sys.stderr)
     print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}")
     return 0
 
@@ -147,8 +153,9 @@ def run_show(args: argparse.Namespace) -> int:
     out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
            f"Created {intake.created_at:%Y-%m-%d %H:%M} UTC, updated {intake.updated_at:%Y-%m-%d %H:%M} UTC",
            f"Urgency: {intake.urgency or '-'}{' (EMERGENCY SIGN REPORTED)' if intake.emergency else ''}",
-           f"Content {intake.content_version} ({intake.content_hash[:12]})",
-           f"Answers ({len(intake.answers)}):"]
+           f"Content {intake.content_version} ({intake.content_hash[:12]})"]
+    out += _assessment_lines(intake.assessment)
+    out.append(f"Answers ({len(intake.answers)}):")
     out += [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in intake.answers.items()]
     amended = [e for e in trail if e.reason]
     if amended:
@@ -157,6 +164,21 @@ def run_show(args: argparse.Namespace) -> int:
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
+    """The stored result's red-flag coverage and findings, worded as `vettriage assess` words them."""
+    if not stored or stored.get("schema_version", 1) < 2:
+        return []
+    from vettriage.commands.assess import level_text, red_flag_line
+    from vettriage.engine.assessment import Assessment
+
+    try:
+        a = Assessment.model_validate(stored)
+    except ValueError:
+        return ["Result: stored result unreadable (re-run the assessment with `vettriage report`)"]
+    words = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
+    return [red_flag_line(a)] + [f"{words[c]}: {level_text(r)}" for c, r in a.categories.items()]
 
 
 def _jsonable(record: Any) -> dict[str, Any]:

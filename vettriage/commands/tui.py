@@ -6,6 +6,7 @@ Textual, the store and the content are imported inside the handlers, never at th
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -78,6 +79,9 @@ def _run(config: Any, **kwargs: Any) -> int:
         store.close()
     if app.store_error is not None:  # the database went away while the app ran: one line, exit 2
         raise app.store_error
+    if app.crash is not None:  # an unexpected error: one line naming the log, and a failing exit status
+        print(app.crash, file=sys.stderr)
+        return 1
     return 0
 
 

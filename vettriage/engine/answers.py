@@ -28,6 +28,9 @@ class Answers:
     values: dict[str, Any]
     dropped: tuple[str, ...] = ()
     asked: int | None = None  # how many items branching shows for these answers
+    hidden: frozenset[str] = frozenset()
+    """Items branching rules out for these answers (their precondition is answered and does not hold). An item
+    whose precondition is itself unanswered is neither shown nor hidden: its answer is still open."""
 
 
 def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
@@ -112,8 +115,8 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
 
 def apply_branching(catalogue: Catalogue, values: Mapping[str, Any]) -> Answers:
     """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers."""
-    kept, dropped, shown = _walk(catalogue, values)
-    return Answers(kept, tuple(dropped), len(shown))
+    kept, dropped, shown, hidden = _walk(catalogue, values)
+    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden))
 
 
 def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
@@ -121,8 +124,12 @@ def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
     return _walk(catalogue, values)[2]
 
 
-def _walk(catalogue: Catalogue, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
-    """One pass in asking order: (answers kept, ids dropped because hidden, ids shown)."""
+def _walk(catalogue: Catalogue,
+          values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str], set[str]]:
+    """One pass in asking order: (answers kept, ids dropped because not shown, ids shown, ids ruled out).
+
+    An item is shown only when its `enable_when` is true on earlier answers; it is ruled out (hidden) when the
+    condition is false, and still open when the condition is undetermined (its precondition is unanswered)."""
     from vettriage.engine.conditions import gates as compiled_gates
 
     gates = compiled_gates(catalogue)
@@ -130,27 +137,35 @@ def _walk(catalogue: Catalogue, values: Mapping[str, Any]) -> tuple[dict[str, An
     dropped: list[str] = []
     shown: list[str] = []
     ctx = _Ctx(kept)
+    hidden = ctx.hidden
     for item_id in catalogue.items:
         gate = gates.get(item_id)
-        if gate is None or gate(ctx):
+        open_ = True if gate is None else gate(ctx)
+        if open_ is True:
             shown.append(item_id)
             if item_id in values:
                 kept[item_id] = values[item_id]
-        elif item_id in values:
+            continue
+        if open_ is False:
+            hidden.add(item_id)
+        if item_id in values:
             dropped.append(item_id)
-    return kept, dropped, shown
+    return kept, dropped, shown, hidden
 
 
 class _Ctx:
     """The evaluation context for branching: answers only."""
 
-    __slots__ = ("answers", "scores", "levels", "red_flags")
+    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe")
 
     def __init__(self, answers: dict[str, Any]) -> None:
         self.answers = answers
+        self.hidden: set[str] = set()
         self.scores: dict[str, Any] = {}
         self.levels: dict[str, int] = {}
+        self.levels_hi: dict[str, int] = {}
         self.red_flags: set[str] = set()
+        self.red_flags_maybe: set[str] = set()
 
 
 def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:

@@ -6,14 +6,18 @@ is generated from these models and a test keeps the two in step.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from vettriage.record import Record, json_schema, record
 
 Category = Literal["pain", "ccd", "medical"]
 Level = Literal["none", "possible", "likely"]
+Status = Literal["assessed", "incomplete", "not_assessed"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: categories say how well they were assessed, scores are intervals, red-flag questions left unanswered are
+listed. A version-1 record read back gets conservative defaults (`not_assessed`): it never reads as an all-clear."""
 
 
 class _Model(Record):
@@ -36,6 +40,8 @@ class AnswerEvidence(_Model):
     item: str
     value: Any
     question: str
+    owner_question: str | None = None
+    """The question in the owner's wording (the handout's "what you told us")."""
 
 
 @part
@@ -44,6 +50,8 @@ class ScoreEvidence(_Model):
 
     score: str
     value: float
+    high: float | None = None
+    """The highest the score could still be (unanswered inputs); equal to `value` when every input is known."""
 
 
 @part
@@ -61,7 +69,11 @@ class Evidence(_Model):
 
 @part
 class DomainScore(_Model):
-    """A computed score, with how many of its inputs were known. `value` is None when data are insufficient."""
+    """A computed score, with how many of its inputs were known.
+
+    `low`..`high` is the interval the score could take once every unanswered input were filled: rules test it.
+    `value` is for display: exact when every input is known, else the value over the known inputs when enough
+    of them are known (`sufficient`, a display hint), else None."""
 
     id: str
     title: str
@@ -70,6 +82,8 @@ class DomainScore(_Model):
     of: int
     sufficient: bool
     heuristic: str | None = None
+    low: float | None = None
+    high: float | None = None
 
 
 @part
@@ -81,6 +95,22 @@ class CategoryResult(_Model):
     scores: list[str]
     evidence: list[Evidence]
     limited_by: list[Evidence]
+    status: Status = "not_assessed"
+    """`assessed`: the answers decide the level (a finding reached, or every rule that could raise one ruled out);
+    `incomplete`: no finding reached, but unanswered questions could have reached one; `not_assessed`: too
+    little of the category answered to say anything (product heuristic: under a third of its questions)."""
+    could_reach: Level = "none"
+    """The highest level the unanswered questions could still lead to."""
+    unanswered: int = 0
+    """How many of this category's questions (asked for this dog) have no answer or "don't know"."""
+    questions: int = 0
+    """How many questions bear on this category for this dog."""
+    deciding: list[str] = dataclasses.field(default_factory=list)
+    """Unanswered items whose answers could raise the level: the questions to ask next."""
+    positives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
+    """What was seen: the answers behind the rules that raised this category."""
+    negatives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
+    """Key negatives, when the category is assessed at none: the answers that ruled it out."""
 
 
 @part
@@ -121,6 +151,11 @@ class Assessment(_Model):
     unknown: int
     total_items: int
     dropped: list[str]
+    rules_fired: list[str] = dataclasses.field(default_factory=list)
+    """The ids of every rule whose condition held, in the order they were tested (the audit trail)."""
+    red_flags_unanswered: list[str] = dataclasses.field(default_factory=list)
+    """Red-flag (emergency) questions asked for this dog with no answer ("don't know" is an answer). While any
+    is listed, no output may say that no red flag was reported."""
 
     @property
     def red_flag_ids(self) -> list[str]:

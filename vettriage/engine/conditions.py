@@ -1,4 +1,13 @@
-"""Conditions compiled once per catalogue into small closures: structured data in, booleans out, no eval.
+"""Conditions compiled once per catalogue into small closures: structured data in, three-valued truth out, no eval.
+
+Truth is Kleene's: True, False, or None for "undetermined" (the answers given so far could go either way once
+the blanks and "don't know"s were filled). A rule fires only when its condition is True, so what the owner did
+see always counts and a blank never reads as a "no". Evaluation contexts carry:
+- `answers`: item id -> value ("unknown" for don't know; a missing id is not answered);
+- `hidden`: ids of items branching has ruled out (their tests are False, as for a question never asked);
+- `scores`: score id -> (low, high), the interval the score can still take;
+- `levels` / `levels_hi`: per category, the level already reached (lower bound) and the highest it can reach;
+- `red_flags` / `red_flags_maybe`: red flags raised, and those that blanks could still raise.
 
 The fast path only answers "does it hold?"; a second compiled function per rule (`compile_evidence`) walks the
 same tree again, only for rules that fired, to name the answers and scores behind them.
@@ -9,14 +18,14 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from vettriage.content import models as m
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN
 
-Test = Callable[[Any], bool]
-_CMP = {"gte": operator.ge, "lte": operator.le, "gt": operator.gt, "lt": operator.lt}
+Truth = Optional[bool]
+Test = Callable[[Any], Truth]
 LEVEL_RANK = {"none": 0, "possible": 1, "likely": 2}
 
 
@@ -25,7 +34,7 @@ def _number(v: Any) -> bool:
 
 
 def compile_condition(cond: m.Condition, memo: dict[int, Test] | None = None) -> Test:
-    """Turn a condition tree into a function of an evaluation context (answers, scores, levels, red_flags).
+    """Turn a condition tree into a function of an evaluation context returning True, False or None.
 
     `memo` (node id -> compiled node) compiles each node once when every node of a tree is wanted on its own
     (the evidence functions test each node of a rule that fired)."""
@@ -44,11 +53,15 @@ def _compile(cond: m.Condition, memo: dict[int, Test] | None) -> Test:
         if len(parts) == 1:
             return parts[0]
 
-        def all_of(ctx: Any) -> bool:
+        def all_of(ctx: Any) -> Truth:
+            out: Truth = True
             for p in parts:
-                if not p(ctx):
+                v = p(ctx)
+                if v is False:
                     return False
-            return True
+                if v is None:
+                    out = None
+            return out
 
         return all_of
     if isinstance(cond, m.AnyOf):
@@ -56,66 +69,134 @@ def _compile(cond: m.Condition, memo: dict[int, Test] | None) -> Test:
         if len(parts) == 1:
             return parts[0]
 
-        def any_of(ctx: Any) -> bool:
+        def any_of(ctx: Any) -> Truth:
+            out: Truth = False
             for p in parts:
-                if p(ctx):
+                v = p(ctx)
+                if v is True:
                     return True
-            return False
+                if v is None:
+                    out = None
+            return out
 
         return any_of
     if isinstance(cond, m.NotOf):
         inner = compile_condition(cond.not_, memo)
-        return lambda ctx: not inner(ctx)
+
+        def not_of(ctx: Any) -> Truth:
+            v = inner(ctx)
+            return None if v is None else not v
+
+        return not_of
     if isinstance(cond, m.AtLeast):
-        parts, n = [compile_condition(c, memo) for c in cond.of], cond.at_least
-        return lambda ctx: sum(1 for p in parts if p(ctx)) >= n
+        parts, n = tuple(compile_condition(c, memo) for c in cond.of), cond.at_least
+
+        def at_least(ctx: Any) -> Truth:
+            yes = maybe = 0
+            for p in parts:
+                v = p(ctx)
+                if v is True:
+                    yes += 1
+                elif v is None:
+                    maybe += 1
+            return True if yes >= n else False if yes + maybe < n else None
+
+        return at_least
     if isinstance(cond, m.ItemTest):
         return _item_test(cond)
     if isinstance(cond, m.ScoreTest):
-        op_name = next(k for k in ("gte", "lte", "gt", "lt") if getattr(cond, k) is not None)
-        cmp, ref, sid = _CMP[op_name], getattr(cond, op_name), cond.score
-
-        def score_test(ctx: Any) -> bool:
-            v = ctx.scores.get(sid)
-            return v is not None and cmp(v, ref)
-
-        return score_test
+        return _score_test(cond)
     if isinstance(cond, m.FindingTest):
         cat, need = cond.finding, LEVEL_RANK[cond.at_least]
-        return lambda ctx: ctx.levels.get(cat, 0) >= need
+
+        def finding(ctx: Any) -> Truth:
+            if ctx.levels.get(cat, 0) >= need:
+                return True
+            return False if ctx.levels_hi.get(cat, 0) < need else None
+
+        return finding
     if isinstance(cond, m.RedFlagTest):
         if cond.red_flag == "any":
-            return lambda ctx: bool(ctx.red_flags)
+            return lambda ctx: True if ctx.red_flags else (None if ctx.red_flags_maybe else False)
         rf = cond.red_flag
-        return lambda ctx: rf in ctx.red_flags
+        return lambda ctx: True if rf in ctx.red_flags else (None if rf in ctx.red_flags_maybe else False)
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
 
 
+def _score_test(t: m.ScoreTest) -> Test:
+    """A threshold on a score's interval: True when all of it meets the threshold, False when none of it can."""
+    sid = t.score
+    if t.gte is not None:
+        ref = t.gte
+        return lambda ctx: (True if (r := ctx.scores[sid])[0] >= ref else False if r[1] < ref else None)
+    if t.gt is not None:
+        ref = t.gt
+        return lambda ctx: (True if (r := ctx.scores[sid])[0] > ref else False if r[1] <= ref else None)
+    if t.lte is not None:
+        ref = t.lte
+        return lambda ctx: (True if (r := ctx.scores[sid])[1] <= ref else False if r[0] > ref else None)
+    ref = t.lt
+    return lambda ctx: (True if (r := ctx.scores[sid])[1] < ref else False if r[0] >= ref else None)
+
+
 def _item_test(t: m.ItemTest) -> Test:
+    """One answer compared. Not answered or "don't know": undetermined (the answer could be anything), except
+    for a question branching hid (never asked: nothing to match) and for `known` / `unknown`, which test the
+    answer's state and are always decided."""
     op = t.operator
     item, val = t.item, getattr(t, "in_" if op == "in" else op)
-    if op == "eq":
-        return lambda ctx: (a := ctx.answers.get(item)) is not None and a == val
-    if op == "ne":
-        return lambda ctx: (a := ctx.answers.get(item)) is not None and a != UNKNOWN and a != val
-    if op == "in":
-        vals = list(val)
-        return lambda ctx: (a := ctx.answers.get(item)) is not None and a != UNKNOWN and a in vals
-    if op == "contains":
-        return lambda ctx: isinstance(a := ctx.answers.get(item), list) and val in a
-    if op == "contains_any":
-        wanted = set(val)
-        return lambda ctx: isinstance(a := ctx.answers.get(item), list) and not wanted.isdisjoint(a)
-    if op in _CMP:
-        cmp = _CMP[op]
-        return lambda ctx: _number(a := ctx.answers.get(item)) and cmp(a, val)
     if op == "known":
         want = bool(val)
         return lambda ctx: ((a := ctx.answers.get(item)) is not None and a != UNKNOWN) == want
     if op == "unknown":
         want = bool(val)
         return lambda ctx: (ctx.answers.get(item) == UNKNOWN) == want
-    raise ValueError(op)  # pragma: no cover
+    # One closure per operator, the comparison written inline: this is the engine's most-called function.
+    if op == "eq":
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a == val
+    elif op == "ne":
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a != val
+    elif op == "in":
+        vals = list(val)
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a in vals
+    elif op == "contains":
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a.__class__ is list and val in a
+    elif op == "contains_any":
+        wanted = frozenset(val)
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return a.__class__ is list and not wanted.isdisjoint(a)
+    elif op in ("gte", "lte", "gt", "lt"):
+        cmp = getattr(operator, {"gte": "ge", "lte": "le"}.get(op, op))
+
+        def item_test(ctx: Any) -> Truth:
+            a = ctx.answers.get(item)
+            if a is None or a == UNKNOWN:
+                return False if item in ctx.hidden else None
+            return _number(a) and cmp(a, val)
+    else:  # pragma: no cover - the model allows no other operator
+        raise ValueError(op)
+    return item_test
 
 
 Evidence = Callable[[Any], tuple[list[str], list[str]]]
@@ -146,7 +227,7 @@ def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> 
         if not only_true:
             return fn
         holds = test(c)
-        return lambda ctx, i, s: fn(ctx, i, s) if holds(ctx) else None
+        return lambda ctx, i, s: fn(ctx, i, s) if holds(ctx) is True else None
 
     root = build(cond, True)
 
@@ -159,6 +240,49 @@ def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> 
     return run
 
 
+def negated_items(cond: m.Condition) -> frozenset[str]:
+    """Items a condition names only under a `not`: they say what was absent, so they are never what was seen."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+
+    def walk(c: m.Condition, under_not: bool) -> None:
+        if isinstance(c, m.ItemTest):
+            (negated if under_not else plain).add(c.item)
+        elif isinstance(c, (m.AllOf, m.AnyOf, m.AtLeast)):
+            for x in (c.all if isinstance(c, m.AllOf) else c.any if isinstance(c, m.AnyOf) else c.of):
+                walk(x, under_not)
+        elif isinstance(c, m.NotOf):
+            walk(c.not_, True)
+
+    walk(cond, False)
+    return frozenset(negated - plain)
+
+
+def condition_items(cond: m.Condition | None, score_inputs: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Every item a condition reads, directly or through the scores it tests (static, per catalogue)."""
+    from vettriage.content.catalogue import walk_conditions
+
+    out: set[str] = set()
+    for c in walk_conditions(cond):
+        if isinstance(c, m.ItemTest):
+            out.add(c.item)
+        elif isinstance(c, m.ScoreTest):
+            out.update(score_inputs.get(c.score, ()))
+    return frozenset(out)
+
+
+@cache
+def score_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Each score's input items, through nested scores."""
+    out: dict[str, frozenset[str]] = {}
+    for s in catalogue.scores:  # a score names only earlier scores, so one pass in file order resolves all
+        items: set[str] = set()
+        for ref in s.of:
+            items.update(out.get(ref, {ref}))
+        out[s.id] = frozenset(items)
+    return out
+
+
 @dataclass(frozen=True)
 class Compiled:
     """Every condition of a catalogue, compiled."""
@@ -168,6 +292,10 @@ class Compiled:
     offer_when: dict[str, Test]
     caution_when: dict[str, Test]
     evidence: dict[str, Evidence]
+    negated: dict[str, frozenset[str]]
+    """Per rule, the items it names only under `not` (left out of what the owner saw)."""
+    rule_items: dict[str, frozenset[str]]
+    """Each rule's items, read directly or through its scores: what could still decide an undetermined rule."""
 
 
 @cache
@@ -188,4 +316,6 @@ def compiled(catalogue: Catalogue) -> Compiled:
         offer_when={o.id: test(o.offer_when) for o in catalogue.options if o.offer_when},
         caution_when={o.id: test(o.caution_when) for o in catalogue.options if o.caution_when},
         evidence={r.id: compile_evidence(r.when, test) for r in catalogue.rules},
+        negated={r.id: negated_items(r.when) for r in catalogue.rules},
+        rule_items={r.id: condition_items(r.when, score_inputs(catalogue)) for r in catalogue.rules},
     )

@@ -1,45 +1,116 @@
-"""Scores: sums, means, maxima and counts over items and earlier scores. "Don't know" is never a zero."""
+"""Scores: sums, means, maxima and counts over items and earlier scores. "Don't know" is never a zero.
+
+A score over partly-unknown inputs is an interval: the lowest and highest value it could take once every blank
+and "don't know" were filled with a value its scale allows (an input branching hid takes no part). Rules test
+the interval (engine.conditions), so a partly-known sum that already reaches a threshold counts, and one that
+could not reach it whatever the blanks hold is a definite "no". `value` is what reports show: the exact value
+when every input is known, else the value over the known inputs when at least `min_share` of them are known
+(a display hint, "based on 5 of 12"), else None.
+"""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.engine.assessment import DomainScore
 
+Interval = tuple[float, float]
+
 
 @cache
 def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
-    """Each score as a flat tuple, read once per catalogue: scoring runs on every assessment."""
-    return tuple((s.id, s.method, tuple(s.of), s.threshold, s.min_share, s.title.tech, s.heuristic)
-                 for s in catalogue.scores)
+    """Each score as a flat tuple, read once per catalogue: scoring runs on every assessment.
+
+    Each input is (id, is_score, lowest, highest); an input that is not a number (no range) is left out."""
+    ranges: dict[str, Interval] = {}
+    for item in catalogue.items.values():
+        if item.type == "scale":
+            vals = catalogue.scales[item.scale].values  # type: ignore[index]
+            ranges[item.id] = (float(min(vals)), float(max(vals)))
+        elif item.type in ("number", "months"):
+            ranges[item.id] = (float(item.min), float(item.max))  # type: ignore[arg-type]
+    plan = []
+    for s in catalogue.scores:
+        inputs = []
+        for ref in s.of:
+            if ref in ranges:
+                inputs.append((ref, False) + ranges[ref])
+            elif ref in catalogue.score_by_id:
+                inputs.append((ref, True, 0.0, 0.0))
+        plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic))
+    return tuple(plan)
 
 
-def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, DomainScore]:
-    """Every score of the catalogue, in file order; a score below its `min_share` of known inputs has no value."""
+def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
+                   hidden: Collection[str] = ()) -> tuple[dict[str, DomainScore], dict[str, Interval]]:
+    """Every score of the catalogue in file order, and each score's interval (what rules test)."""
     out: dict[str, DomainScore] = {}
-    values: dict[str, Any] = {}
-    for sid, method, refs, threshold, min_share, title, heuristic in _plan(catalogue):
+    spans: dict[str, Interval] = {}
+    get = answers.get
+    for sid, method, inputs, threshold, min_share, title, heuristic in _plan(catalogue):
         known: list[float] = []
-        for ref in refs:
-            v = values[ref] if ref in values else answers.get(ref)
-            # exact classes: True is an int to Python, but a yes/no answer is never a number here
-            if v.__class__ is int or v.__class__ is float:
-                known.append(v)
-        n = len(refs)
-        sufficient = bool(known) and len(known) / n >= min_share
-        value: float | None = None
-        if sufficient:
-            if method == "sum":
-                value = float(sum(known))
-            elif method == "mean":
-                value = round(sum(known) / len(known), 2)
-            elif method == "max":
-                value = float(max(known))
+        lows: list[float] = []
+        highs: list[float] = []
+        for ref, is_score, lo, hi in inputs:
+            if is_score:
+                lo, hi = spans[ref]
+                if lo == hi:
+                    known.append(lo)
+            elif ref in hidden:
+                continue
             else:
-                value = float(sum(1 for k in known if k >= threshold))
-        values[sid] = value
+                v = get(ref)
+                # exact classes: True is an int to Python, but a yes/no answer is never a number here
+                if v.__class__ is int or v.__class__ is float:
+                    known.append(v)
+                    lo = hi = v
+            lows.append(lo)
+            highs.append(hi)
+        n = len(lows)
+        low, high = _interval(method, lows, highs, threshold, n)
+        spans[sid] = (low, high)
+        sufficient = bool(known) and len(known) / (n or 1) >= min_share
+        value: float | None = None
+        if low == high and n:
+            value = low
+            sufficient = True
+        elif sufficient:
+            value = _value(method, known, threshold)
         out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
-                         sufficient=sufficient, heuristic=heuristic)
-    return out
+                               sufficient=sufficient, heuristic=heuristic, low=low, high=high)
+    return out, spans
+
+
+def _interval(method: str, lows: list[float], highs: list[float], threshold: float | None,
+              n: int) -> Interval:
+    """The exact interval of the score over the inputs' intervals (each input independent)."""
+    if not n:
+        return 0.0, 0.0
+    if method == "sum":
+        return float(sum(lows)), float(sum(highs))
+    if method == "mean":
+        return round(sum(lows) / n, 2), round(sum(highs) / n, 2)
+    if method == "max":
+        return float(max(lows)), float(max(highs))
+    # count_at_least: inputs sure to reach the threshold, and those that could
+    return (float(sum(1 for lo in lows if lo >= threshold)),  # type: ignore[operator]
+            float(sum(1 for hi in highs if hi >= threshold)))  # type: ignore[operator]
+
+
+def _value(method: str, known: list[float], threshold: float | None) -> float:
+    if method == "sum":
+        return float(sum(known))
+    if method == "mean":
+        return round(sum(known) / len(known), 2)
+    if method == "max":
+        return float(max(known))
+    return float(sum(1 for k in known if k >= threshold))  # type: ignore[operator]
+
+
+@cache
+def score_input_floor(catalogue: Catalogue) -> dict[str, tuple[tuple[str, bool, float], ...]]:
+    """Per score, its direct inputs as (id, is_score, lowest value): to name the inputs seen above their floor."""
+    return {sid: tuple((ref, is_score, lo) for ref, is_score, lo, _ in inputs)
+            for sid, _, inputs, *_ in _plan(catalogue)}

@@ -9,10 +9,10 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Rule
 from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
-    AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
+    SCHEMA_VERSION, AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
 )
-from vettriage.engine.conditions import LEVEL_RANK, compiled
-from vettriage.engine.scoring import compute_scores
+from vettriage.engine.conditions import LEVEL_RANK, compiled, score_inputs
+from vettriage.engine.scoring import compute_scores, score_input_floor
 
 CATEGORIES = ("pain", "ccd", "medical")
 LEVEL_NAMES = ("none", "possible", "likely")
@@ -21,39 +21,92 @@ LEVEL_NAMES = ("none", "possible", "likely")
 TIE_ORDER = {"pain": 0, "medical": 1, "ccd": 2}
 
 
-class _Ctx:
-    __slots__ = ("answers", "scores", "levels", "red_flags")
+RED_FLAG_SECTION = "redflags"
+# Product heuristic: a category none of whose rules fired, with fewer than this share of its questions known,
+# "could not be assessed" rather than "incomplete": too little was answered to say anything about it.
+ASSESSED_SHARE = 1 / 3
+# A category ruled out lists at most this many of the answers that ruled it out, in asking order: the summary
+# shows why, the answers themselves are in the review.
+KEY_NEGATIVES = 12
 
-    def __init__(self, answers: Mapping[str, Any], scores: dict[str, float | None]) -> None:
+
+class _Ctx:
+    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "_floor")
+
+    def __init__(self, answers: Mapping[str, Any], hidden: frozenset[str], scores: dict[str, tuple[float, float]],
+                 floor: dict[str, tuple[tuple[str, bool, float], ...]]) -> None:
         self.answers = answers
+        self.hidden = hidden
         self.scores = scores
         self.levels: dict[str, int] = {}
+        self.levels_hi: dict[str, int] = {}
         self.red_flags: set[str] = set()
+        self.red_flags_maybe: set[str] = set()
+        self._floor = floor
+
+    def score_positives(self, sid: str) -> list[str]:
+        """The inputs of a score (through nested scores) answered above their lowest value: what was seen."""
+        out: list[str] = []
+        for ref, is_score, lo in self._floor[sid]:
+            if is_score:
+                out.extend(self.score_positives(ref))
+            else:
+                v = self.answers.get(ref)
+                if (v.__class__ is int or v.__class__ is float) and v > lo:
+                    out.append(ref)
+        return out
 
 
 def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assessment:
-    """Assess one set of answers (raw answers are validated first and may raise InputError)."""
+    """Assess one set of answers (raw answers are validated first and may raise InputError).
+
+    Rules are tested in file order in three-valued logic (engine.conditions): a rule fires only when its
+    condition is true; one that blanks could still make true widens what its category could reach."""
     if not isinstance(answers, Answers):
         answers = validate_answers(catalogue, answers)
     values = answers.values
-    scores = compute_scores(catalogue, values)
-    ctx = _Ctx(values, {k: s.value for k, s in scores.items()})
+    hidden = answers.hidden
+    scores, spans = compute_scores(catalogue, values, hidden)
+    ctx = _Ctx(values, hidden, spans, score_input_floor(catalogue))
     comp = compiled(catalogue)
 
     raised = dict.fromkeys(CATEGORIES, 0)
     caps = dict.fromkeys(CATEGORIES, 2)
+    raised_maybe = dict.fromkeys(CATEGORIES, 0)
+    caps_maybe = dict.fromkeys(CATEGORIES, 2)
+    maybe_rules: dict[str, list[Rule]] = {c: [] for c in CATEGORIES}
     cat_evidence: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
     cat_limits: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
+    cat_positive_ids: dict[str, list[str]] = {c: [] for c in CATEGORIES}
     hits: dict[str, dict[str, list[Evidence]]] = {"red": {}, "ket": {}, "med": {}}
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
     seen: dict[tuple[str, Any], AnswerEvidence] = {}
+    fired: list[str] = []
+
+    def bound(c: str) -> None:
+        # lower bound: what fired, held down by any cap that fired or still could; upper bound: what fired or
+        # still could, held down only by caps that fired. Filling blanks only ever narrows the two.
+        ctx.levels[c] = min(raised[c], caps[c], caps_maybe[c])
+        ctx.levels_hi[c] = min(max(raised[c], raised_maybe[c]), caps[c])
 
     for rule, test in comp.rules:
-        if not test(ctx):
-            continue
+        truth = test(ctx)
         eff = rule.then
+        if truth is not True:
+            if truth is None:
+                if eff.finding:
+                    raised_maybe[eff.finding] = max(raised_maybe[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
+                    maybe_rules[eff.finding].append(rule)
+                    bound(eff.finding)
+                if eff.cap:
+                    caps_maybe[eff.cap] = min(caps_maybe[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
+                    bound(eff.cap)
+                if eff.red_flag:
+                    ctx.red_flags_maybe.add(eff.red_flag)
+            continue
+        fired.append(rule.id)
         # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
         # work-up or urgency is named by its id, so its evidence would be built for nothing.
         if eff.red_flag or eff.finding or eff.cap or eff.ketamine_caution or eff.medication_flag:
@@ -64,12 +117,18 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if eff.finding:
             raised[eff.finding] = max(raised[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
             cat_evidence[eff.finding].append(ev)
+            # what was seen: the answers behind it (not those it names only as absent) and, for each score
+            # that held, the inputs answered above their floor
+            negated = comp.negated[rule.id]
+            seen_ids = cat_positive_ids[eff.finding]
+            seen_ids.extend(x.item for x in ev.answers if x.item not in negated)
+            for x in ev.scores:
+                seen_ids.extend(ctx.score_positives(x.score))
+            bound(eff.finding)
         if eff.cap:
             caps[eff.cap] = min(caps[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
             cat_limits[eff.cap].append(ev)
-        if eff.finding or eff.cap:
-            for c in {eff.finding, eff.cap} - {None}:
-                ctx.levels[c] = min(raised[c], caps[c])  # type: ignore[index]
+            bound(eff.cap)
         if eff.ketamine_caution:
             hits["ket"].setdefault(eff.ketamine_caution, []).append(ev)
         if eff.medication_flag:
@@ -83,20 +142,14 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             notes.append(Note(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
 
     levels = {c: min(raised[c], caps[c]) for c in CATEGORIES}
-    categories = {
-        c: CategoryResult(level=LEVEL_NAMES[levels[c]],
-            scores=list(_category_scores(catalogue)[c]),
-            evidence=cat_evidence[c],
-            limited_by=cat_limits[c],
-        )
-        for c in CATEGORIES
-    }
+    categories = {c: _category(catalogue, comp, c, levels[c], ctx, cat_evidence[c], cat_limits[c],
+                               cat_positive_ids[c], maybe_rules[c], seen) for c in CATEGORIES}
     ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
                     key=lambda c: (-levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
     unknown = sum(1 for v in values.values() if v == UNKNOWN)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
-    return Assessment(schema_version=1,
+    return Assessment(schema_version=SCHEMA_VERSION,
         content_version=catalogue.version,
         content_hash=catalogue.hash,
         urgency=urgency,
@@ -112,7 +165,86 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         unknown=unknown,
         total_items=asked,
         dropped=list(answers.dropped),
+        rules_fired=fired,
+        red_flags_unanswered=_red_flags_unanswered(catalogue, ctx),
     )
+
+
+def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, evidence: list[Evidence],
+              limits: list[Evidence], positive_ids: list[str], maybe: list[Rule],
+              seen: dict[tuple[str, Any], AnswerEvidence]) -> CategoryResult:
+    """One category's result: its level, how well the answers decide it, and the answers behind it."""
+    answers, hidden = ctx.answers, ctx.hidden
+    asked = [i for i in _category_items(catalogue)[cat] if i not in hidden]
+    open_ = [i for i in asked if (a := answers.get(i)) is None or a == UNKNOWN]
+    high = ctx.levels_hi.get(cat, level)
+    high = max(high, level)
+    if level > 0 or high == 0:
+        status = "assessed"
+    elif asked and (len(asked) - len(open_)) / len(asked) >= ASSESSED_SHARE:
+        status = "incomplete"
+    else:
+        status = "not_assessed"
+    deciding: list[str] = []
+    if high > level:
+        could = set().union(*(comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
+        deciding = [i for i in open_ if i in could]
+    positives = [_answer(catalogue, i, answers[i], seen)
+                 for i in dict.fromkeys(positive_ids) if answers.get(i) not in (None, UNKNOWN)]
+    negatives: list[AnswerEvidence] = []
+    if level == 0 and status == "assessed":
+        for i in _key_negative_items(catalogue)[cat]:
+            if i not in hidden and (v := answers.get(i)) is not None and v != UNKNOWN:
+                negatives.append(_answer(catalogue, i, v, seen))
+                if len(negatives) == KEY_NEGATIVES:
+                    break
+    return CategoryResult(level=LEVEL_NAMES[level], scores=list(_category_scores(catalogue)[cat]),
+                          evidence=evidence, limited_by=limits, status=status, could_reach=LEVEL_NAMES[high],
+                          unanswered=len(open_), questions=len(asked), deciding=deciding,
+                          positives=positives, negatives=negatives)
+
+
+def _red_flags_unanswered(catalogue: Catalogue, ctx: _Ctx) -> list[str]:
+    """The emergency questions asked for this dog (shown by branching) with no answer; "don't know" answers."""
+    from vettriage.engine.conditions import gates
+
+    gate = gates(catalogue)
+    return [i for i in _red_flag_items(catalogue)
+            if i not in ctx.answers and (i not in gate or gate[i](ctx) is True)]
+
+
+@cache
+def _red_flag_items(catalogue: Catalogue) -> tuple[str, ...]:
+    return tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
+
+
+@cache
+def _category_items(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Per category, the items its finding rules read (directly or through scores), in asking order."""
+    comp = compiled(catalogue)
+    read = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
+    for r in catalogue.rules:
+        if r.then.finding:
+            read[r.then.finding] |= comp.rule_items[r.id]
+    return {c: tuple(i for i in catalogue.items if i in read[c]) for c in CATEGORIES}
+
+
+@cache
+def _key_negative_items(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Per category, the items its finding rules test by name: the answers that rule it out, when it is none."""
+    from vettriage.content.catalogue import walk_conditions
+    from vettriage.content.models import ItemTest, ScoreTest
+
+    inputs = score_inputs(catalogue)
+    named = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
+    for r in catalogue.rules:
+        if r.then.finding:
+            for c in walk_conditions(r.when):
+                if isinstance(c, ItemTest):
+                    named[r.then.finding].add(c.item)
+                elif isinstance(c, ScoreTest):
+                    named[r.then.finding] |= inputs.get(c.score, frozenset())
+    return {c: tuple(i for i in catalogue.items if i in named[c]) for c in CATEGORIES}
 
 
 @cache
@@ -124,28 +256,41 @@ def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
               seen: dict[tuple[str, Any], AnswerEvidence]) -> Evidence:
     item_ids, score_ids = comp.evidence[rule.id](ctx)
     ref = catalogue.references[rule.source]
-    questions = _questions(catalogue)
-    answers = []
-    for i in item_ids:
-        value = ctx.answers.get(i)
-        # one AnswerEvidence per answer and assessment, shared by every rule that cites it
-        key = (i, tuple(value) if isinstance(value, list) else value)
-        ae = seen.get(key)
-        if ae is None:
-            ae = seen[key] = AnswerEvidence(item=i, value=value, question=questions[i])
-        answers.append(ae)
+    answers = [_answer(catalogue, i, ctx.answers.get(i), seen) for i in item_ids]
     return Evidence(rule=rule.id,
         title=rule.title,
         answers=answers,
-        scores=[ScoreEvidence(score=s, value=ctx.scores[s]) for s in score_ids
-                if ctx.scores.get(s) is not None],
+        scores=[ScoreEvidence(score=s, value=ctx.scores[s][0], high=ctx.scores[s][1]) for s in score_ids],
         source=ref.id, source_title=ref.title, source_url=ref.url,
     )
 
 
+def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, Any], AnswerEvidence]) -> AnswerEvidence:
+    """One AnswerEvidence per answer, shared by every rule and list that cites it. They are shared across
+    assessments of one catalogue too (nothing changes them once built): the same few answers recur endlessly,
+    and building them was a third of an assessment's time. The shared table is bounded."""
+    key = (item, tuple(value) if isinstance(value, list) else value)
+    ae = seen.get(key)
+    if ae is None:
+        shared = _shared_answers(catalogue)
+        ae = shared.get(key)
+        if ae is None:
+            if len(shared) > 20_000:
+                shared.clear()
+            tech, owner = _questions(catalogue)[item]
+            ae = shared[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
+        seen[key] = ae
+    return ae
+
+
 @cache
-def _questions(catalogue: Catalogue) -> dict[str, str]:
-    return {i.id: i.text.tech for i in catalogue.items.values()}
+def _shared_answers(catalogue: Catalogue) -> dict[tuple[str, Any], AnswerEvidence]:
+    return {}
+
+
+@cache
+def _questions(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
+    return {i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()}
 
 
 def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:

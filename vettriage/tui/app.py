@@ -49,6 +49,8 @@ class VetTriageApp(App[None]):
         """Where documents are saved in a terminal (None: the user's downloads folder)."""
         self.store_error: Exception | None = None
         """Set when the app stopped because the database failed (the command prints it as one line)."""
+        self.crash: str | None = None
+        """Set when the app stopped on an unexpected error: one line, naming the log file with the details."""
 
     @property
     def store(self) -> Any:
@@ -93,7 +95,14 @@ class VetTriageApp(App[None]):
             self.store_error = error
             self.exit(return_code=2)
             return
+        self.crash = crash_report(error)
         super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """After a crash the command prints one line naming the log file (`crash`), not a screen of traceback."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+        super()._print_error_renderables()
 
     def on_unmount(self) -> None:
         """Hand the start-up objects back to the collector."""
@@ -158,6 +167,30 @@ def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "
             raise ValueError("a locked app needs an intake_id or a dog_name")
     return VetTriageApp(config=config, mode=mode, store_url=store_url, intake_id=intake_id,
                         dog_name=dog_name, locked=locked, store=store, catalogue=catalogue)
+
+
+def crash_report(error: BaseException) -> str:
+    """Write the traceback to a log file in the user's log folder; return one line saying what happened."""
+    import datetime as dt
+    import os
+    import traceback
+    from pathlib import Path
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(os.environ.get("VETTRIAGE_LOG_DIR") or user_log_dir("vettriage"))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        where = f"details in {path}"
+    except OSError as exc:  # no log folder: the line still says what happened
+        where = f"no log written ({exc.strerror})"
+    what = " ".join(f"{type(error).__name__}: {error}".split())[:160]
+    return f"vettriage stopped on an unexpected error ({what}); every answer given is saved; {where}"
 
 
 def _settle_heap() -> None:

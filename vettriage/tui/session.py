@@ -23,6 +23,29 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Gaps:
+    """What is still unanswered: the emergency questions by id (each must be answered, "don't know" counts) and
+    every other section's count of unanswered questions, by section title in asking order."""
+
+    red_flags: tuple[str, ...]
+    elsewhere: tuple[tuple[str, int], ...]
+
+    @property
+    def others(self) -> int:
+        """How many questions outside the emergency section are unanswered."""
+        return sum(n for _, n in self.elsewhere)
+
+    def describe(self) -> str:
+        """`23 questions unanswered: Pain 10, Cognition 13`."""
+        parts = ", ".join(f"{title} {n}" for title, n in self.elsewhere)
+        return f"{self.others} question{'s' if self.others != 1 else ''} unanswered: {parts}"
+
+
+class RedFlagsUnanswered(ValueError):
+    """Completing was refused: an emergency question has no answer."""
+
+
+@dataclass(frozen=True)
 class Progress:
     """Where the intake stands: section n of m and question n of m within that section."""
 
@@ -168,8 +191,27 @@ class IntakeSession:
         """Move to a question by id (it must be visible)."""
         self.go(self.visible.index(item_id))
 
+    def gaps(self) -> Gaps:
+        """The questions asked for this dog that have no answer yet ("don't know" is an answer)."""
+        from vettriage.engine.triage import RED_FLAG_SECTION
+
+        cat = self.catalogue
+        # free text (notes, breed) left blank is not a gap in the screening: nothing is concluded from it
+        open_ = [i for i in self.visible if i not in self.answers and cat.items[i].type != "text"]
+        red = tuple(i for i in open_ if cat.section_of[i] == RED_FLAG_SECTION)
+        counts: dict[str, int] = {}
+        for i in open_:
+            if cat.section_of[i] != RED_FLAG_SECTION:
+                counts[cat.section_of[i]] = counts.get(cat.section_of[i], 0) + 1
+        titles = {sec.id: sec.title.for_mode(self.mode) for sec in cat.sections}
+        return Gaps(red, tuple((titles[sid], n) for sid, n in counts.items()))
+
     def complete(self) -> Any:
-        """Assess, store the Assessment and return the stored intake."""
+        """Assess, store the Assessment and return the stored intake. Refused (RedFlagsUnanswered) while an
+        emergency question has no answer: a result must never read as "no emergency" when one was not asked."""
+        missing = self.gaps().red_flags
+        if missing:
+            raise RedFlagsUnanswered(f"{len(missing)} emergency question(s) not answered: {', '.join(missing)}")
         result = self.assessment()
         return self.store.complete(self.intake_id, result.model_dump(mode="json"))
 

@@ -29,7 +29,7 @@ class DeskScreen(Screen[None]):
         """Title, search field, the table and the footer."""
         config = getattr(self.app, "config", None)
         clinic = f" · {config.clinic_name}" if config else ""
-        yield Static(f"vettriage{clinic} · intakes", id="title")
+        yield Static(f"vettriage{clinic} · intakes", id="title", markup=False)
         yield Input(placeholder="/ search by dog name (all dates); Esc for today", id="search")
         yield DataTable(id="intakes", cursor_type="row", zebra_stripes=True)
         yield Static("", id="empty", classes="muted", markup=False)  # quotes the search

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -40,3 +40,36 @@ class TextPrompt(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True (`y`, or the confirm button) or False (`n`, Esc)."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
+                Binding("escape", "answer(False)", "No")]
+
+    def __init__(self, title: str, message: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.title_text, self.message, self.yes, self.no = title, message, yes, no
+
+    def compose(self) -> ComposeResult:
+        """Title, message and the two buttons (their keys in their labels)."""
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, id="dialog-title", markup=False)
+            yield Static(self.message, markup=False)
+            yield Button(f"y  {self.yes}", id="yes", variant="warning")
+            yield Button(f"n  {self.no}", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        """The safe choice has the focus: Enter goes back to the questions."""
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """A button answers."""
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        """A key answers."""
+        self.dismiss(yes)

@@ -53,13 +53,14 @@ class QuestionScreen(Screen[None]):
         """The progress line, the question, its help, the answer widgets and the footer."""
         with Vertical(id="body"):
             yield Static(id="progress", classes="muted", markup=False)  # holds the typed dog name
-            yield Static(id="intro", classes="muted")
-            yield Static(id="question")
-            yield Static(id="help")
+            # content is text, never markup: a clinic's content pack may hold brackets
+            yield Static(id="intro", classes="muted", markup=False)
+            yield Static(id="question", markup=False)
+            yield Static(id="help", markup=False)
             yield ChoiceList(id="choices")
             yield MultiList(id="multi")
             yield AnswerInput(id="typed")
-            yield Static(id="keys", classes="muted")
+            yield Static(id="keys", classes="muted", markup=False)
             yield Static(id="error", markup=False)  # can quote what was typed
         yield KeyBar()
 
@@ -189,23 +190,37 @@ class QuestionScreen(Screen[None]):
     def on_input_submitted(self, event: AnswerInput.Submitted) -> None:
         """Enter in a typed field: save what was typed (empty clears) and go on."""
         event.stop()
-        item = self.session.item
-        text = event.value.strip()
-        value: Any
-        if not text:
-            value = None
-        elif item.type in ("number", "months"):
-            try:
-                value = float(text.replace(",", "."))
-            except ValueError:
-                self.query_one("#error", Static).update(f"{text!r} is not a number")
-                return
-        else:
-            value = text
-        if (value is not None or item.id in self.session.answers) and not self._save(value):
+        ok, value = self._typed_value(event.value)
+        if not ok:
+            return
+        if (value is not None or self.session.item.id in self.session.answers) and not self._save(value):
             return
         if not self._emergency_open():
             self.action_next()
+
+    def _typed_value(self, text: str) -> tuple[bool, Any]:
+        """What a typed field holds, as an answer (None when empty); (False, None) after showing why not."""
+        text = text.strip()
+        if not text:
+            return True, None
+        if self.session.item.type in ("number", "months"):
+            try:
+                return True, float(text.replace(",", "."))
+            except ValueError:
+                self.query_one("#error", Static).update(f"{text!r} is not a number")
+                return False, None
+        return True, text
+
+    def _unsaved_typing(self) -> bool:
+        """Text typed into the field and not yet saved (Enter saves it; leaving must too)."""
+        item = self.session.item
+        if item.type not in TYPED:
+            return False
+        typed = self.query_one(AnswerInput)
+        stored = self.session.answers.get(item.id)
+        shown = "" if stored is None or stored == UNKNOWN else (
+            f"{stored:g}" if isinstance(stored, float) else str(stored))
+        return typed.value.strip() != shown.strip() and bool(typed.value.strip())
 
     def on_selection_list_selected_changed(self, event: MultiList.SelectedChanged) -> None:
         """A box was ticked or cleared: keep "none" exclusive, then save."""
@@ -303,7 +318,26 @@ class QuestionScreen(Screen[None]):
         self.app.switch_screen(ResultScreen(self.session, intake.assessment))
 
     def action_leave(self) -> None:
-        """Leave the intake; every answer is already saved."""
+        """Leave the intake: what is typed in the field is saved first (every other answer already is); if
+        it is not a valid answer, ask before leaving without it."""
+        if self._unsaved_typing():
+            text = self.query_one(AnswerInput).value
+            ok, value = self._typed_value(text)
+            if ok and self._save(value):
+                if self._emergency_open():
+                    return  # the emergency comes first; leaving waits
+            else:
+                from vettriage.tui.screens.dialogs import Confirm
+
+                why = str(self.query_one("#error", Static).render()).strip()
+                self.app.push_screen(
+                    Confirm("Leave without this answer?", f"What is typed, {text.strip()!r}, cannot be saved: "
+                            f"{why}. Every other answer is saved.", yes="Leave without it", no="Stay and fix it"),
+                    lambda yes: self._leave() if yes else None)
+                return
+        self._leave()
+
+    def _leave(self) -> None:
         self._remember_now()
         self.app.leave_intake()  # type: ignore[attr-defined]
 

@@ -88,12 +88,32 @@ class ReviewScreen(Screen[str | None]):
                 self.dismiss(option.id)
 
     def action_complete(self) -> None:
-        """Finish (required questions must be answered first)."""
+        """Finish. Required questions and every emergency question must be answered first ("don't know" counts);
+        other gaps are allowed after a confirmation that says how many and where."""
+        from vettriage.tui.screens.dialogs import Confirm
+
         s = self.session
         missing = [i for i in s.visible if s.catalogue.items[i].required and i not in s.answers]
         if missing:
             self.notify("Please answer: " + ", ".join(s.catalogue.items[i].text.for_mode(s.mode) for i in missing),
-                        severity="warning")
+                        severity="warning", markup=False)
+            return
+        gaps = s.gaps()
+        if gaps.red_flags:
+            n = len(gaps.red_flags)
+            self.notify(f"{n} urgent-sign question{'s are' if n > 1 else ' is'} not answered. Answer each one, "
+                        "or choose \"don't know\", before finishing.", title="Cannot finish yet",
+                        severity="error", markup=False)
+            answers = self.query_one(OptionList)
+            answers.highlighted = answers.get_option_index(gaps.red_flags[0])
+            return
+        if gaps.others:
+            self.app.push_screen(
+                Confirm("Finish with questions unanswered?",
+                        f"{gaps.describe()}. Unanswered questions make the result less certain: "
+                        "what they would have shown is reported as not assessed.",
+                        yes="Finish anyway", no="Go back to the answers"),
+                lambda yes: self.dismiss(COMPLETE) if yes else None)
             return
         self.dismiss(COMPLETE)
 
