@@ -76,13 +76,21 @@ def test_pain_plan_is_multimodal_first_and_lists_this_dogs_ketamine_cautions(cat
     assert ket.cautioned and len(ket.questions) >= 6
 
 
-def test_cognition_options_follow_the_work_up(cases):
+def test_cognition_options_follow_the_work_up(catalogue, cases):
+    from vettriage.engine import assess
+
     plan = cases["ccd"].plan
+    ids = [o.id for o in plan.options]
+    # neurological signs not asked: the CCD-specific options wait for the work-up (issue 11)
+    assert not {"cognition_diet", "cognition_medicines"} & set(ids)
+    assert "ketamine" not in ids and plan.about_ketamine is not None  # never for cognitive signs alone
+    answers = dict(cases["ccd"].answers, sys_neuro=["none"])
+    plan = make_plan(catalogue, assess(catalogue, answers), answers)
     ids = [o.id for o in plan.options]
     # the blood tests CCD needs (a diagnosis of exclusion) come before any cognitive option
     assert ids.index("labs_unknown") < min(ids.index(i) for i in ("cognition_diet", "cognition_medicines"))
     assert {"cognition_diet", "cognition_enrichment", "sleep_routine", "cognition_medicines"} <= set(ids)
-    assert "ketamine" not in ids and plan.about_ketamine is not None  # never for cognitive signs alone
+    assert "ketamine" not in ids
 
 
 def test_plan_is_pure(catalogue, cases):
