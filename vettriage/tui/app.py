@@ -41,9 +41,6 @@ class VetTriageApp(App[None]):
         self._store = store
         self._catalogue = catalogue
         self.theme = THEMES.get(config.theme, "textual-dark")
-        if locked:
-            # An owner on a shared link gets nothing beyond the intake: no palette, no other records.
-            self.ENABLE_COMMAND_PALETTE = False
         self.sub_title = config.clinic_name
         self.save_dir: str | None = None
         """Where documents are saved in a terminal (None: the user's downloads folder)."""
@@ -152,6 +149,38 @@ class VetTriageApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
 
+class LockedVetTriageApp(VetTriageApp, inherit_bindings=False):
+    """The owner's app on a shared link: the intake and nothing else. Textual reads ENABLE_COMMAND_PALETTE in
+    App.__init__ (it binds Ctrl+P there), so it is off on the class, not set afterwards; the App's own bindings
+    (Ctrl+Q quit, Ctrl+C help-quit) and our theme key are not inherited, and the actions behind the palette's
+    system commands do nothing. Only the keys the intake's screens show remain."""
+
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: list[Any] = []
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """None: there is no palette to offer them in."""
+        return iter(())
+
+    def action_command_palette(self) -> None:
+        """No palette."""
+
+    def action_quit(self) -> None:
+        """No quitting by key: the intake's own Save & leave ends the session."""
+
+    def action_help_quit(self) -> None:
+        """No quit hint either."""
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """No screenshots of the owner's screen."""
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> None:
+        """No screenshots of the owner's screen."""
+
+    def action_toggle_theme(self) -> None:
+        """No theme key in owner mode."""
+
+
 def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "tech",
              intake_id: int | None = None, dog_name: str | None = None, locked: bool = False,
              config: "Config | None" = None, store: Any = None, catalogue: Any = None) -> VetTriageApp:
@@ -165,8 +194,9 @@ def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "
         mode = "owner"
         if intake_id is None and not dog_name:
             raise ValueError("a locked app needs an intake_id or a dog_name")
-    return VetTriageApp(config=config, mode=mode, store_url=store_url, intake_id=intake_id,
-                        dog_name=dog_name, locked=locked, store=store, catalogue=catalogue)
+    cls = LockedVetTriageApp if locked else VetTriageApp
+    return cls(config=config, mode=mode, store_url=store_url, intake_id=intake_id, dog_name=dog_name,
+               locked=locked, store=store, catalogue=catalogue)
 
 
 def crash_report(error: BaseException) -> str:

@@ -37,6 +37,8 @@ class QuestionScreen(Screen[None]):
         # In a text field "u" is a letter: there "don't know" is ctrl+u, ahead of the field's own ctrl+u.
         Binding("ctrl+u", "unknown_text", "Don't know", key_display="^u", priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # technician mode: the owner said no to the whole section ("none of these"); ctrl so a field's letters stay
+        Binding("ctrl+n", "section_none", "None in section", key_display="^n", priority=True),
         Binding("r", "review", "Review"),
         Binding("escape", "leave", "Save & leave"),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
@@ -46,6 +48,7 @@ class QuestionScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.return_to_review = False
+        self._review_at: str | None = None
         self._ticked: set[str] = set()
         self._position_unsaved = False
 
@@ -91,7 +94,7 @@ class QuestionScreen(Screen[None]):
         s = self.session
         item, mode = s.item, s.mode
         p = s.progress()
-        flag = "  ! EMERGENCY" if s.emergency else ""
+        flag = "  ! EMERGENCY" if s.emergency_now else ""
         self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
@@ -137,8 +140,8 @@ class QuestionScreen(Screen[None]):
             item = self.session.item
             if not item.allow_unknown or (item.type == "text") != (action == "unknown_text"):
                 return False
-        if action == "leave" and getattr(self.app, "locked", False):
-            return True
+        if action == "section_none":
+            return self.session.mode == "tech" and bool(self.session.section_blanks())
         return True
 
     # --- answering ------------------------------------------------------------------------------------
@@ -289,6 +292,28 @@ class QuestionScreen(Screen[None]):
         """ctrl+u in a text field: "don't know" and go on."""
         self.action_unknown()
 
+    def action_section_none(self) -> None:
+        """Technician mode: answer "no / not seen" to the section's remaining blanks, after a confirmation."""
+        from vettriage.tui.screens.dialogs import Confirm
+
+        s = self.session
+        blanks = s.section_blanks()
+        if s.mode != "tech" or not blanks:
+            return
+        sec = s.catalogue.section_of[s.item.id]
+        title = next(x.title.tech for x in s.catalogue.sections if x.id == sec)
+
+        def apply(yes: bool | None) -> None:
+            if yes:
+                s.answer_section_none()
+                self.show_question()
+
+        self.app.push_screen(Confirm(
+            f"None of these in {title}?",
+            f"Answer no / not seen to the {len(blanks)} unanswered question{'s' if len(blanks) > 1 else ''} of "
+            f"this section that have such an answer. Choices such as gum colour still need asking.",
+            yes="Answer none", no="Go back"), apply)
+
     def action_help(self) -> None:
         """Show or hide the help text."""
         help_w = self.query_one("#help")
@@ -298,7 +323,8 @@ class QuestionScreen(Screen[None]):
         """Open the review of every answer."""
         from vettriage.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.session), self._after_review)
+        at, self._review_at = self._review_at, None
+        self.app.push_screen(ReviewScreen(self.session, at=at), self._after_review)
 
     def _after_review(self, choice: str | None) -> None:
         if choice == "__complete__":
@@ -306,6 +332,7 @@ class QuestionScreen(Screen[None]):
         elif choice:
             self.session.go_to(choice)
             self.return_to_review = True
+            self._review_at = choice
             self.show_question()
         else:
             self.show_question()

@@ -101,6 +101,7 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
     def fill(self, choices: list[Choice], value: Any) -> None:
         """Show `choices` with the current answer highlighted."""
         self.choices = choices
+        self._last_digit = None  # a digit typed on the last question never combines with one typed here
         self.clear_options()
         self.add_options([Option(_prompt(c)) for c in choices])
         values = [c.value for c in choices]
@@ -142,6 +143,7 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
         """Show `choices` ticked as in `value` (a list, or unknown)."""
         self._filling = True
         self.choices = choices
+        self._last_digit = None  # a digit typed on the last question never combines with one typed here
         ticked = set(value) if isinstance(value, list) else set()
         self.clear_options()
         self.add_options([Selection(_prompt(c), c.value, c.value in ticked) for c in choices])
@@ -156,13 +158,13 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
         if last and now - last[1] < TWO_DIGIT_WINDOW:
             combined = last[0] * 10 + digit
             if any(c.number == combined for c in self.choices):
-                self._toggle(last[0])  # undo the first digit's tick: it was the start of a longer number
+                self._tick_number(last[0])  # undo the first digit's tick: it was the start of a longer number
                 self._last_digit = None
-                self._toggle(combined)
+                self._tick_number(combined)
                 return
-        self._toggle(digit)
+        self._tick_number(digit)
 
-    def _toggle(self, number: int) -> None:
+    def _tick_number(self, number: int) -> None:
         for n, c in enumerate(self.choices):
             if c.number == number:
                 self.highlighted = n
