@@ -24,7 +24,7 @@ HEALTHY: dict[str, Any] = {
     "rf_collapse": False, "rf_breathing": False, "rf_gums": "pink", "rf_retching": False,
     "rf_belly_tight": False, "rf_abdomen": False, "rf_seizure_recent": False, "rf_urine_strain": False,
     "rf_vision_sudden": False, "rf_eye_painful": False, "rf_cannot_walk": False, "rf_balance": False,
-    "rf_vomiting": False, "rf_gi_blood": False, "rf_toxin": False, "rf_not_eating": "normal",
+    "rf_vomiting": False, "rf_gi_blood": False, "rf_toxin": False, "rf_not_eating": "normal", "rf_pyometra": False,
     "rf_severe_pain": False,
     "med_current": ["none"], "med_nsaid_planned": False, "med_conditions": ["none"], "med_bloodwork_months": 4,
     "sys_pu_pd": False, "sys_appetite": "normal", "sys_weight_change": "stable", "sys_vomiting": "none",
