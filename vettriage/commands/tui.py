@@ -19,6 +19,9 @@ def register(sub: Any) -> None:
     p.add_argument("--dog", required=True, help="the dog's name; an intake in progress for it is resumed")
     p.add_argument("--owner", action="store_true",
                    help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
+    p.add_argument("--plain", action="store_true",
+                   help="a plain line-by-line dialogue on standard input and output, for screen readers, "
+                        "braille displays and scripts (automatic when TERM=dumb or the output is not a terminal)")
     _common(p)
     p.set_defaults(func=run_intake)
     p = sub.add_parser("config", help="show where the configuration file is and what is set")
@@ -53,8 +56,43 @@ def run_intake(args: argparse.Namespace) -> int:
         raise InputError("command line", "--dog", "the dog's name is empty")
     config = load_config()
     mode = "owner" if args.owner else (args.mode or config.default_mode)
+    if args.plain or wants_plain():
+        return _run_plain(config, store_url=args.db, mode=mode, dog_name=name, packs=[*config.packs, *args.pack])
     return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner,
                 packs=[*config.packs, *args.pack])
+
+
+def wants_plain(env: Any = None, stdout: Any = None) -> bool:
+    """The plain dialogue is chosen for a terminal that cannot draw (TERM=dumb) and for output that is not a
+    terminal at all (a pipe, a file, a screen reader's capture): the full-screen app would be noise there."""
+    import os
+
+    env = os.environ if env is None else env
+    stdout = sys.stdout if stdout is None else stdout
+    try:
+        tty = stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return env.get("TERM") == "dumb" or not tty
+
+
+def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str]) -> int:
+    """The intake as a plain dialogue on stdin/stdout: the same session as the app, and no Textual import."""
+    from vettriage.store import open_store
+
+    store = open_store(store_url or config.database_url or None)
+    try:
+        from vettriage.content import load_catalogue
+        from vettriage.plain import PlainDialogue
+        from vettriage.tui.intakes import resume_or_start
+        from vettriage.tui.session import IntakeSession
+
+        catalogue = load_catalogue(packs=list(dict.fromkeys(packs)))
+        intake = resume_or_start(store, catalogue, dog_name, mode)
+        session = IntakeSession(catalogue, store, intake, mode)
+        return PlainDialogue(session, config, sys.stdin, sys.stdout).run()
+    finally:
+        store.close()
 
 
 def _run(config: Any, **kwargs: Any) -> int:

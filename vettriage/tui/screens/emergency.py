@@ -32,22 +32,17 @@ class EmergencyScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The warning, each red flag with its action, whom to call, and two buttons."""
-        s = self.session
-        owner = s.mode == "owner"
         config = getattr(self.app, "config", None)
         contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        notice = self.session.emergency_notice(self.flag_ids, contact)
         with VerticalScroll(id="box"):
-            yield Static("EMERGENCY" if not owner else "This needs a vet now", id="title")
-            lead = ("What you described can be an emergency. Do not wait for the appointment."
-                    if owner else "Red flag raised: this dog needs to be seen as an emergency.")
-            yield Static(lead, id="lead")
-            for fid in self.flag_ids:
-                flag = s.catalogue.red_flags[fid]
-                yield Static(f"! {flag.title.for_mode(s.mode)}", classes="flag")
-                yield Static(flag.action.for_mode(s.mode), classes="action")
-            yield Static(contact, id="contact")
-            yield Static("Your answers so far are saved. The intake is marked as an emergency."
-                         if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
+            yield Static(notice.title, id="title")
+            yield Static(notice.lead, id="lead")
+            for title, action in notice.flags:
+                yield Static(f"! {title}", classes="flag", markup=False)
+                yield Static(action, classes="action", markup=False)
+            yield Static(notice.contact, id="contact", markup=False)
+            yield Static(notice.saved, classes="muted")
             with Horizontal(id="buttons"):
                 yield Button("Finish the questions for the record (f)", id="finish", variant="primary")
                 yield Button("Stop here (s)", id="stop", variant="error")

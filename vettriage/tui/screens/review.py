@@ -98,7 +98,7 @@ class ReviewScreen(Screen[str | None]):
         from vettriage.tui.screens.dialogs import Confirm
 
         s = self.session
-        missing = [i for i in s.visible if s.catalogue.items[i].required and i not in s.answers]
+        missing = s.required_missing()
         if missing:
             self.notify("Please answer: " + ", ".join(s.catalogue.items[i].text.for_mode(s.mode) for i in missing),
                         severity="warning", markup=False)
