@@ -36,6 +36,9 @@ class PlainDialogue:
         self.echo = not _isatty(inp)
         """Input that is not typed at a terminal (a script, a pipe) is echoed, so the transcript reads whole."""
         self.return_to_review = False
+        self.to_red_flags = False
+        """After completing was refused: each answer goes on to the next unanswered emergency question, then
+        back to the review (the app highlights them in the review instead; a list read aloud cannot)."""
         self.done = False
         self._section: str | None = None
 
@@ -112,6 +115,13 @@ class PlainDialogue:
     def _next(self) -> None:
         """On to the next question, or to the review after the last one (or when sent from it)."""
         s = self.session
+        if self.to_red_flags:
+            missing = s.gaps().red_flags
+            if missing:
+                s.go_to(missing[0])
+                return
+            self.to_red_flags = False
+            self.return_to_review = True
         if self.return_to_review or s.at_end:
             self.return_to_review = False
             self._review()
@@ -246,6 +256,7 @@ class PlainDialogue:
     def _review(self) -> None:
         """Every visible answer by section, numbered; a number changes that answer, c completes."""
         s = self.session
+        self.to_red_flags = False
         while True:
             numbered = self._show_review()
             word = self._read("Type a number to change that answer, c to complete, b to go back to the "
@@ -289,7 +300,8 @@ class PlainDialogue:
         return numbered
 
     def _complete(self) -> bool:
-        """Complete if the session allows it; True when completed (the result is printed)."""
+        """Complete if the session allows it (True: the result is printed), or go to the emergency questions
+        it says are unanswered (True: the review is left); False stays in the review."""
         s = self.session
         missing = s.required_missing()
         if missing:
@@ -299,9 +311,9 @@ class PlainDialogue:
         if gaps.red_flags:
             n = len(gaps.red_flags)
             self.say(f"Cannot finish yet: {n} urgent-sign question{'s are' if n > 1 else ' is'} not answered. "
-                     "Answer each one, or u for don't know. Going to the first of them.")
+                     "Answer each one, or u for don't know. Going to the first of them; the review follows.")
             s.go_to(gaps.red_flags[0])
-            self.return_to_review = True
+            self.to_red_flags = True
             self._section = None
             return True
         if gaps.others and not self._yes(
