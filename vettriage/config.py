@@ -15,9 +15,9 @@ from typing import Any, Literal, Mapping
 from vettriage.errors import InputError
 
 Mode = Literal["owner", "tech"]
-Theme = Literal["dark", "light"]
+Theme = Literal["dark", "light", "high-contrast"]
 MODES = ("owner", "tech")
-THEMES = ("dark", "light")
+THEMES = ("dark", "light", "high-contrast")
 
 ENV = {
     "clinic_name": "VETTRIAGE_CLINIC_NAME",

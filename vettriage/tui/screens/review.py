@@ -57,7 +57,9 @@ class ReviewScreen(Screen[str | None]):
                 item = s.catalogue.items[item_id]
                 value = s.answers.get(item_id)
                 mark = "[ ]" if value is None else "[?]" if value == UNKNOWN else "[x]"
-                style = "bold yellow" if value is None else "italic" if value == UNKNOWN else ""
+                # the mark and the words say it; the style adds a shape, never a colour (which would also
+                # vanish on the highlighted row of the high-contrast theme)
+                style = "bold underline" if value is None else "italic" if value == UNKNOWN else ""
                 line = Text(f" {mark} ")
                 line.append(item.text.for_mode(s.mode))
                 line.append("  → ")
