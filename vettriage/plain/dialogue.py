@@ -45,15 +45,17 @@ class PlainDialogue:
     # --- the loop -------------------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Ask until the intake is completed or left; end of input ends it too (with a line saying so)."""
-        s = self.session
+        """Ask until the intake is completed or left; end of input ends it too (with a line saying so), and
+        so does Ctrl+C (exit status 130, as a shell expects of an interrupted command)."""
         try:
             self._welcome()
             while not self.done:
                 self._ask_question()
-        except (EndOfInput, KeyboardInterrupt):
-            self.say("", "End of input. Every answer given so far is saved.",
-                     f"To go on later: vettriage intake --plain --dog {s.dog_name}")
+        except EndOfInput:
+            self.say("", "End of input. Every answer given so far is saved.", self._resume_hint())
+        except KeyboardInterrupt:
+            self.say("", "Interrupted. Every answer given so far is saved.", self._resume_hint())
+            return 130
         return 0
 
     def _welcome(self) -> None:
@@ -326,11 +328,17 @@ class PlainDialogue:
         self.done = True
         return True
 
+    def _resume_hint(self) -> str:
+        """The command that picks this intake up again (the dog's name quoted for the shell)."""
+        import shlex
+
+        owner = " --owner" if self.session.mode == "owner" else ""
+        return f"To go on later: vettriage intake --plain{owner} --dog {shlex.quote(self.session.dog_name)}"
+
     def _leave(self) -> None:
         s = self.session
         s.save_position()
-        self.say("", "Saved. Every answer given so far is kept.",
-                 f"To go on later: vettriage intake --plain --dog {s.dog_name}")
+        self.say("", "Saved. Every answer given so far is kept.", self._resume_hint())
         self.done = True
 
     # --- lines in, lines out --------------------------------------------------------------------------
