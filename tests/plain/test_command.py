@@ -66,3 +66,12 @@ def test_plain_is_chosen_for_a_dumb_terminal_or_output_that_is_not_a_terminal() 
     assert wants_plain({"TERM": "dumb"}, _Tty(True))
     assert wants_plain({"TERM": "xterm"}, _Tty(False))
     assert not wants_plain({"TERM": "xterm"}, _Tty(True))
+
+
+def test_plain_and_no_plain_override_the_choice() -> None:
+    from vettriage.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["intake", "--dog", "x"]).plain is None  # chosen by the terminal
+    assert parser.parse_args(["intake", "--dog", "x", "--plain"]).plain is True
+    assert parser.parse_args(["intake", "--dog", "x", "--no-plain"]).plain is False

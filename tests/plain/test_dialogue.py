@@ -63,7 +63,7 @@ def test_output_has_no_escape_sequences_and_no_box_drawing(store: Any, catalogue
 
 def test_a_typed_escape_is_not_printed_back(store: Any, catalogue: Any, config: Any) -> None:
     _, out, intake = run_plain(store, catalogue, config, "b\n", dog="Rex\x1b[31mRed")
-    assert "\x1b" not in out
+    assert "\x1b" not in out and "Rex[31mRed" in out
 
 
 def test_bad_input_says_what_is_accepted_and_asks_again(store: Any, catalogue: Any, config: Any) -> None:
@@ -134,3 +134,8 @@ def test_technician_none_for_the_rest_of_the_section(store: Any, catalogue: Any,
     assert "Answered" in out and "as no or not seen" in out
     assert intake.answers["rf_collapse"] is False
     assert "rf_gums" not in intake.answers  # a choice: it still needs asking
+
+
+def test_the_resume_hint_quotes_the_name_and_keeps_owner_mode(store: Any, catalogue: Any, config: Any) -> None:
+    _, out, _ = run_plain(store, catalogue, config, "q\n", mode="owner", dog="Old Bess")
+    assert out.rstrip().endswith("To go on later: vettriage intake --plain --owner --dog 'Old Bess'")

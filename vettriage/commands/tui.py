@@ -19,9 +19,12 @@ def register(sub: Any) -> None:
     p.add_argument("--dog", required=True, help="the dog's name; an intake in progress for it is resumed")
     p.add_argument("--owner", action="store_true",
                    help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
-    p.add_argument("--plain", action="store_true",
-                   help="a plain line-by-line dialogue on standard input and output, for screen readers, "
-                        "braille displays and scripts (automatic when TERM=dumb or the output is not a terminal)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--plain", action="store_true", default=None,
+                     help="a plain line-by-line dialogue on standard input and output, for screen readers, "
+                          "braille displays and scripts (automatic when TERM=dumb or the output is not a terminal)")
+    how.add_argument("--no-plain", dest="plain", action="store_false",
+                     help="the full-screen app even where the plain dialogue would be chosen (a headless run)")
     _common(p)
     p.set_defaults(func=run_intake)
     p = sub.add_parser("config", help="show where the configuration file is and what is set")
@@ -56,7 +59,7 @@ def run_intake(args: argparse.Namespace) -> int:
         raise InputError("command line", "--dog", "the dog's name is empty")
     config = load_config()
     mode = "owner" if args.owner else (args.mode or config.default_mode)
-    if args.plain or wants_plain():
+    if args.plain or (args.plain is None and wants_plain()):
         return _run_plain(config, store_url=args.db, mode=mode, dog_name=name, packs=[*config.packs, *args.pack])
     return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner,
                 packs=[*config.packs, *args.pack])
