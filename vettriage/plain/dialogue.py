@@ -242,7 +242,8 @@ class PlainDialogue:
         lines = ["", f"{notice.title.upper()}.", notice.lead]
         for title, action in notice.flags:
             lines += [f"Red flag: {title}.", action]
-        lines += [notice.contact, notice.saved]
+        address = getattr(self.config, "clinic_address", None)
+        lines += [notice.contact, *([f"Address: {address}"] if address else []), notice.saved]
         self.say(*lines)
         while True:
             word = self._read("Type f to finish the questions for the record, or s to stop here: ").strip().lower()

@@ -34,6 +34,9 @@ class EmergencyScreen(ModalScreen[bool]):
         """The warning, each red flag with its action, whom to call, and two buttons."""
         config = getattr(self.app, "config", None)
         contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        # The clinic's name and phone (in `contact`) and address, as configured (`vettriage config`): typed text,
+        # so never read as markup (a name with "[" in it).
+        address = getattr(config, "clinic_address", None)
         notice = self.session.emergency_notice(self.flag_ids, contact)
         with VerticalScroll(id="box"):
             yield Static(notice.title, id="title")
@@ -42,6 +45,8 @@ class EmergencyScreen(ModalScreen[bool]):
                 yield Static(f"! {title}", classes="flag", markup=False)
                 yield Static(action, classes="action", markup=False)
             yield Static(notice.contact, id="contact", markup=False)
+            if address:
+                yield Static(address, id="clinic", markup=False)
             yield Static(notice.saved, classes="muted")
             with Horizontal(id="buttons"):
                 yield Button("Finish the questions for the record (f)", id="finish", variant="primary")

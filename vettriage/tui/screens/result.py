@@ -147,12 +147,15 @@ class ResultScreen(Screen[None]):
 
     @work(thread=True, exclusive=False, group="reports")
     def _make_document(self, kind: str, fmt: str) -> None:
-        from vettriage.render import ReportMeta, render
+        from vettriage.render import Clinic, ReportMeta, render
 
         s = self.session
-        meta = ReportMeta(by="owner" if s.mode == "owner" else "technician", mode=s.mode,  # type: ignore[arg-type]
-                          when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id)
+        config = getattr(self.app, "config", None)
         try:
+            # The clinic's name, phone, address and logo go on every page (a bad logo file is reported below).
+            clinic = Clinic.from_config(config) if config is not None else Clinic()
+            meta = ReportMeta(by="owner" if s.mode == "owner" else "technician", mode=s.mode,  # type: ignore[arg-type]
+                              when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id, clinic=clinic)
             out = render(kind, fmt, s.catalogue, self.assessment, s.answers, meta, plan=self.plan)  # type: ignore[arg-type]
         except Exception as exc:  # a report that cannot be built must not take the screen down
             self.app.call_from_thread(self.notify, f"Could not build the {_name(kind)}: {exc}", severity="error")
