@@ -139,3 +139,14 @@ def test_technician_none_for_the_rest_of_the_section(store: Any, catalogue: Any,
 def test_the_resume_hint_quotes_the_name_and_keeps_owner_mode(store: Any, catalogue: Any, config: Any) -> None:
     _, out, _ = run_plain(store, catalogue, config, "q\n", mode="owner", dog="Old Bess")
     assert out.rstrip().endswith("To go on later: vettriage intake --plain --owner --dog 'Old Bess'")
+
+
+def test_the_emergency_gives_the_clinic_address_when_one_is_set(store: Any, catalogue: Any, config: Any) -> None:
+    import dataclasses
+
+    order = asked(catalogue)
+    before = order[1:order.index(RED_FLAG)]
+    script = "".join("u\n" if catalogue.items[i].allow_unknown else "\n" for i in before) + "1\ns\n"
+    _, out, _ = run_plain(store, catalogue, dataclasses.replace(config, clinic_address="1 River Street"), script)
+    notice = out[out.index("EMERGENCY."):]
+    assert notice.index("Call Riverside Vets on 01632 960000") < notice.index("Address: 1 River Street")
