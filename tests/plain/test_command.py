@@ -62,10 +62,11 @@ class _Tty:
         return self.tty
 
 
-def test_plain_is_chosen_for_a_dumb_terminal_or_output_that_is_not_a_terminal() -> None:
-    assert wants_plain({"TERM": "dumb"}, _Tty(True))
-    assert wants_plain({"TERM": "xterm"}, _Tty(False))
-    assert not wants_plain({"TERM": "xterm"}, _Tty(True))
+def test_plain_is_chosen_for_a_dumb_terminal_or_input_or_output_that_is_not_a_terminal() -> None:
+    assert wants_plain({"TERM": "dumb"}, _Tty(True), _Tty(True))
+    assert wants_plain({"TERM": "xterm"}, _Tty(False), _Tty(True))
+    assert wants_plain({"TERM": "xterm"}, _Tty(True), _Tty(False))  # printf ... | vettriage intake
+    assert not wants_plain({"TERM": "xterm"}, _Tty(True), _Tty(True))
 
 
 def test_plain_and_no_plain_override_the_choice() -> None:

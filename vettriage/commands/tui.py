@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--plain", action="store_true", default=None,
                      help="a plain line-by-line dialogue on standard input and output, for screen readers, "
-                          "braille displays and scripts (automatic when TERM=dumb or the output is not a terminal)")
+                          "braille displays and scripts (automatic when TERM=dumb or the input or output is not "
+                          "a terminal)")
     how.add_argument("--no-plain", dest="plain", action="store_false",
                      help="the full-screen app even where the plain dialogue would be chosen (a headless run)")
     _common(p)
@@ -63,18 +64,22 @@ def run_intake(args: argparse.Namespace) -> int:
                 packs=[*config.packs, *args.pack])
 
 
-def wants_plain(env: Any = None, stdout: Any = None) -> bool:
-    """The plain dialogue is chosen for a terminal that cannot draw (TERM=dumb) and for output that is not a
-    terminal at all (a pipe, a file, a screen reader's capture): the full-screen app would be noise there."""
+def wants_plain(env: Any = None, stdout: Any = None, stdin: Any = None) -> bool:
+    """The plain dialogue is chosen for a terminal that cannot draw (TERM=dumb), for output that is not a
+    terminal at all (a pipe, a file, a screen reader's capture): the full-screen app would be noise there, and
+    for input that is not a terminal (`printf ... | vettriage intake`), which the full-screen app cannot read."""
     import os
 
     env = os.environ if env is None else env
-    stdout = sys.stdout if stdout is None else stdout
+    return env.get("TERM") == "dumb" or not _tty(sys.stdout if stdout is None else stdout) \
+        or not _tty(sys.stdin if stdin is None else stdin)
+
+
+def _tty(stream: Any) -> bool:
     try:
-        tty = stdout.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
-        tty = False
-    return env.get("TERM") == "dumb" or not tty
+        return False
 
 
 def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str]) -> int:
