@@ -151,6 +151,17 @@ def _load(directory: Path, digest: str) -> Catalogue:
     scores = _parse(docs["scores"], files.ScoresFile, _label(directory, "scores"))
     options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
 
+    _unique(docs["catalogue"], "scales", cat.scales)
+    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
+        _unique(docs["flags"], key, getattr(flags, key))
+    _unique(docs["references"], "references", refs.references)
+    seen_sections: dict[str, str] = {}
+    for name, section in zip(cat.sections, sections):
+        if section.id in seen_sections:
+            raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
+                             f"by {seen_sections[section.id]}.yaml", section_docs[name].line(["section", "id"]))
+        seen_sections[section.id] = name
+
     catalogue = Catalogue(
         version=cat.version,
         hash=digest,
@@ -171,6 +182,17 @@ def _load(directory: Path, digest: str) -> Catalogue:
 
     crosscheck(catalogue, docs, section_docs, [d for d, _ in rule_docs])
     return catalogue
+
+
+def _unique(doc: YamlDoc, key: str, entries: Any) -> None:
+    """Refuse a second entry with an id already used in the same list: building the id table would otherwise
+    keep the last one silently (a seizure emergency replaced by a copy-pasted stub)."""
+    first: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if entry.id in first:
+            raise InputError(str(doc.path), f"{key}[{entry.id}]", f"id '{entry.id}' is used twice (first as "
+                             f"{key}[{first[entry.id]}]); ids must be unique", doc.line([key, i, "id"]))
+        first[entry.id] = i
 
 
 def walk_conditions(cond: m.Condition | None) -> Iterator[m.Condition]:
