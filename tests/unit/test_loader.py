@@ -184,3 +184,62 @@ def test_a_broken_score_names_scores_yaml_its_id_and_line(content: Path) -> None
     msg = str(err.value)
     assert "scores.yaml:" in msg and "scores[pain_comfort]" in msg and "pain_sign_joint_lickin" in msg
     assert err.value.line is not None
+
+
+def _append_copy(path: Path, key: str, entry_id: str) -> None:
+    """Append to the list `key` of `path` a second entry with an id that list already has."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    first = next(e for e in data[key] if e["id"] == entry_id)
+    data[key].append(dict(first, id=entry_id))
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@pytest.mark.parametrize(("file", "key", "entry"), [
+    ("flags", "red_flags", "seizure"), ("flags", "workup", "cbc"), ("flags", "ketamine_cautions", None),
+    ("references", "references", "s1"), ("catalogue", "scales", "severity4")])
+def test_duplicate_content_id_is_an_error(content: Path, file: str, key: str, entry: str | None) -> None:
+    import yaml
+
+    path = content / f"{file}.yaml"
+    entry = entry or yaml.safe_load(path.read_text())[key][0]["id"]
+    _append_copy(path, key, entry)
+    with pytest.raises(InputError) as err:
+        load_catalogue(content, use_cache=False)
+    msg = str(err.value)
+    assert f"{file}.yaml:" in msg and f"{key}[{entry}]" in msg and "used twice" in msg, msg
+    assert err.value.line is not None
+
+
+def test_duplicate_section_id_is_an_error(content: Path) -> None:
+    _replace(content / "cognitive.yaml", "section:\n  id: cognitive", "section:\n  id: pain")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content, use_cache=False)
+    msg = str(err.value)
+    assert ("cognitive.yaml" in msg and "pain.yaml" in msg and "section id 'pain' is already used" in msg), msg
+
+
+def test_number_item_with_min_above_max_is_a_content_error(content: Path) -> None:
+    _replace(content / "dog.yaml", "      min: 0\n      max: 30\n", "      min: 30\n      max: 0\n")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content, use_cache=False)
+    msg = str(err.value)
+    assert "dog.yaml:" in msg and "items[dog_age_years]" in msg and "above max" in msg
+
+
+def test_condition_nested_250_deep_is_one_line(content: Path, capsys) -> None:
+    cond = "{item: rf_collapse, eq: true}"
+    for _ in range(250):
+        cond = "{not: " + cond + "}"
+    _replace(content / "rules_redflags.yaml", "{item: rf_collapse, eq: true}", cond)
+    assert main(["validate", str(content)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "rules_redflags.yaml:" in err and "nested more than" in err
+
+
+def test_duplicate_key_in_content_is_an_error(content: Path) -> None:
+    _replace(content / "dog.yaml", "      min: 0\n      max: 30\n", "      min: 0\n      max: 30\n      min: 1\n")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content, use_cache=False)
+    assert "dog.yaml:" in str(err.value) and "key given twice" in str(err.value)

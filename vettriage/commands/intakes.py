@@ -85,25 +85,46 @@ def _open(args: argparse.Namespace) -> Any:
     return open_store(args.db)
 
 
+MAX_BY = 200  # the column's width (PostgreSQL enforces it; it would fail the transaction late)
+
+
+def check_by(by: str) -> str:
+    """The `--by` value, or InputError before anything is read or written."""
+    by = by.strip() or "owner"
+    if len(by) > MAX_BY or any(ord(ch) < 32 or ord(ch) == 127 for ch in by):
+        raise InputError("--by", None, f"give a name of at most {MAX_BY} characters, without control characters")
+    return by
+
+
 def run_add(args: argparse.Namespace) -> int:
-    """Validate and assess an answers file, then store it as a completed intake (warning when emergency questions
-    are unanswered: every output of it says so)."""
+    """Validate and assess an answers file, then store it as a completed intake in one transaction (warning
+    when emergency questions are unanswered, and naming every answer that branching made irrelevant)."""
     from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
+    from vettriage.store.sqlstore import AmbiguousDog
 
+    by = check_by(args.by)
+    if not args.dog.strip():
+        raise InputError("--dog", None, "give the dog's name")
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     assessment = assess(cat, answers)
     store = _open(args)
     try:
-        dog = find_or_add_dog(store, args.dog, answers.values)
-        by = args.by.strip() or "owner"
-        intake = store.create_intake(dog.id, by=by, mode="owner" if by == "owner" else "tech",
-                                     content_version=cat.version, content_hash=cat.hash)
-        store.save_answers(intake.id, answers.values, who=by)
-        intake = store.complete(intake.id, assessment.model_dump(mode="json"))
+        store.check_integrity()  # never write into a damaged file: say how to rescue it instead
+        try:
+            dog, intake = store.record_intake(
+                args.dog, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
+                content_hash=cat.hash, answers=answers.values, assessment=assessment.model_dump(mode="json"),
+                dog_details=_dog_details(answers.values))
+        except AmbiguousDog as exc:
+            raise InputError("--dog", None, str(exc)) from None
     finally:
         store.close()
+    for item_id in answers.dropped:
+        # kept out of the record: the question is not asked given the other answers (branching)
+        print(f"warning: {args.file}: {item_id}: answer ignored: this question is not asked given the other "
+              "answers", file=sys.stderr)
     missing = assessment.red_flags_unanswered
     if missing:
         # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"
@@ -111,6 +132,12 @@ def run_add(args: argparse.Namespace) -> int:
               "the result cannot rule out an emergency", file=sys.stderr)
     print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}")
     return 0
+
+
+def report_damaged(damaged: list[Any], doing: str) -> None:
+    """One line per record left out, on stderr (stdout stays the clean listing or export)."""
+    for d in damaged:
+        print(f"warning: {d}: left out of {doing}", file=sys.stderr)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -122,11 +149,13 @@ def run_list(args: argparse.Namespace) -> int:
         except ValueError:
             raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
     store = _open(args)
+    damaged: list[Any] = []
     try:
         rows = store.list_intakes(date=day, status=args.status, dog=args.dog, urgency=args.urgency,
-                                  limit=args.limit)
+                                  limit=args.limit, damaged=damaged)
     finally:
         store.close()
+    report_damaged(damaged, "the list")
     out = [f"{'ID':>6}  {'CREATED (UTC)':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
     for r in rows:
         out.append(f"{r.id:>6}  {r.created_at:%Y-%m-%d %H:%M}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
@@ -138,11 +167,13 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     """One intake, as text or JSON (the export's record shape, with the dog inline)."""
     store = _open(args)
+    damaged: list[Any] = []
     try:
         intake = store.get_intake(args.id)
-        trail = store.audit(args.id)
+        trail = store.audit(args.id, damaged)
     finally:
         store.close()
+    report_damaged(damaged, "the audit trail")
     if args.json:
         rec = _jsonable(intake)
         rec["audit"] = [_jsonable(e) for e in trail]
@@ -194,42 +225,52 @@ def _jsonable(record: Any) -> dict[str, Any]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Write every record as JSON or CSV; a file is replaced only once the whole export is written."""
-    from vettriage.store.transfer import export_document, to_csv, to_json
+    """Stream every readable record as JSON or CSV (memory flat in the number of intakes); a file is replaced
+    only once the whole export is written. Damaged records are left out, each named on stderr."""
+    from vettriage.store.transfer import write_export
 
     store = _open(args)
     try:
-        doc = export_document(store)
+        if not args.output or args.output == "-":
+            dogs, intakes, damaged = write_export(store, sys.stdout, args.format)
+            report_damaged(damaged, "the export")
+            return 0
+        target = Path(args.output)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                                       prefix=".vettriage-export-")
+        except OSError as exc:
+            raise InputError(str(target), None, f"cannot write the export ({exc.strerror})") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                dogs, intakes, damaged = write_export(store, f, args.format)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)  # private data: the temp file is already mode 0600
+        except OSError as exc:
+            raise InputError(str(target), None, f"cannot write the export ({exc.strerror})") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     finally:
         store.close()
-    text = to_csv(doc) if args.format == "csv" else to_json(doc)
-    if not args.output or args.output == "-":
-        sys.stdout.write(text)
-        return 0
-    target = Path(args.output)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".vettriage-export-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)  # private data: the temp file is already mode 0600
-    except OSError as exc:
-        raise InputError(str(target), None, f"cannot write the export ({exc.strerror})") from None
-    print(f"exported {len(doc['dogs'])} dogs and {len(doc['intakes'])} intakes to {target}", file=sys.stderr)
+    report_damaged(damaged, "the export")
+    left = f"; {len(damaged)} damaged record(s) left out (listed above)" if damaged else ""
+    print(f"exported {dogs} dogs and {intakes} intakes to {target}{left}", file=sys.stderr)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Check the whole file, then import everything in one transaction (or nothing)."""
+    """Check the whole file, then import everything in one transaction (or nothing); both passes stream."""
     from vettriage.commands._packs import load_content
-    from vettriage.store.transfer import import_document, read_export
+    from vettriage.store.transfer import check_export, import_file
 
     cat = load_content(args, args.content)
-    doc = read_export(args.file, set(cat.known_versions), cat)
+    check_export(args.file, set(cat.known_versions), cat)  # before the database is even opened
     store = _open(args)
     try:
-        dogs, intakes = import_document(store, doc, args.file)
+        store.check_integrity()
+        dogs, intakes = import_file(store, args.file, checked=True)
     finally:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")

@@ -247,6 +247,19 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
     scales = {s.id: s for s in cat.scales}
 
+    # a second entry with a used id would silently replace the first (checked for the shipped content here;
+    # a pack's ids are namespaced and checked against everything when it is read)
+    _unique(docs["catalogue"], "scales", cat.scales)
+    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
+        _unique(docs["flags"], key, getattr(flags, key))
+    _unique(docs["references"], "references", [r for d, r in ref_lists if d is docs["references"]])
+    seen_sections: dict[str, str] = {}
+    for name, (doc, section) in zip(cat.sections, sections):
+        if section.id in seen_sections:
+            raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
+                             f"by {seen_sections[section.id]}.yaml", doc.line(["section", "id"]))
+        seen_sections[section.id] = name
+
     packs: list[m.Pack] = []
     if pack_dirs:
         from vettriage.content.packs import PackParts, read_pack
@@ -291,6 +304,17 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs])
     check_retired(catalogue, docs["retired"])
     return catalogue
+
+
+def _unique(doc: YamlDoc, key: str, entries: Any) -> None:
+    """Refuse a second entry with an id already used in the same list: building the id table would otherwise
+    keep the last one silently (a seizure emergency replaced by a copy-pasted stub)."""
+    first: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if entry.id in first:
+            raise InputError(str(doc.path), f"{key}[{entry.id}]", f"id '{entry.id}' is used twice (first as "
+                             f"{key}[{first[entry.id]}]); ids must be unique", doc.line([key, i, "id"]))
+        first[entry.id] = i
 
 
 def walk_conditions(cond: m.Condition | None) -> Iterator[m.Condition]:

@@ -117,6 +117,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                 where.fail(f"unknown scale '{item.scale}'", ["scale"])
             if item.type != "scale" and item.scale:
                 where.fail("only scale items name a scale", ["scale"])
+            if item.min is not None and item.max is not None and item.min > item.max:
+                where.fail(f"min {item.min:g} is above max {item.max:g}: no answer could be valid", ["min"])
             need_source(where, item.source)
             check_condition(where, item.enable_when, seen, set(), "enable_when")
             seen.add(item.id)

@@ -1,4 +1,11 @@
-"""Read a YAML file keeping its node tree, so that any error can name the line it comes from."""
+"""Read a YAML file keeping its node tree, so that any error can name the line it comes from.
+
+Every YAML file vettriage reads (answers files and content files) comes through here, and is bounded before
+anything is built from it: its size, the nesting depth, the number of nodes once aliases are expanded (an alias
+bomb of a few hundred bytes otherwise expands to gigabytes downstream), and the length of a number. Duplicate
+keys and impossible dates are errors naming the file, the field and the line, where plain YAML would keep the
+last key silently or fail with a bare ValueError.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,19 @@ import yaml
 from vettriage.errors import InputError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 4 * 1024 * 1024
+"""Largest YAML file read (the shipped content is about 160 KB in all; an answers file is a few KB)."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings (the shipped content nests under 20 deep)."""
+MAX_NODES = 200_000
+"""Most nodes a document may have with every alias expanded (the shipped content has about 30,000 in all)."""
+MAX_INT_DIGITS = 30
+"""Longest integer literal: no answer or content value needs more, and huge ones overflow floats later."""
+
+_INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlDoc:
@@ -39,29 +59,100 @@ class YamlDoc:
 
 
 def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
-    """Parse `path`; a missing, unreadable or malformed file is an InputError naming it and the line."""
+    """Parse `path`; a missing, unreadable, oversized or malformed file is an InputError naming it and the line."""
     name = label or str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError(name, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(name, None, f"cannot read file ({exc.__class__.__name__})") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(name, None, f"file larger than {MAX_BYTES // (1024 * 1024)} MiB: not a file vettriage reads")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(name, None, "not UTF-8 text", line) from None
     return parse_yaml(text, path, name)
 
 
 def parse_yaml(text: str, path: Path, name: str) -> YamlDoc:
-    """Parse YAML text read from `path` (named `name` in errors)."""
+    """Parse YAML text read from `path` (named `name` in errors), within the bounds above."""
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(name, None, f"not valid YAML: {exc.problem or exc.context}", line) from None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = " ".join(str(exc.problem or exc.context).split())[:200]
+            raise InputError(name, None, f"not valid YAML: {problem}", line) from None
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+            raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
+        if node is None:
+            return YamlDoc(path, None, None)
+        _check_tree(node, name, loader)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = " ".join(str(exc.problem or exc.context).split())[:200]
+            raise InputError(name, None, f"not valid YAML: {problem}", line) from None
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+            raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
     finally:
         loader.dispose()
     return YamlDoc(path, data, node)
+
+
+def _check_tree(root: yaml.Node, name: str, loader: Any) -> None:
+    """Walk the node tree once, aliases expanded, without recursion: raise InputError at the first node past
+    a bound, at a key given twice in one mapping, and at a date that does not exist. Stops after MAX_NODES
+    steps, so an alias bomb (or an alias that contains itself) costs at most that."""
+    stack: list[tuple[yaml.Node, int, str]] = [(root, 1, "")]
+    seen = 0
+    checked: set[int] = set()  # mappings and scalars already checked, when an alias repeats them
+    while stack:
+        node, depth, where = stack.pop()
+        seen += 1
+        line = node.start_mark.line + 1
+        field = where or None
+        if seen > MAX_NODES:
+            raise InputError(name, field, f"more than {MAX_NODES:,} values once aliases are expanded "
+                             "(an alias bomb?)", line)
+        if depth > MAX_DEPTH:
+            raise InputError(name, field, f"nested more than {MAX_DEPTH} deep", line)
+        if isinstance(node, yaml.ScalarNode):
+            if id(node) not in checked:
+                checked.add(id(node))
+                _check_scalar(node, name, field, line, loader)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1, f"{where}[{i}]") for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first = id(node) not in checked
+            checked.add(id(node))
+            keys: dict[Any, int] = {}
+            for key, value in node.value:
+                label = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                path = f"{where}.{label}" if where else str(label)
+                if first and isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                    if key.value in keys:
+                        raise InputError(name, path, f"key given twice (first on line {keys[key.value]}); "
+                                         "remove one", key.start_mark.line + 1)
+                    keys[key.value] = key.start_mark.line + 1
+                stack.append((key, depth + 1, path))
+                stack.append((value, depth + 1, path))
+
+
+def _check_scalar(node: yaml.ScalarNode, name: str, field: str | None, line: int, loader: Any) -> None:
+    if node.tag == _INT and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+        raise InputError(name, field, f"a number of {len(node.value)} digits is not a usable value", line)
+    if node.tag == _TIMESTAMP:
+        try:
+            loader.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            raise InputError(name, field, f"{value!r} is not a valid date (YYYY-MM-DD)", line) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,6 +20,14 @@ from vettriage.errors import InputError
 MAX_TEXT = 5000
 _YES = {"yes", "y", "true"}
 _NO = {"no", "n", "false"}
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 60, 60, 40
+
+
+def show(value: Any) -> str:
+    """A short repr for messages: bounded in length and depth (a list nested 999 deep or a 309-digit number
+    must not turn into a RecursionError or an 80 MB line)."""
+    return _REPR.repr(value)
 
 
 @dataclass(frozen=True)
@@ -43,17 +52,17 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
     if t == "scale":
         allowed = catalogue.scales[item.scale].values  # type: ignore[index]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in allowed:
-            raise ValueError(f"{value!r} is not on the scale {allowed[0]}-{allowed[-1]}")
+            raise ValueError(f"{show(value)} is not on the scale {allowed[0]}-{allowed[-1]}")
         return int(value)
     if t == "yesno":
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in _YES | _NO:
             return value.strip().lower() in _YES
-        raise ValueError(f"{value!r} is not yes or no")
+        raise ValueError(f"{show(value)} is not yes or no")
     if t == "choice":
         if not isinstance(value, str) or value not in {o.value for o in item.options or ()}:
-            raise ValueError(f"{value!r} is not one of the options {[o.value for o in item.options or ()]}")
+            raise ValueError(f"{show(value)} is not one of the options {[o.value for o in item.options or ()]}")
         return value
     if t == "multi":
         if isinstance(value, str):
@@ -63,7 +72,7 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
         allowed = {o.value for o in item.options or ()}
         for v in value:
             if not isinstance(v, str) or v not in allowed:
-                raise ValueError(f"{v!r} is not one of the options {sorted(allowed)}")
+                raise ValueError(f"{show(v)} is not one of the options {sorted(allowed)}")
         if len(set(value)) != len(value):
             raise ValueError("an option is listed twice")
         if "none" in value and len(value) > 1:
@@ -71,12 +80,16 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
         order = [o.value for o in item.options or ()]
         return sorted(value, key=order.index)
     if t in ("number", "months"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a number")
+        # math.isfinite of an int past 1e308 raises OverflowError: compare ints as they are (exact in Python)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"{show(value)} is not a number")
         if not (item.min <= value <= item.max):  # type: ignore[operator]
             unit = f" {item.unit}" if item.unit else ""
-            raise ValueError(f"{value}{unit} is outside {item.min:g}-{item.max:g}{unit}")
-        return int(value) if float(value).is_integer() else float(value)
+            raise ValueError(f"{show(value)}{unit} is outside {item.min:g}-{item.max:g}{unit}")
+        if isinstance(value, int):
+            return value
+        return int(value) if value.is_integer() else value
     if t == "date":
         if isinstance(value, dt.datetime):
             value = value.date()
@@ -87,7 +100,7 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
                 return dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+        raise ValueError(f"{show(value)} is not a date (YYYY-MM-DD)")
     if t == "text":
         if not isinstance(value, str):
             raise ValueError("expected text")
@@ -109,7 +122,7 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
         if isinstance(key, str) and key not in items and key in retired:
             continue
         if not isinstance(key, str) or key not in items:
-            raise InputError(source, str(key), "unknown question id")
+            raise InputError(source, key if isinstance(key, str) else show(key), "unknown question id")
         if value is None:
             continue
         try:

@@ -30,10 +30,8 @@ def open_store(url: str | os.PathLike[str] | None = None) -> "SqlStore":
     store = SqlStore(backend.make_database(full))
     shown = store.url
 
-    def prepare(tx: Tx) -> None:
-        if store.dialect == "postgresql":
-            # Two processes opening a new database at once: one migrates, the other waits and then sees it done.
-            tx.execute("SELECT pg_advisory_xact_lock(7410542)")
+    def check(tx: Tx) -> bool:
+        """Refuse a foreign or newer database; True when it needs creating or upgrading."""
         tables = tx.dialect.table_names(tx)
         if tables and "vettriage_meta" not in tables:
             raise StoreError(f"{shown}: not a vettriage database (it holds other tables: "
@@ -41,10 +39,20 @@ def open_store(url: str | os.PathLike[str] | None = None) -> "SqlStore":
         if "vettriage_meta" in tables:
             meta = {row["key"]: row["value"] for row in tx.rows('SELECT "key", "value" FROM vettriage_meta')}
             backend.check_meta(shown, meta, schema.APP_ID, schema.SCHEMA_VERSION)
+        return migrations.current_version(tx) < schema.SCHEMA_VERSION
+
+    def prepare(tx: Tx) -> None:
+        if store.dialect == "postgresql":
+            # Two processes opening a new database at once: one migrates, the other waits and then sees it done.
+            tx.execute("SELECT pg_advisory_xact_lock(7410542)")
+        check(tx)
         migrations.migrate(tx)
 
     try:
-        store.run(prepare, write=True)
+        # Read first: a database at the current version is opened without the write lock, so that `intakes
+        # list` works while another program holds it (it waited for the lock before, and gave up after minutes).
+        if store.run(check):
+            store.run(prepare, write=True)
     except StoreError:
         store.close()
         raise

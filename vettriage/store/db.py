@@ -13,23 +13,43 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import threading
 import time
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from vettriage.store.api import StoreError
 from vettriage.store.schema import KINDS, TABLES
 
 T = TypeVar("T")
-RETRIES = 12
 POOL_SIZE = 2  # idle connections kept; more are opened when threads need them, and closed after
-BUSY_TIMEOUT_S = 30.0
+LOCK_WAIT_ENV = "VETTRIAGE_LOCK_WAIT"
+LOCK_WAIT_S = 10.0
+"""How long a transaction waits for another program's lock, in all (retries included), before it gives up with
+one line. Four writers at once each wait a few milliseconds; a lock held this long is a stuck program."""
+BUSY_TIMEOUT_S = LOCK_WAIT_S  # the read-only file guard's wait (vettriage.store.backend)
 UTC = dt.timezone.utc
+DECODE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, UnicodeError)
+"""What decoding a damaged stored value raises (a bad date, broken JSON, a number where text belongs)."""
+
+
+def lock_wait() -> float:
+    """The lock wait in seconds: $VETTRIAGE_LOCK_WAIT when it is a positive number, else LOCK_WAIT_S."""
+    try:
+        value = float(os.environ.get(LOCK_WAIT_ENV, ""))
+    except ValueError:
+        return LOCK_WAIT_S
+    return value if 0 < value < 86400 else LOCK_WAIT_S
 
 
 def _json_text(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 class Sqlite:
@@ -51,8 +71,10 @@ class Sqlite:
         """A connection in autocommit mode: transactions are begun and ended explicitly by `Database.run`.
         (pysqlite's own implicit BEGIN is DEFERRED, which lets two writers deadlock on the upgrade to a write
         lock, where BEGIN IMMEDIATE queues them instead.)"""
-        con = self._sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+        con = self._sqlite3.connect(self.path, timeout=lock_wait(), isolation_level=None,
                                     check_same_thread=False)
+        # a damaged byte in a text column must make that row unreadable, not the whole query
+        con.text_factory = _lenient_text
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=FULL")
@@ -62,7 +84,9 @@ class Sqlite:
             raise
         return con
 
-    def begin(self, con: Any, write: bool) -> None:
+    def begin(self, con: Any, write: bool, wait: float) -> None:
+        # what is left of the whole wait, so that retries after a busy wait do not add up past it
+        con.execute(f"PRAGMA busy_timeout = {max(1, int(wait * 1000))}")
         con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     def commit(self, con: Any) -> None:
@@ -81,6 +105,12 @@ class Sqlite:
     def transient(self, exc: BaseException) -> bool:
         text = str(exc).lower()
         return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+    def integrity(self, tx: "Tx") -> str | None:
+        """None when SQLite's quick check finds the file sound, else its first complaint."""
+        rows = tx._con.execute("PRAGMA quick_check(5)").fetchall()
+        found = [str(r[0]) for r in rows]
+        return None if found == ["ok"] else "; ".join(found)[:200]
 
     # Values in the shapes SQLAlchemy wrote them before this module replaced it, so older files read the same.
     def dump(self, kind: str, value: Any) -> Any:
@@ -138,10 +168,23 @@ class Postgres:
         self.errors = (psycopg.Error,)
 
     def connect(self) -> Any:
-        return self._psycopg.connect(self.conninfo, autocommit=False)
+        # a row lock held by another session gives up after the lock wait (sqlstate 55P03), as SQLite's does
+        # (a SET, not the `options` parameter: that would replace options the URL gives, like search_path)
+        con = self._psycopg.connect(self.conninfo, autocommit=True)
+        try:
+            con.execute(f"SET lock_timeout = {int(lock_wait() * 1000)}")
+            con.autocommit = False
+        except BaseException:
+            con.close()
+            raise
+        return con
 
-    def begin(self, con: Any, write: bool) -> None:
+    def begin(self, con: Any, write: bool, wait: float) -> None:
         """psycopg opens the transaction itself at the first statement."""
+
+    def integrity(self, tx: "Tx") -> str | None:
+        """PostgreSQL checks its own pages; nothing to ask it here."""
+        return None
 
     def commit(self, con: Any) -> None:
         con.commit()
@@ -158,6 +201,9 @@ class Postgres:
 
     def transient(self, exc: BaseException) -> bool:
         return getattr(exc, "sqlstate", None) in ("40001", "40P01")  # serialization failure, deadlock
+
+    def lock_timeout(self, exc: BaseException) -> bool:
+        return getattr(exc, "sqlstate", None) == "55P03"
 
     def dump(self, kind: str, value: Any) -> Any:
         if value is None:
@@ -185,6 +231,46 @@ class Postgres:
     def index_names(self, tx: "Tx", table: str) -> set[str]:
         return {r["indexname"] for r in tx.rows(
             "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?", (table,))}
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A stored row that could not be read, left out of a list or export."""
+
+    what: str
+    id: Any
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.id} is damaged ({self.field}: {self.problem})"
+
+
+class DamagedRow(StoreError):
+    """A stored value that cannot be decoded: the row is damaged (by hand, a bug or a bad disk)."""
+
+    def __init__(self, row_id: Any, field: str, problem: str) -> None:
+        self.row_id, self.field, self.problem, self.what = row_id, field, problem, "record"
+        super().__init__(problem)
+
+    def __str__(self) -> str:
+        return str(Damaged(self.what, self.row_id, self.field, self.problem))
+
+
+def decode_row(load: Callable[[str, Any], Any], names: list[str], kinds: list[str | None],
+               row: Sequence[Any]) -> dict[str, Any]:
+    """One row decoded by column kind; DamagedRow names the column that cannot be."""
+    out: dict[str, Any] = {}
+    for n, k, v in zip(names, kinds, row):
+        if k:
+            try:
+                v = load(k, v)
+            except DECODE_ERRORS as exc:
+                row_id = out.get("id", row[names.index("id")] if "id" in names else "?")
+                text = " ".join(str(exc).split())[:80]
+                raise DamagedRow(row_id, n, f"{text or exc.__class__.__name__}") from None
+        out[n] = v
+    return out
 
 
 class Unbindable(ValueError):
@@ -216,12 +302,54 @@ class Tx:
         finally:
             cur.close()
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Sequence[Any] = (), damaged: list["Damaged"] | None = None,
+             what: str = "record") -> list[dict[str, Any]]:
+        """Rows as dicts. A row whose stored value cannot be decoded (a bad date, broken JSON) raises
+        DamagedRow, unless `damaged` is given: then it is left out and noted there (by its `id`)."""
         cur = self._con.execute(self.dialect.sql(sql), tuple(params))
         names = [d[0] for d in cur.description]
         load = self.dialect.load
         kinds = [KINDS.get(n) for n in names]
-        return [{n: (load(k, v) if k else v) for n, k, v in zip(names, kinds, row)} for row in cur.fetchall()]
+        out = []
+        for row in cur.fetchall():
+            try:
+                out.append(decode_row(load, names, kinds, row))
+            except DamagedRow as exc:
+                if damaged is None:
+                    exc.what = what
+                    raise
+                damaged.append(Damaged(what, exc.row_id, exc.field, exc.problem))
+        return out
+
+    def iterate(self, sql: str, params: Sequence[Any] = (), damaged: list["Damaged"] | None = None,
+                what: str = "record", batch: int = 500) -> Iterable[dict[str, Any]]:
+        """Like rows, fetched `batch` rows at a time (SQLite: a cursor; PostgreSQL: a server-side cursor),
+        so that memory does not grow with the number of rows."""
+        if self.dialect.name == "postgresql":
+            cur = self._con.cursor(name=f"vt_iter_{id(self)}")
+            cur.execute(self.dialect.sql(sql), tuple(params))
+        else:
+            cur = self._con.execute(self.dialect.sql(sql), tuple(params))
+        try:
+            names = None
+            load = self.dialect.load
+            while True:
+                chunk = cur.fetchmany(batch)
+                if not chunk:
+                    return
+                if names is None:
+                    names = [d[0] for d in cur.description]
+                    kinds = [KINDS.get(n) for n in names]
+                for row in chunk:
+                    try:
+                        yield decode_row(load, names, kinds, row)
+                    except DamagedRow as exc:
+                        if damaged is None:
+                            exc.what = what
+                            raise
+                        damaged.append(Damaged(what, exc.row_id, exc.field, exc.problem))
+        finally:
+            cur.close()
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
@@ -294,17 +422,26 @@ class Database:
         _close(con)
 
     def run(self, fn: Callable[[Tx], T], *, write: bool = False) -> T:
-        """Run `fn(tx)` in one transaction (a write one takes the write lock first), retrying when busy. A
-        driver error becomes a one-line StoreError naming the database."""
+        """Run `fn(tx)` in one transaction (a write one takes the write lock first), retrying while the
+        database is busy, for at most the lock wait in all. A driver error becomes a one-line StoreError
+        naming the database. After any error, the next write first checks the file's integrity and refuses
+        to write into a damaged one."""
         d = self.dialect
         delay = 0.002
-        for attempt in range(RETRIES):
+        wait = lock_wait()
+        deadline = time.monotonic() + wait
+        attempt = 0
+        while True:
+            attempt += 1
             con = None
             try:
                 con = self._take()
                 try:
-                    d.begin(con, write)
-                    result = fn(Tx(d, con))
+                    d.begin(con, write, max(0.001, deadline - time.monotonic()))
+                    tx = Tx(d, con)
+                    if write and self.suspect:
+                        self._refuse_if_damaged(tx)
+                    result = fn(tx)
                     d.commit(con)
                 except BaseException:
                     try:
@@ -320,27 +457,61 @@ class Database:
                     _close(con)
                 elif con is not None:
                     self._give(con)
-                if attempt + 1 < RETRIES and (d.transient(exc) or (stale and attempt == 0)):
-                    time.sleep(delay * (1 + random.random()))
+                if d.transient(exc) and time.monotonic() < deadline:
+                    time.sleep(min(delay * (1 + random.random()), max(0.0, deadline - time.monotonic())))
                     delay = min(delay * 2, 0.5)
                     continue
-                raise self._error(exc, con is None) from None
+                if stale and attempt == 1:
+                    continue
+                if not d.transient(exc) and not getattr(d, "lock_timeout", lambda e: False)(exc):
+                    self.suspect = True
+                raise self._error(exc, con is None, wait) from None
             except (OverflowError, Unbindable) as exc:  # a parameter the driver cannot take
                 if con is not None:
                     self._give(con)
                 raise StoreError(f"{self.url}: {' '.join(str(exc).split())}") from None
+            except UnicodeError as exc:  # the driver decoding a damaged error message or name
+                self.suspect = True
+                if con is not None:
+                    self._give(con)
+                raise StoreError(f"{self.url}: corrupt database (undecodable text: "
+                                 f"{' '.join(str(exc).split())[:120]})") from None
+            except DamagedRow:
+                self.suspect = True
+                if con is not None:
+                    self._give(con)
+                raise
             except BaseException:
                 if con is not None:
                     self._give(con)
                 raise
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _error(self, exc: BaseException, connecting: bool) -> StoreError:
+    suspect = False
+    """Set after an error that may mean a damaged file: the next write checks integrity first."""
+
+    def check_integrity(self) -> None:
+        """Refuse (StoreError, one line with how to recover) a database file that fails its integrity check."""
+        self.run(self._refuse_if_damaged)
+
+    def _refuse_if_damaged(self, tx: Tx) -> None:
+        try:
+            problem = self.dialect.integrity(tx)
+        except self.dialect.errors as exc:
+            problem = " ".join(str(exc).split())[:200]
+        if problem:
+            raise StoreError(f"{self.url}: damaged database file ({problem}); nothing was written. Recover: "
+                             "`vettriage intakes export -o rescue.json --db FILE` (damaged records are left out "
+                             "and listed), then `vettriage intakes import rescue.json --db NEW.db`")
+        self.suspect = False
+
+    def _error(self, exc: BaseException, connecting: bool, wait: float) -> StoreError:
         text = " ".join(str(exc).split())[:300]
         if "not a database" in text or "malformed" in text:
-            return StoreError(f"{self.url}: corrupt database ({text})")
-        if self.dialect.transient(exc):
-            return StoreError(f"{self.url}: the database stayed busy; try again ({text})")
+            return StoreError(f"{self.url}: corrupt database ({text}); save what can be read with `vettriage "
+                              "intakes export -o rescue.json` (or sqlite3's .recover) and import it into a new one")
+        if self.dialect.transient(exc) or getattr(self.dialect, "lock_timeout", lambda e: False)(exc):
+            return StoreError(f"{self.url}: another program kept the database locked for {wait:g} s (a desk or "
+                              f"intake still saving?); nothing was changed; try again (wait: ${LOCK_WAIT_ENV})")
         if connecting:
             return StoreError(f"{self.url}: cannot open the database ({text})")
         return StoreError(f"{self.url}: {text}")

@@ -14,7 +14,7 @@ from typing import Any, Callable, TypeVar
 from vettriage.store import records as r
 from vettriage.store.api import (AuditEvent, Dog, Intake, IntakeSummary, Invite, Mode, NotFoundError, Status,
                                  StoreError)
-from vettriage.store.db import Database, Tx
+from vettriage.store.db import Damaged, Database, DamagedRow, Tx
 
 T = TypeVar("T")
 MODES = ("owner", "tech")
@@ -73,11 +73,84 @@ class SqlStore:
             raise NotFoundError(f"no dog {dog_id}")
         return r.dog_from(row)
 
-    def find_dogs(self, name: str) -> list[Dog]:
-        """Dogs whose name contains `name`, ignoring case, by name then id."""
+    def find_dogs(self, name: str, damaged: list[Damaged] | None = None) -> list[Dog]:
+        """Dogs whose name contains `name`, ignoring case, by name then id (damaged rows: see list_intakes)."""
         rows = self.run(lambda tx: tx.rows(f"{r.DOG_SELECT} WHERE d.{LIKE} ORDER BY d.name_key, d.id",
-                                           (_like(name),)))
+                                           (_like(name),), damaged, "dog"))
         return [r.dog_from(row) for row in rows]
+
+    def dogs_named(self, name: str) -> list[Dog]:
+        """Dogs whose whole name is `name`, ignoring case and outer spaces, by id."""
+        rows = self.run(lambda tx: tx.rows(f"{r.DOG_SELECT} WHERE d.name_key = ? ORDER BY d.id",
+                                           (name.strip().casefold(),), [], "dog"))
+        return [r.dog_from(row) for row in rows]
+
+    def list_dogs(self, damaged: list[Damaged] | None = None) -> list[tuple[Dog, int]]:
+        """Every dog with its number of intakes, by name then id."""
+        def tx(tx: Tx) -> list[tuple[Dog, int]]:
+            counts = {row["dog_id"]: row["n"] for row in tx.rows(
+                "SELECT dog_id, COUNT(*) AS n FROM intakes GROUP BY dog_id")}
+            return [(r.dog_from(row), counts.get(row["id"], 0))
+                    for row in tx.rows(f"{r.DOG_SELECT} ORDER BY d.name_key, d.id", (), damaged, "dog")]
+
+        return self.run(tx)
+
+    def rename_dog(self, dog_id: int, name: str) -> Dog:
+        """Give a dog a new name (not blank); the other dogs of its new name, if any, are unchanged."""
+        if not name or not name.strip():
+            raise StoreError("a dog needs a name")
+        name = name.strip()
+
+        def tx(tx: Tx) -> None:
+            if tx.update("dogs", {"name": name, "name_key": name.casefold()}, "id = ?", (dog_id,)) == 0:
+                raise NotFoundError(f"no dog {dog_id}")
+
+        self.run(tx, write=True)
+        return self.get_dog(dog_id)
+
+    def record_intake(self, dog_name: str, *, by: str, mode: Mode, content_version: str, content_hash: str,
+                      answers: dict[str, Any], assessment: dict[str, Any],
+                      dog_details: dict[str, Any] | None = None) -> tuple[Dog, Intake]:
+        """A completed intake from answers given at once (an answers file), in ONE transaction: find the dog
+        of that name or add it, the intake, its answers' audit events, the assessment. A kill, a full disk or a
+        refused value leaves nothing. Two of these racing for a new name make one dog: the lookup and the
+        insert run under the write lock (SQLite) or a lock on the name (PostgreSQL). A name that several dogs
+        have is refused with their ids."""
+        name = (dog_name or "").strip()
+        if not name:
+            raise StoreError("a dog needs a name")
+        if mode not in MODES:
+            raise StoreError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if not by or not by.strip():
+            raise StoreError("say who fills the intake in ('owner' or a technician's name)")
+        by = by.strip()
+        try:
+            json.dumps(answers, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"cannot store those answers ({exc})") from None
+        details = {k: (v if v not in ("", None) else None) for k, v in (dog_details or {}).items()}
+        urgency = assessment.get("urgency")
+
+        def tx(tx: Tx) -> tuple[int, int]:
+            key = name.casefold()
+            if tx.dialect.name == "postgresql":
+                tx.execute("SELECT pg_advisory_xact_lock(7410543, hashtext(?))", (key,))
+            ids = [row["id"] for row in tx.rows("SELECT id FROM dogs WHERE name_key = ? ORDER BY id", (key,))]
+            if len(ids) > 1:
+                raise AmbiguousDog(name, ids)
+            now = utcnow()
+            dog_id = ids[0] if ids else tx.insert("dogs", dict(name=name, name_key=key, created_at=now, **details))
+            intake_id = tx.insert("intakes", dict(
+                dog_id=dog_id, by=by, mode=mode, status="completed", urgency=urgency,
+                emergency=urgency == "emergency", created_at=now, updated_at=now, content_version=content_version,
+                content_hash=content_hash, answers=answers, position=None, assessment=assessment))
+            tx.insert_many("audit", [dict(intake_id=intake_id, item_id=k, old_value=None, new_value=v, who=by,
+                                          at=now, reason=None) for k, v in answers.items() if v is not None])
+            return dog_id, intake_id
+
+        dog_id, intake_id = self.run(tx, write=True)
+        intake = self.get_intake(intake_id)
+        return intake.dog, intake
 
     # -- intakes --------------------------------------------------------------------------------------------
 
@@ -183,16 +256,26 @@ class SqlStore:
         return self.get_intake(intake_id)
 
     def get_intake(self, intake_id: int) -> Intake:
-        """A whole intake, or NotFoundError."""
-        row = self.run(lambda tx: tx.one(f"{r.INTAKE_SELECT} WHERE i.id = ?", (intake_id,)))
+        """A whole intake, or NotFoundError; a damaged one raises DamagedRow (a StoreError) naming the field."""
+        def tx(tx: Tx) -> dict[str, Any] | None:
+            rows = tx.rows(f"{r.INTAKE_SELECT} WHERE i.id = ?", (intake_id,), None, "intake")
+            return rows[0] if rows else None
+
+        row = self.run(tx)
         if row is None:
             raise NotFoundError(f"no intake {intake_id}")
-        return r.intake_from(row)
+        try:
+            return r.intake_from(row)
+        except (TypeError, ValueError) as exc:  # a value of the wrong shape (answers that are not a mapping)
+            damaged = DamagedRow(intake_id, "answers", "not a mapping of question id to answer")
+            damaged.what = "intake"
+            raise damaged from None
 
     def list_intakes(self, *, date: dt.date | None = None, status: Status | None = None,
                      dog: str | None = None, urgency: str | None = None,
-                     limit: int = 200) -> list[IntakeSummary]:
-        """Newest first. `date` is a UTC calendar day of creation; `dog` matches part of the name, any case."""
+                     limit: int = 200, damaged: list[Damaged] | None = None) -> list[IntakeSummary]:
+        """Newest first. `date` is a UTC calendar day of creation; `dog` matches part of the name, any case.
+        A row that cannot be read is left out and noted in `damaged` when it is given (else DamagedRow)."""
         where: list[str] = []
         params: list[Any] = []
 
@@ -227,7 +310,7 @@ class SqlStore:
                 else:
                     return []
             sql = _summary_where(clauses) + " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
-            return tx.rows(sql, [*(_bind(tx, v) for v in values), max(0, int(limit))])
+            return tx.rows(sql, [*(_bind(tx, v) for v in values), max(0, int(limit))], damaged, "intake")
 
         return [r.summary_from(row) for row in self.run(tx)]
 
@@ -238,10 +321,15 @@ class SqlStore:
                                            "ORDER BY i.created_at DESC, i.id DESC", (dog_id,)))
         return [r.summary_from(row) for row in rows]
 
-    def audit(self, intake_id: int) -> list[AuditEvent]:
-        """Every answer change of one intake, oldest first."""
-        rows = self.run(lambda tx: tx.rows("SELECT * FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,)))
+    def audit(self, intake_id: int, damaged: list[Damaged] | None = None) -> list[AuditEvent]:
+        """Every answer change of one intake, oldest first (damaged events: see list_intakes)."""
+        rows = self.run(lambda tx: tx.rows("SELECT * FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,),
+                                           damaged, "audit event"))
         return [r.audit_from(row) for row in rows]
+
+    def check_integrity(self) -> None:
+        """Refuse, with one line saying how to recover, a database file that fails its integrity check."""
+        self._db.check_integrity()
 
     # -- invitations ----------------------------------------------------------------------------------------
 
@@ -281,6 +369,15 @@ class SqlStore:
                 raise NotFoundError(f"no invitation {invite_id}")
 
         self.run(tx, write=True)
+
+
+class AmbiguousDog(StoreError):
+    """Several dogs have the name given: the caller must say which (by id) or rename one."""
+
+    def __init__(self, name: str, ids: list[int]) -> None:
+        self.name, self.ids = name, ids
+        super().__init__(f"{len(ids)} dogs are named {name!r} (ids {', '.join(map(str, ids))}): rename all but "
+                         "one with `vettriage dogs rename ID NEW-NAME` (see `vettriage dogs list`)")
 
 
 def _summary_where(clauses: list[str]) -> str:

@@ -1,27 +1,39 @@
-"""Export and import of every dog, intake and audit event, as JSON or CSV.
+"""Export and import of every dog, intake and audit event, as JSON or CSV, streamed: memory stays flat in the
+number of intakes both ways (bench/store.py measures it at 1,000 and 100,000).
 
 An export is deterministic (no timestamp of its own), so export → import into an empty database → export
-gives the same bytes. An import parses and validates the whole file first, then writes everything in one
-transaction: a refused import leaves the store exactly as it was. Invitations are access tokens, not records:
-they are not exported.
+gives the same bytes. It is read in one snapshot, a page of intakes at a time; a damaged row (a bad date,
+broken JSON) is left out and listed, and so are the intakes of a damaged dog (they could not be imported
+without it). An import reads the file twice: once to check every record (nothing is written), then once to
+write everything in one transaction, so a refused import leaves the store exactly as it was and the write
+lock is held only while rows are written. Invitations are access tokens, not records: they are not exported.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import hashlib
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, TextIO
 
 from vettriage.errors import InputError
-from vettriage.store.db import Tx
+from vettriage.store.db import Damaged, Tx
 from vettriage.store.sqlstore import SqlStore
-from vettriage.store.validate import (AUDIT_FIELDS, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_FIELDS,
-                                      check_document, to_rows)
+from vettriage.store.validate import (AUDIT_FIELDS, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_FIELDS, Checker,
+                                      _Bad, check_header, dog_row, intake_rows)
+
 JSON_CELLS = ("answers", "assessment", "audit")
 CSV_COLUMNS = INTAKE_FIELDS + tuple(f"dog_{f}" for f in DOG_FIELDS if f != "id")
 CSV_END = "#end"
+PAGE = 500
+"""Intakes read (export) or written (import) at a time."""
+# Named columns, not *: a damaged schema must fail as an SQL error, not as a missing key later.
+DOG_COLUMNS = ", ".join(DOG_FIELDS)
+INTAKE_COLUMNS = ", ".join(f'"{f}"' if f in ("by", "position") else f for f in INTAKE_FIELDS if f != "audit")
+AUDIT_COLUMNS = "intake_id, " + ", ".join(AUDIT_FIELDS)
+MAX_RECORD = 256 << 20
+"""Largest single record an import reads (an intake with its whole audit trail is a few KB to a few MB)."""
 
 
 def _plain(value: Any) -> Any:
@@ -29,44 +41,126 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def export_document(store: SqlStore) -> dict[str, Any]:
-    """Every dog and intake (with its audit trail), by id, as plain JSON-able data."""
-    def tx(tx: Tx) -> dict[str, Any]:
-        dogs = [{f: _plain(row[f]) for f in DOG_FIELDS} for row in tx.rows("SELECT * FROM dogs ORDER BY id")]
+# -- export ---------------------------------------------------------------------------------------------------
+
+def _snapshot(tx: Tx) -> None:
+    """PostgreSQL's default isolation sees other commits between statements: an export pages through the
+    tables, so it reads one snapshot (SQLite's read transaction already is one)."""
+    if tx.dialect.name == "postgresql":
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+def _dogs(tx: Tx, damaged: list[Damaged]) -> Iterator[dict[str, Any]]:
+    for row in tx.iterate(f"SELECT {DOG_COLUMNS} FROM dogs ORDER BY id", (), damaged, "dog"):
+        yield {f: _plain(row[f]) for f in DOG_FIELDS}
+
+
+def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
+             with_dogs: bool = False) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Every readable intake with its audit trail (and its dog, for CSV), a page at a time, by id."""
+    last = 0
+    while True:
+        # the page's id window first: a damaged row left out by rows() must not end the paging early
+        window = []
+        for r in tx.rows("SELECT id FROM intakes WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE)):
+            if not isinstance(r["id"], int) or r["id"] <= (window[-1] if window else last):
+                # a damaged b-tree can give ids out of order (and so again and again): stop, and say so
+                damaged.append(Damaged("intake", f"after {window[-1] if window else last}", "id",
+                                       "the rest of the intakes table cannot be read in order"))
+                break
+            window.append(r["id"])
+        else:
+            if not window:
+                return
+        if not window:
+            return
+        page = tx.rows(f"SELECT {INTAKE_COLUMNS} FROM intakes WHERE id > ? AND id <= ? ORDER BY id",
+                       (last, window[-1]), damaged, "intake")
+        last = window[-1]
+        ids = [row["id"] for row in page]
+        if not ids:
+            continue
+        marks = ", ".join("?" * len(ids))
         trail: dict[int, list[dict[str, Any]]] = {}
-        for row in tx.rows("SELECT * FROM audit ORDER BY id"):
-            trail.setdefault(row["intake_id"], []).append({f: _plain(row[f]) for f in AUDIT_FIELDS})
-        intakes = []
-        for row in tx.rows("SELECT * FROM intakes ORDER BY id"):
+        for ev in tx.rows(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({marks}) ORDER BY id", ids, damaged,
+                          "audit event"):
+            trail.setdefault(ev["intake_id"], []).append({f: _plain(ev[f]) for f in AUDIT_FIELDS})
+        dogs: dict[int, dict[str, Any]] = {}
+        if with_dogs:
+            dog_ids = sorted({row["dog_id"] for row in page})
+            bad: list[Damaged] = []
+            for d in tx.rows(f"SELECT {DOG_COLUMNS} FROM dogs WHERE id IN ({', '.join('?' * len(dog_ids))})", dog_ids,
+                             bad, "dog"):
+                dogs[d["id"]] = {f: _plain(d[f]) for f in DOG_FIELDS}
+            for b in bad:  # once per dog, however many pages hold its intakes
+                if b.id not in bad_dogs:
+                    bad_dogs.add(b.id)
+                    damaged.append(b)
+        for row in page:
+            if row["dog_id"] in bad_dogs or (with_dogs and row["dog_id"] not in dogs):
+                damaged.append(Damaged("intake", row["id"], "dog_id", f"its dog {row['dog_id']} is damaged"))
+                continue
+            if not isinstance(row["answers"], dict) or not (row["assessment"] is None
+                                                            or isinstance(row["assessment"], dict)):
+                damaged.append(Damaged("intake", row["id"], "answers", "not a mapping"))
+                continue
             rec = {f: _plain(row[f]) for f in INTAKE_FIELDS if f != "audit"}
             rec["emergency"] = bool(rec["emergency"])
             rec["audit"] = trail.get(row["id"], [])
-            intakes.append(rec)
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "dogs": dogs, "intakes": intakes}
-
-    return store.run(tx)
+            yield rec, dogs.get(row["dog_id"])
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    """The export document as JSON text (stable key order)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _indented(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
-def to_csv(doc: dict[str, Any]) -> str:
+def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool) -> int:
+    """Write `"key": [...]` as json.dumps(indent=2) would inside the top-level object; the count written."""
+    n = 0
+    out.write(f'  "{key}": [')
+    for rec in records:
+        out.write(("," if n else "") + "\n    " + _indented(rec))
+        n += 1
+    out.write(("\n  ]" if n else "]") + ("\n" if last else ",\n"))
+    return n
+
+
+def write_export(store: SqlStore, out: TextIO, fmt: str = "json") -> tuple[int, int, list[Damaged]]:
+    """Stream every readable record to `out` as JSON or CSV; (dogs, intakes, what was left out)."""
+    damaged: list[Damaged] = []
+
+    def tx(tx: Tx) -> tuple[int, int]:
+        _snapshot(tx)
+        if fmt == "csv":
+            return _write_csv(tx, out, damaged)
+        out.write(f'{{\n  "format": "{FORMAT}",\n  "format_version": {FORMAT_VERSION},\n')
+        dogs = _json_list(out, "dogs", _dogs(tx, damaged), last=False)
+        bad_dogs = {d.id for d in damaged if d.what == "dog"}
+        intakes = _json_list(out, "intakes", (rec for rec, _ in _intakes(tx, damaged, bad_dogs)), last=True)
+        out.write("}\n")
+        return dogs, intakes
+
+    dogs, intakes = store.run(tx)
+    return dogs, intakes, damaged
+
+
+def _write_csv(tx: Tx, out: TextIO, damaged: list[Damaged]) -> tuple[int, int]:
     """One row per intake with its dog's fields; answers, assessment and audit as JSON cells; a last row
     `#end,N` so that a file cut at a line boundary is still seen to be truncated. Dogs with no intake are
     not in a CSV export (use JSON for a full backup)."""
-    dogs = {d["id"]: d for d in doc["dogs"]}
-    out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for rec in doc["intakes"]:
-        dog = dogs[rec["dog_id"]]
+    n = 0
+    dog_ids: set[int] = set()
+    for rec, dog in _intakes(tx, damaged, set(), with_dogs=True):
+        assert dog is not None
         row = [_cell(rec[f], f in JSON_CELLS) for f in INTAKE_FIELDS]
         row += [_cell(dog[f], False) for f in DOG_FIELDS if f != "id"]
         w.writerow(row)
-    w.writerow([CSV_END, len(doc["intakes"])])
-    return out.getvalue()
+        dog_ids.add(dog["id"])
+        n += 1
+    w.writerow([CSV_END, n])
+    return len(dog_ids), n
 
 
 def _cell(value: Any, as_json: bool) -> str:
@@ -75,52 +169,180 @@ def _cell(value: Any, as_json: bool) -> str:
     return "" if value is None else str(value)
 
 
-def read_export(path: Path | str, known_versions: Iterable[str], catalogue: Any = None) -> dict[str, Any]:
-    """Parse and validate an export file (JSON or CSV, told apart by content); InputError names the record."""
-    path = Path(path)
-    src = str(path)
+def export_document(store: SqlStore) -> dict[str, Any]:
+    """Every readable dog and intake as one JSON-able document (for tests and small stores: it is in memory)."""
+    import io
+
+    buf = io.StringIO()
+    write_export(store, buf, "json")
+    return json.loads(buf.getvalue())
+
+
+def to_json(doc: dict[str, Any]) -> str:
+    """An export document as JSON text (the same bytes write_export streams)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- reading an export, one record at a time ------------------------------------------------------------------
+
+class _JsonStream:
+    """Reads the top-level object of a JSON export value by value: each dog and intake is decoded alone, so
+    the file is never in memory whole."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, f: TextIO, src: str) -> None:
+        self.f, self.src = f, src
+        self.buf, self.pos, self.eof, self.lines = "", 0, False, 1
+        self.decoder = json.JSONDecoder()
+
+    def _more(self, want: int = CHUNK) -> bool:
+        if self.eof:
+            return False
+        chunk = self.f.read(max(want, self.CHUNK))
+        if not chunk:
+            self.eof = True
+            return False
+        self.lines += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+    def line(self, at: int | None = None) -> int:
+        return self.lines + self.buf.count("\n", 0, self.pos if at is None else at)
+
+    def peek(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return ""
+
+    def expect(self, chars: str) -> str:
+        ch = self.peek()
+        if not ch:
+            raise InputError(self.src, None, "not a complete JSON export (truncated?)", self.line())
+        if ch not in chars:
+            raise InputError(self.src, None, f"not a vettriage JSON export (expected {' or '.join(chars)})",
+                             self.line())
+        self.pos += 1
+        return ch
+
+    def value(self) -> Any:
+        self.peek()
+        grow = self.CHUNK
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                # more text may complete the value only when the decoder ran off the end of what is read
+                # (a literal or an escape cut at the chunk's end fails where it starts: `tru`, `\u00`)
+                cut = exc.pos >= len(self.buf) - 8 or exc.msg.startswith("Unterminated string")
+                if cut and len(self.buf) - self.pos > MAX_RECORD:
+                    raise InputError(self.src, None, f"a record larger than {MAX_RECORD >> 20} MiB: not a "
+                                     "vettriage export", self.line()) from None
+                if cut and self._more(grow):
+                    grow *= 2  # a big value: read ahead faster, so that retries stay few
+                    continue
+                what = "not a complete JSON export (truncated?)" if cut else f"not valid JSON: {exc.msg}"
+                raise InputError(self.src, None, what, self.line(exc.pos)) from None
+            except RecursionError:
+                raise InputError(self.src, None, "not a usable JSON export (nested too deep)", self.line()) from None
+            if end == len(self.buf) and self._more(grow):  # a number may go on in the next chunk
+                continue
+            self.pos = end
+            return obj
+
+    def records(self) -> Iterator[tuple[str, Any, int]]:
+        """("header", {format...}, line) once the first list starts, then ("dogs"|"intakes", record, line)."""
+        self.expect("{")
+        header: dict[str, Any] = {}
+        lists_seen: list[str] = []
+        if self.peek() == "}":
+            self.pos += 1
+        else:
+            while True:
+                key = self.value()
+                self.expect(":")
+                if key in ("dogs", "intakes"):
+                    if not lists_seen:
+                        yield "header", header, self.line()
+                    if key == "intakes" and "dogs" not in lists_seen:
+                        raise InputError(self.src, "intakes", "the dogs must come before the intakes (as "
+                                         "vettriage writes them)", self.line())
+                    lists_seen.append(key)
+                    self.expect("[")
+                    if self.peek() == "]":
+                        self.pos += 1
+                    else:
+                        while True:
+                            line = self.line()
+                            yield key, self.value(), line
+                            if self.expect(",]") == "]":
+                                break
+                else:
+                    header[key] = self.value()
+                if self.expect(",}") == "}":
+                    break
+        if not lists_seen:
+            yield "header", header, self.line()
+        if self.peek():
+            raise InputError(self.src, None, "not a vettriage JSON export (text after the end)", self.line())
+        for key in ("dogs", "intakes"):
+            if key not in lists_seen:
+                raise InputError(self.src, key, "expected a list")
+
+
+def _csv_records(f: TextIO, src: str) -> Iterator[tuple[str, Any, int]]:
+    """Records of a CSV export: each row's dog (the first time it appears) and intake. The field size limit is
+    raised to the file's own size, so that no cell of our own export (an audit trail past 131,072 characters)
+    is refused, while a cell can still not be larger than the file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(src, None, f"cannot read the file ({exc})") from None
-    if text.lstrip().startswith("{"):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(src, None, f"not a complete JSON export (truncated?): {exc.msg}", exc.lineno) from None
-    else:
-        doc = _from_csv(text, src)
-    check_document(doc, src, set(known_versions), catalogue)
-    return doc
-
-
-def _from_csv(text: str, src: str) -> dict[str, Any]:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(rows[0]) != CSV_COLUMNS:
-        raise InputError(src, None, "not a vettriage export (unexpected header)", 1)
-    if len(rows) < 2 or rows[-1][:1] != [CSV_END]:
-        raise InputError(src, None, "truncated export (no end row)", len(rows))
-    body = rows[1:-1]
-    if rows[-1][1:2] != [str(len(body))]:
-        raise InputError(src, None, f"truncated export (end row counts {rows[-1][1:2]}, found {len(body)})",
-                         len(rows))
-    dogs: dict[Any, dict[str, Any]] = {}
-    intakes = []
-    for n, row in enumerate(body, start=2):
-        if len(row) != len(CSV_COLUMNS):
-            raise InputError(src, None, f"expected {len(CSV_COLUMNS)} columns, found {len(row)}", n)
-        cells = dict(zip(CSV_COLUMNS, row))
-        try:
-            rec = {f: _uncell(cells[f], f) for f in INTAKE_FIELDS}
-            dog = {"id": rec["dog_id"], **{f: _uncell(cells[f"dog_{f}"], f) for f in DOG_FIELDS if f != "id"}}
-        except ValueError as exc:
-            raise InputError(src, None, str(exc), n) from None
-        if dogs.setdefault(dog["id"], dog) != dog:
-            raise InputError(src, "dog_id", f"dog {dog['id']} is described two different ways", n)
-        intakes.append(rec)
-    return {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "dogs": sorted(dogs.values(), key=lambda d: d["id"] if isinstance(d["id"], int) else 0),
-            "intakes": intakes}
+        size = Path(f.name).stat().st_size  # type: ignore[attr-defined]
+    except (AttributeError, OSError, TypeError):
+        size = 1 << 30
+    if size + 1 > csv.field_size_limit():
+        csv.field_size_limit(min(size + 1, 2**31 - 1))
+    reader = csv.reader(f)
+    yield "header", {"format": FORMAT, "format_version": FORMAT_VERSION}, 1
+    try:
+        head = next(reader, None)
+        if head is None or tuple(head) != CSV_COLUMNS:
+            raise InputError(src, None, "not a vettriage export (unexpected header)", 1)
+        dogs: dict[Any, str] = {}  # dog id -> digest of its fields (a digest, not the record: memory stays flat)
+        end: list[str] | None = None
+        n = 0
+        for row in reader:
+            line = reader.line_num
+            if end is not None:
+                raise InputError(src, None, "rows after the end row", line)
+            if row[:1] == [CSV_END]:
+                end = row
+                continue
+            n += 1
+            if len(row) != len(CSV_COLUMNS):
+                raise InputError(src, None, f"expected {len(CSV_COLUMNS)} columns, found {len(row)}", line)
+            cells = dict(zip(CSV_COLUMNS, row))
+            try:
+                rec = {f: _uncell(cells[f], f) for f in INTAKE_FIELDS}
+                dog = {"id": rec["dog_id"], **{f: _uncell(cells[f"dog_{f}"], f) for f in DOG_FIELDS if f != "id"}}
+            except ValueError as exc:
+                raise InputError(src, None, str(exc), line) from None
+            digest = hashlib.sha256(json.dumps(dog, sort_keys=True, default=str).encode()).hexdigest()
+            if dog["id"] not in dogs:
+                dogs[dog["id"]] = digest
+                yield "dogs", dog, line
+            elif dogs[dog["id"]] != digest:
+                raise InputError(src, "dog_id", f"dog {dog['id']} is described two different ways", line)
+            yield "intakes", rec, line
+    except csv.Error as exc:
+        raise InputError(src, None, f"not a vettriage CSV export ({exc})", reader.line_num) from None
+    if end is None:
+        raise InputError(src, None, "truncated export (no end row)", reader.line_num)
+    if end[1:2] != [str(n)]:
+        raise InputError(src, None, f"truncated export (end row counts {end[1:2]}, found {n})", reader.line_num)
 
 
 def _uncell(text: str, field: str) -> Any:
@@ -129,38 +351,113 @@ def _uncell(text: str, field: str) -> Any:
             return None
         try:
             return json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ValueError(f"{field}: not valid JSON (truncated?)") from None
     if field in ("id", "dog_id"):
         try:
             return int(text)
         except ValueError:
-            raise ValueError(f"{field}: {text!r} is not a whole number") from None
+            raise ValueError(f"{field}: {text[:40]!r} is not a whole number") from None
     return None if text == "" else text
 
 
-def import_document(store: SqlStore, doc: dict[str, Any], source: str) -> tuple[int, int]:
-    """Write a validated document in one transaction; refuses (changing nothing) if an id is already used.
-    Returns (dogs, intakes) imported."""
-    dogs, intakes, events = to_rows(doc)
+def _records(path: Path, src: str) -> Iterator[tuple[str, Any, int]]:
+    """Every record of an export file, JSON or CSV (told apart by its first character)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            first = f.read(1)
+            while first and first in " \t\r\n\ufeff":
+                first = f.read(1)
+            f.seek(0)
+            if not first:
+                raise InputError(src, None, "empty file: not a vettriage export")
+            yield from (_JsonStream(f, src).records() if first == "{" else _csv_records(f, src))
+    except UnicodeDecodeError as exc:
+        raise InputError(src, None, f"cannot read the file (not UTF-8: {exc.reason})") from None
+    except OSError as exc:
+        raise InputError(src, None, f"cannot read the file ({exc.strerror or exc})") from None
 
-    def tx(tx: Tx) -> None:
-        for table, ids, what in (("dogs", [d["id"] for d in dogs], "dog"),
-                                 ("intakes", [i["id"] for i in intakes], "intake")):
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk:chunk + 500]
-                taken = tx.scalar(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))}) "
-                                  "ORDER BY id LIMIT 1", part)
-                if taken is not None:
-                    raise InputError(source, None, f"{what} {taken} already exists in the database; "
-                                     "import into an empty database (nothing was imported)")
-        tx.insert_many("dogs", dogs)
-        tx.insert_many("intakes", intakes)
-        tx.insert_many("audit", events)
-        if store.dialect == "postgresql":  # explicit ids do not move the id sequences
+
+def check_export(path: Path | str, known_versions: Iterable[str], catalogue: Any = None) -> tuple[int, int]:
+    """Check every record of an export file, streaming (nothing is written); (dogs, intakes) it holds.
+    InputError names the record, the field and, where it can, the line."""
+    path = Path(path)
+    src = str(path)
+    checker = Checker(src, set(known_versions), catalogue)
+    counts = {"dogs": 0, "intakes": 0}
+    for kind, rec, line in _records(path, src):
+        if kind == "header":
+            try:
+                check_header(rec)
+            except _Bad as exc:
+                raise checker.fail(exc) from None
+        elif kind == "dogs":
+            checker.dog(rec, counts["dogs"], line)
+            counts[kind] += 1
+        else:
+            checker.intake(rec, counts["intakes"], line)
+            counts[kind] += 1
+    return counts["dogs"], counts["intakes"]
+
+
+def import_file(store: SqlStore, path: Path | str, known_versions: Iterable[str] = (),
+                catalogue: Any = None, *, checked: bool = False) -> tuple[int, int]:
+    """Check the whole file (unless `checked`: check_export has just done it), then write all of it in one
+    transaction, a page at a time (or nothing: an id already in the database refuses the whole import).
+    Returns (dogs, intakes) imported."""
+    path = Path(path)
+    if not checked:
+        check_export(path, known_versions, catalogue)
+    return _write(store, _records(path, str(path)), str(path))
+
+
+def _write(store: SqlStore, records: Iterator[tuple[str, Any, int]], source: str) -> tuple[int, int]:
+    def tx(tx: Tx) -> tuple[int, int]:
+        pending: dict[str, list[dict[str, Any]]] = {"dogs": [], "intakes": [], "audit": []}
+        counts = {"dogs": 0, "intakes": 0}
+
+        def flush(*tables: str) -> None:
+            for table in tables:
+                rows = pending[table]
+                if table != "audit" and rows:
+                    ids = [r["id"] for r in rows]
+                    taken = tx.scalar(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(ids))}) "
+                                      "ORDER BY id LIMIT 1", ids)
+                    if taken is not None:
+                        raise InputError(source, None, f"{table[:-1]} {taken} already exists in the database; "
+                                         "import into an empty database (nothing was imported)")
+                tx.insert_many(table, rows)
+                rows.clear()
+
+        for kind, rec, _line in records:
+            if kind == "dogs":
+                pending["dogs"].append(dog_row(rec))
+                counts["dogs"] += 1
+            elif kind == "intakes":
+                row, events = intake_rows(rec)
+                pending["intakes"].append(row)
+                pending["audit"] += events
+                counts["intakes"] += 1
+            if len(pending["dogs"]) >= PAGE:
+                flush("dogs")
+            if len(pending["intakes"]) >= PAGE or len(pending["audit"]) >= 20 * PAGE:
+                flush("dogs", "intakes", "audit")  # an intake's dog is written before it (foreign key)
+        flush("dogs", "intakes", "audit")
+        if tx.dialect.name == "postgresql":  # explicit ids do not move the id sequences
             for table in ("dogs", "intakes"):
                 tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+        return counts["dogs"], counts["intakes"]
 
-    store.run(tx, write=True)
-    return len(dogs), len(intakes)
+    return store.run(tx, write=True)
+
+
+def import_document(store: SqlStore, doc: dict[str, Any], source: str) -> tuple[int, int]:
+    """Write a checked document held in memory (tests, small stores) as import_file writes a file."""
+    def records() -> Iterator[tuple[str, Any, int]]:
+        for d in doc["dogs"]:
+            yield "dogs", d, 0
+        for i in doc["intakes"]:
+            yield "intakes", i, 0
+
+    return _write(store, records(), source)

@@ -24,6 +24,8 @@ AUDIT_FIELDS = ("item_id", "old_value", "new_value", "who", "at", "reason")
 
 
 class _Bad(Exception):
+    """One problem in one field of a record."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -143,47 +145,88 @@ def _check_answers(answers: dict[str, Any], w: str, catalogue: Any) -> None:
             raise _Bad(f"{w}.{key}", str(exc)) from None
 
 
+def check_header(doc: Any) -> None:
+    """The export's format and version (raises _Bad)."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _Bad("format", "not a vettriage export")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise _Bad("format_version", f"{doc.get('format_version')!r} is not a format this vettriage reads "
+                   f"({FORMAT_VERSION})")
+
+
+class Checker:
+    """Checks an export's records one at a time, as they stream in: memory grows only by one id per record
+    (to refuse an id given twice and an intake of a dog that is not in the export)."""
+
+    def __init__(self, source: str, versions: set[str], catalogue: Any = None) -> None:
+        self.source, self.versions, self.catalogue = source, versions, catalogue
+        self.dog_ids: set[int] = set()
+        self.intake_ids: set[int] = set()
+
+    def fail(self, exc: _Bad, line: int | None = None) -> InputError:
+        return InputError(self.source, exc.field, str(exc), line)
+
+    def dog(self, d: Any, n: int, line: int | None = None) -> None:
+        """Check the n-th dog (InputError at the first problem)."""
+        try:
+            _fields(d, DOG_FIELDS, f"dogs[{n}]")
+            w = f"dogs[id={d['id']}]"
+            _check_dog(d, w)
+            if d["id"] in self.dog_ids:
+                raise _Bad(f"{w}.id", "the same id twice")
+        except _Bad as exc:
+            raise self.fail(exc, line) from None
+        self.dog_ids.add(d["id"])
+
+    def intake(self, i: Any, n: int, line: int | None = None) -> None:
+        """Check the n-th intake; its dog must have been checked already."""
+        try:
+            _fields(i, INTAKE_FIELDS, f"intakes[{n}]")
+            w = f"intakes[id={i['id']}]"
+            _check_intake(i, w, self.dog_ids, self.versions, self.catalogue)
+            if i["id"] in self.intake_ids:
+                raise _Bad(f"{w}.id", "the same id twice")
+        except _Bad as exc:
+            raise self.fail(exc, line) from None
+        self.intake_ids.add(i["id"])
+
+
 def check_document(doc: Any, source: str, versions: set[str], catalogue: Any = None) -> None:
-    """Raise InputError(source, field, ...) at the first thing wrong in an export document."""
+    """Raise InputError(source, field, ...) at the first thing wrong in a whole export document."""
     try:
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise _Bad("format", "not a vettriage export")
-        if doc.get("format_version") != FORMAT_VERSION:
-            raise _Bad("format_version", f"{doc.get('format_version')!r} is not a format this vettriage reads "
-                       f"({FORMAT_VERSION})")
+        check_header(doc)
         for key in ("dogs", "intakes"):
             if not isinstance(doc.get(key), list):
                 raise _Bad(key, "expected a list")
-        dog_ids: set[int] = set()
-        for n, d in enumerate(doc["dogs"]):
-            w = f"dogs[{n}]"
-            _fields(d, DOG_FIELDS, w)
-            w = f"dogs[id={d['id']}]"
-            _check_dog(d, w)
-            if d["id"] in dog_ids:
-                raise _Bad(f"{w}.id", "the same id twice")
-            dog_ids.add(d["id"])
-        seen: set[int] = set()
-        for n, i in enumerate(doc["intakes"]):
-            _fields(i, INTAKE_FIELDS, f"intakes[{n}]")
-            w = f"intakes[id={i['id']}]"
-            _check_intake(i, w, dog_ids, versions, catalogue)
-            if i["id"] in seen:
-                raise _Bad(f"{w}.id", "the same id twice")
-            seen.add(i["id"])
     except _Bad as exc:
         raise InputError(source, exc.field, str(exc)) from None
+    checker = Checker(source, versions, catalogue)
+    for n, d in enumerate(doc["dogs"]):
+        checker.dog(d, n)
+    for n, i in enumerate(doc["intakes"]):
+        checker.intake(i, n)
+
+
+def dog_row(d: dict[str, Any]) -> dict[str, Any]:
+    """The table row of a checked dog."""
+    return {**d, "birth_date": _day(d["birth_date"], ""), "created_at": _when(d["created_at"], ""),
+            "name_key": d["name"].casefold()}
+
+
+def intake_rows(i: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The table rows of a checked intake: the intake and its audit events."""
+    row = {k: v for k, v in i.items() if k != "audit"}
+    row["created_at"] = _when(i["created_at"], "")
+    row["updated_at"] = _when(i["updated_at"], "")
+    return row, [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
 
 
 def to_rows(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Table rows (dogs, intakes, audit) from a checked document."""
-    dogs = [{**d, "birth_date": _day(d["birth_date"], ""), "created_at": _when(d["created_at"], ""),
-             "name_key": d["name"].casefold()} for d in doc["dogs"]]
+    dogs = [dog_row(d) for d in doc["dogs"]]
     intakes, events = [], []
     for i in doc["intakes"]:
-        row = {k: v for k, v in i.items() if k != "audit"}
-        row["created_at"] = _when(i["created_at"], "")
-        row["updated_at"] = _when(i["updated_at"], "")
+        row, evs = intake_rows(i)
         intakes.append(row)
-        events += [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
+        events += evs
     return dogs, intakes, events
