@@ -7,6 +7,9 @@
    largest count still under 50 ms is what the machine holds. Traffic only to 127.0.0.1; every loop is bounded.
    CPU time (server, apps, this bench) is read from /proc around each burst, to tell whether the save latency
    is the machine's cores being full (CPU-bound: latency ~ owners x CPU per answer / cores) or waiting.
+
+`--quick` runs 2 connections per floor and the ramp 1, 2, 4, 8 (about 2 minutes). The load average is printed
+before and after: on a shared machine other work inflates every latency, so say so with the figures.
 """
 
 from __future__ import annotations
@@ -314,6 +317,10 @@ async def crowd(clinic: Clinic, max_apps: int) -> list[tuple[int, float, float, 
 
 
 async def main() -> None:
+    global RUNS, RAMP
+    if "--quick" in sys.argv[1:]:
+        RUNS, RAMP = 2, [1, 2, 4, 8]
+    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         clinic = Clinic(tmpdir)
@@ -350,6 +357,10 @@ async def main() -> None:
                   f"{n * per / cores:6.1f} ms; cores busy {fig['busy']:.0%}")
         print(f"app starts that died before painting: {len(FAILED_STARTS)} {FAILED_STARTS[:3]}")
         print(f"holds {held} owners at once with p95 save under 50 ms (ramp {RAMP}, {os.cpu_count()} cores)")
+        per = [fig["app_ms"] + fig["server_ms"] for *_, fig in rows]
+        if per:
+            print(f"CPU per answer (app + server): median {statistics.median(per):.1f} ms over the ramp")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
         clinic.store.close()
 
 

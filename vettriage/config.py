@@ -25,6 +25,7 @@ ENV = {
     "default_mode": "VETTRIAGE_DEFAULT_MODE",
     "database_url": "VETTRIAGE_DATABASE_URL",
     "theme": "VETTRIAGE_THEME",
+    "packs": "VETTRIAGE_PACKS",
 }
 """Field name -> the environment variable that overrides it."""
 
@@ -38,6 +39,9 @@ class Config:
     default_mode: Mode = "tech"
     database_url: str | None = None
     theme: Theme = "dark"
+    packs: tuple[str, ...] = ()
+    """Content pack folders loaded on top of the shipped content by every command (before any `--pack`).
+    In the file a list of paths; in VETTRIAGE_PACKS paths separated by the platform's path separator."""
     path: Path | None = None
     origin: dict[str, str] = field(default_factory=dict)
 
@@ -101,6 +105,8 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _check(source: str, key: str, value: Any) -> Any:
     """Validate one setting's value."""
+    if key == "packs":
+        return _check_packs(source, value)
     if not isinstance(value, str) or not value.strip():
         raise InputError(source, key, "expected a non-empty text value")
     value = value.strip()
@@ -113,6 +119,15 @@ def _check(source: str, key: str, value: Any) -> Any:
     return value
 
 
+def _check_packs(source: str, value: Any) -> tuple[str, ...]:
+    """A list of folders (TOML), or one string of folders separated by os.pathsep (environment)."""
+    if isinstance(value, str):
+        value = [v for v in value.split(os.pathsep) if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(source, "packs", "expected a list of content pack folders")
+    return tuple(str(Path(v.strip()).expanduser()) for v in value)
+
+
 def describe(config: Config) -> str:
     """Where the config is and what is set, for `vettriage config`."""
     exists = "exists" if config.path and config.path.is_file() else "not created yet"
@@ -122,6 +137,8 @@ def describe(config: Config) -> str:
         shown = value if value is not None else "(not set)"
         if key == "database_url":
             shown = f"{default_database_url()} (default)" if value is None else mask_password(value)
+        elif key == "packs":
+            shown = ", ".join(value) if value else "(none)"
         where = config.origin.get(key, "default")
         lines.append(f"{key} = {shown}  [{where}; env {ENV[key]}]")
     return "\n".join(lines)

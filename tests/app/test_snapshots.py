@@ -36,9 +36,9 @@ def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> Non
 
 
 def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
-    iid = _intake(store, catalogue, "Biscuit", {}, "pain_sev_worst")
+    iid = _intake(store, catalogue, "Biscuit", {}, "pain_sign_stiff_after_rest")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
-    assert snap_compare(app, terminal_size=SIZE, press=["4"])
+    assert snap_compare(app, terminal_size=SIZE, press=["2"])
 
 
 def test_text_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
@@ -62,8 +62,8 @@ def test_review(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> N
 
 
 def test_result(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
-    answers = {"dog_age_years": 13, "pain_sev_worst": 7, "pain_sev_average": 5, "pain_sev_least": 3,
-               "pain_sev_now": 5, "med_current": ["carprofen"], "sys_pu_pd": True}
+    answers = {"dog_age_years": 13, "pain_sign_stiff_after_rest": 3, "pain_sign_jumping": 2,
+               "pain_sign_stairs": 2, "pain_sign_lagging": 2, "med_current": ["carprofen"], "sys_pu_pd": True}
     iid = _intake(store, catalogue, "Biscuit", answers, None)
     store.complete(iid, assess(catalogue, store.get_intake(iid).answers).model_dump(mode="json"))
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid)

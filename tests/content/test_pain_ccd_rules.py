@@ -47,7 +47,6 @@ def healthy_senior(cat) -> dict[str, Any]:
     }
     for item in scale_items(cat, "cognitive") + scale_items(cat, "pain"):
         answers[item] = 0
-    answers["pain_qol"] = 5
     return answers
 
 
@@ -69,15 +68,14 @@ COGNITIVE_SIGNS = {
     "cog_anxiety_separation": 2,
 }
 
-# An arthritic dog as owners describe one (clinical.md 2.6) with CBPI-like ratings in the range of the dogs
-# enrolled in OA trials (s24: median severity about 4, interference about 4).
+# An arthritic dog as owners describe one (clinical.md 2.6, bel2020_identify): stiff every morning, slower on
+# stairs and jumping with help, a bit slower on walks, restless some nights and a little withdrawn.
 ARTHRITIC = {
-    "pain_sign_stiff_after_rest": 3, "pain_sign_stairs": 2, "pain_sign_jumping": 2, "pain_sign_lagging": 2,
-    "pain_sign_limping": 1, "pain_sign_lying_down": 2, "pain_sign_muscle_loss": 1,
-    "pain_sev_worst": 6, "pain_sev_least": 2, "pain_sev_average": 4, "pain_sev_now": 4,
-    "pain_int_general": 4, "pain_int_enjoyment": 3, "pain_int_rising": 5, "pain_int_walking": 4,
-    "pain_int_running": 5, "pain_int_stairs": 5, "pain_qol": 3, "pain_onset": "gradual",
-    "pain_duration_months": 8, "pain_tried": ["joint_supplement"], "pain_tried_response": "partly",
+    "pain_sign_stiff_after_rest": 3, "pain_sign_rising": 2, "pain_sign_stairs": 2, "pain_sign_jumping": 2,
+    "pain_sign_lagging": 1, "pain_sign_limping": 1, "pain_sign_lying_down": 2, "pain_sign_play": 1,
+    "pain_sign_muscle_loss": 1, "pain_sign_sleep": 1, "pain_sign_mood": 1, "pain_bad_days": 1,
+    "pain_onset": "gradual", "pain_duration_months": 8, "pain_tried": ["joint_supplement"],
+    "pain_tried_response": "partly",
 }
 
 
@@ -105,14 +103,15 @@ def test_healthy_senior_raises_nothing(cat):
     assert a.urgency == "routine"
     assert a.red_flags == [] and a.notes == [] and a.workup == []
     assert a.primary is None
-    for sid in ("cog_total", "cog_domains_affected", "pain_signs", "pain_severity", "pain_interference"):
+    for sid in ("cog_total", "cog_domains_affected", "pain_signs", "pain_signs_marked", "pain_movement",
+                "pain_comfort"):
         assert a.scores[sid].sufficient and a.scores[sid].value == 0
 
 
 def test_mild_isolated_signs_stay_below_every_threshold(cat):
     # one mild sign here and there is common in old dogs (clinical.md 1.4: 22.5-68% show at least one sign)
     answers = with_(healthy_senior(cat), cog_sleep_night_waking=1, cog_activity_less_play=1,
-                    pain_sign_stiff_after_rest=1, pain_sev_worst=1)
+                    pain_sign_stiff_after_rest=1, pain_sign_mood=1)
     a = assess(cat, answers)
     assert a.categories["pain"].level == "none" and a.categories["ccd"].level == "none"
     assert a.notes == []
@@ -125,37 +124,85 @@ def test_painful_arthritic_dog_is_pain_likely(cat):
     a = assess(cat, with_(healthy_senior(cat), **ARTHRITIC))
     pain = a.categories["pain"]
     assert pain.level == "likely" and a.primary == "pain"
-    assert {"pain_signs_likely", "pain_scores_likely"} <= {e.rule for e in pain.evidence}
+    assert {"pain_signs_likely", "pain_movement_and_comfort"} <= {e.rule for e in pain.evidence}
     assert "orthopaedic_exam" in a.workup
-    assert a.scores["pain_severity"].value == 4.0
-    assert a.scores["pain_interference"].value == pytest.approx(4.33, abs=0.01)
+    assert a.scores["pain_movement"].value == 14  # 3+2+2+2+2+1+1+1: movement items of ARTHRITIC
+    assert a.scores["pain_comfort"].value == 2  # sleep 1 + mood 1
+    assert a.scores["pain_signs_marked"].value == 5  # stiff, rising, stairs, jumping, lying down at 2 or more
     assert a.categories["ccd"].level == "none"
     assert a.urgency == "routine"
 
 
-def test_one_moderate_sign_is_pain_possible_not_likely(cat):
+def test_one_sign_on_most_days_is_pain_possible_not_likely(cat):
     a = assess(cat, with_(healthy_senior(cat), pain_sign_stairs=2))
     assert a.categories["pain"].level == "possible"
     assert [e.rule for e in a.categories["pain"].evidence] == ["pain_signs_possible"]
+    assert assess(cat, with_(healthy_senior(cat), pain_sign_stairs=1)).categories["pain"].level == "none"
 
 
-def test_ratings_alone_raise_pain(cat):
-    base = healthy_senior(cat)
-    low = with_(base, pain_sev_worst=3, pain_sev_least=1, pain_sev_average=2, pain_sev_now=2)
-    assert assess(cat, low).categories["pain"].level == "possible"
-    high = with_(low, pain_sev_worst=5, pain_sev_average=3, pain_sev_now=3,
-                 pain_int_general=3, pain_int_enjoyment=3, pain_int_rising=4, pain_int_walking=3,
-                 pain_int_running=3, pain_int_stairs=3)
-    assert assess(cat, high).categories["pain"].level == "likely"
+def test_several_occasional_signs_add_up_to_pain_possible(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_sign_grooming=1, pain_sign_sleep=1, pain_sign_mood=1))
+    assert a.categories["pain"].level == "possible"
+    assert [e.rule for e in a.categories["pain"].evidence] == ["pain_signs_possible"]
+    two = assess(cat, with_(healthy_senior(cat), pain_sign_sleep=1, pain_sign_mood=1))
+    assert two.categories["pain"].level == "none"
 
 
-def test_severe_interference_asks_for_a_prompt_visit(cat):
-    answers = with_(healthy_senior(cat), **ARTHRITIC)
-    answers.update({k: 8 for k in answers if k.startswith("pain_int_")})
-    a = assess(cat, answers)
-    assert a.urgency == "soon"
-    assert "pain_interference_severe" in fired(a)
-    assert "pain_interference_severe" not in fired(assess(cat, with_(healthy_senior(cat), **ARTHRITIC)))
+def test_signs_in_movement_and_in_behaviour_make_pain_likely(cat):
+    both = with_(healthy_senior(cat), pain_sign_stiff_after_rest=1, pain_sign_rising=1, pain_sign_lying_down=1,
+                 pain_sign_sleep=1, pain_sign_mood=1)
+    a = assess(cat, both)
+    assert "pain_movement_and_comfort" in fired(a) and a.categories["pain"].level == "likely"
+    movement_only = with_(healthy_senior(cat), pain_sign_stiff_after_rest=1, pain_sign_rising=1,
+                          pain_sign_lying_down=1, pain_sign_sleep=1)
+    b = assess(cat, movement_only)
+    assert "pain_movement_and_comfort" not in fired(b) and b.categories["pain"].level == "possible"
+
+
+def test_activities_given_up_ask_for_a_prompt_visit(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_sign_stairs=3, pain_sign_jumping=3))
+    assert "pain_daily_life_limited" in fired(a)
+    assert a.urgency == "soon" and a.categories["pain"].level == "likely"
+    # one activity given up, another only needing help: a finding, not a prompt visit
+    b = assess(cat, with_(healthy_senior(cat), pain_sign_stairs=3, pain_sign_jumping=2))
+    assert "pain_daily_life_limited" not in fired(b) and b.urgency == "routine"
+    c = assess(cat, with_(healthy_senior(cat), pain_sign_rising=3, pain_sign_play=3))
+    assert "pain_daily_life_limited" in fired(c)
+
+
+def test_crying_out_on_rising_is_a_pain_finding_seen_soon_never_an_emergency(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_sign_vocal=1))
+    assert "pain_cries_or_snaps" in fired(a)
+    assert a.categories["pain"].level == "possible" and a.urgency == "soon"
+    assert a.red_flags == []
+    assert "muzzle" in next(n for n in a.notes if n.rule == "pain_cries_or_snaps").tech
+
+
+def test_snapping_when_handled_on_most_days_is_seen_soon(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_sign_irritable=2))
+    assert "pain_cries_or_snaps" in fired(a) and a.urgency == "soon" and a.red_flags == []
+    b = assess(cat, with_(healthy_senior(cat), pain_sign_irritable=1))
+    assert "pain_cries_or_snaps" not in fired(b) and b.urgency == "routine"
+
+
+def test_a_bad_day_every_day_asks_for_a_prompt_visit(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_bad_days=3))
+    assert "pain_bad_days_often" in fired(a) and a.urgency == "soon"
+    assert a.categories["pain"].level == "possible"
+    b = assess(cat, with_(healthy_senior(cat), pain_bad_days=2))
+    assert "pain_bad_days_often" not in fired(b) and b.urgency == "routine"
+    assert b.categories["pain"].level == "possible"  # most days is a marked sign
+
+
+def test_partial_phone_intake_reaches_the_pain_finding(cat):
+    # issue 10's headline case: the owner described only what they saw; every other item is blank
+    seen = {"dog_age_years": 11, "pain_sign_stiff_after_rest": 2, "pain_sign_jumping": 3,
+            "pain_sign_lagging": 2, "pain_sign_stairs": 1, "pain_sign_joint_licking": 1}
+    a = assess(cat, seen)
+    assert a.categories["pain"].level == "likely"
+    assert {"pain_signs_possible", "pain_signs_likely"} <= {e.rule for e in a.categories["pain"].evidence}
+    # fewer signs seen still count for what they are
+    assert assess(cat, {"pain_sign_lagging": 2}).categories["pain"].level == "possible"
 
 
 def test_mouth_pain_signs_raise_pain_and_dental_exam(cat):
@@ -181,14 +228,11 @@ def test_back_pain_hints_at_the_spine_and_with_weak_legs_is_urgent(cat):
     assert "pain_spinal_neuro" not in fired(assess(cat, with_(healthy_senior(cat), sys_neuro=["weakness"])))
 
 
-def test_failed_treatment_and_poor_quality_of_life_add_notes_only_with_pain(cat):
-    painful = with_(with_(healthy_senior(cat), **ARTHRITIC), pain_tried_response="no_help", pain_qol=1)
-    a = assess(cat, painful)
-    assert {"pain_treatment_not_working", "pain_poor_quality_of_life"} <= fired(a)
-    assert a.urgency == "soon"
-    # quality of life rated poor with no pain sign is not a pain finding
-    b = assess(cat, with_(healthy_senior(cat), pain_qol=1))
-    assert "pain_poor_quality_of_life" not in fired(b) and b.categories["pain"].level == "none"
+def test_failed_treatment_adds_its_note_only_with_pain(cat):
+    a = assess(cat, with_(with_(healthy_senior(cat), **ARTHRITIC), pain_tried_response="no_help"))
+    assert "pain_treatment_not_working" in fired(a)
+    b = assess(cat, with_(healthy_senior(cat), pain_tried=["nsaid"], pain_tried_response="no_help"))
+    assert "pain_treatment_not_working" not in fired(b)
 
 
 # --- CCD ----------------------------------------------------------------------------------------------------
@@ -241,13 +285,13 @@ def test_mostly_unknown_answers_still_count_what_was_seen(cat):
     assert a.categories["pain"].level == "none" and a.categories["pain"].status != "assessed"
 
 
-def test_unknown_is_not_counted_as_zero_in_a_mean(cat):
-    answers = with_(healthy_senior(cat), pain_sev_worst=6, pain_sev_least=2, pain_sev_average=4,
-                    pain_sev_now="unknown")
+def test_unknown_is_not_counted_in_a_pain_sum(cat):
+    answers = with_(healthy_senior(cat), pain_sign_stairs=2, pain_sign_jumping=2, pain_sign_lagging="unknown",
+                    pain_sign_play="unknown")
     a = assess(cat, answers)
-    assert a.scores["pain_severity"].value == 4.0  # mean of the three known ratings, not (6+2+4+0)/4
-    answers["pain_sev_least"] = "unknown"
-    assert assess(cat, answers).scores["pain_severity"].value is None  # 2 of 4 is below the 0.75 share
+    assert a.scores["pain_signs"].answered == a.scores["pain_signs"].of - 2
+    assert a.scores["pain_movement"].answered == 6 and a.scores["pain_movement"].of == 8
+    assert a.categories["pain"].level == "possible"
 
 
 # --- Cross-domain rules ----------------------------------------------------------------------------------------
@@ -363,16 +407,76 @@ def test_emergency_overrides_chronic_findings(cat):
 
 
 def test_every_ccd_and_pain_threshold_is_labelled_a_product_heuristic(cat):
+    thresholds = ("ccd_", "pain_signs", "pain_movement", "pain_daily", "pain_bad_days")
     for rule in cat.rules:
-        if rule.then.finding in ("ccd", "pain") and rule.id.startswith(("ccd_", "pain_signs", "pain_scores",
-                                                                         "pain_interference")):
-            assert rule.source == "product_policy", rule.id
+        if rule.then.finding in ("ccd", "pain") and rule.id.startswith(thresholds):
+            assert rule.source == "product_policy" and "product heuristic" in rule.title, rule.id
     for score in cat.scores:
         if score.category in ("ccd", "pain"):
             assert score.heuristic and "heuristic" in score.heuristic.lower(), score.id
-    for sid in ("pain_severity", "pain_interference"):
-        text = cat.score_by_id[sid].heuristic
-        assert "inspired" in text and "enrolment" in text
+
+
+PAIN_SIGNS = ["pain_sign_stiff_after_rest", "pain_sign_rising", "pain_sign_lying_down", "pain_sign_stairs",
+              "pain_sign_jumping", "pain_sign_lagging", "pain_sign_limping", "pain_sign_play",
+              "pain_sign_joint_licking", "pain_sign_grooming", "pain_sign_touch_sensitive", "pain_sign_irritable",
+              "pain_sign_vocal", "pain_sign_sleep", "pain_sign_mood", "pain_bad_days", "pain_sign_muscle_loss",
+              "pain_sign_neck", "pain_sign_back"]
+RETIRED = ["pain_sev_worst", "pain_sev_least", "pain_sev_average", "pain_sev_now", "pain_int_general",
+           "pain_int_enjoyment", "pain_int_rising", "pain_int_walking", "pain_int_running", "pain_int_stairs",
+           "pain_qol"]
+
+
+def test_pain_section_is_our_own_owner_observed_signs_on_frequency_or_change_anchors(cat):
+    section = next(s for s in cat.sections if s.id == "pain")
+    signs = [i for i in section.items if i.type == "scale"]
+    assert [i.id for i in signs] == PAIN_SIGNS
+    for item in signs:
+        assert item.scale in ("often4", "change4", "rise4", "thin4"), item.id
+        assert cat.scales[item.scale].values == [0, 1, 2, 3]
+        assert item.source in cat.references, item.id
+    labels = {p.label.owner for s in ("often4", "change4") for p in cat.scales[s].points}
+    assert {"Never", "Some days", "Most days", "Every day", "As before", "No longer does it"} <= labels
+    # no 0-10 number line, no 7-day window, no quality-of-life rating, nothing asking the owner to rate "pain"
+    assert "nrs10" not in cat.scales and "quality5" not in cat.scales
+    assert "7 days" not in (section.recall_window or "")
+    for item in section.items:
+        for text in (item.text.owner, item.text.tech):
+            assert "0-10" not in text and "7 days" not in text and "how much pain" not in text.lower(), item.id
+    assert set(RETIRED).isdisjoint(cat.items)
+    assert set(cat.score_by_id).isdisjoint({"pain_severity", "pain_interference"})
+
+
+def test_no_shipped_item_repeats_an_instrument_label(cat):
+    texts = [t for i in [*cat.items.values(), *cat.retired_items.values()]
+             for t in (i.text.owner, i.text.tech, *((i.help.owner, i.help.tech) if i.help else ()))]
+    for text in texts:
+        assert "enjoyment of life" not in text.lower() and "general activity" not in text.lower(), text
+
+
+def test_pain_section_keeps_the_history_and_trial_items(cat):
+    for iid in ("pain_onset", "pain_duration_months", "pain_tried", "pain_tried_response", "pain_tried_notes"):
+        assert cat.section_of[iid] == "pain"
+    assert {o.value for o in cat.items["pain_tried_response"].options} == {
+        "helped", "partly", "no_help", "side_effects", "not_tried"}
+
+
+def test_retired_items_are_kept_as_they_were_asked(cat):
+    assert set(RETIRED) <= set(cat.retired_items)
+    old = cat.item_as_asked("pain_sev_worst", "2026.11.1")
+    assert old is not None and "worst" in old.text.owner and old.scale == "nrs10"
+    assert cat.scale_as_asked("nrs10").values == list(range(11))
+    # a kept id is shown to an old intake with its old wording, to a new one with today's
+    stairs_then = cat.item_as_asked("pain_sign_stairs", "2026.11.1")
+    assert stairs_then.scale == "severity4" and stairs_then is not cat.items["pain_sign_stairs"]
+    assert cat.item_as_asked("pain_sign_stairs", cat.version) is cat.items["pain_sign_stairs"]
+    assert cat.item_as_asked("pain_sign_vocal", "2026.11.1") is cat.items["pain_sign_vocal"]
+    assert {"2026.11.1", cat.version} <= cat.known_versions
+    assert cat.changelog[0].version == cat.version
+
+
+def test_answers_to_retired_items_are_kept_out_of_scoring(cat):
+    a = assess(cat, with_(healthy_senior(cat), pain_sev_worst=9, pain_int_rising=9, pain_qol=1))
+    assert a.categories["pain"].level == "none"
 
 
 def test_cognitive_items_cover_six_domains_with_a_recall_window(cat):
@@ -389,3 +493,20 @@ def test_cognitive_items_cover_six_domains_with_a_recall_window(cat):
 def test_emergency_rule_comes_after_every_cross_rule(cat):
     ids = [r.id for r in cat.rules]
     assert ids.index("emergency_defers_ketamine") > max(ids.index(r) for r in CROSS_CASES)
+
+
+@pytest.mark.parametrize("item_id", PAIN_SIGNS)
+def test_every_pain_sign_seen_on_most_days_counts_on_its_own(cat, item_id):
+    a = assess(cat, with_(healthy_senior(cat), **{item_id: 2}))
+    assert a.categories["pain"].level in ("possible", "likely"), item_id
+    assert a.scores["pain_signs_marked"].value == 1 and a.scores["pain_signs"].value == 2
+    # and on a phone intake where nothing else was asked
+    assert assess(cat, {item_id: 2}).categories["pain"].level in ("possible", "likely"), item_id
+
+
+@pytest.mark.parametrize("item_id", PAIN_SIGNS)
+def test_every_pain_sign_belongs_to_the_scores_it_is_grouped_in(cat, item_id):
+    of = {sid: cat.score_by_id[sid].of for sid in ("pain_signs", "pain_signs_marked", "pain_movement", "pain_comfort")}
+    assert item_id in of["pain_signs"] and item_id in of["pain_signs_marked"]
+    # movement and comfort never overlap; spine, muscle and bad days are in the totals only
+    assert not (item_id in of["pain_movement"] and item_id in of["pain_comfort"])

@@ -17,9 +17,7 @@ PAIN: dict[str, Any] = {
     "dog_name": "Rufus", "dog_age_years": 12, "dog_size": "large", "dog_body_condition": "overweight",
     "rf_collapse": False, "rf_not_eating": "normal",
     "pain_sign_stairs": 3, "pain_sign_stiff_after_rest": 3, "pain_sign_jumping": 2, "pain_sign_lagging": 2,
-    "pain_sev_worst": 6, "pain_sev_least": 2, "pain_sev_average": 4, "pain_sev_now": 3,
-    "pain_int_general": 5, "pain_int_enjoyment": 4, "pain_int_rising": 6, "pain_int_walking": 5,
-    "pain_int_running": 6, "pain_int_stairs": 7,
+    "pain_sign_rising": 2, "pain_sign_play": 2, "pain_sign_sleep": 1, "pain_sign_mood": 1,
     "pain_tried": ["tramadol", "joint_supplement"], "pain_tried_response": "no_help",
     "pain_tried_notes": "Tramadol made him sleepy.",
     "med_current": ["tramadol"], "med_conditions": ["epilepsy", "glaucoma"],
@@ -30,15 +28,12 @@ _COG = ("disorientation_stuck disorientation_door disorientation_staring disorie
         "interactions_less_petting sleep_night_restless sleep_night_waking sleep_night_vocal house_soiling "
         "house_signals_less house_name_response house_learning house_attention activity_less_play "
         "activity_pacing activity_repetitive anxiety_separation anxiety_noise anxiety_places").split()
-_PAIN_SIGNS = ("stiff_after_rest stairs jumping lagging limping joint_licking lying_down touch_sensitive irritable "
-               "muscle_loss neck back").split()
+_PAIN_SIGNS = ("stiff_after_rest rising lying_down stairs jumping lagging limping play joint_licking grooming "
+               "touch_sensitive irritable vocal sleep mood muscle_loss neck back").split()
 CCD: dict[str, Any] = {
     "dog_name": "Mabel", "dog_age_years": 15, "rf_collapse": False,
     **{f"cog_{k}": 2 for k in _COG},
-    **{f"pain_sign_{k}": 0 for k in _PAIN_SIGNS},
-    "pain_sev_worst": 0, "pain_sev_least": 0, "pain_sev_average": 0, "pain_sev_now": 0,
-    "pain_int_general": 0, "pain_int_enjoyment": 0, "pain_int_rising": 0, "pain_int_walking": 0,
-    "pain_int_running": 0, "pain_int_stairs": 0,
+    **{f"pain_sign_{k}": 0 for k in _PAIN_SIGNS}, "pain_bad_days": 0,
     "med_current": ["selegiline"], "sys_onset": "gradual",
 }
 ROUTINE: dict[str, Any] = {"dog_name": "Pip", "dog_age_years": 9, "rf_collapse": False}

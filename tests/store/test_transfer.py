@@ -94,7 +94,7 @@ def test_add_list_show(db_url, capsys, catalogue):
     assert rec["assessment"]["urgency"] in ("routine", "soon", "emergency")
     assert rec["audit"][-1]["reason"].startswith("owner called back")
     code, out, _ = cli(capsys, "intakes", "show", "1", "--db", filled)
-    assert "Amendments:" in out and "owner called back" in out
+    assert "Changes with a reason" in out and "owner called back" in out
     s = open_store(filled)
     try:
         assert len({i.dog_id for i in s.list_intakes(dog="bella")}) == 1  # --dog found the same Bella again

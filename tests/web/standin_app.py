@@ -11,7 +11,7 @@ from textual.widgets import Static
 class StandIn(App[None]):
     """Shows `intake <id>` from the environment the server set."""
 
-    BINDINGS = [("d", "deliver", "Deliver")]
+    BINDINGS = [("d", "deliver", "Deliver"), ("x", "leave", "Leave")]
 
     def compose(self) -> ComposeResult:
         """One line naming the intake."""
@@ -21,6 +21,10 @@ class StandIn(App[None]):
         """Send a file to the browser."""
         intake = os.environ.get("VETTRIAGE_WEB_INTAKE", "?")
         self.deliver_binary(io.BytesIO(f"handout for intake {intake}\n".encode()), save_filename="handout.txt")
+
+    def action_leave(self) -> None:
+        """Quit by itself, as the intake's Done and Save & leave do."""
+        self.exit()
 
 
 if __name__ == "__main__":

@@ -47,3 +47,16 @@ def test_bad_durations(bad):
 def test_id_or_code():
     assert codes.looks_like_id("12")
     assert not codes.looks_like_id(codes.new_code())
+
+
+def test_seconds_only_where_asked_for():
+    import datetime as dt
+
+    import pytest
+
+    from vettriage.web.codes import parse_duration
+
+    with pytest.raises(ValueError):
+        parse_duration("45s")  # an invitation's lifetime is never given in seconds
+    assert parse_duration("45s", seconds=True) == dt.timedelta(seconds=45)
+    assert parse_duration("30m", seconds=True) == dt.timedelta(minutes=30)

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._packs import add_pack_arg
 
 
 def register(sub: Any) -> None:
@@ -15,15 +16,16 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the Assessment as JSON")
     p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Assess and print."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
 
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     result = assess(cat, answers)
     if args.json:

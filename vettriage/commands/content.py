@@ -6,35 +6,42 @@ import argparse
 import json
 from typing import Any
 
+from vettriage.commands._packs import add_pack_arg
+
 
 def register(sub: Any) -> None:
     """Add the content commands."""
     p = sub.add_parser("validate", help="check the questionnaire content")
     p.add_argument("directory", nargs="?", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(p)
     p.set_defaults(func=run_validate)
     p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
     p.add_argument("--mode", choices=["owner", "tech"], default="tech")
     p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(p)
     p.set_defaults(func=run_template)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Load the content; InputError (file, id, line) propagates to the CLI."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
 
-    cat = load_catalogue(args.directory)
+    cat = load_content(args, args.directory)
     n_items = len(cat.items)
     print(f"ok: {cat.title} {cat.version} ({cat.hash[:12]}): {len(cat.sections)} sections, {n_items} items, "
           f"{len(cat.scores)} scores, {len(cat.rules)} rules, {len(cat.options)} care options, "
           f"{len(cat.references)} references")
+    for pack in cat.packs:
+        print(f"pack {pack.id} {pack.version} ({pack.hash[:12]}): {pack.title}: {len(pack.sections)} sections, "
+              f"{len(pack.scores)} scores, {len(pack.rules)} rules. Licence: {pack.licence}")
     return 0
 
 
 def run_template(args: argparse.Namespace) -> int:
     """Print `item_id: null` for every item, with its question, type and allowed values as comments."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
 
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     print(template_text(cat, args.mode))
     return 0
 
@@ -44,8 +51,12 @@ def template_text(cat: Any, mode: str) -> str:
     lines = [f"# vettriage answers form - {cat.title} {cat.version} ({mode} wording)",
              "# Fill in each answer after the colon. Leave null for not answered; write unknown for don't know.",
              "# Never a diagnosis: the dog must be examined by a vet."]
+    pack_of = cat.pack_of
     for section in cat.sections:
         lines += ["", f"# === {section.title.for_mode(mode)} ==="]
+        if section.id in pack_of:
+            pack = pack_of[section.id]
+            lines.append(f"# From content pack {pack.id} {pack.version}. Licence: {' '.join(pack.licence.split())}")
         if section.recall_window:
             lines.append(f"# Think about {section.recall_window}.")
         for item in section.items:

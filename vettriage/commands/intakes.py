@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     a.add_argument("--dog", required=True, help="the dog's name (an existing dog of that name, else a new one)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
     a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(a)
     a.set_defaults(func=_guarded(run_add))
 
     ls = isub.add_parser("list", help="list intakes, newest first")
@@ -53,6 +55,7 @@ def register(sub: Any) -> None:
     im = isub.add_parser("import", help="import an export file: all of it or nothing")
     im.add_argument("file")
     im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
     for parser in (a, ls, sh, ex, im):
@@ -95,15 +98,16 @@ def check_by(by: str) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     """Validate and assess an answers file, then store it as a completed intake in one transaction (warning
-    when emergency questions are unanswered, and naming every answer that branching made irrelevant)."""
-    from vettriage.content import load_catalogue
+    when emergency questions are unanswered: every output of it says so; and naming every answer that branching
+    made irrelevant)."""
+    from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
     if not args.dog.strip():
         raise InputError("--dog", None, "give the dog's name")
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     assessment = assess(cat, answers)
     store = _open(args)
@@ -186,7 +190,7 @@ def run_show(args: argparse.Namespace) -> int:
     out += [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in intake.answers.items()]
     amended = [e for e in trail if e.reason]
     if amended:
-        out.append("Amendments:")
+        out.append("Changes with a reason (amendments, red flags withdrawn):")
         out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
@@ -259,11 +263,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check the whole file, then import everything in one transaction (or nothing); both passes stream."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.store.transfer import check_export, import_file
 
-    cat = load_catalogue(args.content)
-    check_export(args.file, {cat.version}, cat)  # before the database is even opened
+    cat = load_content(args, args.content)
+    check_export(args.file, set(cat.known_versions), cat)  # before the database is even opened
     store = _open(args)
     try:
         store.check_integrity()
@@ -272,6 +276,17 @@ def run_import(args: argparse.Namespace) -> int:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
+
+
+def find_or_add_dog(store: Any, name: str, values: dict[str, Any], **details: Any) -> Any:
+    """The one dog called `name` (any case), else a new dog with what the answers (and `details`, e.g. the
+    owner's name from a FHIR Patient) say about it; several dogs of that name are an InputError (the intake would
+    land on the wrong one). Also used by `fhir import`."""
+    matches = [d for d in store.find_dogs(name) if d.name.casefold() == name.strip().casefold()]
+    if len(matches) > 1:
+        raise InputError("--dog", None, f"{len(matches)} dogs are named {name!r} (ids "
+                         f"{', '.join(str(d.id) for d in matches)}): rename one first")
+    return matches[0] if matches else store.add_dog(name.strip(), **{**_dog_details(values), **details})
 
 
 def _dog_details(values: dict[str, Any]) -> dict[str, Any]:

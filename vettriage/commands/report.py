@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
@@ -26,6 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(p)
     p.set_defaults(func=run_plan)
 
     r = sub.add_parser("report", help="the vet's pre-visit summary or the owner's handout (HTML, Markdown, PDF)")
@@ -39,6 +41,7 @@ def register(sub: Any) -> None:
     r.add_argument("--by", help="who answered an answers file (default: owner)")
     r.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     r.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(r)
     r.set_defaults(func=run_report)
 
     h = sub.add_parser("handouts", help="the owner handouts for one day's completed intakes")
@@ -48,6 +51,7 @@ def register(sub: Any) -> None:
     h.add_argument("--paper", choices=["a4", "letter"], default="a4")
     h.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     h.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_pack_arg(h)
     h.set_defaults(func=run_handouts)
 
 
@@ -56,11 +60,11 @@ def register(sub: Any) -> None:
 
 def run_plan(args: argparse.Namespace) -> int:
     """Print the plan for an answers file."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
     from vettriage.plan import make_plan
 
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     plan = make_plan(cat, assess(cat, answers), answers.values)
     if args.json:
@@ -111,19 +115,22 @@ def load_intake_inputs(cat: Any, intake: Any) -> tuple[Any, dict[str, Any], Any]
 
     answers = validate_answers(cat, intake.answers, f"intake {intake.id}")
     values = dict(answers.values)
+    # answers to questions an earlier content version asked are not scored, but the documents show them as asked
+    values.update({k: v for k, v in intake.answers.items() if k in cat.retired_items and v is not None})
     if not values.get("dog_name"):
         values["dog_name"] = intake.dog.name
     if intake.assessment and intake.content_hash == cat.hash:
         assessment = Assessment.model_validate(intake.assessment)
     else:
         assessment = assess(cat, answers)
-    meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id)
+    meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id,
+                      content_version=intake.content_version)
     return assessment, values, meta
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Render one document to a file or standard output."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.render import ReportMeta, render
 
     if (args.file is None) == (args.intake is None):
@@ -131,7 +138,7 @@ def run_report(args: argparse.Namespace) -> int:
     to_stdout = args.output in (None, "-")
     if args.format == "pdf" and to_stdout:
         raise InputError("report", "-o", "a PDF needs an output file (-o OUT.pdf)")
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
     if args.file is not None:
         from vettriage.engine import assess, read_answers_file
 
@@ -180,7 +187,7 @@ def _slug(name: str) -> str:
 
 def run_handouts(args: argparse.Namespace) -> int:
     """Write the owner handout of every completed intake of one day, with a progress bar on standard error."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.render import render
 
     try:
@@ -192,7 +199,7 @@ def run_handouts(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(out_dir), None, f"cannot create folder: {exc.strerror or exc}") from None
-    cat = load_catalogue(args.content)
+    cat = load_content(args, args.content)
 
     def work(store: Any) -> tuple[int, int]:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

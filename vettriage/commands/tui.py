@@ -6,6 +6,7 @@ Textual, the store and the content are imported inside the handlers, never at th
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -27,6 +28,9 @@ def register(sub: Any) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="database URL or SQLite file (default: from the config)")
     p.add_argument("--mode", choices=["owner", "tech"], help="wording (default: from the config)")
+    from vettriage.commands._packs import add_pack_arg
+
+    add_pack_arg(p)
 
 
 def run_desk(args: argparse.Namespace) -> int:
@@ -34,7 +38,8 @@ def run_desk(args: argparse.Namespace) -> int:
     from vettriage.config import load_config
 
     config = load_config()
-    return _run(config, store_url=getattr(args, "db", None), mode=getattr(args, "mode", None) or config.default_mode)
+    return _run(config, store_url=getattr(args, "db", None), mode=getattr(args, "mode", None) or config.default_mode,
+                packs=[*config.packs, *getattr(args, "pack", [])])
 
 
 def run_intake(args: argparse.Namespace) -> int:
@@ -48,7 +53,8 @@ def run_intake(args: argparse.Namespace) -> int:
         raise InputError("command line", "--dog", "the dog's name is empty")
     config = load_config()
     mode = "owner" if args.owner else (args.mode or config.default_mode)
-    return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner)
+    return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner,
+                packs=[*config.packs, *args.pack])
 
 
 def _run(config: Any, **kwargs: Any) -> int:
@@ -64,11 +70,12 @@ def _run(config: Any, **kwargs: Any) -> int:
     gc.disable()
     from vettriage.store import open_store
 
+    packs = list(dict.fromkeys(kwargs.pop("packs", None) or config.packs))
     store = open_store(kwargs.pop("store_url", None) or config.database_url or None)
     try:
         from vettriage.content import load_catalogue
 
-        catalogue = load_catalogue()
+        catalogue = load_catalogue(packs=packs)
         from vettriage.tui.app import make_app
 
         app = make_app(config=config, store=store, catalogue=catalogue, **kwargs)
@@ -78,6 +85,9 @@ def _run(config: Any, **kwargs: Any) -> int:
         store.close()
     if app.store_error is not None:  # the database went away while the app ran: one line, exit 2
         raise app.store_error
+    if app.crash is not None:  # an unexpected error: one line naming the log, and a failing exit status
+        print(app.crash, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 from typing import Any
 
+from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -25,6 +26,7 @@ def register(sub: Any) -> None:
     p.add_argument("--public-url", default=None, help=f"the address owners use (default {DEFAULT_PUBLIC_URL}, "
                    "or $VETTRIAGE_PUBLIC_URL)")
     _store_arg(p)
+    add_pack_arg(p)
     p.set_defaults(func=run_invite)
 
     p = sub.add_parser("invites", help="list or revoke invitation links")
@@ -45,9 +47,12 @@ def register(sub: Any) -> None:
     p.add_argument("--public-url", default=None, help="the https:// address owners use (needed unless the "
                    "host is 127.0.0.1); the WebSocket's Origin must match it")
     p.add_argument("--max-owners", type=int, default=16, help="owners connected at once (default 16)")
+    p.add_argument("--idle-timeout", default="30m", help="end a session after this long without a keystroke: "
+                   "45s, 30m, 2h (default 30m; the owner's page says so and Continue resumes)")
     p.add_argument("--trust-forwarded", action="store_true", help="behind a local reverse proxy: rate-limit "
                    "by the X-Forwarded-For address it sets")
     _store_arg(p)
+    add_pack_arg(p)
     p.set_defaults(func=run_serve)
 
     # Hidden: what each browser connection runs. The intake comes from the server, through the environment.
@@ -95,7 +100,7 @@ def _has_path(url: str) -> bool:
 
 def run_invite(args: argparse.Namespace) -> int:
     """Create the intake and the invitation; print the link once (the store keeps only its hash)."""
-    from vettriage.content import load_catalogue
+    from vettriage.commands._packs import load_content
     from vettriage.web import invites as inv
     from vettriage.web.codes import parse_duration
 
@@ -106,7 +111,7 @@ def run_invite(args: argparse.Namespace) -> int:
     if not args.dog and args.dog_id is None:
         raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
     public = _public_url(args.public_url, "command line")
-    cat = load_catalogue()
+    cat = load_content(args)
     store = _open(args.store)
     try:
         try:
@@ -166,13 +171,28 @@ def run_serve(args: argparse.Namespace) -> int:
     public = _public_url(args.public_url or f"http://{_url_host(args.host)}:{args.port}", "command line")
     if not 1 <= args.max_owners <= 1000:
         raise InputError("command line", "--max-owners", "must be between 1 and 1000")
+    from vettriage.web.codes import parse_duration
     from vettriage.web.server import STORE_ENV, IntakeServer
+
+    try:
+        idle = parse_duration(args.idle_timeout, seconds=True).total_seconds()
+    except ValueError as exc:
+        raise InputError("command line", "--idle-timeout", str(exc)) from None
+    if idle < 10:
+        raise InputError("command line", "--idle-timeout", "must be at least 10s")
 
     url = store_url(args.store)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
     child_env = {STORE_ENV: url}  # the child opens exactly the store the server checks codes against
+    from vettriage.commands._packs import load_content, pack_dirs
+    from vettriage.content.catalogue import PACKS_ENV
+
+    load_content(args)  # fail now, as one line, if the content or a pack does not validate
+    # the children load the same packs (load_catalogue reads them from the environment when given none)
+    child_env[PACKS_ENV] = os.pathsep.join(os.path.abspath(p) for p in pack_dirs(args))
     server = IntakeServer(lambda: _open(url), host=args.host, port=args.port, public_url=public,
-                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded)
+                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded,
+                          idle_timeout=idle)
     try:
         server.serve()
     except OSError as exc:

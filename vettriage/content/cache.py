@@ -22,10 +22,11 @@ def _dir() -> Path:
 
 
 def _path(digest: str) -> Path:
-    # What validated the catalogue is part of the key: the models', files' and records' source, and the installed
-    # pydantic (found without importing it: a cached start must not pay for pydantic).
+    # What validated the catalogue is part of the key: the models', files', loader's and records' source, and the
+    # installed pydantic (found without importing it: a cached start must not pay for pydantic).
     here = Path(__file__).parent
-    sources = [here / "models.py", here / "files.py", here.parent / "record.py"]
+    sources = [here / "models.py", here / "files.py", here / "catalogue.py", here / "packs.py",
+               here.parent / "record.py"]
     spec = importlib.util.find_spec("pydantic")
     if spec is not None and spec.origin:
         sources.append(Path(spec.origin))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from vettriage.content import models as m
 from vettriage.errors import InputError
@@ -15,7 +15,7 @@ from vettriage.record import BACK
 if TYPE_CHECKING:  # PyYAML (~20 ms to import) is only needed when the content is read, not on a cached start
     from vettriage.content.yamlfile import YamlDoc
 
-FIXED_FILES = ("catalogue", "references", "flags", "scores", "options")
+FIXED_FILES = ("catalogue", "references", "flags", "scores", "options", "retired")
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +36,14 @@ class Catalogue:
     options: tuple[m.CareOption, ...]
     references: dict[str, m.Reference]
     directory: Path = field(compare=False)
+    changelog: tuple[m.ChangelogEntry, ...] = ()
+    """Every content version, newest first, with what it changed."""
+    retired: tuple[m.RetiredSet, ...] = ()
+    """Items as earlier versions asked them (retired.yaml)."""
+    packs: tuple[m.Pack, ...] = ()
+    """The content packs loaded on top of the shipped content, in load order."""
+    base_version: str = ""
+    """The shipped content's own version (`version` adds the packs' ids and versions)."""
 
     @cached_property
     def items(self) -> dict[str, m.Item]:
@@ -56,12 +64,73 @@ class Catalogue:
         """The reference behind a `source` id."""
         return self.references[ref_id]
 
+    @cached_property
+    def known_versions(self) -> frozenset[str]:
+        """The versions a stored intake or an export may carry: this one and every earlier shipped version."""
+        return frozenset([self.version, *(e.version for e in self.changelog)])
+
+    @cached_property
+    def retired_items(self) -> dict[str, m.Item]:
+        """Items no longer asked, by id (the newest retired definition of each)."""
+        out: dict[str, m.Item] = {}
+        for rs in self.retired:
+            for item in rs.items:
+                if item.id not in self.items and item.id not in out:
+                    out[item.id] = item
+        return out
+
+    def item_as_asked(self, item_id: str, version: str | None) -> m.Item | None:
+        """The item as an intake answered under content `version` was asked it (None if never asked).
+
+        Each retired set holds the definitions in force up to and including its version. Among the sets of the
+        intake's version or newer, the oldest one holding the item is the nearest to the intake and wins; an
+        item no such set holds was asked as it is today."""
+        base = (version or self.base_version).split("+", 1)[0]
+        order = [e.version for e in self.changelog]  # newest first: a higher index is an older version
+        if base != self.base_version and base in order:
+            at = order.index(base)
+            candidates = [rs for rs in self.retired if rs.version in order and order.index(rs.version) <= at]
+            for rs in sorted(candidates, key=lambda r: order.index(r.version), reverse=True):
+                for item in rs.items:
+                    if item.id == item_id:
+                        return item
+        return self.items.get(item_id) or self.retired_items.get(item_id)
+
+    def scale_as_asked(self, scale_id: str) -> m.Scale | None:
+        """A current scale, or one that only retired items used."""
+        if scale_id in self.scales:
+            return self.scales[scale_id]
+        return next((s for rs in self.retired for s in rs.scales if s.id == scale_id), None)
+
+    @cached_property
+    def pack_of(self) -> dict[str, m.Pack]:
+        """Id of anything a pack defined (section, item, score, rule) → its pack."""
+        out: dict[str, m.Pack] = {}
+        for pack in self.packs:
+            for sid in pack.sections:
+                out[sid] = pack
+                for s in self.sections:
+                    if s.id == sid:
+                        out.update({i.id: pack for i in s.items})
+            out.update({x: pack for x in (*pack.scores, *pack.rules)})
+        return out
+
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
     digest = sha256()
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def combined_hash(base: str, pack_digests: list[str]) -> str:
+    """The hash stamped on outputs: the shipped content's, or with packs, one over it and each pack's in order."""
+    if not pack_digests:
+        return base
+    digest = sha256()
+    for d in (base, *pack_digests):
+        digest.update(d.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -82,7 +151,8 @@ def _parse(doc: YamlDoc, model: Any, label: str) -> Any:
         # union branches appear as class names; keyword fields are written `in` / `not` in the files
         loc = [BACK.get(p, p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
         field_ = _describe(doc.data, loc)
-        raise InputError(label, field_, err["msg"], doc.line(loc)) from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(label, field_, msg, doc.line(loc)) from None
 
 
 def _describe(data: Any, loc: list[Any]) -> str:
@@ -100,11 +170,19 @@ def _describe(data: Any, loc: list[Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def load_catalogue(directory: Path | str | None = None, *, use_cache: bool = True) -> Catalogue:
-    """Load and validate the content in `directory` (default: the shipped questionnaires).
+PACKS_ENV = "VETTRIAGE_PACKS"
+"""Pack folders (os.pathsep-separated) loaded when a caller names none: how `vettriage serve` hands its packs to
+the browser intakes' child processes, and how the `packs` setting reaches code that loads content lazily."""
 
-    A catalogue that validated once is cached under its content hash: the same bytes give the same result, so
-    later starts skip YAML parsing and pydantic validation (`vettriage assess` starts several times faster).
+
+def load_catalogue(directory: Path | str | None = None, *, packs: Iterable[Path | str] | None = None,
+                   use_cache: bool = True) -> Catalogue:
+    """Load and validate the content in `directory` (default: the shipped questionnaires), then each pack folder
+    (`packs`; None means the folders in $VETTRIAGE_PACKS, if any).
+
+    A catalogue that validated once is cached under its content hash (which covers the packs): the same bytes
+    give the same result, so later starts skip YAML parsing and pydantic validation (`vettriage assess` starts
+    several times faster).
     """
     if directory is None:
         from vettriage.resources import questionnaires_dir
@@ -113,74 +191,116 @@ def load_catalogue(directory: Path | str | None = None, *, use_cache: bool = Tru
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(str(directory), None, "content folder not found")
-    digest = content_hash(directory)
+    if packs is None:
+        import os
+
+        packs = [p for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p.strip()]
+    pack_dirs = [Path(p) for p in packs]
+    for p in pack_dirs:
+        if not p.is_dir():
+            raise InputError(str(p), None, "content pack folder not found")
+        if not (p / "pack.yaml").is_file():
+            raise InputError(str(p / "pack.yaml"), None, "file not found (a content pack folder starts with pack.yaml)")
+    base = content_hash(directory)
+    digest = combined_hash(base, [content_hash(p) for p in pack_dirs])
     if use_cache:
         from vettriage.content import cache
 
         cached = cache.read(digest)
         if cached is not None:
             return replace(cached, directory=directory)
-    catalogue = _load(directory, digest)
+    catalogue = _load(directory, base, pack_dirs, digest)
     if use_cache:
         cache.write(digest, catalogue)
     return catalogue
 
 
-def _load(directory: Path, digest: str) -> Catalogue:
+def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, digest: str | None = None) -> Catalogue:
+    """Read, validate and cross-check the shipped content and then each pack, as one catalogue."""
     from vettriage.content import files
     from vettriage.content.yamlfile import read_yaml
 
     docs = {n: read_yaml(directory / f"{n}.yaml") for n in FIXED_FILES}
     cat: files.CatalogueFile = _parse(docs["catalogue"], files.CatalogueFile, _label(directory, "catalogue"))
-    section_docs: dict[str, YamlDoc] = {}
-    sections: list[m.Section] = []
-    for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files)):
+    for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files),
+                       ("reference_files", cat.reference_files)):
         for i, name in enumerate(names):
             if name in FIXED_FILES or not name.replace("_", "").isalnum() or names.count(name) > 1:
                 raise InputError(_label(directory, "catalogue"), key, f"'{name}' is not a usable file name",
                                  docs["catalogue"].line([key, i]))
+    sections: list[tuple[YamlDoc, m.Section]] = []
     for name in cat.sections:
-        doc = section_docs[name] = read_yaml(directory / f"{name}.yaml")
-        sections.append(_parse(doc, files.SectionFile, _label(directory, name)).section)
+        doc = read_yaml(directory / f"{name}.yaml")
+        sections.append((doc, _parse(doc, files.SectionFile, _label(directory, name)).section))
     rule_docs: list[tuple[YamlDoc, m.Rule]] = []
     for name in cat.rule_files:
         doc = read_yaml(directory / f"{name}.yaml")
         rule_docs += [(doc, r) for r in _parse(doc, files.RulesFile, _label(directory, name)).rules]
-    refs = _parse(docs["references"], files.ReferencesFile, _label(directory, "references"))
+    ref_docs = [docs["references"]] + [read_yaml(directory / f"{n}.yaml") for n in cat.reference_files]
+    ref_lists: list[tuple[YamlDoc, m.Reference]] = []
+    for doc in ref_docs:
+        ref_lists += [(doc, r) for r in _parse(doc, files.ReferencesFile, str(doc.path)).references]
+    retired = _parse(docs["retired"], files.RetiredFile, _label(directory, "retired"))
     flags = _parse(docs["flags"], files.FlagsFile, _label(directory, "flags"))
-    scores = _parse(docs["scores"], files.ScoresFile, _label(directory, "scores"))
+    scores = _parse(docs["scores"], files.ScoresFile, _label(directory, "scores")).scores
+    score_docs = [(docs["scores"], s) for s in scores]
     options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
+    scales = {s.id: s for s in cat.scales}
 
     _unique(docs["catalogue"], "scales", cat.scales)
     for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
         _unique(docs["flags"], key, getattr(flags, key))
-    _unique(docs["references"], "references", refs.references)
+    # reference ids across every references file: check_references below
     seen_sections: dict[str, str] = {}
-    for name, section in zip(cat.sections, sections):
+    for name, (section_doc, section) in zip(cat.sections, sections):
         if section.id in seen_sections:
             raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
-                             f"by {seen_sections[section.id]}.yaml", section_docs[name].line(["section", "id"]))
+                             f"by {seen_sections[section.id]}.yaml", section_doc.line(["section", "id"]))
         seen_sections[section.id] = name
 
+    packs: list[m.Pack] = []
+    if pack_dirs:
+        from vettriage.content.packs import PackParts, read_pack
+
+        shipped = PackParts(sections=sections, rules=rule_docs, scores=score_docs, references=ref_lists,
+                            scales=scales, retired_ids={i.id for rs in retired.retired for i in rs.items})
+        for pack_dir in pack_dirs:
+            pack, parts = read_pack(pack_dir, shipped, packs)
+            # a pack's questions come after the shipped screening and before the owner's own words
+            at = next((k for k, (_, s) in enumerate(sections) if s.id == "notes"), len(sections))
+            sections[at:at] = parts.sections
+            rule_docs += parts.rules
+            score_docs += parts.scores
+            ref_lists += parts.references
+            scales.update(parts.scales)
+            packs.append(pack)
+
+    version = cat.version + "".join(f"+{p.id}-{p.version}" for p in packs)
     catalogue = Catalogue(
-        version=cat.version,
-        hash=digest,
+        version=version,
+        hash=digest or base,
         title=cat.title,
-        sections=tuple(sections),
-        scales={s.id: s for s in cat.scales},
-        scores=tuple(scores.scores),
+        sections=tuple(s for _, s in sections),
+        scales=scales,
+        scores=tuple(s for _, s in score_docs),
         rules=tuple(r for _, r in rule_docs),
         red_flags={f.id: f for f in flags.red_flags},
         ketamine_cautions={f.id: f for f in flags.ketamine_cautions},
         medication_flags={f.id: f for f in flags.medication_flags},
         workup={f.id: f for f in flags.workup},
         options=tuple(options.options),
-        references={r.id: r for r in refs.references},
+        references={r.id: r for _, r in ref_lists},
         directory=directory,
+        changelog=tuple(cat.changelog),
+        retired=tuple(retired.retired),
+        packs=tuple(packs),
+        base_version=cat.version,
     )
-    from vettriage.content.crosscheck import crosscheck
+    from vettriage.content.crosscheck import check_references, check_retired, crosscheck
 
-    crosscheck(catalogue, docs, section_docs, [d for d, _ in rule_docs])
+    check_references(ref_lists)
+    crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs])
+    check_retired(catalogue, docs["retired"])
     return catalogue
 
 

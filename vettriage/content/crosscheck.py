@@ -25,14 +25,53 @@ class _Where:
         raise InputError(str(self.doc.path), self.field, message, self.doc.line(self.loc + (sub or [])))
 
 
-def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: dict[str, "YamlDoc"],
-               rule_docs: list["YamlDoc"]) -> None:
-    """Raise InputError on the first broken cross-reference."""
+def _positions(docs: list["YamlDoc"]) -> list[int]:
+    """For entries listed file after file, each entry's index within its own file."""
+    out: list[int] = []
+    for i, doc in enumerate(docs):
+        out.append(0 if i == 0 or docs[i - 1] is not doc else out[-1] + 1)
+    return out
+
+
+def check_references(refs: list[tuple["YamlDoc", m.Reference]]) -> None:
+    """Reference ids are unique across every references file."""
+    seen: set[str] = set()
+    for (doc, ref), at in zip(refs, _positions([d for d, _ in refs])):
+        if ref.id in seen:
+            _Where(doc, ["references", at], f"references[{ref.id}]").fail(
+                f"reference id '{ref.id}' is used twice", ["id"])
+        seen.add(ref.id)
+
+
+def check_retired(cat: "Catalogue", doc: "YamlDoc") -> None:
+    """Retired items name known versions, scales that exist, and sources that resolve."""
+    versions = [e.version for e in cat.changelog]
+    for k, rs in enumerate(cat.retired):
+        if rs.version not in versions[1:]:
+            _Where(doc, ["retired", k], f"retired[{k}]").fail(
+                f"version '{rs.version}' is not an earlier version in the catalogue's changelog", ["version"])
+        own = {s.id for s in rs.scales}
+        for j, sc in enumerate(rs.scales):
+            if sc.id in cat.scales:
+                _Where(doc, ["retired", k, "scales", j], f"scales[{sc.id}]").fail(
+                    f"scale '{sc.id}' is still a current scale", ["id"])
+        for j, item in enumerate(rs.items):
+            where = _Where(doc, ["retired", k, "items", j], f"items[{item.id}]")
+            if item.type == "scale" and item.scale not in cat.scales and item.scale not in own:
+                where.fail(f"unknown scale '{item.scale}'", ["scale"])
+            if item.source not in cat.references:
+                where.fail(f"source '{item.source}' is not a known reference", ["source"])
+
+
+def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list["YamlDoc"],
+               rule_docs: list["YamlDoc"], score_docs: list["YamlDoc"]) -> None:
+    """Raise InputError on the first broken cross-reference. `section_docs`, `rule_docs` and `score_docs` are
+    the files each section, rule and score came from (a pack's entries point into the pack's own files)."""
     from vettriage.content.catalogue import walk_conditions
 
     def need_source(where: _Where, source: str) -> None:
         if source not in cat.references:
-            where.fail(f"source '{source}' is not in references.yaml", ["source"])
+            where.fail(f"source '{source}' is not a known reference (references files)", ["source"])
 
     def check_condition(where: _Where, cond: m.Condition | None, seen_items: set[str] | None,
                         seen_scores: set[str] | None, key: str) -> None:
@@ -69,7 +108,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: dict[
 
     # items
     seen: set[str] = set()
-    for section, doc in zip(cat.sections, section_docs.values()):
+    for section, doc in zip(cat.sections, section_docs):
         for i, item in enumerate(section.items):
             where = _Where(doc, ["section", "items", i], f"items[{item.id}]")
             if item.id in seen:
@@ -86,8 +125,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: dict[
 
     # scores
     known = set(cat.items)
-    for i, score in enumerate(cat.scores):
-        where = _Where(docs["scores"], ["scores", i], f"scores[{score.id}]")
+    for score, doc, at in zip(cat.scores, score_docs, _positions(score_docs)):
+        where = _Where(doc, ["scores", at], f"scores[{score.id}]")
         if score.id in known:
             where.fail(f"score id '{score.id}' is already used", ["id"])
         for ref in score.of:
@@ -106,9 +145,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: dict[
             if c:
                 setters[c] = i
     rule_ids: set[str] = set()
-    index_in_file: list[int] = []
-    for i, doc in enumerate(rule_docs):
-        index_in_file.append(0 if i == 0 or rule_docs[i - 1] is not doc else index_in_file[-1] + 1)
+    index_in_file = _positions(rule_docs)
     for i, rule in enumerate(cat.rules):
         where = _Where(rule_docs[i], ["rules", index_in_file[i]], f"rules[{rule.id}]")
         if rule.id in rule_ids:

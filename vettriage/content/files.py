@@ -7,7 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, Flag, RedFlag, Reference, Rule, Scale, Score, Section, Strict, constrained, content,
+    CareOption, ChangelogEntry, Flag, Id, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section, Strict,
+    constrained, content,
 )
 
 
@@ -19,7 +20,15 @@ class CatalogueFile(Strict):
     title: str
     sections: list[str] = constrained(min_len=1)
     rule_files: list[str] = constrained(min_len=1)
+    reference_files: list[str] = constrained([])
+    """More reference files read after `references.yaml` (ids must not repeat across them)."""
     scales: list[Scale]
+    changelog: list[ChangelogEntry] = constrained(min_len=1)
+    """What each content version changed, newest first; the first entry is `version`."""
+
+    def _check(self) -> None:
+        if self.changelog[0].version != self.version:
+            raise ValueError(f"the changelog's first entry must be the current version {self.version!r}")
 
 
 @content
@@ -65,3 +74,31 @@ class OptionsFile(Strict):
     """`options.yaml`: the care options."""
 
     options: list[CareOption]
+
+
+@content
+class RetiredFile(Strict):
+    """`retired.yaml`: items as earlier content versions asked them."""
+
+    retired: list[RetiredSet] = constrained([])
+
+
+@content
+class PackFile(Strict):
+    """`pack.yaml` at the top of a content pack folder."""
+
+    id: Id
+    title: str = constrained(min_len=1)
+    version: str = constrained(min_len=1)
+    licence: str = constrained(min_len=1)
+    sections: list[str] = constrained([])
+    rule_files: list[str] = constrained([])
+    scores: bool = False
+    """Whether the pack has a `scores.yaml`."""
+    scales: list[Scale] = constrained([])
+
+    def _check(self) -> None:
+        if "_" in self.id:
+            raise ValueError("a pack id has no underscore (its ids are namespaced as '<pack id>_...')")
+        if not self.sections and not self.rule_files and not self.scores:
+            raise ValueError("a pack adds at least a section, a scores file or a rules file")

@@ -359,3 +359,45 @@ class CareOption(Strict):
     questions: list[str] = constrained([])
     """Questions the owner can ask the vet about this option (shown with it in both documents)."""
     source: Id
+
+
+# --- Versions, retired items and packs --------------------------------------------------------------------
+
+
+@content
+class ChangelogEntry(Strict):
+    """One content version and what it changed (catalogue.yaml `changelog`, newest first)."""
+
+    version: str = constrained(min_len=1)
+    changes: list[str] = constrained(min_len=1)
+
+
+@content
+class RetiredSet(Strict):
+    """Items (and the scales only they used) as they were asked up to and including `version`.
+
+    Kept so that an intake stored under that version still shows its answers with the wording it was asked with;
+    never asked or scored again."""
+
+    version: str = constrained(min_len=1)
+    scales: list[Scale] = constrained([])
+    items: list[Item] = constrained(min_len=1)
+
+
+@content
+class Pack(Strict):
+    """A content pack a clinic adds (a licensed instrument or its own questions): what it added and its licence.
+
+    Every id a pack defines starts with `<id>_`, so packs never clash with the shipped content or each other;
+    a pack only adds (sections, scales, scores, rules, references), never changes a shipped definition."""
+
+    id: Id
+    title: str = constrained(min_len=1)
+    version: str = constrained(min_len=1)
+    licence: str = constrained(min_len=1)
+    """The note every output carrying the pack's results prints (who owns the instrument, on what terms)."""
+    directory: str
+    hash: str
+    sections: list[Id] = constrained([])
+    scores: list[Id] = constrained([])
+    rules: list[Id] = constrained([])

@@ -111,10 +111,16 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
 
 
 def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str = "answers") -> Answers:
-    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item."""
+    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item.
+
+    An answer to a retired item (one an earlier content version asked, catalogue.retired_items) is left out:
+    a stored intake keeps it and the documents show it as it was asked, but nothing scores it any more."""
     items = catalogue.items
+    retired = catalogue.retired_items
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if isinstance(key, str) and key not in items and key in retired:
+            continue
         if not isinstance(key, str) or key not in items:
             raise InputError(source, key if isinstance(key, str) else show(key), "unknown question id")
         if value is None:
@@ -191,6 +197,11 @@ def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:
         return Answers({})
     if not isinstance(doc.data, dict):
         raise InputError(str(path), None, "expected a mapping of question id to answer", 1)
+    for key in doc.data:
+        if isinstance(key, str) and key not in catalogue.items and key in catalogue.retired_items:
+            # a file names no content version, so an answer to a retired question is refused, never ignored
+            raise InputError(str(path), key, "question retired from the content (see the changelog in "
+                             "catalogue.yaml); answer today's questions instead", doc.line([key]))
     try:
         return validate_answers(catalogue, doc.data, str(path))
     except InputError as exc:

@@ -12,8 +12,10 @@ from functools import cache
 from typing import Any, Literal, Mapping
 
 from vettriage import DISCLAIMER
+from vettriage.content.asked import asked_earlier
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
+from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
 from vettriage.plan import Plan
 
@@ -68,6 +70,8 @@ class ReportMeta:
     mode: Mode = "owner"
     when: dt.datetime | None = None
     intake_id: int | None = None
+    content_version: str | None = None
+    """The content version the intake was answered under (stored with it); None means today's."""
 
 
 def format_answer(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) -> str:
@@ -229,6 +233,11 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "unknown": assessment.unknown,
         "total_items": assessment.total_items,
         "content_version": assessment.content_version,
+        # a stored intake of an older content version: its answers to changed questions, as they were asked
+        "answered_under": meta.content_version or assessment.content_version,
+        "asked_earlier": asked_earlier(catalogue, answers, meta.content_version, mode),
+        # content packs this intake answered: their results and the licence note each output must print
+        "packs": pack_results(catalogue, answers, assessment.scores),
         "content_hash": assessment.content_hash,
         "sources": _sources(catalogue, assessment, plan),
         "evidence_words": EVIDENCE_WORDS,

@@ -228,6 +228,12 @@ class SqlStore:
         """An emergency sign was answered yes: the intake is flagged before it is complete."""
         self._update(intake_id, emergency=True, urgency="emergency")
 
+    def withdraw_emergency(self, intake_id: int) -> None:
+        """Every emergency sign was answered back to no: the intake's urgency is no longer known to be an
+        emergency (it is set again at completion). `emergency` stays true: a sign was reported at some point,
+        and the answers' audit trail shows when it was withdrawn."""
+        self._update(intake_id, urgency=None)
+
     def _update(self, intake_id: int, **values: Any) -> None:
         def tx(tx: Tx) -> None:
             if tx.update("intakes", dict(values, updated_at=utcnow()), "id = ?", (intake_id,)) == 0:

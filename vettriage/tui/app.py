@@ -41,14 +41,13 @@ class VetTriageApp(App[None]):
         self._store = store
         self._catalogue = catalogue
         self.theme = THEMES.get(config.theme, "textual-dark")
-        if locked:
-            # An owner on a shared link gets nothing beyond the intake: no palette, no other records.
-            self.ENABLE_COMMAND_PALETTE = False
         self.sub_title = config.clinic_name
         self.save_dir: str | None = None
         """Where documents are saved in a terminal (None: the user's downloads folder)."""
         self.store_error: Exception | None = None
         """Set when the app stopped because the database failed (the command prints it as one line)."""
+        self.crash: str | None = None
+        """Set when the app stopped on an unexpected error: one line, naming the log file with the details."""
 
     @property
     def store(self) -> Any:
@@ -93,7 +92,14 @@ class VetTriageApp(App[None]):
             self.store_error = error
             self.exit(return_code=2)
             return
+        self.crash = crash_report(error)
         super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """After a crash the command prints one line naming the log file (`crash`), not a screen of traceback."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+        super()._print_error_renderables()
 
     def on_unmount(self) -> None:
         """Hand the start-up objects back to the collector."""
@@ -143,6 +149,38 @@ class VetTriageApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
 
+class LockedVetTriageApp(VetTriageApp, inherit_bindings=False):
+    """The owner's app on a shared link: the intake and nothing else. Textual reads ENABLE_COMMAND_PALETTE in
+    App.__init__ (it binds Ctrl+P there), so it is off on the class, not set afterwards; the App's own bindings
+    (Ctrl+Q quit, Ctrl+C help-quit) and our theme key are not inherited, and the actions behind the palette's
+    system commands do nothing. Only the keys the intake's screens show remain."""
+
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: list[Any] = []
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """None: there is no palette to offer them in."""
+        return iter(())
+
+    def action_command_palette(self) -> None:
+        """No palette."""
+
+    def action_quit(self) -> None:
+        """No quitting by key: the intake's own Save & leave ends the session."""
+
+    def action_help_quit(self) -> None:
+        """No quit hint either."""
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """No screenshots of the owner's screen."""
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> None:
+        """No screenshots of the owner's screen."""
+
+    def action_toggle_theme(self) -> None:
+        """No theme key in owner mode."""
+
+
 def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "tech",
              intake_id: int | None = None, dog_name: str | None = None, locked: bool = False,
              config: "Config | None" = None, store: Any = None, catalogue: Any = None) -> VetTriageApp:
@@ -156,8 +194,33 @@ def make_app(*, store_url: str | None = None, mode: Literal["owner", "tech"] = "
         mode = "owner"
         if intake_id is None and not dog_name:
             raise ValueError("a locked app needs an intake_id or a dog_name")
-    return VetTriageApp(config=config, mode=mode, store_url=store_url, intake_id=intake_id,
-                        dog_name=dog_name, locked=locked, store=store, catalogue=catalogue)
+    cls = LockedVetTriageApp if locked else VetTriageApp
+    return cls(config=config, mode=mode, store_url=store_url, intake_id=intake_id, dog_name=dog_name,
+               locked=locked, store=store, catalogue=catalogue)
+
+
+def crash_report(error: BaseException) -> str:
+    """Write the traceback to a log file in the user's log folder; return one line saying what happened."""
+    import datetime as dt
+    import os
+    import traceback
+    from pathlib import Path
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(os.environ.get("VETTRIAGE_LOG_DIR") or user_log_dir("vettriage"))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        where = f"details in {path}"
+    except OSError as exc:  # no log folder: the line still says what happened
+        where = f"no log written ({exc.strerror})"
+    what = " ".join(f"{type(error).__name__}: {error}".split())[:160]
+    return f"vettriage stopped on an unexpected error ({what}); every answer given is saved; {where}"
 
 
 def _settle_heap() -> None:

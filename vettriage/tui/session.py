@@ -72,6 +72,8 @@ class IntakeSession:
         self.mode = mode
         self.reason = reason
         self.emergency: bool = bool(intake.emergency)
+        """A red flag was reported at some point (kept even when withdrawn: the record shows it was)."""
+        self._stored_urgency = intake.urgency
         self.answers: dict[str, Any] = {k: v for k, v in intake.answers.items() if v is not None}
         self.visible: list[str] = []
         self._refresh_visible()
@@ -147,7 +149,8 @@ class IntakeSession:
         return self.answer_item(self.item.id, value)
 
     def answer_item(self, item_id: str, value: Any) -> Outcome:
-        """Save one answer, drop the answers branching now hides, and report newly raised red flags."""
+        """Save one answer, drop the answers branching now hides, and report newly raised red flags. An answer
+        that withdraws every red flag raised so far is stored with that reason in the audit trail."""
         from vettriage.engine.answers import coerce_value
 
         item = self.catalogue.items[item_id]
@@ -156,11 +159,18 @@ class IntakeSession:
         if self.answers.get(item_id) == value and value is not None:
             return Outcome()
         before = self.red_flags  # raised by the answers as they were, before this one
-        self._save(item_id, value)
+        after = dict(self.answers)
         if value is None:
-            self.answers.pop(item_id, None)
+            after.pop(item_id, None)
         else:
-            self.answers[item_id] = value
+            after[item_id] = value
+        flags = self._red_flags(after)
+        withdrawn = sorted(before - set(flags))
+        reason = self.reason
+        if withdrawn and not reason:
+            reason = "red flag withdrawn: " + ", ".join(withdrawn)
+        self._save(item_id, value, reason=reason)
+        self.answers = after
         current = self.visible[self.index] if self.visible else item_id
         dropped = self._refresh_visible()
         for gone in dropped:
@@ -168,13 +178,22 @@ class IntakeSession:
             self.answers.pop(gone, None)
         if current in self.visible:
             self.index = self.visible.index(current)
-        flags = self._red_flags()
         new = tuple(f for f in flags if f not in before)
         self._raised = set(flags)
-        if new and not self.emergency:
+        if new:  # newly raised: the intake is marked at once, whatever else was answered
             self.store.mark_emergency(self.intake_id)
             self.emergency = True
+        elif not flags and before:
+            self.store.withdraw_emergency(self.intake_id)
         return Outcome(new, tuple(dropped))
+
+    @property
+    def emergency_now(self) -> bool:
+        """Whether the answers as they stand raise a red flag (what every screen shows); before the engine has
+        run once, what the store says of the intake's urgency."""
+        if self._raised is None:
+            return self._stored_urgency == "emergency"
+        return bool(self._raised)
 
     def go(self, index: int, *, remember: bool = True) -> None:
         """Move to question `index` (clamped) and remember it for resuming; `remember=False` leaves that to a
@@ -190,6 +209,36 @@ class IntakeSession:
     def go_to(self, item_id: str) -> None:
         """Move to a question by id (it must be visible)."""
         self.go(self.visible.index(item_id))
+
+    def none_answer(self, item: Item) -> Any:
+        """The "nothing seen" answer of an item, where its type says what that is: the lowest point of a
+        scale, "no", or a checklist's "none". Choices (gum colour, appetite) and typed answers have none: a
+        technician must ask those."""
+        if item.type == "scale":
+            return min(self.catalogue.scales[item.scale].values)
+        if item.type == "yesno":
+            return False
+        if item.type == "multi" and any(o.value == "none" for o in item.options or ()):
+            return ["none"]
+        return None
+
+    def section_blanks(self) -> list[str]:
+        """The current section's unanswered questions that have a "nothing seen" answer."""
+        sec = self.catalogue.section_of[self.item.id]
+        return [i for i in self.visible if self.catalogue.section_of[i] == sec and i not in self.answers
+                and self.none_answer(self.catalogue.items[i]) is not None]
+
+    def answer_section_none(self) -> Outcome:
+        """Answer "no / not seen" to every blank of the current section that has such an answer (the owner
+        said no to the whole section on the phone). Each answer is saved and audited like any other."""
+        raised: list[str] = []
+        dropped: list[str] = []
+        for item_id in self.section_blanks():
+            if item_id in self.visible:
+                out = self.answer_item(item_id, self.none_answer(self.catalogue.items[item_id]))
+                raised += out.new_red_flags
+                dropped += out.dropped
+        return Outcome(tuple(raised), tuple(dropped))
 
     def gaps(self) -> Gaps:
         """The questions asked for this dog that have no answer yet ("don't know" is an answer)."""
@@ -217,10 +266,10 @@ class IntakeSession:
 
     # --- internals ------------------------------------------------------------------------------------
 
-    def _save(self, item_id: str, value: Any) -> None:
+    def _save(self, item_id: str, value: Any, reason: str | None = None) -> None:
         self.store.save_answer(self.intake_id, item_id, value, who=WHO.get(self.mode, self.mode),
                                position=self.visible[self.index] if self.visible else item_id,
-                               reason=self.reason)
+                               reason=reason or self.reason)
 
     def _refresh_visible(self) -> list[str]:
         """Recompute the visible questions; return answered ids that branching now hides."""
@@ -230,8 +279,10 @@ class IntakeSession:
         shown = set(self.visible)
         return [i for i in self.answers if i not in shown]
 
-    def _red_flags(self) -> list[str]:
-        return self.assessment().red_flag_ids
+    def _red_flags(self, answers: dict[str, Any] | None = None) -> list[str]:
+        from vettriage.engine import assess
+
+        return assess(self.catalogue, self.answers if answers is None else answers).red_flag_ids
 
     def _start_index(self, position: str | None) -> int:
         """Resume at the stored position; else at the first unanswered question."""

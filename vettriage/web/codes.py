@@ -11,8 +11,8 @@ import secrets
 # 32 random bytes = 256 bits; token_urlsafe gives 43 characters of [A-Za-z0-9_-].
 CODE_BYTES = 32
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
-_DURATION_RE = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 MAX_EXPIRY = dt.timedelta(days=90)
 
 
@@ -36,10 +36,11 @@ def same_hash(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
 
 
-def parse_duration(text: str) -> dt.timedelta:
-    """"90m", "72h", "3d" -> timedelta; ValueError (with a readable message) otherwise or beyond 90 days."""
+def parse_duration(text: str, *, seconds: bool = False) -> dt.timedelta:
+    """"90m", "72h", "3d" (and "45s" when `seconds`) -> timedelta; ValueError (with a readable message)
+    otherwise or beyond 90 days."""
     m = _DURATION_RE.match(text or "")
-    if not m:
+    if not m or (m.group(2) == "s" and not seconds):
         raise ValueError(f"{text!r} is not a duration like 90m, 72h or 3d")
     value = int(m.group(1))
     if value <= 0:

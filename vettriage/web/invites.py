@@ -29,6 +29,9 @@ class Access:
     reason: str | None
     intake_id: int | None = None
     invite_id: int | None = None
+    expires_at: dt.datetime | None = None
+    """When the invitation stops working (aware UTC; set when the code opens its intake): an open session
+    ends then too."""
 
     @property
     def ok(self) -> bool:
@@ -111,7 +114,7 @@ def check_invite(store: Any, invite: Any, now: dt.datetime | None = None) -> Acc
     if intake.status != "in_progress":
         store.use_invite(invite.id)
         return Access("completed", invite_id=invite.id)
-    return Access(None, intake_id=invite.intake_id, invite_id=invite.id)
+    return Access(None, intake_id=invite.intake_id, invite_id=invite.id, expires_at=utc(invite.expires_at))
 
 
 def invite_state(invite: Any, now: dt.datetime | None = None) -> str:

@@ -29,7 +29,7 @@ class DeskScreen(Screen[None]):
         """Title, search field, the table and the footer."""
         config = getattr(self.app, "config", None)
         clinic = f" · {config.clinic_name}" if config else ""
-        yield Static(f"vettriage{clinic} · intakes", id="title")
+        yield Static(f"vettriage{clinic} · intakes", id="title", markup=False)
         yield Input(placeholder="/ search by dog name (all dates); Esc for today", id="search")
         yield DataTable(id="intakes", cursor_type="row", zebra_stripes=True)
         yield Static("", id="empty", classes="muted", markup=False)  # quotes the search
@@ -101,11 +101,29 @@ class DeskScreen(Screen[None]):
         from vettriage.tui.screens.dialogs import TextPrompt
 
         def start(name: str | None) -> None:
-            if name:
-                from vettriage.tui.intakes import start_intake
+            if not name:
+                return
+            from vettriage.tui.intakes import find_in_progress, start_intake
 
-                app: Any = self.app
+            app: Any = self.app
+            open_ = find_in_progress(app.store, name)
+            if open_ is None:
                 app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+                return
+            # the same name again is most often the same dog, half asked: offer its intake before a second one
+            from vettriage.tui.screens.dialogs import Confirm
+
+            def choose(resume: bool | None) -> None:
+                if resume:
+                    app.open_intake(app.store.get_intake(open_.id))
+                elif resume is False:
+                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+
+            started = _local(open_.created_at)
+            self.app.push_screen(Confirm(
+                f"{open_.dog.name} has an intake in progress",
+                f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
+                "second intake?", yes="Resume it", no="Start a new one"), choose)
 
         self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
 

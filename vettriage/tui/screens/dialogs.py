@@ -42,12 +42,13 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
-    """Ask a yes/no question; dismisses with True (`y`, or the confirm button) or False (`n`, Esc)."""
+class Confirm(ModalScreen[bool | None]):
+    """Ask a yes/no question; dismisses with True (`y`, or the first button), False (`n`, the second) or None
+    (Esc: neither; callers that only ask yes or no read it as no)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
-                Binding("escape", "answer(False)", "No")]
+                Binding("escape", "answer(None)", "Cancel")]
 
     def __init__(self, title: str, message: str, yes: str, no: str) -> None:
         super().__init__()
@@ -70,6 +71,6 @@ class Confirm(ModalScreen[bool]):
         event.stop()
         self.dismiss(event.button.id == "yes")
 
-    def action_answer(self, yes: bool) -> None:
+    def action_answer(self, yes: bool | None) -> None:
         """A key answers."""
         self.dismiss(yes)

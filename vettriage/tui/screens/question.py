@@ -37,6 +37,8 @@ class QuestionScreen(Screen[None]):
         # In a text field "u" is a letter: there "don't know" is ctrl+u, ahead of the field's own ctrl+u.
         Binding("ctrl+u", "unknown_text", "Don't know", key_display="^u", priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # technician mode: the owner said no to the whole section ("none of these"); ctrl so a field's letters stay
+        Binding("ctrl+n", "section_none", "None in section", key_display="^n", priority=True),
         Binding("r", "review", "Review"),
         Binding("escape", "leave", "Save & leave"),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
@@ -46,6 +48,7 @@ class QuestionScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.return_to_review = False
+        self._review_at: str | None = None
         self._ticked: set[str] = set()
         self._position_unsaved = False
 
@@ -53,13 +56,14 @@ class QuestionScreen(Screen[None]):
         """The progress line, the question, its help, the answer widgets and the footer."""
         with Vertical(id="body"):
             yield Static(id="progress", classes="muted", markup=False)  # holds the typed dog name
-            yield Static(id="intro", classes="muted")
-            yield Static(id="question")
-            yield Static(id="help")
+            # content is text, never markup: a clinic's content pack may hold brackets
+            yield Static(id="intro", classes="muted", markup=False)
+            yield Static(id="question", markup=False)
+            yield Static(id="help", markup=False)
             yield ChoiceList(id="choices")
             yield MultiList(id="multi")
             yield AnswerInput(id="typed")
-            yield Static(id="keys", classes="muted")
+            yield Static(id="keys", classes="muted", markup=False)
             yield Static(id="error", markup=False)  # can quote what was typed
         yield KeyBar()
 
@@ -90,7 +94,7 @@ class QuestionScreen(Screen[None]):
         s = self.session
         item, mode = s.item, s.mode
         p = s.progress()
-        flag = "  ! EMERGENCY" if s.emergency else ""
+        flag = "  ! EMERGENCY" if s.emergency_now else ""
         self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
@@ -136,8 +140,8 @@ class QuestionScreen(Screen[None]):
             item = self.session.item
             if not item.allow_unknown or (item.type == "text") != (action == "unknown_text"):
                 return False
-        if action == "leave" and getattr(self.app, "locked", False):
-            return True
+        if action == "section_none":
+            return self.session.mode == "tech" and bool(self.session.section_blanks())
         return True
 
     # --- answering ------------------------------------------------------------------------------------
@@ -189,23 +193,37 @@ class QuestionScreen(Screen[None]):
     def on_input_submitted(self, event: AnswerInput.Submitted) -> None:
         """Enter in a typed field: save what was typed (empty clears) and go on."""
         event.stop()
-        item = self.session.item
-        text = event.value.strip()
-        value: Any
-        if not text:
-            value = None
-        elif item.type in ("number", "months"):
-            try:
-                value = float(text.replace(",", "."))
-            except ValueError:
-                self.query_one("#error", Static).update(f"{text!r} is not a number")
-                return
-        else:
-            value = text
-        if (value is not None or item.id in self.session.answers) and not self._save(value):
+        ok, value = self._typed_value(event.value)
+        if not ok:
+            return
+        if (value is not None or self.session.item.id in self.session.answers) and not self._save(value):
             return
         if not self._emergency_open():
             self.action_next()
+
+    def _typed_value(self, text: str) -> tuple[bool, Any]:
+        """What a typed field holds, as an answer (None when empty); (False, None) after showing why not."""
+        text = text.strip()
+        if not text:
+            return True, None
+        if self.session.item.type in ("number", "months"):
+            try:
+                return True, float(text.replace(",", "."))
+            except ValueError:
+                self.query_one("#error", Static).update(f"{text!r} is not a number")
+                return False, None
+        return True, text
+
+    def _unsaved_typing(self) -> bool:
+        """Text typed into the field and not yet saved (Enter saves it; leaving must too)."""
+        item = self.session.item
+        if item.type not in TYPED:
+            return False
+        typed = self.query_one(AnswerInput)
+        stored = self.session.answers.get(item.id)
+        shown = "" if stored is None or stored == UNKNOWN else (
+            f"{stored:g}" if isinstance(stored, float) else str(stored))
+        return typed.value.strip() != shown.strip() and bool(typed.value.strip())
 
     def on_selection_list_selected_changed(self, event: MultiList.SelectedChanged) -> None:
         """A box was ticked or cleared: keep "none" exclusive, then save."""
@@ -274,6 +292,28 @@ class QuestionScreen(Screen[None]):
         """ctrl+u in a text field: "don't know" and go on."""
         self.action_unknown()
 
+    def action_section_none(self) -> None:
+        """Technician mode: answer "no / not seen" to the section's remaining blanks, after a confirmation."""
+        from vettriage.tui.screens.dialogs import Confirm
+
+        s = self.session
+        blanks = s.section_blanks()
+        if s.mode != "tech" or not blanks:
+            return
+        sec = s.catalogue.section_of[s.item.id]
+        title = next(x.title.tech for x in s.catalogue.sections if x.id == sec)
+
+        def apply(yes: bool | None) -> None:
+            if yes:
+                s.answer_section_none()
+                self.show_question()
+
+        self.app.push_screen(Confirm(
+            f"None of these in {title}?",
+            f"Answer no / not seen to the {len(blanks)} unanswered question{'s' if len(blanks) > 1 else ''} of "
+            f"this section that have such an answer. Choices such as gum colour still need asking.",
+            yes="Answer none", no="Go back"), apply)
+
     def action_help(self) -> None:
         """Show or hide the help text."""
         help_w = self.query_one("#help")
@@ -283,7 +323,8 @@ class QuestionScreen(Screen[None]):
         """Open the review of every answer."""
         from vettriage.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.session), self._after_review)
+        at, self._review_at = self._review_at, None
+        self.app.push_screen(ReviewScreen(self.session, at=at), self._after_review)
 
     def _after_review(self, choice: str | None) -> None:
         if choice == "__complete__":
@@ -291,6 +332,7 @@ class QuestionScreen(Screen[None]):
         elif choice:
             self.session.go_to(choice)
             self.return_to_review = True
+            self._review_at = choice
             self.show_question()
         else:
             self.show_question()
@@ -303,7 +345,26 @@ class QuestionScreen(Screen[None]):
         self.app.switch_screen(ResultScreen(self.session, intake.assessment))
 
     def action_leave(self) -> None:
-        """Leave the intake; every answer is already saved."""
+        """Leave the intake: what is typed in the field is saved first (every other answer already is); if
+        it is not a valid answer, ask before leaving without it."""
+        if self._unsaved_typing():
+            text = self.query_one(AnswerInput).value
+            ok, value = self._typed_value(text)
+            if ok and self._save(value):
+                if self._emergency_open():
+                    return  # the emergency comes first; leaving waits
+            else:
+                from vettriage.tui.screens.dialogs import Confirm
+
+                why = str(self.query_one("#error", Static).render()).strip()
+                self.app.push_screen(
+                    Confirm("Leave without this answer?", f"What is typed, {text.strip()!r}, cannot be saved: "
+                            f"{why}. Every other answer is saved.", yes="Leave without it", no="Stay and fix it"),
+                    lambda yes: self._leave() if yes else None)
+                return
+        self._leave()
+
+    def _leave(self) -> None:
         self._remember_now()
         self.app.leave_intake()  # type: ignore[attr-defined]
 

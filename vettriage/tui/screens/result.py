@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +33,13 @@ def level_words(res: Any) -> str:
     if res.level != "none" or res.status == "assessed":
         return LEVEL_WORDS[res.level]
     return f"could not be assessed ({res.unanswered} of {res.questions} questions unanswered)"
+
+
+def _range(x: Any) -> str:
+    """A score as evidence: its value, or the range it can still take while inputs are unanswered."""
+    if x.high is None or x.high == x.value:
+        return f"{x.value:g}"
+    return f"at least {x.value:g} (up to {x.high:g} once the rest are answered)"
 
 
 def red_flag_words(a: Any, owner: bool) -> str:
@@ -83,42 +90,44 @@ class ResultScreen(Screen[None]):
         return True
 
     def compose(self) -> ComposeResult:
-        """The result as plain blocks of text in a scrolling column."""
+        """The result as plain blocks of text in a scrolling column. Every block is a rich Text, never markup:
+        dog names, answers and notes are typed by people and may hold brackets."""
         a, s, owner = self.assessment, self.session, self.session.mode == "owner"
         with VerticalScroll(id="result"):
-            yield Static(f"{escape(s.dog_name)} · urgency: {a.urgency.upper()}", id="urgency",
+            yield Static(Text(f"{s.dog_name} · urgency: {a.urgency.upper()}"), id="urgency",
                          classes=f"urgency-{a.urgency}")
-            yield Static(escape(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
+            yield Static(Text(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
             if a.red_flags:
                 yield Static("Emergency signs - act now", classes="heading")
                 for hit in a.red_flags:
                     flag = s.catalogue.red_flags[hit.id]
-                    yield Static(f"[b]! {escape(flag.title.for_mode(s.mode))}[/b]\n  "
-                                 f"{escape(flag.action.for_mode(s.mode))}", classes="flag")
+                    yield Static(Text.assemble((f"! {flag.title.for_mode(s.mode)}", "bold"),
+                                               f"\n  {flag.action.for_mode(s.mode)}"), classes="flag")
                 config = getattr(self.app, "config", None)
                 if config:
-                    yield Static(escape(config.emergency_contact()), classes="flag")
+                    yield Static(Text(config.emergency_contact()), classes="flag")
             yield Static("Findings", classes="heading")
             for cat in ("pain", "medical", "ccd"):
                 res = a.categories[cat]
                 primary = " (main concern)" if a.primary == cat else ""
-                yield Static(f"[b]{CATEGORY_WORDS[cat]}: {escape(level_words(res))}{primary}[/b]", classes="finding")
+                yield Static(Text(f"{CATEGORY_WORDS[cat]}: {level_words(res)}{primary}", style="bold"),
+                             classes="finding")
                 for ev in res.evidence:
-                    why = "; ".join(f"{escape(s.catalogue.items[x.item].text.for_mode(s.mode))} → "
-                                    f"{escape(s.label(s.catalogue.items[x.item], x.value))}"
+                    why = "; ".join(f"{s.catalogue.items[x.item].text.for_mode(s.mode)} → "
+                                    f"{s.label(s.catalogue.items[x.item], x.value)}"
                                     for x in ev.answers if x.item in s.catalogue.items)
-                    scores = "; ".join(f"{escape(a.scores[x.score].title)} = {x.value:g}"
+                    scores = "; ".join(f"{a.scores[x.score].title} = {_range(x)}"
                                        for x in ev.scores if x.score in a.scores)
                     why = "; ".join(w for w in (why, scores) if w)
-                    yield Static(f"  • {escape(ev.title)}" + (f"\n    why: {why}" if why else ""), classes="why")
+                    yield Static(Text(f"  • {ev.title}" + (f"\n    why: {why}" if why else "")), classes="why")
                 for ev in res.limited_by:
-                    yield Static(f"  ~ held back: {escape(ev.title)}", classes="why muted")
+                    yield Static(Text(f"  ~ held back: {ev.title}"), classes="why muted")
             cautions = self.plan.ketamine_cautions + self.plan.medication_flags
             if cautions:
                 yield Static("Cautions", classes="heading")
                 for c in cautions:
                     title, detail = (c.owner_title, c.owner_detail) if owner else (c.title, c.detail)
-                    yield Static(f"  ! [b]{escape(title)}[/b]: {escape(detail)}", classes="caution")
+                    yield Static(Text.assemble("  ! ", (title, "bold"), f": {detail}"), classes="caution")
             yield Static("Options to discuss with the vet, in order", classes="heading")
             if self.plan.deferred:
                 yield Static("  First things first: the emergency. Care options wait until the dog has been seen.",
@@ -126,9 +135,9 @@ class ResultScreen(Screen[None]):
             for n, o in enumerate(self.plan.options, 1):
                 title = o.title if owner else o.vet_title
                 mark = "  (caution)" if o.cautioned else ""
-                yield Static(f"  {n}. {escape(title)}{mark}", classes="option")
-            yield Static(DISCLAIMER, id="disclaimer")
-            yield Static("", id="saved", classes="muted")
+                yield Static(Text(f"  {n}. {title}{mark}"), classes="option")
+            yield Static(DISCLAIMER, id="disclaimer", markup=False)
+            yield Static("", id="saved", classes="muted", markup=False)
         yield Footer()
 
     def action_save(self, kind: str, fmt: str) -> None:

@@ -28,9 +28,11 @@ class ReviewScreen(Screen[str | None]):
         Binding("escape", "back", "Back to the questions"),
     ]
 
-    def __init__(self, session: IntakeSession) -> None:
+    def __init__(self, session: IntakeSession, at: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.at = at
+        """The answer to highlight (the one just changed), so the review keeps its place."""
 
     def compose(self) -> ComposeResult:
         """A summary line, the grouped answers and the footer."""
@@ -64,10 +66,13 @@ class ReviewScreen(Screen[str | None]):
         return out
 
     def on_mount(self) -> None:
-        """Highlight the first unanswered question, else the first one."""
+        """Highlight the answer just changed, else the first unanswered question, else the first one."""
         answers = self.query_one(OptionList)
         first = next((i for i in self.session.visible if i not in self.session.answers), None)
-        if first is not None:
+        if self.at in self.session.visible:
+            answers.highlighted = answers.get_option_index(self.at)
+            answers.scroll_to_highlight(top=False)
+        elif first is not None:
             answers.highlighted = answers.get_option_index(first)
         else:
             answers.action_first()

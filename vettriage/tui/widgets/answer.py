@@ -101,6 +101,7 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
     def fill(self, choices: list[Choice], value: Any) -> None:
         """Show `choices` with the current answer highlighted."""
         self.choices = choices
+        self._last_digit = None  # a digit typed on the last question never combines with one typed here
         self.clear_options()
         self.add_options([Option(_prompt(c)) for c in choices])
         values = [c.value for c in choices]
@@ -136,11 +137,13 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
         super().__init__(**kwargs)
         self.choices: list[Choice] = []
         self._filling = False
+        self._last_digit: tuple[int, float] | None = None
 
     def fill(self, choices: list[Choice], value: Any) -> None:
         """Show `choices` ticked as in `value` (a list, or unknown)."""
         self._filling = True
         self.choices = choices
+        self._last_digit = None  # a digit typed on the last question never combines with one typed here
         ticked = set(value) if isinstance(value, list) else set()
         self.clear_options()
         self.add_options([Selection(_prompt(c), c.value, c.value in ticked) for c in choices])
@@ -148,9 +151,22 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
         self._filling = False
 
     def toggle_number(self, digit: int) -> None:
-        """Toggle the option numbered `digit`."""
+        """Toggle the option numbered `digit`; "1" then "5" quickly toggles 15 instead (the 1 is undone), so
+        every option of a long list can be ticked by number."""
+        now = time.monotonic()
+        last, self._last_digit = self._last_digit, (digit, now)
+        if last and now - last[1] < TWO_DIGIT_WINDOW:
+            combined = last[0] * 10 + digit
+            if any(c.number == combined for c in self.choices):
+                self._tick_number(last[0])  # undo the first digit's tick: it was the start of a longer number
+                self._last_digit = None
+                self._tick_number(combined)
+                return
+        self._tick_number(digit)
+
+    def _tick_number(self, number: int) -> None:
         for n, c in enumerate(self.choices):
-            if c.number == digit:
+            if c.number == number:
                 self.highlighted = n
                 self.toggle(c.value)
 
@@ -175,6 +191,24 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
         if clicked is not None:
             self.highlighted = clicked
             self.action_toggle_highlighted()
+
+    def render_line(self, y: int) -> Any:
+        """The row with its box marked by a character, not only a colour: "x" when ticked, blank when not
+        (Textual draws the same "X" in both, told apart by colour alone)."""
+        from rich.segment import Segment
+        from textual.strip import Strip
+
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset[1] + y)
+        except Exception:  # below the last option: nothing to mark
+            return strip
+        if len(segments) > 1:
+            inner = segments[1]
+            segments[1] = Segment("x" if option.value in self._selected else " ", inner.style)
+            return Strip(segments, strip.cell_length)
+        return strip
 
     def current(self) -> list[str]:
         """The ticked values in option order."""

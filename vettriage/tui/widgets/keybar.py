@@ -46,7 +46,8 @@ class KeyBar(Widget, can_focus=False):
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;
-        height: 1;
+        height: auto;
+        max-height: 3;
         color: $footer-foreground;
         background: $footer-background;
         text-wrap: nowrap;
@@ -68,7 +69,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.keys: tuple[Key, ...] = ()
-        self._spans: list[tuple[int, int, Key]] = []
+        self._spans: list[tuple[int, int, int, Key]] = []
 
     def on_mount(self) -> None:
         """Follow the screen's bindings."""
@@ -84,34 +85,44 @@ class KeyBar(Widget, can_focus=False):
         keys = shown_keys(self.screen)
         if keys != self.keys:
             self.keys = keys
-            self.refresh()
+            self.refresh(layout=True)  # the bar may need another line, or one fewer
 
     def render(self) -> Text:
-        """` u Don't know  ? Help ...`, the key in the key colours, as Textual's Footer draws it."""
+        """` u Don't know  ? Help ...`, the key in the key colours, as Textual's Footer draws it. Keys that do
+        not fit the width go on to a second line, whole (a narrow terminal never shows "a Ame")."""
         key_style = self.get_component_rich_style("keybar--key")
         desc_style = self.get_component_rich_style("keybar--description")
         dim = Style(dim=True)
-        text = Text(no_wrap=True, overflow="crop", end="")
+        width = max(self.size.width, 1)
+        lines: list[Text] = [Text(no_wrap=True, overflow="crop", end="")]
         self._spans = []
         for k in self.keys:
-            start = text.cell_len
-            if k.enabled:
-                text.append(f" {k.display} ", key_style)
-                text.append(f"{k.description} ", desc_style)
-            else:
-                text.append(f" {k.display} ", key_style + dim)
-                text.append(f"{k.description} ", desc_style + dim)
-            self._spans.append((start, text.cell_len, k))
+            piece = Text(no_wrap=True, end="")
+            piece.append(f" {k.display} ", key_style if k.enabled else key_style + dim)
+            piece.append(f"{k.description} ", desc_style if k.enabled else desc_style + dim)
+            line = lines[-1]
+            if line.cell_len and line.cell_len + piece.cell_len > width:
+                line = Text(no_wrap=True, overflow="crop", end="")
+                lines.append(line)
+            start = line.cell_len
+            line.append_text(piece)
+            self._spans.append((len(lines) - 1, start, line.cell_len, k))
         palette = self._palette()
         if palette:
             right = Text.assemble(("▏", dim), (f"{palette[0]} ", key_style), (f"{palette[1]} ", desc_style))
-            pad = self.size.width - text.cell_len - right.cell_len
+            line = lines[-1]
+            pad = width - line.cell_len - right.cell_len
             if pad > 0:
-                text.append(" " * pad)
-                start = text.cell_len + 1
-                text.append_text(right)
-                self._spans.append((start, text.cell_len, Key(self.app.COMMAND_PALETTE_BINDING, *palette, True)))
-        return text
+                line.append(" " * pad)
+                start = line.cell_len + 1
+                line.append_text(right)
+                self._spans.append((len(lines) - 1, start, line.cell_len,
+                                    Key(self.app.COMMAND_PALETTE_BINDING, *palette, True)))
+        return Text("\n", end="").join(lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the keys out again for the new width."""
+        self.refresh(layout=True)
 
     def _palette(self) -> tuple[str, str] | None:
         """The command palette key, shown on the right as Textual's Footer does (when the palette is on)."""
@@ -125,8 +136,8 @@ class KeyBar(Widget, can_focus=False):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """A click on a key presses it."""
-        for start, end, k in self._spans:
-            if start <= event.x < end:
+        for line, start, end, k in self._spans:
+            if line == event.y and start <= event.x < end:
                 if k.enabled:
                     self.app.simulate_key(k.key)
                 else:

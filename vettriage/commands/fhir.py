@@ -1,0 +1,143 @@
+"""`vettriage fhir questionnaire|export|import`: the catalogue and stored intakes as HL7 FHIR R4 (docs/FHIR.md).
+
+fhir.resources (about 0.3 s of imports) and the store are imported inside the handlers only: `vettriage` with no
+command registers every command module, so this one must stay as cheap as the others at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vettriage.commands._packs import add_pack_arg
+
+DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
+CONTENT_HELP = "content folder (default: the shipped questionnaires)"
+
+
+def register(sub: Any) -> None:
+    """Add `fhir` and its sub-commands."""
+    p = sub.add_parser("fhir", help="HL7 FHIR R4: the Questionnaire, an intake as a Bundle, import a response")
+    fsub = p.add_subparsers(dest="fhir_command", metavar="ACTION", required=True)
+
+    q = fsub.add_parser("questionnaire", help="the whole catalogue as one FHIR Questionnaire (JSON)")
+    q.add_argument("-o", "--output", help="file to write (default: standard output)")
+    q.add_argument("--mode", choices=["owner", "tech"], default="owner", help="wording (default: owner)")
+    q.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(q)
+    q.set_defaults(func=run_questionnaire)
+
+    ex = fsub.add_parser("export", help="one stored intake as a FHIR Bundle: Patient, QuestionnaireResponse, "
+                                        "RiskAssessment, Observations, DetectedIssues")
+    ex.add_argument("--intake", type=int, required=True, metavar="N", help="the intake's id (intakes list)")
+    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    ex.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(ex)
+    ex.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    ex.set_defaults(func=run_export)
+
+    im = fsub.add_parser("import", help="a QuestionnaireResponse (or a Bundle holding one) becomes an intake")
+    im.add_argument("file", help="FHIR JSON: a QuestionnaireResponse to our Questionnaire, or a Bundle")
+    im.add_argument("--dog", help="the dog's name (default: the Bundle's Patient, else the dog_name answer)")
+    im.add_argument("--by", help="who answered: 'owner' or a technician's name (default: the response's author)")
+    im.add_argument("--content", help=CONTENT_HELP)
+    add_pack_arg(im)
+    im.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    im.set_defaults(func=run_import)
+
+
+def _write(text: str, output: str | None) -> bool:
+    """Standard output, or the file (replaced whole, mode 0600: an intake is personal data). True for a file."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return False
+    from vettriage.commands.report import write_atomic
+
+    write_atomic(Path(output), text)
+    return True
+
+
+def run_questionnaire(args: argparse.Namespace) -> int:
+    """Write the Questionnaire."""
+    from vettriage.commands._packs import load_content
+    from vettriage.fhir.questionnaire import build_questionnaire
+
+    q = build_questionnaire(load_content(args, args.content), args.mode)
+    if _write(q.model_dump_json(indent=2) + "\n", args.output):
+        print(f"wrote Questionnaire {q.url}|{q.version} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write one intake as a Bundle."""
+    from vettriage.commands._packs import load_content
+    from vettriage.fhir.bundle import export_bundle
+    from vettriage.store import open_store
+
+    store = open_store(args.db)
+    try:
+        intake = store.get_intake(args.intake)
+    finally:
+        store.close()
+    bundle = export_bundle(load_content(args, args.content), intake)
+    if _write(bundle.model_dump_json(indent=2) + "\n", args.output):
+        kinds = [e.resource.get_resource_type() for e in bundle.entry or ()]
+        print(f"wrote intake {intake.id} ({intake.dog.name}, {intake.status}) as a Bundle of {len(kinds)} "
+              f"resources to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Validate a response exactly as an answers file is validated, then store it as `intakes add` does."""
+    from vettriage.commands.intakes import find_or_add_dog
+    from vettriage.commands._packs import load_content
+    from vettriage.engine import assess
+    from vettriage.engine.answers import validate_answers
+    from vettriage.errors import InputError
+    from vettriage.fhir.patient import owner_details, patient_name
+    from vettriage.fhir.reading import STATUS, read_fhir
+    from vettriage.fhir.response import raw_answers
+    from vettriage.store import open_store
+
+    cat = load_content(args, args.content)
+    got = read_fhir(args.file, cat)
+    answers = validate_answers(cat, raw_answers(cat, got.response.item, args.file), args.file)
+    status = STATUS[got.response.status]
+    by = (args.by or "").strip() or _by(got.response.author, got.mode)
+    name = args.dog or (patient_name(got.patient) if got.patient else None)
+    if not name and answers.values.get("dog_name") not in (None, "unknown"):
+        name = str(answers.values["dog_name"])
+    if not name or not name.strip():
+        raise InputError(args.file, None, "no dog's name (no Patient, no dog_name answer): give --dog")
+    assessment = assess(cat, answers) if status == "completed" else None
+    store = open_store(args.db)
+    try:
+        dog = find_or_add_dog(store, " ".join(name.split()), answers.values,
+                              **(owner_details(got.patient) if got.patient else {}))
+        intake = store.create_intake(dog.id, by=by, mode=got.mode, content_version=cat.version,
+                                     content_hash=cat.hash)
+        store.save_answers(intake.id, answers.values, who=by)
+        if assessment is not None:
+            intake = store.complete(intake.id, assessment.model_dump(mode="json"))
+    finally:
+        store.close()
+    if answers.dropped:
+        print(f"note: {len(answers.dropped)} answers to questions that branching hides were left out: "
+              f"{', '.join(answers.dropped)}", file=sys.stderr)
+    missing = getattr(assessment, "red_flags_unanswered", None) or []
+    if missing:  # as `intakes add` says it: a partial response must not read as "no emergency"
+        print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
+              "the result cannot rule out an emergency", file=sys.stderr)
+    urgency = f", urgency {intake.urgency}" if intake.urgency else ""
+    print(f"imported intake {intake.id} for {dog.name} (dog {dog.id}) from {args.file}: "
+          f"{len(answers.values)} answers, {intake.status}{urgency}")
+    return 0
+
+
+def _by(author: Any, mode: str) -> str:
+    """Who answered, from `QuestionnaireResponse.author`: a Practitioner by name, else the owner."""
+    if author is not None and author.type == "Practitioner" and (author.display or "").strip():
+        return " ".join(author.display.split())
+    return "owner" if author is not None or mode == "owner" else "technician"
