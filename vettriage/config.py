@@ -31,6 +31,21 @@ ENV = {
 
 
 @dataclass(frozen=True)
+class RescreenPolicy:
+    """Days from a completed intake to its re-screen date (product heuristic, not a clinical guideline): the
+    soonest that applies wins (vettriage.followup.rescreen_due). In the config file a `[rescreen]` table."""
+
+    routine_days: int = 182
+    """A routine senior: every six months, as owners of old dogs are usually asked to come back."""
+    pain_days: int = 28
+    """Pain possible or likely: re-score after a 2-4 week treatment trial (the long end)."""
+    ccd_days: int = 90
+    """CCD possible or likely: re-screen cognition sooner than routine, once pain is controlled."""
+    soon_days: int = 14
+    """Urgency soon or emergency: a re-check two weeks after the visit."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings for the terminal app and the web intake. `origin` says where each value came from."""
 
@@ -42,6 +57,7 @@ class Config:
     packs: tuple[str, ...] = ()
     """Content pack folders loaded on top of the shipped content by every command (before any `--pack`).
     In the file a list of paths; in VETTRIAGE_PACKS paths separated by the platform's path separator."""
+    rescreen: RescreenPolicy = field(default_factory=RescreenPolicy)
     path: Path | None = None
     origin: dict[str, str] = field(default_factory=dict)
 
@@ -107,6 +123,8 @@ def _check(source: str, key: str, value: Any) -> Any:
     """Validate one setting's value."""
     if key == "packs":
         return _check_packs(source, value)
+    if key == "rescreen":
+        return _check_rescreen(source, value)
     if not isinstance(value, str) or not value.strip():
         raise InputError(source, key, "expected a non-empty text value")
     value = value.strip()
@@ -117,6 +135,19 @@ def _check(source: str, key: str, value: Any) -> Any:
     if len(value) > 500:
         raise InputError(source, key, "longer than 500 characters")
     return value
+
+
+def _check_rescreen(source: str, value: Any) -> RescreenPolicy:
+    """A `[rescreen]` table of whole days from 1 to 730."""
+    known = {f.name for f in fields(RescreenPolicy)}
+    if not isinstance(value, dict):
+        raise InputError(source, "rescreen", f"expected a table of {', '.join(sorted(known))}")
+    for k, v in value.items():
+        if k not in known:
+            raise InputError(source, f"rescreen.{k}", f"unknown setting; known: {', '.join(sorted(known))}")
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 730:
+            raise InputError(source, f"rescreen.{k}", "expected a whole number of days from 1 to 730")
+    return RescreenPolicy(**value)
 
 
 def _check_packs(source: str, value: Any) -> tuple[str, ...]:
