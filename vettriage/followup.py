@@ -268,3 +268,26 @@ def values_by_date(visits: Iterable[tuple[dt.datetime, Mapping[str, Any]]], scor
         tuple[dt.date, list[str]]]:
     """Rows of a table of score values by visit date (ranges where blanks leave the score open)."""
     return [(at.date(), [Range.of((a.get("scores") or {}).get(s)).text() for s in score_ids]) for at, a in visits]
+
+
+# --- Pre-fill from the last visit (history only) ------------------------------------------------------------
+
+
+def prefill(catalogue: Any, answers: Mapping[str, Any], last: dt.date, today: dt.date) -> dict[str, Any]:
+    """The last completed visit's answers to the items the content marks `history`, for the owner to confirm.
+    Only history items: a sign or rating is never carried over (the loader refuses `history` on those). An
+    `elapsed` answer is moved on by the time since (months since a blood test, age in years), within its range."""
+    out: dict[str, Any] = {}
+    days = max(0, (today - last).days)
+    for item in catalogue.items.values():
+        if not item.history or item.id not in answers:
+            continue
+        value = answers[item.id]
+        if value in (None, "unknown"):
+            continue  # "don't know" last time is asked again, not carried as an answer
+        if item.history == "elapsed" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            step = days / 30.44 if item.type == "months" else days / 365.25
+            value = round(min(float(item.max), value + step), 1) if item.max is not None else round(value + step, 1)
+            value = int(value) if item.type == "months" else value
+        out[item.id] = value
+    return out

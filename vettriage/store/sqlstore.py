@@ -107,6 +107,20 @@ class SqlStore:
 
         return [r.visit_from(row) for row in reversed(self.run(tx))]
 
+    def visits_until(self, intake_id: int) -> list[Visit]:
+        """The completed visits of an intake's dog up to and including that intake, oldest first (empty when
+        the intake itself is not completed)."""
+        intake = self.get_intake(intake_id)
+        visits = self.visits(self._dog_id_of(intake_id))
+        ids = [v.intake_id for v in visits]
+        return visits[:ids.index(intake.id) + 1] if intake.id in ids else []
+
+    def _dog_id_of(self, intake_id: int) -> int:
+        row = self.run(lambda tx: tx.one("SELECT dog_id FROM intakes WHERE id = ?", (intake_id,)))
+        if row is None:
+            raise NotFoundError(f"no intake {intake_id}")
+        return int(row["dog_id"])
+
     def dogs_due(self, on: dt.date) -> list[DueDog]:
         """Dogs whose LAST completed intake set a re-screen date on or before `on`, soonest first. A later
         completed intake replaces the earlier one's date (the re-screen happened)."""
