@@ -15,10 +15,10 @@ from markupsafe import Markup, escape
 from vettriage.followup import SinceLastVisit, Trend, since_last_visit
 
 WIDTH, HEIGHT = 360, 170
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 44
+LEFT, RIGHT, TOP, BOTTOM = 44, 34, 14, 44
 # Distinct dash patterns as well as colours: the chart must read in black and white (print) and without colour.
 STYLES = (("#1f4e79", ""), ("#b35900", "5 3"), ("#2e7d32", "2 2"), ("#6a1b9a", "8 3 2 3"))
-Y_AXIS_LABEL = "score (sum of answers)"
+Y_AXIS_LABEL = "score value"
 X_AXIS_LABEL = "visit date"
 
 
@@ -36,14 +36,15 @@ def _nice_top(value: float) -> float:
 def chart_svg(trend: Trend) -> Markup:
     """One domain's scores over the visits: a dot where the score is exact, a bar over the range where
     unanswered items leave it open, a line only between exact values."""
-    days = sorted({p.day for s in trend.series for p in s.points})
+    # one x position per visit (two visits on one day stay apart), labelled with its date
+    days = [p.day for p in trend.series[0].points] if trend.series else []
     highs = [p.high for s in trend.series for p in s.points if p.high is not None]
     top = _nice_top(max(highs) if highs else 1.0)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = len(days)
 
-    def x(day: dt.date) -> float:
-        return LEFT + (plot_w / 2 if n == 1 else plot_w * days.index(day) / (n - 1))
+    def x(i: int) -> float:
+        return LEFT + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
 
     def y(v: float) -> float:
         return TOP + plot_h * (1 - v / top)
@@ -58,25 +59,25 @@ def chart_svg(trend: Trend) -> Markup:
         out.append(f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" font-size="9" text-anchor="end">{tick:g}</text>')
     out.append(f'<text x="10" y="{TOP + plot_h / 2:.1f}" font-size="9" text-anchor="middle" '
                f'transform="rotate(-90 10 {TOP + plot_h / 2:.1f})">{escape(Y_AXIS_LABEL)}</text>')
-    for day in days:
-        out.append(f'<text x="{x(day):.1f}" y="{TOP + plot_h + 12}" font-size="8" text-anchor="middle">'
+    for i, day in enumerate(days):
+        out.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 12}" font-size="8" text-anchor="middle">'
                    f'{day.isoformat()}</text>')
     out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 26}" font-size="9" text-anchor="middle">'
                f'{escape(X_AXIS_LABEL)}</text>')
     for k, series in enumerate(trend.series):
         colour, dash = STYLES[k % len(STYLES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        exact = [(x(p.day), y(p.low)) for p in series.points if p.low is not None and p.low == p.high]
+        exact = [(x(i), y(p.low)) for i, p in enumerate(series.points) if p.low is not None and p.low == p.high]
         if len(exact) > 1:
             pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in exact)
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.5"{dash_attr}/>')
-        for p in series.points:
+        for i, p in enumerate(series.points):
             if p.low is None or p.high is None:
                 continue
             if p.low == p.high:
-                out.append(f'<circle cx="{x(p.day):.1f}" cy="{y(p.low):.1f}" r="2.5" fill="{colour}"/>')
+                out.append(f'<circle cx="{x(i):.1f}" cy="{y(p.low):.1f}" r="2.5" fill="{colour}"/>')
             else:
-                out.append(f'<line x1="{x(p.day) + 3 * k:.1f}" y1="{y(p.low):.1f}" x2="{x(p.day) + 3 * k:.1f}" '
+                out.append(f'<line x1="{x(i) + 3 * k:.1f}" y1="{y(p.low):.1f}" x2="{x(i) + 3 * k:.1f}" '
                            f'y2="{y(p.high):.1f}" stroke="{colour}" stroke-width="3" opacity="0.6"/>')
         ly = HEIGHT + 14 * k - 6
         out.append(f'<line x1="{LEFT}" y1="{ly}" x2="{LEFT + 18}" y2="{ly}" stroke="{colour}" stroke-width="1.5"'
