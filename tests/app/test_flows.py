@@ -422,3 +422,37 @@ async def test_typed_names_with_brackets_are_shown_as_typed(store: Any, catalogu
         await pilot.pause()
         table = desk.screen.query_one("DataTable")
         assert str(table.get_row_at(0)[0]) == name
+
+
+async def test_desk_day_board_shows_dogs_due_invitations_waiting_and_a_trend(store: Any, catalogue: Any,
+                                                                             config: Any) -> None:
+    """Issue 16: an overdue re-screen, an unanswered link expiring soon, urgency in words, the dog's trend."""
+    import datetime as dt
+
+    from vettriage.engine import assess
+
+    for name, pain in (("Toffee", 3), ("Toffee", 1)):
+        intake = _seed(store, catalogue, name, {"pain_sign_stairs": pain, "pain_sign_rising": pain}, None)
+        store.complete(intake.id, assess(catalogue, store.get_intake(intake.id).answers).model_dump(mode="json"))
+    past = dt.date.today() - dt.timedelta(days=2)
+    store.run(lambda tx: tx.execute("UPDATE intakes SET rescreen_due = ?", (tx.dialect.dump("date", past),)),
+              write=True)
+    waiting = _seed(store, catalogue, "Biscuit", {}, None)
+    store.add_invite(waiting.id, "h1", dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3))
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def rows(table_id: str) -> list[str]:
+            t = app.screen.query_one(f"#{table_id}")
+            return [" ".join(str(c) for c in t.get_row_at(i)) for i in range(t.row_count)]
+
+        assert rows("due") and rows("due")[0].startswith("overdue by 2 days Toffee")
+        assert rows("invites") == ["expires soon Biscuit in 2 h"]
+        urgency = app.screen.query_one("#intakes").get_row_at(1)[2]
+        assert str(urgency) in ("routine", "soon", "EMERGENCY") and urgency.style  # a word, then a colour
+        await pilot.press("down")  # a Toffee row: its two visits' pain trend
+        await pilot.pause()
+        label = str(app.screen.query_one("#trend-label").render())
+        assert "Toffee" in label and ">" in label
+        assert app.screen.query_one("#trend").display and len(app.screen.query_one("#trend").data) == 2
