@@ -47,8 +47,9 @@ class DeskScreen(Screen[None]):
         self.refresh_rows()
         table.focus()
 
-    def refresh_rows(self) -> None:
-        """Reload the rows: today's, or those matching the search."""
+    def refresh_rows(self, board: bool = True) -> None:
+        """Reload the rows: today's, or those matching the search; and the day board unless `board` is False
+        (a search keystroke: the board does not depend on it, and `dogs_due` reads every dog)."""
         store = self.app.store  # type: ignore[attr-defined]
         query = self.query_one("#search", Input).value.strip()
         if query:
@@ -67,14 +68,15 @@ class DeskScreen(Screen[None]):
             table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency_text(r.urgency),
                           Text(r.by), _local(r.updated_at), key=str(r.id))
             self._dog_of[str(r.id)] = (r.dog_id, r.dog_name)
-        self.query_one(DayBoard).refresh_board(store)
+        if board:
+            self.query_one(DayBoard).refresh_board(store)
         self.query_one("#empty", Static).update(
             f"{heading}: {len(rows)}" + ("" if rows else " · press n to start a new intake"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Search as you type."""
         event.stop()
-        self.refresh_rows()
+        self.refresh_rows(board=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search field moves to the results."""
