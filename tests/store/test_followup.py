@@ -153,3 +153,43 @@ def test_dogs_add_refuses_a_taken_chart_and_a_bad_birth_date(tmp_path, capsys) -
     assert main(["dogs", "list", "--json", "--db", db]) == 0
     dogs = json.loads(capsys.readouterr().out)
     assert [(d["name"], d["chart"], d["age_years"], d["intakes"]) for d in dogs] == [("Rex", "7", 11.5, 0)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_and_import_keep_chart_phone_and_rescreen_date(tmp_path, capsys, fmt) -> None:
+    db, dog_id = _two_visits(tmp_path, capsys)
+    out = tmp_path / f"e.{fmt}"
+    assert main(["intakes", "export", "--format", fmt, "-o", str(out), "--db", db]) == 0
+    other = str(tmp_path / "other.db")
+    assert main(["intakes", "import", str(out), "--db", other]) == 0
+    from vettriage.store import open_store
+
+    a, b = open_store(db), open_store(other)
+    try:
+        assert b.get_dog(dog_id) == a.get_dog(dog_id) and b.get_dog(dog_id).chart == "A-1"
+        assert b.get_intake(2).rescreen_due == a.get_intake(2).rescreen_due is not None
+        assert b.get_intake(2).rescreen_reason == a.get_intake(2).rescreen_reason
+    finally:
+        a.close()
+        b.close()
+
+
+def test_an_export_written_before_schema_3_still_imports(tmp_path, capsys) -> None:
+    db, _ = _two_visits(tmp_path, capsys)
+    out = tmp_path / "e.json"
+    assert main(["intakes", "export", "-o", str(out), "--db", db]) == 0
+    doc = json.loads(out.read_text())
+    for d in doc["dogs"]:
+        del d["chart"], d["owner_phone"]
+    for i in doc["intakes"]:
+        del i["rescreen_due"], i["rescreen_reason"]
+    out.write_text(json.dumps(doc))
+    other = str(tmp_path / "other.db")
+    assert main(["intakes", "import", str(out), "--db", other]) == 0
+    from vettriage.store import open_store
+
+    s = open_store(other)
+    try:
+        assert s.get_dog(1).chart is None and s.get_intake(1).rescreen_due is None
+    finally:
+        s.close()
