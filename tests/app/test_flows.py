@@ -456,3 +456,35 @@ async def test_desk_day_board_shows_dogs_due_invitations_waiting_and_a_trend(sto
         label = str(app.screen.query_one("#trend-label").render())
         assert "Toffee" in label and ">" in label
         assert app.screen.query_one("#trend").display and len(app.screen.query_one("#trend").data) == 2
+
+
+async def test_desk_new_intake_picks_a_known_dog_or_a_new_one(store: Any, catalogue: Any, config: Any) -> None:
+    """Issue 16: a name on record is never merged by itself: the desk asks which dog, or a new one."""
+    from vettriage.tui.screens.dialogs import Confirm, DogPicker
+
+    store.add_dog("Bella", chart="A-1", owner_name="Ann Lee")
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"bella", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DogPicker)
+        labels = [str(app.screen.query_one("#dogs").get_option_at_index(i).prompt)
+                  for i in range(app.screen.query_one("#dogs").option_count)]
+        assert "chart A-1" in labels[0] and "owner Ann Lee" in labels[0] and labels[-1] == "A new dog named bella"
+        await pilot.press("end", "enter")  # a new dog of that name
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert len(store.dogs_named("Bella")) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n", *"Bella", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DogPicker) and app.screen.query_one("#dogs").option_count == 3
+        await pilot.press("end", "up", "enter")  # the second Bella, whose intake is in progress
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert store.get_intake(app.screen.session.intake_id).dog.id == store.dogs_named("Bella")[1].id

@@ -120,35 +120,57 @@ class DeskScreen(Screen[None]):
         self.query_one("#intakes", DataTable).focus()
 
     def action_new(self) -> None:
-        """Ask for the dog's name and start its intake."""
+        """Ask for the dog's name; when dogs of that name are on record, which one (or a new dog: names alone
+        never merge two dogs); then resume that dog's intake in progress or start one."""
         from vettriage.tui.screens.dialogs import TextPrompt
 
         def start(name: str | None) -> None:
-            if not name:
+            if not name or not name.strip():
                 return
-            from vettriage.tui.intakes import find_in_progress, start_intake
+            from vettriage.tui.intakes import dog_choices, start_intake
 
             app: Any = self.app
-            open_ = find_in_progress(app.store, name)
-            if open_ is None:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+            choices = dog_choices(app.store, name)
+            if not choices:
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
                 return
-            # the same name again is most often the same dog, half asked: offer its intake before a second one
-            from vettriage.tui.screens.dialogs import Confirm
+            from vettriage.tui.screens.dialogs import DogPicker
 
-            def choose(resume: bool | None) -> None:
-                if resume:
-                    app.open_intake(app.store.get_intake(open_.id))
-                elif resume is False:
-                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+            def picked(dog_id: int | None) -> None:
+                if dog_id is None:
+                    return
+                if dog_id == 0:
+                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
+                else:
+                    self._start_for(dog_id, name)
 
-            started = _local(open_.created_at)
-            self.app.push_screen(Confirm(
-                f"{open_.dog.name} has an intake in progress",
-                f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
-                "second intake?", yes="Resume it", no="Start a new one"), choose)
+            self.app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
 
         self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
+
+    def _start_for(self, dog_id: int, name: str) -> None:
+        """A known dog: its intake in progress is offered before a second one."""
+        from vettriage.tui.intakes import in_progress_of, start_intake
+
+        app: Any = self.app
+        open_ = in_progress_of(app.store, dog_id)
+        if open_ is None:
+            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+            return
+        # the same dog again, half asked: offer its intake before a second one
+        from vettriage.tui.screens.dialogs import Confirm
+
+        def choose(resume: bool | None) -> None:
+            if resume:
+                app.open_intake(app.store.get_intake(open_.id))
+            elif resume is False:
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+
+        started = _local(open_.created_at)
+        self.app.push_screen(Confirm(
+            f"{open_.dog.name} has an intake in progress",
+            f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
+            "second intake?", yes="Resume it", no="Start a new one"), choose)
 
 
 def _local(when: dt.datetime) -> str:
