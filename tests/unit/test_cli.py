@@ -72,3 +72,34 @@ def test_command_table_names_every_command() -> None:
     for name, module in COMMANDS.items():
         only = next(a for a in build_parser([name])._actions if a.__class__.__name__ == "_SubParsersAction")
         assert name in only.choices, f"{name} is not registered by vettriage.commands.{module}"
+
+
+def test_intake_script_installs_only_when_something_changed(tmp_path) -> None:
+    """scripts/intake runs scripts/setup on the first start, not on the next, and again when pyproject.toml
+    or the installed version changes (a stand-in setup and vettriage record what ran)."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(root / "scripts" / "intake", tmp_path / "scripts" / "intake")
+    log = tmp_path / "log"
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    (tmp_path / "scripts" / "setup").write_text(
+        "#!/usr/bin/env bash\nset -e\ncd \"$(dirname \"$0\")/..\"\necho setup >> log\nmkdir -p .venv/bin "
+        f"{site.relative_to(tmp_path)}/vettriage-1.0.dist-info\n"
+        "printf '#!/bin/sh\\necho run \"$@\" >> log\\n' > .venv/bin/vettriage\nchmod +x .venv/bin/vettriage\n")
+    (tmp_path / "scripts" / "setup").chmod(0o755)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'vettriage'\n")
+
+    def start() -> list[str]:
+        subprocess.run([str(tmp_path / "scripts" / "intake"), "desk"], check=True, cwd=tmp_path, timeout=30)
+        return log.read_text().split()
+
+    assert start() == ["setup", "run", "desk"]
+    assert start() == ["setup", "run", "desk", "run", "desk"]
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'vettriage'\nversion = '2'\n")
+    assert start().count("setup") == 2
+    shutil.rmtree(site / "vettriage-1.0.dist-info")
+    (site / "vettriage-1.1.dist-info").mkdir()
+    assert start().count("setup") == 3
+    assert start().count("setup") == 3

@@ -113,6 +113,7 @@ def _check_sqlite_file(path: Path) -> None:
     uri = "file:" + urllib.parse.quote(str(path)) + ("?mode=ro" if wal else "?mode=ro&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged name must not raise here
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
@@ -123,8 +124,9 @@ def _check_sqlite_file(path: Path) -> None:
             meta = dict(con.execute("SELECT key, value FROM vettriage_meta").fetchall())
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: corrupt database ({exc}); it was left untouched") from None
+    except (sqlite3.DatabaseError, UnicodeError) as exc:  # SQLite's message itself may quote damaged bytes
+        raise StoreError(f"{path}: corrupt database ({' '.join(str(exc).split())[:200]}); it was left "
+                         "untouched") from None
     check_meta(str(path), meta, APP_ID, SCHEMA_VERSION)
 
 

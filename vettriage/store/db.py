@@ -470,6 +470,12 @@ class Database:
                 if con is not None:
                     self._give(con)
                 raise StoreError(f"{self.url}: {' '.join(str(exc).split())}") from None
+            except UnicodeError as exc:  # the driver decoding a damaged error message or name
+                self.suspect = True
+                if con is not None:
+                    self._give(con)
+                raise StoreError(f"{self.url}: corrupt database (undecodable text: "
+                                 f"{' '.join(str(exc).split())[:120]})") from None
             except DamagedRow:
                 self.suspect = True
                 if con is not None:
@@ -501,8 +507,8 @@ class Database:
     def _error(self, exc: BaseException, connecting: bool, wait: float) -> StoreError:
         text = " ".join(str(exc).split())[:300]
         if "not a database" in text or "malformed" in text:
-            return StoreError(f"{self.url}: corrupt database ({text}); export what can be read with "
-                              "`vettriage intakes export -o rescue.json` and import it into a new database")
+            return StoreError(f"{self.url}: corrupt database ({text}); save what can be read with `vettriage "
+                              "intakes export -o rescue.json` (or sqlite3's .recover) and import it into a new one")
         if self.dialect.transient(exc) or getattr(self.dialect, "lock_timeout", lambda e: False)(exc):
             return StoreError(f"{self.url}: another program kept the database locked for {wait:g} s (a desk or "
                               f"intake still saving?); nothing was changed; try again (wait: ${LOCK_WAIT_ENV})")

@@ -345,7 +345,9 @@ class SqlStore:
         try:
             return r.intake_from(row)
         except (TypeError, ValueError) as exc:  # a value of the wrong shape (answers that are not a mapping)
-            raise DamagedRow(intake_id, "answers", " ".join(str(exc).split())[:80]) from None
+            damaged = DamagedRow(intake_id, "answers", "not a mapping of question id to answer")
+            damaged.what = "intake"
+            raise damaged from None
 
     def list_intakes(self, *, date: dt.date | None = None, status: Status | None = None,
                      dog: str | None = None, urgency: str | None = None,

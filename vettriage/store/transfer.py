@@ -20,8 +20,8 @@ from typing import Any, Iterable, Iterator, TextIO
 from vettriage.errors import InputError
 from vettriage.store.db import Damaged, Tx
 from vettriage.store.sqlstore import SqlStore
-from vettriage.store.validate import (AUDIT_FIELDS, DOG_EXTRA, DOG_FIELDS, INTAKE_EXTRA, FORMAT, FORMAT_VERSION, INTAKE_FIELDS, Checker,
-                                      _Bad, check_header, dog_row, intake_rows)
+from vettriage.store.validate import (AUDIT_FIELDS, DOG_EXTRA, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_EXTRA,
+                                      INTAKE_FIELDS, Checker, _Bad, check_header, dog_row, intake_rows)
 
 JSON_CELLS = ("answers", "assessment", "audit")
 CSV_COLUMNS_V1 = INTAKE_FIELDS + tuple(f"dog_{f}" for f in DOG_FIELDS if f != "id")
@@ -30,6 +30,11 @@ CSV_COLUMNS = CSV_COLUMNS_V1 + INTAKE_EXTRA + tuple(f"dog_{f}" for f in DOG_EXTR
 CSV_END = "#end"
 PAGE = 500
 """Intakes read (export) or written (import) at a time."""
+# Named columns, not *: a damaged schema must fail as an SQL error, not as a missing key later.
+DOG_COLUMNS = ", ".join(DOG_FIELDS + DOG_EXTRA)
+INTAKE_COLUMNS = ", ".join(f'"{f}"' if f in ("by", "position") else f
+                           for f in INTAKE_FIELDS + INTAKE_EXTRA if f != "audit")
+AUDIT_COLUMNS = "intake_id, " + ", ".join(AUDIT_FIELDS)
 MAX_RECORD = 256 << 20
 """Largest single record an import reads (an intake with its whole audit trail is a few KB to a few MB)."""
 
@@ -49,7 +54,7 @@ def _snapshot(tx: Tx) -> None:
 
 
 def _dogs(tx: Tx, damaged: list[Damaged]) -> Iterator[dict[str, Any]]:
-    for row in tx.iterate("SELECT * FROM dogs ORDER BY id", (), damaged, "dog"):
+    for row in tx.iterate(f"SELECT {DOG_COLUMNS} FROM dogs ORDER BY id", (), damaged, "dog"):
         yield {f: _plain(row[f]) for f in DOG_FIELDS + DOG_EXTRA}
 
 
@@ -59,26 +64,41 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
     last = 0
     while True:
         # the page's id window first: a damaged row left out by rows() must not end the paging early
-        window = [r["id"] for r in tx.rows("SELECT id FROM intakes WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE))]
+        window = []
+        for r in tx.rows("SELECT id FROM intakes WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE)):
+            if not isinstance(r["id"], int) or r["id"] <= (window[-1] if window else last):
+                # a damaged b-tree can give ids out of order (and so again and again): stop, and say so
+                damaged.append(Damaged("intake", f"after {window[-1] if window else last}", "id",
+                                       "the rest of the intakes table cannot be read in order"))
+                break
+            window.append(r["id"])
+        else:
+            if not window:
+                return
         if not window:
             return
-        page = tx.rows("SELECT * FROM intakes WHERE id > ? AND id <= ? ORDER BY id", (last, window[-1]),
-                       damaged, "intake")
+        page = tx.rows(f"SELECT {INTAKE_COLUMNS} FROM intakes WHERE id > ? AND id <= ? ORDER BY id",
+                       (last, window[-1]), damaged, "intake")
         last = window[-1]
         ids = [row["id"] for row in page]
         if not ids:
             continue
         marks = ", ".join("?" * len(ids))
         trail: dict[int, list[dict[str, Any]]] = {}
-        for ev in tx.rows(f"SELECT * FROM audit WHERE intake_id IN ({marks}) ORDER BY id", ids, damaged,
+        for ev in tx.rows(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({marks}) ORDER BY id", ids, damaged,
                           "audit event"):
             trail.setdefault(ev["intake_id"], []).append({f: _plain(ev[f]) for f in AUDIT_FIELDS})
         dogs: dict[int, dict[str, Any]] = {}
         if with_dogs:
             dog_ids = sorted({row["dog_id"] for row in page})
-            for d in tx.rows(f"SELECT * FROM dogs WHERE id IN ({', '.join('?' * len(dog_ids))})", dog_ids,
-                             [], "dog"):
+            bad: list[Damaged] = []
+            for d in tx.rows(f"SELECT {DOG_COLUMNS} FROM dogs WHERE id IN ({', '.join('?' * len(dog_ids))})", dog_ids,
+                             bad, "dog"):
                 dogs[d["id"]] = {f: _plain(d[f]) for f in DOG_FIELDS + DOG_EXTRA}
+            for b in bad:  # once per dog, however many pages hold its intakes
+                if b.id not in bad_dogs:
+                    bad_dogs.add(b.id)
+                    damaged.append(b)
         for row in page:
             if row["dog_id"] in bad_dogs or (with_dogs and row["dog_id"] not in dogs):
                 damaged.append(Damaged("intake", row["id"], "dog_id", f"its dog {row['dog_id']} is damaged"))
