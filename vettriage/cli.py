@@ -13,12 +13,12 @@ import sys
 from vettriage.errors import InputError, StoreError
 
 # One module per group of commands; each has `register(subparsers)` and may have `default_command(args)`.
-COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report", "fhir"]
+COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report", "fhir", "config"]
 # The module behind each command, so that running one command imports and registers only its own module
 # (`vettriage assess` is measured against a bare interpreter start). A test keeps this table complete.
 COMMANDS = {
     "validate": "content", "answers-template": "content", "assess": "assess", "intakes": "intakes", "dogs": "dogs",
-    "plan": "report", "report": "report", "handouts": "report", "desk": "tui", "intake": "tui", "config": "tui",
+    "plan": "report", "report": "report", "handouts": "report", "desk": "tui", "intake": "tui", "config": "config",
     "invite": "web", "invites": "web", "serve": "web", "web-child": "web", "fhir": "fhir",
 }
 

@@ -1,8 +1,9 @@
-"""User configuration: clinic name and phone, default mode, database URL, theme.
+"""User configuration: the clinic's identity (name, phone, address, logo), default mode, database URL, theme.
 
 Read from `config.toml` in the user's config directory (platformdirs), or the file named by VETTRIAGE_CONFIG,
 then overridden by environment variables. A malformed file is an InputError naming the file and the field.
-Light on imports: this runs before the first screen is painted.
+`vettriage config set KEY VALUE` and `vettriage config init` write the file (`set_value`, `init_file`), keeping
+the comments a person wrote in it. Light on imports: this runs before the first screen is painted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from vettriage.errors import InputError
+from vettriage.files import write_atomic
 
 Mode = Literal["owner", "tech"]
 Theme = Literal["dark", "light"]
@@ -22,12 +24,36 @@ THEMES = ("dark", "light")
 ENV = {
     "clinic_name": "VETTRIAGE_CLINIC_NAME",
     "clinic_phone": "VETTRIAGE_CLINIC_PHONE",
+    "clinic_address": "VETTRIAGE_CLINIC_ADDRESS",
+    "clinic_logo": "VETTRIAGE_CLINIC_LOGO",
     "default_mode": "VETTRIAGE_DEFAULT_MODE",
     "database_url": "VETTRIAGE_DATABASE_URL",
     "theme": "VETTRIAGE_THEME",
     "packs": "VETTRIAGE_PACKS",
 }
 """Field name -> the environment variable that overrides it."""
+
+KEYS = {
+    "clinic_name": "The clinic's name, on every page of every document, the emergency screens and the desk.",
+    "clinic_phone": "The clinic's phone number, on every page of every document and on the emergency screens.",
+    "clinic_address": "The clinic's address (one line), in the header of every document. Optional.",
+    "clinic_logo": "A PNG or JPEG file (at most 512 KiB) shown in the header of every document. Optional.",
+    "default_mode": "The wording the desk and `vettriage intake` start in: owner or tech.",
+    "database_url": "Where intakes are stored: a SQLite file path or a postgresql+psycopg:// URL.",
+    "theme": "The terminal app's colours: dark or light.",
+    "packs": "Content pack folders loaded on top of the shipped content by every command (a list of paths).",
+}
+"""Each setting, documented for `vettriage config` and the file `vettriage config init` writes."""
+
+TABLES = {
+    "rescreen": "Days from a completed intake to its re-screen date (product heuristic): routine_days, pain_days, "
+                "ccd_days, soon_days. Edit the `[rescreen]` table in the file; no environment variable.",
+}
+"""Settings that are TOML tables (set in the file only, after every plain key)."""
+
+LOGO_MAX_BYTES = 512 * 1024
+"""A logo is embedded in every PDF: a bigger file is almost certainly the wrong file."""
+_LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -47,10 +73,12 @@ class RescreenPolicy:
 
 @dataclass(frozen=True)
 class Config:
-    """Settings for the terminal app and the web intake. `origin` says where each value came from."""
+    """Settings for the terminal app, the web intake and the documents. `origin` says where each value came from."""
 
     clinic_name: str = "your vet clinic"
     clinic_phone: str | None = None
+    clinic_address: str | None = None
+    clinic_logo: str | None = None
     default_mode: Mode = "tech"
     database_url: str | None = None
     theme: Theme = "dark"
@@ -65,6 +93,32 @@ class Config:
         """One line saying whom to call in an emergency."""
         phone = f" on {self.clinic_phone}" if self.clinic_phone else ""
         return f"Call {self.clinic_name}{phone} now, or the nearest emergency vet service."
+
+    def logo_data_uri(self) -> str | None:
+        """The configured logo as a data: URI (documents fetch nothing else), or None when none is set.
+
+        Only this code reads the file, named by the clinic's own configuration: a document's text can never
+        make the PDF renderer read a local file (its fetcher allows data: URLs only)."""
+        if not self.clinic_logo:
+            return None
+        where = ENV["clinic_logo"] if self.origin.get("clinic_logo") == "env" else str(self.path)
+        return read_logo(where, Path(self.clinic_logo).expanduser())
+
+
+def read_logo(source: str, path: Path) -> str:
+    """A PNG or JPEG file as a base64 data: URI; InputError naming `source` and clinic_logo otherwise."""
+    import base64
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, "clinic_logo", f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > LOGO_MAX_BYTES:
+        raise InputError(source, "clinic_logo", f"{path} is larger than {LOGO_MAX_BYTES // 1024} KiB")
+    kind = next((t for magic, t in _LOGO_TYPES.items() if raw.startswith(magic)), None)
+    if kind is None:
+        raise InputError(source, "clinic_logo", f"{path} is not a PNG or JPEG file")
+    return f"data:{kind};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -112,10 +166,9 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise InputError(str(path), None, f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), None, f"not valid TOML: {exc}") from None
-    known = {f.name for f in fields(Config)} - {"path", "origin"}
     for key in data:
-        if key not in known:
-            raise InputError(str(path), key, f"unknown setting; known: {', '.join(sorted(known))}")
+        if key not in KEYS and key not in TABLES:
+            raise InputError(str(path), key, f"unknown setting; known: {', '.join(sorted([*KEYS, *TABLES]))}")
     return data
 
 
@@ -134,6 +187,8 @@ def _check(source: str, key: str, value: Any) -> Any:
         raise InputError(source, key, f"{value!r} is not one of {', '.join(THEMES)}")
     if len(value) > 500:
         raise InputError(source, key, "longer than 500 characters")
+    if key.startswith("clinic_") and key != "clinic_logo" and any(ord(ch) < 32 for ch in value):
+        raise InputError(source, key, "must be one line (no line breaks or control characters)")
     return value
 
 
@@ -160,10 +215,12 @@ def _check_packs(source: str, value: Any) -> tuple[str, ...]:
 
 
 def describe(config: Config) -> str:
-    """Where the config is and what is set, for `vettriage config`."""
-    exists = "exists" if config.path and config.path.is_file() else "not created yet"
-    lines = [f"config file: {config.path} ({exists})"]
-    for key in ENV:
+    """Where the config is, what each key means and what is set, for `vettriage config`."""
+    exists = "exists" if config.path and config.path.is_file() else "not created yet: `vettriage config init`"
+    lines = [f"config file: {config.path} ({exists})",
+             "change a setting with `vettriage config set KEY VALUE` (the environment variable wins over the file)",
+             ""]
+    for key, doc in KEYS.items():
         value = getattr(config, key)
         shown = value if value is not None else "(not set)"
         if key == "database_url":
@@ -172,6 +229,11 @@ def describe(config: Config) -> str:
             shown = ", ".join(value) if value else "(none)"
         where = config.origin.get(key, "default")
         lines.append(f"{key} = {shown}  [{where}; env {ENV[key]}]")
+        lines.append(f"    {doc}")
+    r = config.rescreen
+    lines.append(f"rescreen = routine {r.routine_days} d, pain {r.pain_days} d, ccd {r.ccd_days} d, soon {r.soon_days} d"
+                 f"  [{config.origin.get('rescreen', 'default')}]")
+    lines.append(f"    {TABLES['rescreen']}")
     return "\n".join(lines)
 
 
@@ -180,3 +242,73 @@ def mask_password(url: str) -> str:
     import re
 
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+# --- writing the file -----------------------------------------------------------------------------------------
+
+
+def _toml_line(key: str, value: str | list[str] | tuple[str, ...]) -> str:
+    import json
+
+    # A JSON string (non-ASCII kept as is) is a valid TOML basic string: same escapes for quotes, backslashes
+    # and control characters; a JSON list of strings is a valid TOML array.
+    shown = list(value) if isinstance(value, (list, tuple)) else value
+    return f"{key} = {json.dumps(shown, ensure_ascii=False)}"
+
+
+def template() -> str:
+    """The file `vettriage config init` writes: every key documented, each one commented out."""
+    out = ["# vettriage settings (TOML). Uncomment a line, or run `vettriage config set KEY VALUE`.",
+           "# An environment variable (named after each key) overrides the value here.", ""]
+    examples = {"clinic_name": "Riverside Veterinary Clinic", "clinic_phone": "01632 960000",
+                "clinic_address": "1 River Street, Riverside", "clinic_logo": "/path/to/logo.png",
+                "default_mode": "tech", "database_url": "/path/to/vettriage.sqlite3", "theme": "dark",
+                "packs": ["/path/to/pack"]}
+    for key, doc in KEYS.items():
+        out += [f"# {doc} (env {ENV[key]})", "# " + _toml_line(key, examples[key]), ""]
+    r = RescreenPolicy()
+    out += [f"# {TABLES['rescreen']}", "# [rescreen]"] + [f"# {f.name} = {getattr(r, f.name)}"
+                                                          for f in fields(RescreenPolicy)] + [""]
+    return "\n".join(out)
+
+
+def init_file(path: Path, force: bool = False) -> None:
+    """Write the documented template to `path`; refuse to replace an existing file unless `force`."""
+    if path.exists() and not force:
+        raise InputError(str(path), None, "already exists (use `vettriage config set`, or --force to replace it)")
+    write_atomic(path, template(), make_folder=True)
+
+
+def set_value(path: Path, key: str, value: str | None) -> None:
+    """Set (or, with None, remove) one key in the file, keeping its other lines and comments. `packs` takes
+    folders separated by the platform's path separator, as VETTRIAGE_PACKS does."""
+    import re
+
+    if key not in KEYS:
+        raise InputError("config set", key, f"unknown setting; known: {', '.join(KEYS)}")
+    line = None
+    if value is not None:
+        value = _check("config set", key, value)
+        if key == "clinic_logo":  # checked now, and stored absolute, so a report run elsewhere finds it
+            resolved = Path(value).expanduser().resolve()
+            read_logo("config set", resolved)
+            value = str(resolved)
+        line = _toml_line(key, value)
+    old = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    if path.is_file():
+        _read_file(path)  # a broken file is reported, not silently rewritten
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    out, done = [], False
+    for text in old:
+        if pattern.match(text):
+            if line is not None and not done:
+                out.append(line)
+            done = True
+            continue
+        out.append(text)
+    if line is not None and not done:
+        # Beside the commented-out example `config init` wrote, if there is one; else at the end.
+        example = re.compile(rf"^#\s*{re.escape(key)}\s*=")
+        at = next((n + 1 for n, text in enumerate(out) if example.match(text)), len(out))
+        out.insert(at, line)
+    write_atomic(path, "\n".join(out) + "\n", make_folder=True)

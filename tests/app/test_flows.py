@@ -145,9 +145,29 @@ async def test_emergency_choice_by_arrow_and_enter(store: Any, catalogue: Any, c
         assert app.focused is not None and app.focused.id == "finish"
         await pilot.press("right")
         assert app.focused.id == "stop"
-        await pilot.press("enter")  # Enter presses the button in focus: stop here, so the app (on this one
-        await pilot.pause()          # intake) quits, where finishing would have gone on to the next question
-        assert app.return_code == 0
+        await pilot.press("enter")  # Enter presses the button in focus: stop here, so the emergency summary
+        await pilot.pause()          # shows (a draft, with documents to print), not the next question
+        assert isinstance(app.screen, ResultScreen) and app.screen.draft
+        text = screen_text(app)
+        assert "DRAFT" in text and "EMERGENCY" in text and "01632 960000" in text
+        assert app.screen.check_action("save", ("previsit", "pdf")), "the technician can print the summary"
+        assert store.get_intake(intake.id).status == "in_progress"
+
+
+async def test_owner_emergency_focuses_the_call_and_shows_the_phone(store: Any, catalogue: Any,
+                                                                    config: Any) -> None:
+    intake = _seed(store, catalogue, "Bo", {}, "rf_collapse", mode="owner")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, locked=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # yes: collapsed (a digit picks and saves; the emergency opens at once)
+        await pilot.pause()
+        assert isinstance(app.screen, EmergencyScreen)
+        assert app.focused is not None and app.focused.id == "stop"
+        assert "01632 960000" in str(app.focused.label)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen) and "01632 960000" in screen_text(app)
 
 
 async def test_back_and_change_hides_branch(store: Any, catalogue: Any, config: Any) -> None:

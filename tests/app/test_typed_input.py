@@ -162,3 +162,25 @@ async def test_the_key_bar_keeps_every_key_whole_at_60_and_80_columns(store: Any
             shown = "\n".join(str(bar.render_line(y).text) for y in range(bar.size.height))
             for k in bar.keys:
                 assert f"{k.display} {k.description}" in shown, (width, k, shown)
+
+
+async def test_every_option_of_the_longest_list_can_be_reached(store: Any, catalogue: Any, config: Any) -> None:
+    long = max((i for i in catalogue.items.values() if i.type == "multi" and i.enable_when is None),
+               key=lambda i: len(i.options))
+    for size in ((80, 24), (120, 40)):
+        intake = _seed(store, catalogue, f"Long{size[0]}", {}, long.id)
+        app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            multi = app.screen.query_one(MultiList)
+            body = app.screen.query_one("#body")
+            assert multi.region.bottom <= body.region.bottom, (size, multi.region, body.region)
+            for _ in range(len(long.options) - 1):
+                await pilot.press("down")
+            await pilot.press("space")
+            await pilot.pause()
+            assert multi.highlighted == len(long.options) - 1
+            assert multi.current() == [long.options[-1].value], "the last option (none) is ticked"
+            first_row = multi.scroll_offset.y
+            assert first_row <= multi.highlighted < first_row + multi.scrollable_content_region.height

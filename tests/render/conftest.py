@@ -55,3 +55,27 @@ def cases(catalogue: Any) -> dict[str, Case]:
 def case_names() -> list[str]:
     """Parametrisation ids: the hand-written cases and every example file present at collection time."""
     return list(CASES) + [f"example:{p.stem}" for p in example_files()]
+
+
+def _partial(values: dict[str, Any]) -> dict[str, Any]:
+    """An example with every answer below 2 left blank (issue 10: a phone intake that records only what was
+    seen), and every "no" and "none" blank too."""
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, bool) or v in ("none", "normal", ["none"]):
+            continue
+        if isinstance(v, (int, float)) and v < 2:
+            continue
+        out[k] = v
+    return out
+
+
+@pytest.fixture(scope="session")
+def extra_cases(catalogue: Any, cases: dict[str, Case]) -> dict[str, Case]:
+    """The blank form (nothing answered) and a partial phone intake of the arthritis example."""
+    out = {}
+    for name, raw in (("blank", {}), ("partial", _partial(cases["example:arthritis"].answers))):
+        ans = validate_answers(catalogue, raw)
+        a = assess(catalogue, ans)
+        out[name] = Case(name, ans.values, a, make_plan(catalogue, a, ans.values))
+    return out

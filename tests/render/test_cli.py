@@ -89,7 +89,7 @@ def test_intake_report_and_day_handouts(answers_file, tmp_path, capsys):
     assert emergency.index("EMERGENCY") < emergency.index("What to do now")
     assert "<script>" not in next(folder.glob("*rex*")).read_text()
     assert main(["handouts", "--date", "2001-01-01", "-o", str(folder), "--db", db]) == 0
-    assert "wrote 0 handout" in capsys.readouterr().out
+    assert "wrote no handouts for 2001-01-01: no intake was started" in capsys.readouterr().out
 
 
 def test_commands_import_nothing_heavy():

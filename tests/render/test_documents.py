@@ -123,12 +123,18 @@ def test_previsit_shows_findings_with_answers_work_up_and_cautions(catalogue, ca
         assert _flat(md_escape(a.scores[sid].title)) in doc
 
 
-def test_handout_has_diary_call_at_once_and_questions(catalogue):
+def test_handout_has_diary_only_when_asked_call_at_once_and_questions(catalogue, cases):
+    import dataclasses
+
     doc = _doc(catalogue, "pain", "handout", "html")
-    assert doc.count("<tr><td>") >= 14  # one diary row a day for two weeks
+    assert "<th>Mobility</th>" not in doc  # no diary without --diary
+    c = cases["pain"]
+    with_diary = render_context(build_context("handout", catalogue, c.assessment, c.answers, c.plan,
+                                              dataclasses.replace(META, diary=True)), "html")
+    assert with_diary.count("<tr><td>") >= 14  # one diary row a day for two weeks
     for col in ("Mobility", "Sleep", "Appetite", "Engagement"):
-        assert f"<th>{col}</th>" in doc
-    assert "Call a vet at once" in doc and "Questions to ask the vet" in doc
+        assert f"<th>{col}</th>" in with_diary
+    assert "at once if you see" in doc and "Questions to ask the vet" in doc
     assert "micro-dosing" in doc and "neither safe nor legal" in doc
 
 

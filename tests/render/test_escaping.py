@@ -28,8 +28,9 @@ def test_html_escapes_owner_text(catalogue, cases, kind):
     assert "<img" not in doc
     assert 'src="file:' not in doc
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
-    # Dog name (title and heading), and in the vet's copy the owner's words and tried-notes: all unevaluated.
-    assert doc.count("{{ 7*7 }}") == (4 if kind == "previsit" else 2)
+    # Dog name (title, page header, and the handout's heading or the vet's page footer), and in the vet's copy
+    # the owner's words and tried-notes: all unevaluated.
+    assert doc.count("{{ 7*7 }}") == (5 if kind == "previsit" else 3)
     assert "{% raw %}" in doc
 
 
@@ -39,7 +40,7 @@ def test_markdown_escapes_owner_text(catalogue, cases, kind):
     assert "<script>" not in doc.replace(r"\<script\>", "") and "<img" not in doc.replace(r"\<img", "")
     assert r"\<script\>" in doc
     assert r"\[x\](javascript:1)" in doc  # no link can form
-    assert doc.count(r"\{\{ 7\*7 \}\}") == (3 if kind == "previsit" else 1) and "{{" not in doc
+    assert doc.count(r"\{\{ 7\*7 \}\}") == (3 if kind == "previsit" else 2) and "{{" not in doc
     assert "\n# h" not in doc and "\n#h" not in doc
 
 

@@ -53,7 +53,7 @@ def _write(text: str, output: str | None) -> bool:
     if not output or output == "-":
         sys.stdout.write(text)
         return False
-    from vettriage.commands.report import write_atomic
+    from vettriage.files import write_atomic
 
     write_atomic(Path(output), text)
     return True

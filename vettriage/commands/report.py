@@ -10,13 +10,13 @@ import datetime as dt
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from vettriage import DISCLAIMER
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
+from vettriage.files import write_atomic
 
 DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
@@ -39,13 +39,16 @@ def register(sub: Any) -> None:
                    "a PDF needs a file)")
     r.add_argument("--paper", choices=["a4", "letter"], default="a4")
     r.add_argument("--by", help="who answered an answers file (default: owner)")
+    r.add_argument("--diary", action="store_true", help="add the two-week diary page to the owner's handout")
     r.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     r.add_argument("--content", help="content folder (default: the shipped questionnaires)")
     add_pack_arg(r)
     r.set_defaults(func=run_report)
 
     h = sub.add_parser("handouts", help="the owner handouts for one day's completed intakes")
-    h.add_argument("--date", required=True, help="day of the intakes, YYYY-MM-DD (UTC)")
+    h.add_argument("--date", required=True, help="day the intakes were started: YYYY-MM-DD or 'today' "
+                   "(the local calendar day)")
+    h.add_argument("--diary", action="store_true", help="add the two-week diary page to each handout")
     h.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the handouts into")
     h.add_argument("--format", choices=["pdf", "html"], default="pdf")
     h.add_argument("--paper", choices=["a4", "letter"], default="a4")
@@ -106,11 +109,13 @@ def _store_errors(args: argparse.Namespace, fn: Any) -> Any:
         store.close()
 
 
-def load_intake_inputs(cat: Any, intake: Any) -> tuple[Any, dict[str, Any], Any]:
+def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = False
+                       ) -> tuple[Any, dict[str, Any], Any]:
     """(Assessment, answers, ReportMeta) for a stored intake. The stored Assessment is used when it was made
-    with this exact content; otherwise the answers are assessed again with the current content."""
+    with this exact content; otherwise the answers are assessed again with the current content (always, for
+    an intake not completed: its document is a DRAFT of what the answers so far say)."""
     from vettriage.engine import assess, validate_answers
-    from vettriage.engine.assessment import Assessment
+    from vettriage.engine.assessment import SCHEMA_VERSION, Assessment
     from vettriage.render import ReportMeta
 
     answers = validate_answers(cat, intake.answers, f"intake {intake.id}")
@@ -119,13 +124,25 @@ def load_intake_inputs(cat: Any, intake: Any) -> tuple[Any, dict[str, Any], Any]
     values.update({k: v for k, v in intake.answers.items() if k in cat.retired_items and v is not None})
     if not values.get("dog_name"):
         values["dog_name"] = intake.dog.name
-    if intake.assessment and intake.content_hash == cat.hash:
+    # An Assessment stored before the three-valued engine (schema 1) has no category status: assess again.
+    stored_ok = bool(intake.assessment) and intake.assessment.get("schema_version") == SCHEMA_VERSION
+    if stored_ok and intake.content_hash == cat.hash and intake.status != "in_progress":
         assessment = Assessment.model_validate(intake.assessment)
     else:
         assessment = assess(cat, answers)
+    extra = {"clinic": clinic} if clinic is not None else {}
     meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id,
-                      content_version=intake.content_version)
+                      owner_name=intake.dog.owner_name, status=intake.status, position=intake.position,
+                      diary=diary, content_version=intake.content_version, **extra)
     return assessment, values, meta
+
+
+def clinic_from_config() -> Any:
+    """The clinic's identity for the documents, from the configuration (a bad logo is a one-line error)."""
+    from vettriage.config import load_config
+    from vettriage.render import Clinic
+
+    return Clinic.from_config(load_config())
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -139,6 +156,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.format == "pdf" and to_stdout:
         raise InputError("report", "-o", "a PDF needs an output file (-o OUT.pdf)")
     cat = load_content(args, args.content)
+    clinic = clinic_from_config()
     if args.file is not None:
         from vettriage.engine import assess, read_answers_file
 
@@ -149,11 +167,12 @@ def run_report(args: argparse.Namespace) -> int:
         except OSError:
             when = None
         by = args.by or "owner"
-        meta = ReportMeta(by=by, mode="owner" if by == "owner" else "tech", when=when)
+        meta = ReportMeta(by=by, mode="owner" if by == "owner" else "tech", when=when, clinic=clinic,
+                          diary=args.diary)
     since = None
     if args.file is None:
         intake, visits = _store_errors(args, lambda s: (s.get_intake(args.intake), s.visits_until(args.intake)))
-        assessment, values, meta = load_intake_inputs(cat, intake)
+        assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary)
         if args.kind == "previsit" and len(visits) >= 2:
             from vettriage.render.trend import for_visits
 
@@ -176,23 +195,6 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file and a rename, so a failed run never leaves half a document."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
-
-
 # --- handouts -----------------------------------------------------------------------------------------------
 
 
@@ -200,26 +202,55 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "dog"
 
 
+def parse_day(text: str) -> dt.date:
+    """`today` (the local calendar day) or YYYY-MM-DD."""
+    if text.strip().casefold() == "today":
+        return dt.datetime.now().astimezone().date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--date", None, f"{text!r} is not a date (YYYY-MM-DD or today)") from None
+
+
+def local_day(when: dt.datetime) -> dt.date:
+    """The local calendar day of a stored (UTC) time."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone().date()
+
+
+def intakes_of_day(store: Any, day: dt.date) -> list[Any]:
+    """The intakes started on `day` in local time. The store filters by UTC day, so the neighbouring UTC days
+    are read too and each intake is placed by its local date (an intake at 00:30 local in UTC+1 belongs to
+    today, not to yesterday's UTC day)."""
+    rows: dict[int, Any] = {}
+    for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
+        for r in store.list_intakes(date=d, limit=100_000):
+            rows[r.id] = r
+    return sorted((r for r in rows.values() if local_day(r.created_at) == day), key=lambda r: r.id)
+
+
 def run_handouts(args: argparse.Namespace) -> int:
-    """Write the owner handout of every completed intake of one day, with a progress bar on standard error."""
+    """Write the owner handout of every completed intake of one local day, with a progress bar on standard error;
+    say how many were written and, when none, why."""
     from vettriage.commands._packs import load_content
     from vettriage.render import render
 
-    try:
-        day = dt.date.fromisoformat(args.date)
-    except ValueError:
-        raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    day = parse_day(args.date)
     out_dir = Path(args.output)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(str(out_dir), None, f"cannot create folder: {exc.strerror or exc}") from None
     cat = load_content(args, args.content)
+    clinic = clinic_from_config()
 
-    def work(store: Any) -> tuple[int, int]:
+    def work(store: Any) -> tuple[int, int, int]:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        rows = [r for r in store.list_intakes(date=day, limit=100_000) if r.status in ("completed", "amended")]
+        every = intakes_of_day(store, day)
+        rows = [r for r in every if r.status in ("completed", "amended")]
+        if rows:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(str(out_dir), None, f"cannot create folder: {exc.strerror or exc}") from None
         skipped = 0
         with Progress(TextColumn("handouts {task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), transient=not sys.stderr.isatty(),
@@ -228,7 +259,7 @@ def run_handouts(args: argparse.Namespace) -> int:
             for row in rows:
                 intake = store.get_intake(row.id)
                 try:
-                    assessment, values, meta = load_intake_inputs(cat, intake)
+                    assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary)
                 except InputError as exc:
                     # One stale record must not stop the day's printing; it is named on standard error.
                     bar.console.print(f"skipped intake {row.id}: {exc}")
@@ -239,12 +270,26 @@ def run_handouts(args: argparse.Namespace) -> int:
                 name = f"{day.isoformat()}_intake{row.id}_{_slug(row.dog_name)}_handout.{args.format}"
                 write_atomic(out_dir / name, doc)
                 bar.advance(task)
-        return len(rows) - skipped, skipped
+        return len(rows) - skipped, skipped, len(every) - len(rows)
 
-    done, skipped = _store_errors(args, work)
-    extra = f", {skipped} skipped" if skipped else ""
-    print(f"wrote {done} handout(s) for {day.isoformat()} to {out_dir}{extra}")
+    done, skipped, unfinished = _store_errors(args, work)
+    print(handouts_summary(day, out_dir, done, skipped, unfinished))
     return 0
+
+
+def handouts_summary(day: dt.date, out_dir: Path, done: int, skipped: int, unfinished: int) -> str:
+    """How many handouts were written, and why none when none were."""
+    waiting = f"; {unfinished} intake(s) not completed yet, so no handout" if unfinished else ""
+    if done:
+        extra = f", {skipped} skipped (named above)" if skipped else ""
+        return f"wrote {done} handout(s) for {day.isoformat()} to {out_dir}{extra}{waiting}"
+    if skipped:
+        return f"wrote no handouts for {day.isoformat()}: all {skipped} completed intake(s) were skipped (named above)"
+    if unfinished:
+        return (f"wrote no handouts for {day.isoformat()}: none of its {unfinished} intake(s) is completed yet "
+                "(handouts are written for completed intakes; `vettriage report --intake ID --kind handout` "
+                "writes a DRAFT of one)")
+    return f"wrote no handouts for {day.isoformat()}: no intake was started that day (local time)"
 
 
 def _stderr_console() -> Any:

@@ -1,4 +1,4 @@
-"""`vettriage` (the desk), `vettriage intake --dog NAME [--owner]` and `vettriage config`.
+"""`vettriage` (the desk) and `vettriage intake --dog NAME [--owner]`.
 
 Textual, the store and the content are imported inside the handlers, never at the top of this module.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    """Add `desk`, `intake` and `config`; `vettriage` with no command opens the desk."""
+    """Add `desk` and `intake`; `vettriage` with no command opens the desk."""
     p = sub.add_parser("desk", help="open the desk: today's intakes, search, new intake (the default)")
     _common(p)
     p.set_defaults(func=run_desk)
@@ -21,8 +21,6 @@ def register(sub: Any) -> None:
                    help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
     _common(p)
     p.set_defaults(func=run_intake)
-    p = sub.add_parser("config", help="show where the configuration file is and what is set")
-    p.set_defaults(func=run_config)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -94,14 +92,6 @@ def _run(config: Any, **kwargs: Any) -> int:
 def _launch(app: Any) -> None:
     """Run the app in this terminal (bench/tui.py runs it headless instead)."""
     app.run()
-
-
-def run_config(args: argparse.Namespace) -> int:
-    """Print where the config is and what is set."""
-    from vettriage.config import describe, load_config
-
-    print(describe(load_config()))
-    return 0
 
 
 def default_command(args: argparse.Namespace) -> int:

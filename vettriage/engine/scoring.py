@@ -45,14 +45,18 @@ def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
 
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
                    hidden: Collection[str] = ()) -> tuple[dict[str, DomainScore], dict[str, Interval]]:
-    """Every score of the catalogue in file order, and each score's interval (what rules test)."""
+    """Every score of the catalogue in file order, and each score's interval (what rules test).
+
+    One pass per score accumulates the interval directly (sum, count, max and mean are each exact over
+    independent inputs): this runs after every answer in the terminal app."""
     out: dict[str, DomainScore] = {}
     spans: dict[str, Interval] = {}
     get = answers.get
     for sid, method, inputs, threshold, min_share, title, heuristic in _plan(catalogue):
         known: list[float] = []
-        lows: list[float] = []
-        highs: list[float] = []
+        n = 0
+        low = high = 0.0
+        top_lo = top_hi = float("-inf")
         for ref, is_score, lo, hi in inputs:
             if is_score:
                 lo, hi = spans[ref]
@@ -66,10 +70,22 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
                 if v.__class__ is int or v.__class__ is float:
                     known.append(v)
                     lo = hi = v
-            lows.append(lo)
-            highs.append(hi)
-        n = len(lows)
-        low, high = _interval(method, lows, highs, threshold, n)
+            n += 1
+            if method == "count_at_least":
+                if lo >= threshold:  # type: ignore[operator]
+                    low += 1
+                if hi >= threshold:  # type: ignore[operator]
+                    high += 1
+            elif method == "max":
+                top_lo = lo if lo > top_lo else top_lo
+                top_hi = hi if hi > top_hi else top_hi
+            else:
+                low += lo
+                high += hi
+        if method == "max":
+            low, high = (top_lo, top_hi) if n else (0.0, 0.0)
+        elif method == "mean" and n:
+            low, high = round(low / n, 2), round(high / n, 2)
         spans[sid] = (low, high)
         sufficient = bool(known) and len(known) / (n or 1) >= min_share
         value: float | None = None
@@ -79,24 +95,8 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
         elif sufficient:
             value = _value(method, known, threshold)
         out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
-                               sufficient=sufficient, heuristic=heuristic, low=low, high=high)
+                               sufficient=sufficient, heuristic=heuristic, low=float(low), high=float(high))
     return out, spans
-
-
-def _interval(method: str, lows: list[float], highs: list[float], threshold: float | None,
-              n: int) -> Interval:
-    """The exact interval of the score over the inputs' intervals (each input independent)."""
-    if not n:
-        return 0.0, 0.0
-    if method == "sum":
-        return float(sum(lows)), float(sum(highs))
-    if method == "mean":
-        return round(sum(lows) / n, 2), round(sum(highs) / n, 2)
-    if method == "max":
-        return float(max(lows)), float(max(highs))
-    # count_at_least: inputs sure to reach the threshold, and those that could
-    return (float(sum(1 for lo in lows if lo >= threshold)),  # type: ignore[operator]
-            float(sum(1 for hi in highs if hi >= threshold)))  # type: ignore[operator]
 
 
 def _value(method: str, known: list[float], threshold: float | None) -> float:

@@ -31,7 +31,8 @@ KEY_NEGATIVES = 12
 
 
 class _Ctx:
-    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "_floor")
+    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "_floor",
+                 "_positives")
 
     def __init__(self, answers: Mapping[str, Any], hidden: frozenset[str], scores: dict[str, tuple[float, float]],
                  floor: dict[str, tuple[tuple[str, bool, float], ...]]) -> None:
@@ -43,10 +44,16 @@ class _Ctx:
         self.red_flags: set[str] = set()
         self.red_flags_maybe: set[str] = set()
         self._floor = floor
+        self._positives: dict[str, list[str]] = {}
 
     def score_positives(self, sid: str) -> list[str]:
-        """The inputs of a score (through nested scores) answered above their lowest value: what was seen."""
+        """The inputs of a score (through nested scores) answered above their lowest value: what was seen.
+        Worked out once per score and assessment (several rules test the same score)."""
+        got = self._positives.get(sid)
+        if got is not None:
+            return got
         out: list[str] = []
+        self._positives[sid] = out
         for ref, is_score, lo in self._floor[sid]:
             if is_score:
                 out.extend(self.score_positives(ref))
@@ -175,7 +182,8 @@ def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, 
               seen: dict[tuple[str, Any], AnswerEvidence]) -> CategoryResult:
     """One category's result: its level, how well the answers decide it, and the answers behind it."""
     answers, hidden = ctx.answers, ctx.hidden
-    asked = [i for i in _category_items(catalogue)[cat] if i not in hidden]
+    items = _category_items(catalogue)[cat]
+    asked = [i for i in items if i not in hidden] if hidden else items
     open_ = [i for i in asked if (a := answers.get(i)) is None or a == UNKNOWN]
     high = ctx.levels_hi.get(cat, level)
     high = max(high, level)

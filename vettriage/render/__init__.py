@@ -10,13 +10,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from vettriage.render.context import DISCLAIMER, Kind, ReportMeta, build_context, format_answer
+from vettriage.render.context import DISCLAIMER, Clinic, Kind, ReportMeta, build_context, format_answer, local_time
 
 Format = Literal["html", "md", "pdf"]
 KINDS: tuple[Kind, ...] = ("previsit", "handout")
 FORMATS: tuple[Format, ...] = ("html", "md", "pdf")
 
-__all__ = ["DISCLAIMER", "FORMATS", "KINDS", "ReportMeta", "build_context", "format_answer", "render",
+__all__ = ["DISCLAIMER", "Clinic", "local_time", "FORMATS", "KINDS", "ReportMeta", "build_context", "format_answer", "render",
            "render_context", "templates_dir"]
 
 

@@ -7,9 +7,10 @@ Pure: an Assessment, the answers, the Catalogue, the Plan and some metadata in; 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from vettriage import DISCLAIMER
 from vettriage.content.asked import asked_earlier
@@ -22,16 +23,21 @@ from vettriage.plan import Plan
 Kind = Literal["previsit", "handout"]
 
 CATEGORY_ORDER = ("pain", "medical", "ccd")
+CATEGORY_SECTION = {"pain": "pain", "medical": "medical", "ccd": "cognitive"}
+"""The section whose questions decide each category (used until the engine reports `unanswered` itself)."""
 CATEGORY_LABELS = {
     "pain": {"owner": "Signs of pain", "tech": "Chronic pain"},
     "medical": {"owner": "Signs that may come from an illness", "tech": "Medical illness"},
-    "ccd": {"owner": "Signs of brain ageing (cognitive decline: changes in memory, sleep and behaviour)",
+    "ccd": {"owner": "Signs of brain ageing (changes in memory, sleep and behaviour)",
             "tech": "Canine cognitive dysfunction (CCD)"},
 }
 LEVEL_WORDS = {
     "owner": {"possible": "possible", "likely": "likely", "none": "not seen"},
     "tech": {"possible": "possible", "likely": "likely", "none": "none"},
 }
+NOT_ASSESSED_WORDS = {"owner": "could not be assessed", "tech": "could not be assessed"}
+"""What a category at level none that is not `assessed` is called: never "none" or an all-clear (issue 10)."""
+STATUS_WORDS = {"assessed": "assessed", "incomplete": "incomplete", "not_assessed": "not assessed"}
 URGENCY = {
     "emergency": {
         "owner": "EMERGENCY: call your vet or the nearest emergency clinic now.",
@@ -42,34 +48,94 @@ URGENCY = {
         "tech": "SOON: book a prompt (non-routine) appointment.",
     },
     "routine": {
-        "owner": "No urgent signs were reported. Book a normal visit with your vet.",
+        "owner": "No urgent signs were reported. Book a routine visit with your vet.",
         "tech": "ROUTINE: no red flag reported.",
     },
 }
-EVIDENCE_WORDS = {
-    "strong": {"owner": "strong: several good studies or official approval", "tech": "strong"},
-    "moderate": {"owner": "moderate: at least one good study", "tech": "moderate"},
-    "weak": {"owner": "weak: only small or early studies", "tech": "weak"},
-    "negative": {"owner": "negative: a good study found it did not help", "tech": "negative"},
-    "expert_consensus": {"owner": "expert advice: agreed by specialists, not tested in trials",
-                         "tech": "expert consensus"},
+# A routine result whose emergency questions were not all answered, or that carries a medicine warning, must
+# not read as an all-clear: the banner says what the owner has to do instead (one banner, one instruction).
+URGENCY_ROUTINE_UNANSWERED = {
+    "owner": "Book a visit with your vet. Not every emergency question was answered: check the urgent signs below.",
+    "tech": "ROUTINE on the answers given: not every red-flag question was answered.",
 }
+URGENCY_ROUTINE_MEDICINE = {
+    "owner": "Book a visit with your vet, and read the medicine warning below before the next dose.",
+    "tech": "ROUTINE: no red flag reported; medication-safety flag raised (see below).",
+}
+EVIDENCE_WORDS = {  # the handout's are short: a grade in small print after each option (issue 13)
+    "strong": {"owner": "strong (good studies or approval)", "tech": "strong"},
+    "moderate": {"owner": "moderate (at least one good study)", "tech": "moderate"},
+    "weak": {"owner": "weak (small or early studies)", "tech": "weak"},
+    "negative": {"owner": "a good study found it did not help", "tech": "negative"},
+    "expert_consensus": {"owner": "expert advice, not trials", "tech": "expert consensus"},
+}
+WHO_TOLD = {"owner": "you told us", "tech": "your clinic recorded"}
+"""How the handout introduces the answers: by who gave them (an owner at home, or a technician at the desk)."""
+# The vet's history block on page 1: (label, item ids). Shown whatever the findings, because the vet needs them
+# before choosing a medicine (issue 13: the diagnosed osteoarthritis and "14 months since blood work" were lost).
+HISTORY_ITEMS = (
+    ("Current medicines", ("med_current", "med_current_other")),
+    ("Diagnosed conditions", ("med_conditions", "med_conditions_other")),
+    ("Months since blood work", ("med_bloodwork_months",)),
+    ("Planned medicines", ("med_nsaid_planned",)),
+)
+HISTORY_IDS = frozenset(i for _, ids in HISTORY_ITEMS for i in ids)
 # Items shown under "what has been tried" (when the content has them), in this order.
-TRIED_ITEMS = ("med_current", "pain_tried", "pain_tried_response", "pain_tried_notes")
-# Signalment items shown in the header but not repeated in the details list.
+TRIED_ITEMS = ("pain_tried", "pain_tried_response", "pain_tried_notes")
+OWNER_ACCOUNT_ITEM = "owner_notes"
+"""The item that holds the owner's account in their own words, whoever typed it."""
 NAME_ITEM = "dog_name"
 DIARY_DAYS = 14
 DIARY_COLUMNS = ("Mobility", "Sleep", "Appetite", "Engagement")
+POSITIVES_SHOWN = {"tech": 5, "owner": 3}
+"""Key positives per finding: page 1 of the vet's summary and the handout stay short; page 2 lists them all."""
+DECIDING_SHOWN = 5
+NEGATIVES_SHOWN = 6
+"""Pertinent negatives per category on page 1 of the vet's summary (all of them on page 2)."""
+# An option text may open with an all-clear written for a fully answered form; it is dropped when a category
+# could not be assessed (issue 10: a blank is never an all-clear). Content wording, matched as a sentence.
+ALL_CLEAR_SENTENCES = ("Nothing in your answers points to",)
+OPTION_SENTENCES = 2
+"""Options are short on the handout (issue 13: it ran 5-7 pages): the first two sentences of each."""
+FULL_TEXT_OPTIONS = frozenset({"ketamine"})
+"""Shown whole: the ketamine text is where the owner reads that home "micro-dosing" is neither safe nor legal."""
+# The handout words each medicine instruction once, from the medication flags (or one general line when none is
+# raised); the same instructions inside option texts are dropped there, so that "do not stop any medicine" and
+# "stop the anti-inflammatory and call your vet" never stand side by side (issue 13). Matched as sentence starts.
+MEDICINE_INSTRUCTION_SENTENCES = ("Never give human painkillers", "Stop and call the vet",
+                                  "Do not stop or change any medicine", "Do not start, stop or change")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic's identity on every page: from the configuration (`vettriage config`). `logo` is a data: URI."""
+
+    name: str = "your vet clinic"
+    phone: str | None = None
+    address: str | None = None
+    logo: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Any) -> "Clinic":
+        """The clinic of a `vettriage.config.Config`; its logo file is read here (InputError if unusable)."""
+        return cls(name=config.clinic_name, phone=config.clinic_phone, address=config.clinic_address,
+                   logo=config.logo_data_uri())
 
 
 @dataclass(frozen=True)
 class ReportMeta:
-    """Who answered, in which mode, and when; the intake id when it came from the store."""
+    """Who answered, in which mode, and when; the intake's id, status and position when it came from the store;
+    the clinic; and whether the owner's diary page is wanted."""
 
     by: str = "owner"
     mode: Mode = "owner"
     when: dt.datetime | None = None
     intake_id: int | None = None
+    owner_name: str | None = None
+    status: str = "completed"
+    position: str | None = None
+    clinic: Clinic = Clinic()
+    diary: bool = False
     content_version: str | None = None
     """The content version the intake was answered under (stored with it); None means today's."""
 
@@ -105,7 +171,14 @@ def format_answer(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) ->
 def _qa(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) -> dict[str, str]:
     item = catalogue.items.get(item_id)
     question = item.text.for_mode(mode) if item else item_id
-    return {"id": item_id, "question": question, "answer": format_answer(catalogue, item_id, value, mode)}
+    return {"id": item_id, "question": question, "phrase": question.rstrip("?. "),
+            "answer": format_answer(catalogue, item_id, value, mode)}
+
+
+def _question(catalogue: Catalogue, item_id: str, mode: Mode) -> str:
+    """An item's wording for `mode`, as a phrase in a list (no question mark)."""
+    item = catalogue.items.get(item_id)
+    return (item.text.for_mode(mode) if item else item_id).rstrip("?").rstrip()
 
 
 @cache
@@ -121,52 +194,113 @@ def _score_items(catalogue: Catalogue, score_id: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _behind_scores(catalogue: Catalogue, score_ids: list[str], answers: Mapping[str, Any], mode: Mode,
-                   limit: int = 8) -> list[dict[str, str]]:
-    """The answers behind the scores that made a rule fire: the items rated above zero, highest first."""
-    rated = []
-    for sid in score_ids:
-        for i in _score_items(catalogue, sid):
-            v = answers.get(i)
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
-                rated.append((v, i))
-    rated.sort(key=lambda t: -t[0])
-    seen = dict.fromkeys(i for _, i in rated)
-    return [_qa(catalogue, i, answers[i], mode) for i in list(seen)[:limit]]
+def _is_positive(value: Any) -> bool:
+    """An answer that reports a sign: above zero, yes, or a choice other than none/normal (fallback only)."""
+    if value is None or value == UNKNOWN or value is False:
+        return False
+    if isinstance(value, (int, float)):
+        return value > 0
+    if isinstance(value, list):
+        return any(v not in ("none", "normal") for v in value)
+    return value not in ("none", "normal", "no", "stable")
 
 
-def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], mode: Mode) -> list[dict[str, Any]]:
+def _strength(catalogue: Catalogue, item_id: str, value: Any) -> float:
+    """How strong a positive answer is, as a share of its scale (3 of 3 outranks 7 of 10); yes and choices 0.5."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.5
+    item = catalogue.items.get(item_id)
+    top = item.max if item is not None and item.max else None
+    if item is not None and item.scale in catalogue.scales:
+        top = catalogue.scales[item.scale].points[-1].value
+    return float(value) / top if top else 0.5
+
+
+def _fallback_positives(catalogue: Catalogue, res: Any, answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Until the engine lists a category's positives: the sign answers behind the rules that fired."""
+    out: dict[str, Any] = {}
+    for ev in res.evidence:
+        for x in ev.answers:
+            if _is_positive(x.value):
+                out.setdefault(x.item, x.value)
+        for sc in ev.scores:
+            for i in _score_items(catalogue, sc.score):
+                if _is_positive(answers.get(i)):
+                    out.setdefault(i, answers[i])
+    return list(out.items())
+
+
+def _category_section_items(catalogue: Catalogue, cat: str, visible: Callable[[], set[str]]) -> list[str]:
+    section = CATEGORY_SECTION[cat]
+    return [i.id for s in catalogue.sections if s.id == section for i in s.items
+            if i.id in visible() and i.type != "text"]
+
+
+def _status(res: Any, unanswered: int, asked: int) -> str:
+    """The engine's status when it gives one; else worked out from how many of the category's questions are
+    unanswered (a stand-in until the three-valued engine reports it)."""
+    status = getattr(res, "status", None)
+    if status in STATUS_WORDS:
+        return status
+    if res.level != "none" or unanswered == 0:
+        return "assessed"
+    return "not_assessed" if unanswered >= asked else "incomplete"
+
+
+def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], mode: Mode,
+              visible: Callable[[], set[str]]) -> list[dict[str, Any]]:
     out = []
     for cat in CATEGORY_ORDER:
         res = a.categories.get(cat)  # type: ignore[call-overload]
         if res is None:
             continue
+        if hasattr(res, "questions"):  # the three-valued engine counts them itself
+            unanswered, n_questions, deciding_ids = res.unanswered, res.questions, list(res.deciding)
+        else:  # an Assessment from before it (kept for callers that build one by hand)
+            asked = _category_section_items(catalogue, cat, visible)
+            deciding_ids = [i for i in asked if answers.get(i) is None]
+            unanswered, n_questions = len(deciding_ids), len(asked)
+        status = _status(res, unanswered, n_questions)
         scores = []
         for sid in res.scores:
-            s = a.scores.get(sid)
-            if s is None:
+            sc = a.scores.get(sid)
+            if sc is None:
                 continue
-            scores.append({"title": s.title, "value": s.value, "answered": s.answered, "of": s.of,
-                           "sufficient": s.sufficient, "heuristic": s.heuristic})
+            scores.append({"title": sc.title, "value": sc.value, "answered": sc.answered, "of": sc.of,
+                           "sufficient": sc.sufficient, "heuristic": sc.heuristic,
+                           "low": getattr(sc, "low", None), "high": getattr(sc, "high", None)})
         evidence = [{"title": ev.title, "source": ev.source} for ev in res.evidence]
-        # Several rules often rest on the same answers: each answer and score value is listed once per finding,
-        # the answers a rule tested directly first, then the rated items behind the scores it tested.
-        direct: dict[str, Any] = {}
         score_values: dict[str, dict[str, Any]] = {}
         for ev in res.evidence:
-            for x in ev.answers:
-                direct.setdefault(x.item, x.value)
-            for sc in ev.scores:
-                if sc.score not in score_values:
-                    title = a.scores[sc.score].title if sc.score in a.scores else sc.score
-                    score_values[sc.score] = {"id": sc.score, "title": title, "value": sc.value}
-        told = {i: _qa(catalogue, i, v, mode) for i, v in direct.items()}
-        for qa in _behind_scores(catalogue, list(score_values), answers, mode):
-            told.setdefault(qa["id"], qa)
+            for scv in ev.scores:
+                if scv.score not in score_values:
+                    title = a.scores[scv.score].title if scv.score in a.scores else scv.score
+                    score_values[scv.score] = {"id": scv.score, "title": title, "value": scv.value}
+        engine_pos = getattr(res, "positives", None)
+        pos = ([(x.item, x.value) for x in engine_pos] if engine_pos is not None
+               else _fallback_positives(catalogue, res, answers))
+        # Strongest first (a 3 of 3 before a 1 of 3); the order of equal ones is the content's.
+        # Medicines and diagnoses are history, not signs: the vet reads them in the history block, and the
+        # handout never reads them back as "what we noticed" (issue 13).
+        pos = [(i, v) for i, v in pos if i not in HISTORY_IDS]
+        pos = sorted(pos, key=lambda t: -_strength(catalogue, t[0], t[1]))
+        # Pertinent negatives are signs looked for and not seen: the dog's age, medicines and diagnoses the
+        # engine may list (they made a rule's condition false) are shown in the history block instead.
+        negatives = [(x.item, x.value) for x in (getattr(res, "negatives", None) or [])
+                     if x.item not in HISTORY_IDS and x.item not in _section_ids(catalogue, "dog")]
+        not_assessed = res.level == "none" and status != "assessed"
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
-            "level_word": LEVEL_WORDS[mode][res.level], "primary": a.primary == cat, "scores": scores,
-            "evidence": evidence, "told": list(told.values()),
+            "level_word": NOT_ASSESSED_WORDS[mode] if not_assessed else LEVEL_WORDS[mode][res.level],
+            "status": status, "status_word": STATUS_WORDS[status], "not_assessed": not_assessed,
+            "unanswered": unanswered, "asked": n_questions,
+            "deciding": [_question(catalogue, i, mode) for i in deciding_ids[:DECIDING_SHOWN]],
+            "deciding_more": max(0, len(deciding_ids) - DECIDING_SHOWN),
+            "primary": a.primary == cat, "scores": scores, "evidence": evidence,
+            "positives": [_qa(catalogue, i, v, mode) for i, v in pos],
+            "key_positives": [_qa(catalogue, i, v, mode) for i, v in pos[:POSITIVES_SHOWN[mode]]],
+            "negatives": [_qa(catalogue, i, v, mode) for i, v in negatives],
+            "key_negatives": [_qa(catalogue, i, v, mode) for i, v in negatives[:NEGATIVES_SHOWN]],
             "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
         })
     return out
@@ -188,44 +322,155 @@ def _sources(catalogue: Catalogue, a: Assessment, plan: Plan) -> list[dict[str, 
             for r in (catalogue.references[i] for i in seen)]
 
 
+@cache
+def _section_ids(catalogue: Catalogue, section: str) -> frozenset[str]:
+    return frozenset(i.id for s in catalogue.sections if s.id == section for i in s.items)
+
+
+@cache
+def _red_flag_item_ids(catalogue: Catalogue) -> tuple[str, ...]:
+    return tuple(i.id for s in catalogue.sections if s.id == "redflags" for i in s.items)
+
+
+def local_time(when: dt.datetime | None) -> str:
+    """A timestamp in the clinic's local time zone (stored times are UTC), with the zone's name."""
+    if when is None:
+        return "not recorded"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    local = when.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+
+
+def _history(catalogue: Catalogue, answers: Mapping[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for label, ids in HISTORY_ITEMS:
+        parts = []
+        for i in ids:
+            v = answers.get(i)
+            if v is None or i not in catalogue.items:
+                continue
+            text = format_answer(catalogue, i, v, "tech")
+            parts.append(f"NSAID planned: {text.lower()}" if i == "med_nsaid_planned" else text)
+        rows.append({"label": label, "value": "; ".join(parts) if parts else "not answered"})
+    return rows
+
+
+def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: bool) -> str:
+    if a.urgency == "routine" and unanswered:
+        return URGENCY_ROUTINE_UNANSWERED[mode]
+    if a.urgency == "routine" and med_flags:
+        return URGENCY_ROUTINE_MEDICINE[mode]
+    return URGENCY[a.urgency][mode]
+
+
+def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
+    """An option's owner text for the handout: its first sentences (the vet explains the rest), without the
+    medicine instructions the handout gives once, and without an all-clear sentence when a category could not
+    be assessed."""
+    drop = MEDICINE_INSTRUCTION_SENTENCES + (ALL_CLEAR_SENTENCES if drop_all_clear else ())
+    kept = [x for x in re.split(r"(?<=[.!?])\s+", text) if not x.startswith(drop)]
+    return " ".join(kept if option_id in FULL_TEXT_OPTIONS else kept[:OPTION_SENTENCES])
+
+
+def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any],
+           shown: Callable[[], list[str]]) -> Any:
+    """For an intake not completed: how far it got (answered of asked, and the section it stopped in)."""
+    if meta.status in ("completed", "amended"):
+        return None
+    visible = shown()
+    answered = sum(1 for i in visible if answers.get(i) is not None)
+    section = None
+    if meta.position:
+        section = next((s.title.for_mode("tech") for s in catalogue.sections
+                        if any(i.id == meta.position for i in s.items)), None)
+    where = f", stopped in {section}" if section else ""
+    return {"answered": answered, "asked": len(visible), "section": section,
+            "text": f"DRAFT: intake not completed ({answered} of {len(visible)} questions answered{where})."}
+
+
 def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answers: Mapping[str, Any],
                   plan: Plan, meta: ReportMeta | None = None) -> dict[str, Any]:
     """The data one document shows. `kind` picks the audience: the vet (previsit) or the owner (handout)."""
+    from vettriage.engine.answers import visible_items
+
     meta = meta or ReportMeta()
     mode: Mode = "tech" if kind == "previsit" else "owner"
+    # The branching walk is needed only for a draft's progress and for Assessments without the engine's own
+    # counts: done once, when first asked for (bench/render.py measures a report in about a millisecond).
+    walked: list[list[str]] = []
+
+    def shown() -> list[str]:
+        if not walked:
+            walked.append(visible_items(catalogue, answers))
+        return walked[0]
+
+    def visible() -> set[str]:
+        return set(shown())
     dog_items = [i for s in catalogue.sections if s.id == "dog" for i in s.items]
     name = answers.get(NAME_ITEM)
     name = name if isinstance(name, str) and name.strip() and name != UNKNOWN else "your dog"
-    signalment = [{"label": i.text.for_mode(mode).rstrip("?"), "value": format_answer(catalogue, i.id, answers[i.id], mode)}
+    signalment = [{"label": i.text.for_mode(mode).rstrip("?"),
+                   "value": format_answer(catalogue, i.id, answers[i.id], mode)}
                   for i in dog_items if i.id != NAME_ITEM and answers.get(i.id) is not None]
     tried = [_qa(catalogue, i, answers[i], mode) for i in TRIED_ITEMS if answers.get(i) is not None]
-    words = [_qa(catalogue, i.id, answers[i.id], mode) for s in catalogue.sections if s.id != "dog"
+    texts = [_qa(catalogue, i.id, answers[i.id], mode) for s in catalogue.sections if s.id != "dog"
              for i in s.items if i.type == "text" and i.id not in TRIED_ITEMS
              and isinstance(answers.get(i.id), str) and answers[i.id] != UNKNOWN and answers[i.id].strip()]
-    when = meta.when
+    # The owner's own words are kept apart from what a technician typed: in technician mode only the owner's
+    # account item is the owner's (recorded verbatim); every other free text is the technician's note.
+    by_owner = meta.mode == "owner"
+    owner_words = [t for t in texts if by_owner or t["id"] == OWNER_ACCOUNT_ITEM]
+    tech_notes = [t for t in texts if not by_owner and t["id"] != OWNER_ACCOUNT_ITEM]
+    engine_unanswered = getattr(assessment, "red_flags_unanswered", None)
+    if engine_unanswered is not None:  # asked = answered (hidden ones are never kept) + unanswered
+        rf_unanswered = list(engine_unanswered)
+        rf_asked = sum(1 for i in _red_flag_item_ids(catalogue) if answers.get(i) is not None) + len(rf_unanswered)
+    else:
+        rf_items = [i for i in _red_flag_item_ids(catalogue) if i in visible()]
+        rf_unanswered = [i for i in rf_items if answers.get(i) is None]
+        rf_asked = len(rf_items)
+    findings = _findings(catalogue, assessment, answers, mode, visible)
+    any_not_assessed = any(f["not_assessed"] for f in findings)
+    option_ids = [o.id for o in plan.options]
     return {
         "kind": kind,
         "mode": mode,
+        "clinic": meta.clinic,
         "dog_name": name,
+        "owner_name": meta.owner_name,
         "signalment": signalment,
         "by": meta.by,
-        "answered_as": "the owner" if meta.mode == "owner" else "a clinic team member",
-        "when": when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.utcoffset() == dt.timedelta(0) else "")
-        if when else "not recorded",
+        "answered_as": "the owner" if by_owner else "a clinic team member",
+        "completed_by": "the owner" if by_owner else "a technician",
+        "who_told": WHO_TOLD[meta.mode],
+        "by_owner": by_owner,
+        "when": local_time(meta.when),
         "intake_id": meta.intake_id,
+        "draft": _draft(catalogue, meta, answers, shown),
+        "diary": meta.diary,
         "urgency": assessment.urgency,
-        "urgency_text": URGENCY[assessment.urgency][mode],
+        "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags)),
+        "red_flag_questions": rf_asked,
+        "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
         "routine": plan.routine,
         "now": plan.now,
-        "findings": _findings(catalogue, assessment, answers, mode),
+        "findings": findings,
+        "seen": [f for f in findings if f["level"] != "none"],
+        "not_assessed": [f for f in findings if f["not_assessed"]],
+        "ruled_out": [f for f in findings if f["level"] == "none" and not f["not_assessed"]],
+        "history": _history(catalogue, answers),
         "ketamine_cautions": plan.ketamine_cautions,
+        "ketamine_offered": "ketamine" in option_ids,
         "medication_flags": plan.medication_flags,
         "workup": plan.workup,
         "tried": tried,
-        "owner_words": words,
+        "owner_words": owner_words,
+        "tech_notes": tech_notes,
         "notes": [n.tech if mode == "tech" else n.owner for n in assessment.notes],
         "options": plan.options,
+        "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in plan.options},
         "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,

@@ -74,6 +74,7 @@ class IntakeSession:
         self.emergency: bool = bool(intake.emergency)
         """A red flag was reported at some point (kept even when withdrawn: the record shows it was)."""
         self._stored_urgency = intake.urgency
+        self.content_version: str | None = getattr(intake, "content_version", None)
         self.answers: dict[str, Any] = {k: v for k, v in intake.answers.items() if v is not None}
         self.visible: list[str] = []
         self._refresh_visible()

@@ -8,18 +8,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from rich.markup import escape
 from textual.widgets import Button, Static
 
 from vettriage.tui.session import IntakeSession
 
 
 class EmergencyScreen(ModalScreen[bool]):
-    """Dismisses with True to finish the questionnaire for the record, False to stop here."""
+    """Dismisses with True to finish the questionnaire for the record, False to stop here (the question screen
+    then shows the emergency summary: what to do, whom to call, and documents to print)."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("enter,f", "finish", "Finish for the record"),
         Binding("escape,s", "stop", "Stop here"),
+        Binding("c", "stop", "Call now", show=False),
         # Arrows move between the two buttons, as people try first (tried in tmux: → did nothing).
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),
@@ -36,6 +39,9 @@ class EmergencyScreen(ModalScreen[bool]):
         owner = s.mode == "owner"
         config = getattr(self.app, "config", None)
         contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        # The clinic's name and phone (in `contact`) and address, as configured (`vettriage config`): typed text,
+        # so escaped (a name with "[" in it must not be read as markup).
+        address = getattr(config, "clinic_address", None)
         with VerticalScroll(id="box"):
             yield Static("EMERGENCY" if not owner else "This needs a vet now", id="title")
             lead = ("What you described can be an emergency. Do not wait for the appointment."
@@ -45,16 +51,26 @@ class EmergencyScreen(ModalScreen[bool]):
                 flag = s.catalogue.red_flags[fid]
                 yield Static(f"! {flag.title.for_mode(s.mode)}", classes="flag")
                 yield Static(flag.action.for_mode(s.mode), classes="action")
-            yield Static(contact, id="contact")
+            yield Static(escape(contact), id="contact")
+            if address:
+                yield Static(escape(address), id="clinic")
             yield Static("Your answers so far are saved. The intake is marked as an emergency."
                          if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
             with Horizontal(id="buttons"):
-                yield Button("Finish the questions for the record (f)", id="finish", variant="primary")
-                yield Button("Stop here (s)", id="stop", variant="error")
+                if owner:
+                    # the owner's first action is the call: it has the focus, and shows the number to ring
+                    phone = getattr(config, "clinic_phone", None)
+                    yield Button(f"I will call {phone} now (c)" if phone else "I will call the vet now (c)",
+                                 id="stop", variant="error")
+                    yield Button("Finish the questions too (f)", id="finish", variant="primary")
+                else:
+                    yield Button("Finish the questions for the record (f)", id="finish", variant="primary")
+                    yield Button("Stop here: emergency summary (s)", id="stop", variant="error")
 
     def on_mount(self) -> None:
-        """Focus the choice to go on (the call comes first; the record can wait)."""
-        self.query_one("#finish", Button).focus()
+        """The owner's focus is on the call; the technician's on finishing the record (the vet is told either
+        way: the intake is marked emergency at once)."""
+        self.query_one("#stop" if self.session.mode == "owner" else "#finish", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Either button dismisses the screen."""

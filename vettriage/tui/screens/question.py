@@ -133,6 +133,18 @@ class QuestionScreen(Screen[None]):
             self.query_one("#error", Static).update(note.strip())
         # The key bar repaints only if the keys on offer changed ("don't know" comes and goes with the item).
         self.refresh_bindings()
+        if item.type in LISTED or item.type == "multi":
+            self.call_after_refresh(self._fit_list, multi if item.type == "multi" else choices)
+
+    def _fit_list(self, widget: Any) -> None:
+        """A long list (36 medicines) must end above the key bar and scroll, so that every option, "none"
+        included, can be reached. Checked after the frame is laid out; the cap is set only when a list would
+        overflow, so short lists cost nothing."""
+        body = self.query_one("#body")
+        room = body.region.bottom - widget.region.y - 2  # the error line below the list
+        if widget.region.bottom > body.region.bottom - 2 and room > 3:
+            widget.styles.max_height = room
+            widget.scroll_to_highlight()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "don't know" where it is not allowed or where typing would eat the key."""
@@ -162,8 +174,11 @@ class QuestionScreen(Screen[None]):
 
     def _after_emergency(self, keep_going: bool | None) -> None:
         if not keep_going:
+            # Stop here: the emergency summary as it stands, a draft, with its documents to print or save
+            from vettriage.tui.screens.result import ResultScreen
+
             self._remember_now()
-            self.app.leave_intake()  # type: ignore[attr-defined]
+            self.app.push_screen(ResultScreen(self.session, None, draft=True))
         elif self.session.item.type == "multi":
             self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:

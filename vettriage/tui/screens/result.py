@@ -68,9 +68,11 @@ class ResultScreen(Screen[None]):
         Binding("escape", "leave", "Done"),
     ]
 
-    def __init__(self, session: IntakeSession, assessment: dict[str, Any] | None) -> None:
+    def __init__(self, session: IntakeSession, assessment: dict[str, Any] | None, *, draft: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.draft = draft
+        """The intake is not finished (stopped at an emergency): documents carry the DRAFT mark."""
         from vettriage.engine.assessment import Assessment
 
         stored = Assessment.model_validate(assessment) if assessment else None
@@ -87,6 +89,8 @@ class ResultScreen(Screen[None]):
         owner = self.session.mode == "owner" or getattr(self.app, "locked", False)
         if owner and (action == "amend" or (action == "save" and parameters and parameters[0] == "previsit")):
             return False
+        if action == "amend" and self.draft:
+            return False
         return True
 
     def compose(self) -> ComposeResult:
@@ -94,6 +98,9 @@ class ResultScreen(Screen[None]):
         dog names, answers and notes are typed by people and may hold brackets."""
         a, s, owner = self.assessment, self.session, self.session.mode == "owner"
         with VerticalScroll(id="result"):
+            if self.draft:
+                yield Static(Text(f"DRAFT: the questions stopped at \"{s.item.text.for_mode(s.mode)}\"; every "
+                                  "answer so far is saved."), classes="flag")
             yield Static(Text(f"{s.dog_name} · urgency: {a.urgency.upper()}"), id="urgency",
                          classes=f"urgency-{a.urgency}")
             yield Static(Text(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
@@ -147,12 +154,18 @@ class ResultScreen(Screen[None]):
 
     @work(thread=True, exclusive=False, group="reports")
     def _make_document(self, kind: str, fmt: str) -> None:
-        from vettriage.render import ReportMeta, render
+        from vettriage.render import Clinic, ReportMeta, render
 
         s = self.session
-        meta = ReportMeta(by="owner" if s.mode == "owner" else "technician", mode=s.mode,  # type: ignore[arg-type]
-                          when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id)
+        config = getattr(self.app, "config", None)
         try:
+            # The clinic's name, phone, address and logo go on every page (a bad logo file is reported below).
+            clinic = Clinic.from_config(config) if config is not None else Clinic()
+            meta = ReportMeta(by="owner" if s.mode == "owner" else "technician", mode=s.mode,  # type: ignore[arg-type]
+                              when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id, clinic=clinic,
+                              status="in_progress" if self.draft else "completed",
+                              position=s.item.id if self.draft else None,
+                              content_version=s.content_version)
             out = render(kind, fmt, s.catalogue, self.assessment, s.answers, meta, plan=self.plan)  # type: ignore[arg-type]
         except Exception as exc:  # a report that cannot be built must not take the screen down
             self.app.call_from_thread(self.notify, f"Could not build the {_name(kind)}: {exc}", severity="error")

@@ -1,0 +1,31 @@
+"""Writing a file whole or not at all: a temporary file beside it, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from vettriage.errors import InputError
+
+
+def write_atomic(path: Path, data: str | bytes, *, make_folder: bool = False) -> None:
+    """Write via a temporary file and a rename, so a failed run never leaves half a file. The temporary file is
+    created 0600 (mkstemp), so a report or an export of personal data is never readable by others on the way.
+    A failure is an InputError naming the file. `make_folder` creates the folder first (a settings file's; never
+    for a report, where a mistyped folder is an error to show)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if make_folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
