@@ -193,3 +193,13 @@ def test_an_export_written_before_schema_3_still_imports(tmp_path, capsys) -> No
         assert s.get_dog(1).chart is None and s.get_intake(1).rescreen_due is None
     finally:
         s.close()
+
+
+def test_intake_by_a_name_two_dogs_share_is_refused_with_their_ids(tmp_path, capsys) -> None:
+    db = str(tmp_path / "n.db")
+    for chart in ("1", "2"):
+        assert main(["dogs", "add", "--name", "Rex", "--chart", chart, "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["intake", "--dog", "rex", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "2 dogs are named" in err and "ids 1, 2" in err and err.count("\n") == 1

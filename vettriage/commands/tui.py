@@ -71,6 +71,14 @@ def _run(config: Any, **kwargs: Any) -> int:
     packs = list(dict.fromkeys(kwargs.pop("packs", None) or config.packs))
     store = open_store(kwargs.pop("store_url", None) or config.database_url or None)
     try:
+        if kwargs.get("dog_name"):  # names alone never merge two dogs: a shared name must be told apart first
+            named = store.dogs_named(kwargs["dog_name"])
+            if len(named) > 1:
+                from vettriage.errors import InputError
+
+                raise InputError("--dog", None, f"{len(named)} dogs are named {kwargs['dog_name']!r} (ids "
+                                 f"{', '.join(str(d.id) for d in named)}): pick one on the desk, or rename all "
+                                 "but one with `vettriage dogs rename ID NEW-NAME`")
         from vettriage.content import load_catalogue
 
         catalogue = load_catalogue(packs=packs)
