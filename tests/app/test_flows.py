@@ -508,3 +508,26 @@ async def test_desk_new_intake_picks_a_known_dog_or_a_new_one(store: Any, catalo
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert store.get_intake(app.screen.session.intake_id).dog.id == store.dogs_named("Bella")[1].id
+
+
+async def test_desk_new_intake_for_a_known_dog_prefills_history_never_signs(store: Any, catalogue: Any,
+                                                                            config: Any) -> None:
+    """Issue 16: the last completed visit's medicines are there to confirm; its pain ratings are not."""
+    from vettriage.engine import assess
+
+    first = _seed(store, catalogue, "Bella", {"med_current": ["carprofen"], "pain_sign_stairs": 3}, None)
+    store.complete(first.id, assess(catalogue, store.get_intake(first.id).answers).model_dump(mode="json"))
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Bella", "enter")
+        await pilot.pause()
+        await pilot.press("home", "enter")  # the Bella on record
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        new = store.get_intake(app.screen.session.intake_id)
+    assert new.id != first.id and new.answers.get("med_current") == ["carprofen"]
+    assert "pain_sign_stairs" not in new.answers
+    assert all(catalogue.items[k].history for k in new.answers if k != "dog_name")
+    reasons = {e.item_id: e.reason for e in store.audit(new.id)}
+    assert "pre-filled from the visit of" in reasons["med_current"]

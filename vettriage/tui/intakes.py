@@ -54,7 +54,30 @@ def start_intake(store: Any, catalogue: Any, dog_name: str, mode: str, dog_id: i
                                  content_version=catalogue.version, content_hash=catalogue.hash)
     if "dog_name" in catalogue.items:
         store.save_answer(intake.id, "dog_name", name, who=WHO.get(mode, mode), position=None)
+    if dog_id:
+        prefill_history(store, catalogue, intake.id, dog.id, WHO.get(mode, mode))
     return store.get_intake(intake.id)
+
+
+def prefill_history(store: Any, catalogue: Any, intake_id: int, dog_id: int, who: str) -> int:
+    """A known dog's new intake starts with its last completed visit's history answers (medicines,
+    conditions, signalment: the items the content marks `history`), never its signs or ratings. Each is
+    audited as pre-filled, and the questions still come up in order, answered, for the owner to confirm.
+    Returns how many were filled."""
+    import datetime as dt
+
+    from vettriage.followup import prefill
+
+    visits = store.visits(dog_id, limit=1)
+    if not visits:
+        return 0
+    last = store.get_intake(visits[-1].intake_id)
+    day = last.created_at.date()
+    values = {k: v for k, v in prefill(catalogue, last.answers, day, dt.date.today()).items() if k != "dog_name"}
+    if values:
+        store.save_answers(intake_id, values, who=who,
+                           reason=f"pre-filled from the visit of {day} (intake {last.id}): confirm with the owner")
+    return len(values)
 
 
 def resume_or_start(store: Any, catalogue: Any, dog_name: str, mode: str) -> Any:
