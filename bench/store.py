@@ -8,6 +8,9 @@ List and search: `list_intakes` over N stored intakes (default 100,000), newest 
 Follow-up (issue 16): `dogs show` for a dog with 50 visits (visits query, change table, trends) against the
 bare driver query for the same rows; `dogs due` over the N intakes against a bare range query on the
 re-screen index (what the "last completed visit per dog" test costs on top).
+Import memory: `vettriage intakes import` of a JSON export of 1,000 and of N intakes (real answers and
+Assessments, checked against the catalogue), each in a fresh process: peak RSS against the interpreter's own
+start-up RSS. Target: flat (the 100,000 figure within a few MB of the 1,000 one). --import-only runs just this.
 With --url postgresql+psycopg://... the same figures are taken on PostgreSQL (the floor stays sqlite3).
 """
 
@@ -198,15 +201,79 @@ def followup(url: str, repeat: int) -> None:
     store.close()
 
 
+IMPORT_CHILD = """
+import resource, sys, time
+t = time.perf_counter()
+from vettriage.cli import main
+code = main(["intakes", "import", sys.argv[1], "--db", sys.argv[2]])
+took = time.perf_counter() - t
+print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, took)
+"""
+BARE_CHILD = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def export_file(path: Path, n: int) -> None:
+    """A JSON export of n intakes over n // 5 dogs, written as `intakes export` writes it, with the answers of
+    examples/arthritis.yaml and their real Assessment (so the import checks them as it would a clinic's)."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+    from vettriage.store.transfer import _json_list
+
+    cat = load_catalogue()
+    answers = read_answers_file(cat, Path(__file__).resolve().parents[1] / "examples" / "arthritis.yaml")
+    assessment = assess(cat, answers).model_dump(mode="json")
+    when = "2026-01-01T09:00:00+00:00"
+    dogs = max(1, n // 5)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{\n  "format": "vettriage-export",\n  "format_version": 1,\n')
+        _json_list(out, "dogs", ({"id": d, "name": f"Dog {d}", "breed_or_size": None, "birth_date": None,
+                                  "age_years": None, "sex": None, "owner_name": None, "owner_contact": None,
+                                  "created_at": when} for d in range(1, dogs + 1)), last=False)
+        _json_list(out, "intakes", ({
+            "id": i, "dog_id": 1 + i % dogs, "by": "owner", "mode": "owner", "status": "completed",
+            "urgency": assessment["urgency"], "emergency": assessment["urgency"] == "emergency",
+            "created_at": when, "updated_at": when, "content_version": cat.version, "content_hash": cat.hash,
+            "position": None, "answers": answers.values, "assessment": assessment,
+            "audit": [{"item_id": k, "old_value": None, "new_value": v, "who": "owner", "at": when, "reason": None}
+                      for k, v in answers.values.items()]} for i in range(1, n + 1)), last=True)
+        out.write("}\n")
+
+
+def import_memory(directory: Path, sizes: list[int]) -> None:
+    """Peak RSS of `intakes import` in a fresh process for each size, against a bare interpreter's."""
+    import subprocess
+
+    bare = int(subprocess.run([sys.executable, "-c", BARE_CHILD], capture_output=True, text=True).stdout)
+    print(f"import memory (fresh process each; bare interpreter {bare / 1024:.1f} MiB peak RSS), target flat:")
+    for n in sizes:
+        path, db = directory / f"export-{n}.json", directory / f"import-{n}.db"
+        t = time.perf_counter()
+        export_file(path, n)
+        made = time.perf_counter() - t
+        out = subprocess.run([sys.executable, "-c", IMPORT_CHILD, str(path), str(db)], capture_output=True,
+                             text=True)
+        code, rss, took = out.stdout.split()[-3:]  # after the command's own line
+        assert code == "0", out.stderr
+        print(f"  {n:>7,} intakes ({path.stat().st_size / 2**20:7.1f} MiB file, made in {made:5.1f} s): "
+              f"peak RSS {int(rss) / 1024:6.1f} MiB, import {float(took):6.1f} s "
+              f"({float(took) / n * 1e6:5.0f} us per intake)")
+        path.unlink()
+        db.unlink()
+
+
 def main() -> None:
     """Run and print."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", help="database URL (default: a new SQLite file in a temp dir)")
     p.add_argument("--intakes", type=int, default=100_000)
     p.add_argument("--saves", type=int, default=500)
+    p.add_argument("--import-only", action="store_true", help="only the import memory figures")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
+        if args.import_only:
+            import_memory(d, [1_000, args.intakes])
+            return
         url = args.url or str(d / "bench.db")
         print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}")
         print(f"database: {url.split('?')[0]}")
@@ -221,6 +288,7 @@ def main() -> None:
         searches(url, 15)
         print("follow-up visits:")
         followup(url, 15)
+        import_memory(d, [1_000, args.intakes])
 
 
 if __name__ == "__main__":

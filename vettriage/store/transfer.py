@@ -242,7 +242,8 @@ class _JsonStream:
                 obj, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 # more text may complete the value only when the decoder ran off the end of what is read
-                cut = exc.pos >= len(self.buf) - 1 or exc.msg.startswith("Unterminated string")
+                # (a literal or an escape cut at the chunk's end fails where it starts: `tru`, `\u00`)
+                cut = exc.pos >= len(self.buf) - 8 or exc.msg.startswith("Unterminated string")
                 if cut and len(self.buf) - self.pos > MAX_RECORD:
                     raise InputError(self.src, None, f"a record larger than {MAX_RECORD >> 20} MiB: not a "
                                      "vettriage export", self.line()) from None
