@@ -7,6 +7,8 @@ defers the plan: it then says only what to do now and offers nothing, ketamine l
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -14,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import CareOption, Flag
 from vettriage.engine.assessment import Assessment
-from vettriage.engine.conditions import LEVEL_RANK, compiled
+from vettriage.engine.conditions import LEVEL_RANK, Test, compile_condition, compiled
 
 KETAMINE = "ketamine"
 
@@ -83,8 +85,19 @@ class WorkupStep(_Model):
     owner_detail: str
 
 
+class AboutOption(_Model):
+    """The short answer about an option owners ask for (ketamine) when it is not offered: why not, for this dog
+    now, and what comes first. Never an option: documents show it apart, unstyled."""
+
+    id: str
+    owner: str
+    tech: str
+
+
 class Plan(_Model):
-    """The ordered care options for one Assessment, or (when `deferred`) only what to do now."""
+    """The ordered care options for one Assessment, or (when `deferred`) only what to do now.
+
+    `about_ketamine` is set exactly when ketamine is not among the options."""
 
     deferred: bool
     routine: bool
@@ -94,6 +107,7 @@ class Plan(_Model):
     ketamine_cautions: list[PlanCaution]
     medication_flags: list[PlanCaution]
     workup: list[WorkupStep]
+    about_ketamine: AboutOption | None
     content_version: str
     content_hash: str
 
@@ -137,13 +151,40 @@ def _as_condition(c: PlanCaution) -> PlanCaution:
         owner_title=c.owner_title, owner_detail="you told us about this; ask your vet whether it matters here.")
 
 
-def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool) -> PlanOption:
+_ANSWER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _fill(text: str, answers: Mapping[str, Any]) -> str:
+    """An option title naming an answer as {item_id} gets the answer (a whole number shown without ".0")."""
+    def value(m: re.Match[str]) -> str:
+        v = answers.get(m.group(1))
+        return m.group(0) if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+    return _ANSWER.sub(value, text) if "{" in text else text
+
+
+@cache
+def _not_offered(catalogue: Catalogue) -> dict[str, tuple[tuple[Test | None, Any], ...]]:
+    """Each option's `not_offered` reasons with their conditions compiled once per catalogue."""
+    return {o.id: tuple((compile_condition(r.when) if r.when else None, r) for r in o.not_offered)
+            for o in catalogue.options if o.not_offered}
+
+
+def _about(catalogue: Catalogue, option_id: str, ctx: "_Ctx") -> AboutOption | None:
+    for test, reason in _not_offered(catalogue).get(option_id, ()):
+        if test is None or test(ctx):
+            return AboutOption.model_construct(id=option_id, owner=reason.owner, tech=reason.tech)
+    return None
+
+
+def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool,
+            answers: Mapping[str, Any]) -> PlanOption:
     ref = catalogue.references[opt.source]
     cautions = [raised[c] for c in opt.cautions if c in raised]
     if opt.id != KETAMINE:
         cautions = [_as_condition(c) if c.kind == "ketamine_caution" else c for c in cautions]
     return PlanOption.model_construct(
-        id=opt.id, title=opt.title.owner, vet_title=opt.title.tech, category=opt.category, order=opt.order,
+        id=opt.id, title=_fill(opt.title.owner, answers), vet_title=_fill(opt.title.tech, answers),
+        category=opt.category, order=opt.order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
         vet_text=opt.vet_text, cautions=cautions, cautioned=flagged or bool(cautions),
         caution_by_condition=flagged,
@@ -177,10 +218,11 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
             if offer is None or not offer(ctx):
                 continue
             warn = comp.caution_when.get(opt.id)
-            options.append(_option(catalogue, opt, raised, bool(warn and warn(ctx))))
+            options.append(_option(catalogue, opt, raised, bool(warn and warn(ctx)), ctx.answers))
     # Content validation already keeps ketamine last; this keeps the promise even for a hand-edited folder.
     options.sort(key=lambda o: (o.id == KETAMINE, o.order))
     routine = not deferred and all(r.level == "none" for r in assessment.categories.values())
+    about = None if any(o.id == KETAMINE for o in options) else _about(catalogue, KETAMINE, ctx)
     return Plan.model_construct(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
-                ketamine_cautions=ket, medication_flags=med, workup=workup,
+                ketamine_cautions=ket, medication_flags=med, workup=workup, about_ketamine=about,
                 content_version=catalogue.version, content_hash=catalogue.hash)

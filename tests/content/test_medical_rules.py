@@ -24,7 +24,7 @@ HEALTHY: dict[str, Any] = {
     "rf_collapse": False, "rf_breathing": False, "rf_gums": "pink", "rf_retching": False,
     "rf_belly_tight": False, "rf_abdomen": False, "rf_seizure_recent": False, "rf_urine_strain": False,
     "rf_vision_sudden": False, "rf_eye_painful": False, "rf_cannot_walk": False, "rf_balance": False,
-    "rf_vomiting": False, "rf_gi_blood": False, "rf_toxin": False, "rf_not_eating": "normal",
+    "rf_vomiting": False, "rf_gi_blood": False, "rf_toxin": False, "rf_not_eating": "normal", "rf_pyometra": False,
     "rf_severe_pain": False,
     "med_current": ["none"], "med_nsaid_planned": False, "med_conditions": ["none"], "med_bloodwork_months": 4,
     "sys_pu_pd": False, "sys_appetite": "normal", "sys_weight_change": "stable", "sys_vomiting": "none",
@@ -295,14 +295,28 @@ def test_nsaid_kidney_fires_for_known_kidney_disease_even_without_an_nsaid(cat) 
 
 
 def test_every_medication_flag_is_reachable(cat) -> None:
-    a = run(cat, med_current=["carprofen", "meloxicam"], med_conditions=["kidney_disease"],
-            med_bloodwork_months="unknown", sys_vomiting="occasional")
+    a = run(cat, med_current=["grapiprant", "benazepril", "tramadol", "trazodone", "phenobarbital", "bedinvetmab",
+                              "prednisolone"], med_nsaid_planned=True,
+            med_conditions=["kidney_disease", "epilepsy"], med_bloodwork_months="unknown", sys_vomiting="occasional",
+            sys_pu_pd=True, pain_sign_stiff_after_rest=3, pain_sign_stairs=3, pain_sign_jumping=3,
+            pain_sign_lagging=2, pain_sign_limping=2, pain_sign_lying_down=2, pain_sign_touch_sensitive=2)
     assert {h.id for h in a.medication_flags} == set(cat.medication_flags)
 
 
-def test_selegiline_interaction_note(cat) -> None:
-    assert "selegiline_interaction" in {n.rule for n in run(cat, med_current=["selegiline", "fluoxetine"]).notes}
-    assert "selegiline_interaction" not in {n.rule for n in run(cat, med_current=["selegiline"]).notes}
+@pytest.mark.parametrize("flag", ["nsaid_combo", "nsaid_gi", "nsaid_ace_diuretic", "serotonin", "tramadol_seizure",
+                                  "bedinvetmab_signs"])
+def test_stop_and_call_flags_set_urgency_soon(cat, flag) -> None:
+    meds = {"nsaid_combo": ["carprofen", "meloxicam"], "nsaid_gi": ["carprofen"],
+            "nsaid_ace_diuretic": ["carprofen", "furosemide"], "serotonin": ["tramadol", "fluoxetine"],
+            "tramadol_seizure": ["tramadol", "levetiracetam"], "bedinvetmab_signs": ["bedinvetmab"]}[flag]
+    extra = {"nsaid_gi": {"sys_stool": "diarrhoea"}, "bedinvetmab_signs": {"sys_neuro": ["weakness"]}}.get(flag, {})
+    a = run(cat, med_current=meds, med_bloodwork_months=2, **extra)
+    assert flag in {h.id for h in a.medication_flags} and a.urgency == "soon"
+
+
+def test_selegiline_with_an_antidepressant_is_a_serotonin_flag(cat) -> None:
+    assert "serotonin" in {h.id for h in run(cat, med_current=["selegiline", "fluoxetine"]).medication_flags}
+    assert "serotonin" not in {h.id for h in run(cat, med_current=["selegiline"]).medication_flags}
 
 
 # --- medical findings ------------------------------------------------------------------------------------

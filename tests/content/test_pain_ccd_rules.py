@@ -45,9 +45,29 @@ def healthy_senior(cat) -> dict[str, Any]:
         "sys_breathing_rest": "normal", "sys_vision": "normal", "sys_hearing": "normal", "sys_mouth": ["none"],
         "sys_coat": ["none"], "sys_seizure_history": False, "sys_neuro": ["none"], "sys_onset": "no_change",
     }
+    answers.update(_all_clear(cat, answers))
     for item in scale_items(cat, "cognitive") + scale_items(cat, "pain"):
         answers[item] = 0
     return answers
+
+
+def _all_clear(cat, given: dict[str, Any]) -> dict[str, Any]:
+    """The "nothing seen" answer to every other visible red-flag and medical question (no, none, normal), so that
+    the healthy senior stays fully assessed when those sections gain questions (three-valued rules)."""
+    out: dict[str, Any] = {}
+    for item in cat.items.values():
+        if item.id in given or cat.section_of[item.id] not in ("redflags", "medical") or item.enable_when:
+            continue
+        values = [o.value for o in item.options or ()]
+        if item.type == "yesno":
+            out[item.id] = False
+        elif item.type == "multi" and "none" in values:
+            out[item.id] = ["none"]
+        elif item.type == "choice":
+            clear = [v for v in ("none", "normal", "no_change") if v in values]
+            if clear:
+                out[item.id] = clear[0]
+    return out
 
 
 def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -257,12 +277,13 @@ def test_fewer_cognitive_signs_is_ccd_possible(cat):
     assert WORKUP_CCD_MIMICS <= set(a.workup)
 
 
-def test_marked_disorientation_with_another_domain_is_ccd_likely(cat):
+def test_marked_disorientation_with_one_other_domain_is_only_possible(cat):
+    # Issue 11: "likely" needs three or more DISHAA domains, however marked one of them is.
     answers = with_(healthy_senior(cat), cog_disorientation_staring=2, cog_disorientation_door=2,
                     cog_disorientation_stuck=2, cog_anxiety_places=2, sys_onset="gradual")
     a = assess(cat, answers)
-    assert a.categories["ccd"].level == "likely"
-    assert "ccd_disorientation_marked" in {e.rule for e in a.categories["ccd"].evidence}
+    assert a.categories["ccd"].level == "possible"
+    assert "ccd_likely" not in {e.rule for e in a.categories["ccd"].evidence}
 
 
 # --- Don't know is not zero ----------------------------------------------------------------------------------

@@ -61,7 +61,9 @@ def test_rule_naming_unknown_item_names_file_rule_and_line(content: Path) -> Non
     with pytest.raises(InputError) as err:
         load_catalogue(content)
     msg = str(err.value)
-    assert "rules_redflags.yaml:3:" in msg
+    line = next(n for n, text in enumerate((content / "rules_redflags.yaml").read_text().split("\n"), 1)
+                if "rf_colapse" in text)
+    assert f"rules_redflags.yaml:{line}:" in msg
     assert "rules[rf_collapse]" in msg and "rf_colapse" in msg
 
 
@@ -79,7 +81,7 @@ def test_duplicate_item_id(content: Path) -> None:
 
 
 def test_unknown_source(content: Path) -> None:
-    _replace(content / "rules_redflags.yaml", "source: s42}", "source: s999}")
+    _replace(content / "rules_redflags.yaml", "    source: s42\n", "    source: s999\n")
     with pytest.raises(InputError, match="s999"):
         load_catalogue(content)
 
@@ -104,7 +106,7 @@ def test_branching_on_a_later_item_is_refused(content: Path) -> None:
 
 
 def test_missing_red_flag_rule(content: Path) -> None:
-    _replace(content / "rules_redflags.yaml", "then: {red_flag: toxin}", "then: {urgency: soon}")
+    _replace(content / "rules_redflags.yaml", "then: {red_flag: toxin, ", "then: {")
     with pytest.raises(InputError, match="toxin"):
         load_catalogue(content)
 
@@ -214,7 +216,7 @@ def test_a_reference_id_repeated_across_references_files_is_refused(content: Pat
 
 
 def test_the_changelog_starts_with_the_current_version(content: Path) -> None:
-    _replace(content / "catalogue.yaml", 'version: "2026.12.1"\ntitle', 'version: "2026.12.2"\ntitle')
+    _replace(content / "catalogue.yaml", 'version: "2026.12.2"\ntitle', 'version: "2026.12.3"\ntitle')
     with pytest.raises(InputError) as err:
         load_catalogue(content)
     assert "catalogue.yaml" in str(err.value) and "changelog" in str(err.value)

@@ -191,6 +191,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                 where.fail(f"caution '{c}' is neither a ketamine caution nor a medication flag", ["cautions"])
         check_condition(where, opt.offer_when, None, None, "offer_when")
         check_condition(where, opt.caution_when, None, None, "caution_when")
+        for reason in opt.not_offered:
+            check_condition(where, reason.when, None, None, "not_offered")
         need_source(where, opt.source)
     if cat.options:
         last = max(cat.options, key=lambda o: o.order)

@@ -24,9 +24,14 @@ UNKNOWN = "unknown"
 RED_FLAG_IDS = (
     "collapse", "breathing", "gums", "bloat", "abdomen", "seizure", "urinary_block", "eye_vision",
     "nonambulatory", "vomiting", "gi_blood", "toxin", "anorexia", "severe_pain",
+    "first_seizure", "heatstroke", "trauma", "bleeding", "no_urine", "acute_abdomen", "diarrhoea", "hypoglycaemia",
+    "pyometra",
 )
 KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
-MEDICATION_FLAG_IDS = ("nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney")
+MEDICATION_FLAG_IDS = (
+    "nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney",
+    "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
+)
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 
 
@@ -352,6 +357,16 @@ class Flag(Strict):
 
 
 @content
+class NotOffered(Strict):
+    """Why an option is not offered to this dog, in both audiences' words: the first reason whose `when` holds
+    (no `when`: always) is the plan's short answer about the option (e.g. "About ketamine")."""
+
+    when: Condition | None = None
+    owner: str = constrained(min_len=1)
+    tech: str = constrained(min_len=1)
+
+
+@content
 class CareOption(Strict):
     """One option in the multimodal plan (used by the plan and the reports)."""
 
@@ -368,6 +383,8 @@ class CareOption(Strict):
     caution_when: Condition | None = None
     questions: list[str] = constrained([])
     """Questions the owner can ask the vet about this option (shown with it in both documents)."""
+    not_offered: list[NotOffered] = constrained([])
+    """When the option is not offered: why not, first matching reason (only options owners ask about have it)."""
     source: Id
 
 

@@ -182,4 +182,15 @@ def assessment_json_schema() -> dict[str, Any]:
         "vettriage Assessment: decision support before a vet visit, never a diagnosis. "
         "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, categories keys, scores keys."
     )
+    _public_ids(schema)
     return schema
+
+
+def _public_ids(schema: dict[str, Any]) -> None:
+    """Each hit list names its public id vocabulary (content.models), so a consumer can validate the ids."""
+    from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, RED_FLAG_IDS
+
+    for field, ids in (("red_flags", RED_FLAG_IDS), ("ketamine_cautions", KETAMINE_CAUTION_IDS),
+                       ("medication_flags", MEDICATION_FLAG_IDS)):
+        prop = schema["properties"][field]
+        prop["items"] = {"allOf": [prop["items"], {"properties": {"id": {"enum": list(ids)}}}]}

@@ -91,6 +91,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     soon = False
     seen: dict[tuple[str, Any], AnswerEvidence] = {}
     fired: list[str] = []
+    urgent_cats: set[str] = set()  # categories an emergency raised: what the vet addresses first
 
     def bound(c: str) -> None:
         # lower bound: what fired, held down by any cap that fired or still could; upper bound: what fired or
@@ -124,6 +125,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if eff.finding:
             raised[eff.finding] = max(raised[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
             cat_evidence[eff.finding].append(ev)
+            if eff.red_flag:
+                urgent_cats.add(eff.finding)
             # what was seen: the answers behind it (not those it names only as absent) and, for each score
             # that held, the inputs answered above their floor
             negated = comp.negated[rule.id]
@@ -152,7 +155,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     categories = {c: _category(catalogue, comp, c, levels[c], ctx, cat_evidence[c], cat_limits[c],
                                cat_positive_ids[c], maybe_rules[c], seen) for c in CATEGORIES}
     ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
-                    key=lambda c: (-levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
+                    key=lambda c: (c not in urgent_cats, -levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
     unknown = sum(1 for v in values.values() if v == UNKNOWN)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
