@@ -60,7 +60,7 @@ def launch(app):
     app.run(headless=True, size=(80, 24))
 cmd._launch = launch
 from vettriage.cli import main
-sys.exit(main(["intake", "--dog", "Bench", "--db", sys.argv[2]]))
+sys.exit(main(["intake", "--no-plain", "--dog", "Bench", "--db", sys.argv[2]]))
 """
 
 STEPS = r"""

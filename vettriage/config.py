@@ -17,9 +17,9 @@ from vettriage.errors import InputError
 from vettriage.files import write_atomic
 
 Mode = Literal["owner", "tech"]
-Theme = Literal["dark", "light"]
+Theme = Literal["dark", "light", "high-contrast"]
 MODES = ("owner", "tech")
-THEMES = ("dark", "light")
+THEMES = ("dark", "light", "high-contrast")
 
 ENV = {
     "clinic_name": "VETTRIAGE_CLINIC_NAME",
@@ -40,7 +40,7 @@ KEYS = {
     "clinic_logo": "A PNG or JPEG file (at most 512 KiB) shown in the header of every document. Optional.",
     "default_mode": "The wording the desk and `vettriage intake` start in: owner or tech.",
     "database_url": "Where intakes are stored: a SQLite file path or a postgresql+psycopg:// URL.",
-    "theme": "The terminal app's colours: dark or light.",
+    "theme": "The terminal app's colours: dark, light or high-contrast (white on black, 7:1 or more).",
     "packs": "Content pack folders loaded on top of the shipped content by every command (a list of paths).",
 }
 """Each setting, documented for `vettriage config` and the file `vettriage config init` writes."""

@@ -19,6 +19,13 @@ def register(sub: Any) -> None:
     p.add_argument("--dog", required=True, help="the dog's name; an intake in progress for it is resumed")
     p.add_argument("--owner", action="store_true",
                    help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--plain", action="store_true", default=None,
+                     help="a plain line-by-line dialogue on standard input and output, for screen readers, "
+                          "braille displays and scripts (automatic when TERM=dumb or the input or output is not "
+                          "a terminal)")
+    how.add_argument("--no-plain", dest="plain", action="store_false",
+                     help="the full-screen app even where the plain dialogue would be chosen (a headless run)")
     _common(p)
     p.set_defaults(func=run_intake)
 
@@ -51,8 +58,47 @@ def run_intake(args: argparse.Namespace) -> int:
         raise InputError("command line", "--dog", "the dog's name is empty")
     config = load_config()
     mode = "owner" if args.owner else (args.mode or config.default_mode)
+    if args.plain or (args.plain is None and wants_plain()):
+        return _run_plain(config, store_url=args.db, mode=mode, dog_name=name, packs=[*config.packs, *args.pack])
     return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner,
                 packs=[*config.packs, *args.pack])
+
+
+def wants_plain(env: Any = None, stdout: Any = None, stdin: Any = None) -> bool:
+    """The plain dialogue is chosen for a terminal that cannot draw (TERM=dumb), for output that is not a
+    terminal at all (a pipe, a file, a screen reader's capture): the full-screen app would be noise there, and
+    for input that is not a terminal (`printf ... | vettriage intake`), which the full-screen app cannot read."""
+    import os
+
+    env = os.environ if env is None else env
+    return env.get("TERM") == "dumb" or not _tty(sys.stdout if stdout is None else stdout) \
+        or not _tty(sys.stdin if stdin is None else stdin)
+
+
+def _tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str]) -> int:
+    """The intake as a plain dialogue on stdin/stdout: the same session as the app, and no Textual import."""
+    from vettriage.store import open_store
+
+    store = open_store(store_url or config.database_url or None)
+    try:
+        from vettriage.content import load_catalogue
+        from vettriage.plain import PlainDialogue
+        from vettriage.tui.intakes import resume_or_start
+        from vettriage.tui.session import IntakeSession
+
+        catalogue = load_catalogue(packs=list(dict.fromkeys(packs)))
+        intake = resume_or_start(store, catalogue, dog_name, mode)
+        session = IntakeSession(catalogue, store, intake, mode)
+        return PlainDialogue(session, config, sys.stdin, sys.stdout).run()
+    finally:
+        store.close()
 
 
 def _run(config: Any, **kwargs: Any) -> int:

@@ -455,6 +455,9 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
         "routine": plan.routine,
+        # the owner's question answered when ketamine is not an option for this dog now (never in an emergency)
+        "about_ketamine": (None if plan.deferred or plan.about_ketamine is None else
+                           plan.about_ketamine.owner if mode == "owner" else plan.about_ketamine.tech),
         "now": plan.now,
         "findings": findings,
         "seen": [f for f in findings if f["level"] != "none"],

@@ -7,6 +7,7 @@ intake, owner wording, no desk and no way to other records.
 from __future__ import annotations
 
 import gc
+import os
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual.app import App
@@ -15,7 +16,8 @@ from textual.binding import Binding
 if TYPE_CHECKING:
     from vettriage.config import Config
 
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
+THEMES = {"dark": "textual-dark", "light": "textual-light", "high-contrast": "vettriage-high-contrast"}
+"""The config's `theme` setting -> the Textual theme. Ctrl+T goes round them in this order."""
 
 
 class VetTriageApp(App[None]):
@@ -31,7 +33,14 @@ class VetTriageApp(App[None]):
     def __init__(self, *, config: "Config", mode: Literal["owner", "tech"], store_url: str | None,
                  intake_id: int | None, dog_name: str | None, locked: bool, store: Any = None,
                  catalogue: Any = None) -> None:
-        super().__init__()
+        # NO_COLOR: the terminal's own colours everywhere (Textual's NoColor filter), not a theme turned grey,
+        # which can leave text near-invisible on its background; what colour said is then said by text-style
+        # and marks (app.tcss, `App:nocolor`). Textual picks the filter in App.__init__, so it is asked here.
+        no_color = "NO_COLOR" in os.environ
+        super().__init__(ansi_color=True if no_color else None)
+        from vettriage.tui.themes import HIGH_CONTRAST
+
+        self.register_theme(HIGH_CONTRAST)
         self.config = config
         self.mode = mode
         self.store_url = store_url or config.database_url
@@ -145,8 +154,9 @@ class VetTriageApp(App[None]):
         self.notify(f"Could not save: {event.exception}", severity="error", timeout=8)
 
     def action_toggle_theme(self) -> None:
-        """Switch between the light and dark themes."""
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        """Go on to the next of our themes (dark, light, high contrast)."""
+        names = list(THEMES.values())
+        self.theme = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
 
 
 class LockedVetTriageApp(VetTriageApp, inherit_bindings=False):

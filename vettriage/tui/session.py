@@ -41,6 +41,53 @@ class Gaps:
         return f"{self.others} question{'s' if self.others != 1 else ''} unanswered: {parts}"
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One option as shown: the number that picks it, its stored value and its label."""
+
+    number: int
+    value: Any
+    label: str
+
+
+def choices_for(item: Item, catalogue: Any, mode: str) -> list[Choice]:
+    """The numbered options of a scale, yes/no, choice or multi item. Scales number by value (0-10 pain
+    scores are picked by their own digit); other lists count from 1. The terminal app and the plain mode
+    number them alike, so "press 2" means the same answer in both."""
+    if item.type == "scale":
+        return [Choice(p.value, p.value, p.label.for_mode(mode)) for p in catalogue.scales[item.scale].points]
+    if item.type == "yesno":
+        return [Choice(1, True, "Yes"), Choice(2, False, "No")]
+    return [Choice(n, o.value, o.label.for_mode(mode)) for n, o in enumerate(item.options or (), 1)]
+
+
+def parse_typed(item: Item, text: str) -> Any:
+    """What a typed answer holds, before validation: None when empty, a float for a number (a comma is a
+    decimal point), else the text. Raises ValueError naming what was typed when a number is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    if item.type in ("number", "months"):
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+    return text
+
+
+@dataclass(frozen=True)
+class EmergencyNotice:
+    """What a newly raised red flag tells the reader, in the mode's wording: the same words on the emergency
+    screen and in the plain mode."""
+
+    title: str
+    lead: str
+    flags: tuple[tuple[str, str], ...]
+    """(title, what to do now) per red flag."""
+    contact: str
+    saved: str
+
+
 class RedFlagsUnanswered(ValueError):
     """Completing was refused: an emergency question has no answer."""
 
@@ -142,6 +189,27 @@ class IntakeSession:
         from vettriage.engine import assess
 
         return assess(self.catalogue, self.answers)
+
+    def needs_answer(self) -> bool:
+        """The current question is required and has no answer: going on is refused."""
+        return self.item.required and self.item.id not in self.answers
+
+    def required_missing(self) -> list[str]:
+        """Required questions (asked for this dog) with no answer: completing is refused while any remain."""
+        return [i for i in self.visible if self.catalogue.items[i].required and i not in self.answers]
+
+    def emergency_notice(self, flag_ids: list[str] | tuple[str, ...], contact: str) -> EmergencyNotice:
+        """The interrupt's wording for the red flags just raised; `contact` is whom to call (the config's)."""
+        owner = self.mode == "owner"
+        flags = tuple((self.catalogue.red_flags[f].title.for_mode(self.mode),
+                       self.catalogue.red_flags[f].action.for_mode(self.mode)) for f in flag_ids)
+        return EmergencyNotice(
+            title="This needs a vet now" if owner else "EMERGENCY",
+            lead=("What you described can be an emergency. Do not wait for the appointment." if owner
+                  else "Red flag raised: this dog needs to be seen as an emergency."),
+            flags=flags, contact=contact,
+            saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
+                   else "The intake is marked emergency; answers so far are saved."))
 
     # --- changing -------------------------------------------------------------------------------------
 

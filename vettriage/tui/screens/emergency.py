@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from rich.markup import escape
 from textual.widgets import Button, Static
 
 from vettriage.tui.session import IntakeSession
@@ -35,27 +34,23 @@ class EmergencyScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The warning, each red flag with its action, whom to call, and two buttons."""
-        s = self.session
-        owner = s.mode == "owner"
+        owner = self.session.mode == "owner"
         config = getattr(self.app, "config", None)
         contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
         # The clinic's name and phone (in `contact`) and address, as configured (`vettriage config`): typed text,
-        # so escaped (a name with "[" in it must not be read as markup).
+        # so never read as markup (a name with "[" in it).
         address = getattr(config, "clinic_address", None)
+        notice = self.session.emergency_notice(self.flag_ids, contact)
         with VerticalScroll(id="box"):
-            yield Static("EMERGENCY" if not owner else "This needs a vet now", id="title")
-            lead = ("What you described can be an emergency. Do not wait for the appointment."
-                    if owner else "Red flag raised: this dog needs to be seen as an emergency.")
-            yield Static(lead, id="lead")
-            for fid in self.flag_ids:
-                flag = s.catalogue.red_flags[fid]
-                yield Static(f"! {flag.title.for_mode(s.mode)}", classes="flag")
-                yield Static(flag.action.for_mode(s.mode), classes="action")
-            yield Static(escape(contact), id="contact")
+            yield Static(notice.title, id="title")
+            yield Static(notice.lead, id="lead")
+            for title, action in notice.flags:
+                yield Static(f"! {title}", classes="flag", markup=False)
+                yield Static(action, classes="action", markup=False)
+            yield Static(notice.contact, id="contact", markup=False)
             if address:
-                yield Static(escape(address), id="clinic")
-            yield Static("Your answers so far are saved. The intake is marked as an emergency."
-                         if owner else "The intake is marked emergency; answers so far are saved.", classes="muted")
+                yield Static(address, id="clinic", markup=False)
+            yield Static(notice.saved, classes="muted")
             with Horizontal(id="buttons"):
                 if owner:
                     # the owner's first action is the call: it has the focus, and shows the number to ring

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from vettriage.content.models import UNKNOWN
 from vettriage.tui.messages import Back, DontKnow, Next, Picked
-from vettriage.tui.session import IntakeSession
+from vettriage.tui.session import IntakeSession, parse_typed
 from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, choices_for
 from vettriage.tui.widgets.keybar import KeyBar
 
@@ -218,16 +218,11 @@ class QuestionScreen(Screen[None]):
 
     def _typed_value(self, text: str) -> tuple[bool, Any]:
         """What a typed field holds, as an answer (None when empty); (False, None) after showing why not."""
-        text = text.strip()
-        if not text:
-            return True, None
-        if self.session.item.type in ("number", "months"):
-            try:
-                return True, float(text.replace(",", "."))
-            except ValueError:
-                self.query_one("#error", Static).update(f"{text!r} is not a number")
-                return False, None
-        return True, text
+        try:
+            return True, parse_typed(self.session.item, text)
+        except ValueError as exc:
+            self.query_one("#error", Static).update(str(exc))
+            return False, None
 
     def _unsaved_typing(self) -> bool:
         """Text typed into the field and not yet saved (Enter saves it; leaving must too)."""
@@ -277,7 +272,7 @@ class QuestionScreen(Screen[None]):
     def action_next(self) -> None:
         """Go on: to the next question, or to the review after the last one (or when jumping from it)."""
         s = self.session
-        if s.item.required and s.item.id not in s.answers:
+        if s.needs_answer():
             self.query_one("#error", Static).update("This question needs an answer.")
             return
         if self.return_to_review or s.at_end:

@@ -57,7 +57,9 @@ class ReviewScreen(Screen[str | None]):
                 item = s.catalogue.items[item_id]
                 value = s.answers.get(item_id)
                 mark = "[ ]" if value is None else "[?]" if value == UNKNOWN else "[x]"
-                style = "bold yellow" if value is None else "italic" if value == UNKNOWN else ""
+                # the mark and the words say it; the style adds a shape, never a colour (which would also
+                # vanish on the highlighted row of the high-contrast theme)
+                style = "bold underline" if value is None else "italic" if value == UNKNOWN else ""
                 line = Text(f" {mark} ")
                 line.append(item.text.for_mode(s.mode))
                 line.append("  → ")
@@ -98,7 +100,7 @@ class ReviewScreen(Screen[str | None]):
         from vettriage.tui.screens.dialogs import Confirm
 
         s = self.session
-        missing = [i for i in s.visible if s.catalogue.items[i].required and i not in s.answers]
+        missing = s.required_missing()
         if missing:
             self.notify("Please answer: " + ", ".join(s.catalogue.items[i].text.for_mode(s.mode) for i in missing),
                         severity="warning", markup=False)

@@ -7,7 +7,6 @@ new widgets (see bench/tui.py). Each posts the small messages in `vettriage.tui.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from textual import events
@@ -19,28 +18,10 @@ from textual.widgets.selection_list import Selection
 
 from vettriage.content.models import UNKNOWN
 from vettriage.tui.messages import Back, DontKnow, Next, Picked
+from vettriage.tui.session import Choice, choices_for  # noqa: F401 - the numbering lives in the session
 
 TWO_DIGIT_WINDOW = 0.8
 """Seconds within which "1" then "0" picks 10 on a 0-10 scale."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option as shown: the number that picks it, its stored value and its label."""
-
-    number: int
-    value: Any
-    label: str
-
-
-def choices_for(item: Any, catalogue: Any, mode: str) -> list[Choice]:
-    """The numbered options of a scale, yes/no, choice or multi item. Scales number by value (0-10 pain
-    scores are picked by their own digit); other lists count from 1."""
-    if item.type == "scale":
-        return [Choice(p.value, p.value, p.label.for_mode(mode)) for p in catalogue.scales[item.scale].points]
-    if item.type == "yesno":
-        return [Choice(1, True, "Yes"), Choice(2, False, "No")]
-    return [Choice(n, o.value, o.label.for_mode(mode)) for n, o in enumerate(item.options or (), 1)]
 
 
 def _prompt(c: Choice) -> str:
