@@ -5,6 +5,9 @@
 Autosave: `save_answer` latency per answer (read, update, audit insert, commit), against a bare sqlite3
 insert-and-commit with the same durability settings (WAL, synchronous=FULL). Target: median <= 2 ms on SQLite.
 List and search: `list_intakes` over N stored intakes (default 100,000), newest 200. Target: <= 50 ms.
+Follow-up (issue 16): `dogs show` for a dog with 50 visits (visits query, change table, trends) against the
+bare driver query for the same rows; `dogs due` over the N intakes against a bare range query on the
+re-screen index (what the "last completed visit per dog" test costs on top).
 Import memory: `vettriage intakes import` of a JSON export of 1,000 and of N intakes (real answers and
 Assessments, checked against the catalogue), each in a fresh process: peak RSS against the interpreter's own
 start-up RSS. Target: flat (the 100,000 figure within a few MB of the 1,000 one). --import-only runs just this.
@@ -121,6 +124,83 @@ def searches(url: str, repeat: int) -> None:
     store.close()
 
 
+def _bare(store: object, sql: str, params: tuple) -> float:
+    """The same statement straight through the driver (no decoding, no records): the floor."""
+    def tx(tx: Tx) -> int:
+        cur = tx._con.execute(tx.dialect.sql(sql), params)  # noqa: SLF001 - a benchmark floor
+        return len(cur.fetchall())
+
+    t = time.perf_counter()
+    store.run(tx)  # type: ignore[attr-defined]
+    return time.perf_counter() - t
+
+
+def followup(url: str, repeat: int) -> None:
+    """`dogs show` on a dog with 50 visits, and `dogs due` over every stored intake, each against a floor."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+    from vettriage.followup import since_last_visit, values_by_date, top_level_scores
+
+    root = Path(__file__).resolve().parents[1]
+    cat = load_catalogue()
+    assessment = assess(cat, read_answers_file(cat, root / "examples" / "arthritis.yaml")).model_dump(mode="json")
+    store = open_store(url)
+    dog = store.add_dog("Fifty visits")
+    start = dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc)
+
+    def add50(tx: Tx) -> None:
+        tx.insert_many("intakes", [dict(
+            dog_id=dog.id, by="owner", mode="owner", status="completed", urgency=assessment["urgency"],
+            emergency=False, created_at=start + dt.timedelta(days=30 * k), updated_at=start + dt.timedelta(days=30 * k),
+            content_version=cat.version, content_hash=cat.hash, answers={}, position=None, assessment=assessment,
+            rescreen_due=(start + dt.timedelta(days=30 * k + 28)).date(), rescreen_reason="bench")
+            for k in range(50)])
+
+    def spread_due(tx: Tx) -> None:  # the bulk fill sets no re-screen dates: give completed ones a routine one
+        rows = tx.rows("SELECT id, created_at FROM intakes WHERE status <> 'in_progress' AND rescreen_due IS NULL")
+        tx.executemany("UPDATE intakes SET rescreen_due = ? WHERE id = ?",
+                       [(tx.dialect.dump("date", r["created_at"].date() + dt.timedelta(days=182)), r["id"])
+                        for r in rows])
+
+    store.run(add50, write=True)
+    store.run(spread_due, write=True)
+    if store.dialect == "postgresql":
+        store.run(lambda tx: tx.execute("ANALYZE"), write=True)
+    ids = [s.id for defs in top_level_scores(cat).values() for s in defs]
+    show, query, floor = [], [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        visits = store.visits(dog.id)
+        query.append(time.perf_counter() - t)
+        pairs = [(v.at, v.assessment) for v in visits]
+        since_last_visit(cat, pairs)
+        values_by_date(pairs, ids)
+        show.append(time.perf_counter() - t)
+        floor.append(_bare(store, "SELECT i.id, i.created_at, i.urgency, i.assessment, i.rescreen_due FROM intakes i "
+                                  "WHERE i.dog_id = ? AND i.status IN ('completed', 'amended') "
+                                  "ORDER BY i.created_at DESC, i.id DESC", (dog.id,)))
+    print(f"  dogs show, {len(visits)} visits: floor (bare query) {_ms(floor)}")
+    print(f"  dogs show, {len(visits)} visits: store.visits (decoded) {_ms(query)}")
+    print(f"  dogs show, {len(visits)} visits: store + change table {_ms(show)}   "
+          f"({statistics.median(show) / statistics.median(floor):.1f}x floor)")
+    from vettriage.store.sqlstore import DUE_SELECT
+
+    on = dt.date(2026, 12, 1)
+    due, floor, same = [], [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        n_due = len(store.dogs_due(on))
+        due.append(time.perf_counter() - t)
+        day = store.run(lambda tx: tx.dialect.dump("date", on))
+        floor.append(_bare(store, "SELECT id, dog_id, rescreen_due FROM intakes WHERE rescreen_due <= ?", (day,)))
+        same.append(_bare(store, DUE_SELECT, (day,)))
+    print(f"  dogs due: floor (bare range query on the index) {_ms(floor)}")
+    print(f"  dogs due: the store's statement, bare driver    {_ms(same)}")
+    print(f"  dogs due ({n_due:,} dogs due)                   {_ms(due)}   "
+          f"({statistics.median(due) / statistics.median(floor):.1f}x floor)")
+    store.close()
+
+
 IMPORT_CHILD = """
 import resource, sys, time
 t = time.perf_counter()
@@ -206,6 +286,8 @@ def main() -> None:
         print(f"list and search over {args.intakes:,} intakes ({args.intakes // 5:,} dogs; bulk fill {took:.1f} s), "
               "target <= 50 ms:")
         searches(url, 15)
+        print("follow-up visits:")
+        followup(url, 15)
         import_memory(d, [1_000, args.intakes])
 
 

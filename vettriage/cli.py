@@ -13,7 +13,7 @@ import sys
 from vettriage.errors import InputError, StoreError
 
 # One module per group of commands; each has `register(subparsers)` and may have `default_command(args)`.
-COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "report", "fhir", "config", "dogs"]
+COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report", "fhir", "config"]
 # The module behind each command, so that running one command imports and registers only its own module
 # (`vettriage assess` is measured against a bare interpreter start). A test keeps this table complete.
 COMMANDS = {

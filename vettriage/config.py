@@ -45,9 +45,30 @@ KEYS = {
 }
 """Each setting, documented for `vettriage config` and the file `vettriage config init` writes."""
 
+TABLES = {
+    "rescreen": "Days from a completed intake to its re-screen date (product heuristic): routine_days, pain_days, "
+                "ccd_days, soon_days. Edit the `[rescreen]` table in the file; no environment variable.",
+}
+"""Settings that are TOML tables (set in the file only, after every plain key)."""
+
 LOGO_MAX_BYTES = 512 * 1024
 """A logo is embedded in every PDF: a bigger file is almost certainly the wrong file."""
 _LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class RescreenPolicy:
+    """Days from a completed intake to its re-screen date (product heuristic, not a clinical guideline): the
+    soonest that applies wins (vettriage.followup.rescreen_due). In the config file a `[rescreen]` table."""
+
+    routine_days: int = 182
+    """A routine senior: every six months, as owners of old dogs are usually asked to come back."""
+    pain_days: int = 28
+    """Pain possible or likely: re-score after a 2-4 week treatment trial (the long end)."""
+    ccd_days: int = 90
+    """CCD possible or likely: re-screen cognition sooner than routine, once pain is controlled."""
+    soon_days: int = 14
+    """Urgency soon or emergency: a re-check two weeks after the visit."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class Config:
     packs: tuple[str, ...] = ()
     """Content pack folders loaded on top of the shipped content by every command (before any `--pack`).
     In the file a list of paths; in VETTRIAGE_PACKS paths separated by the platform's path separator."""
+    rescreen: RescreenPolicy = field(default_factory=RescreenPolicy)
     path: Path | None = None
     origin: dict[str, str] = field(default_factory=dict)
 
@@ -145,8 +167,8 @@ def _read_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), None, f"not valid TOML: {exc}") from None
     for key in data:
-        if key not in KEYS:
-            raise InputError(str(path), key, f"unknown setting; known: {', '.join(sorted(KEYS))}")
+        if key not in KEYS and key not in TABLES:
+            raise InputError(str(path), key, f"unknown setting; known: {', '.join(sorted([*KEYS, *TABLES]))}")
     return data
 
 
@@ -154,6 +176,8 @@ def _check(source: str, key: str, value: Any) -> Any:
     """Validate one setting's value."""
     if key == "packs":
         return _check_packs(source, value)
+    if key == "rescreen":
+        return _check_rescreen(source, value)
     if not isinstance(value, str) or not value.strip():
         raise InputError(source, key, "expected a non-empty text value")
     value = value.strip()
@@ -166,6 +190,19 @@ def _check(source: str, key: str, value: Any) -> Any:
     if key.startswith("clinic_") and key != "clinic_logo" and any(ord(ch) < 32 for ch in value):
         raise InputError(source, key, "must be one line (no line breaks or control characters)")
     return value
+
+
+def _check_rescreen(source: str, value: Any) -> RescreenPolicy:
+    """A `[rescreen]` table of whole days from 1 to 730."""
+    known = {f.name for f in fields(RescreenPolicy)}
+    if not isinstance(value, dict):
+        raise InputError(source, "rescreen", f"expected a table of {', '.join(sorted(known))}")
+    for k, v in value.items():
+        if k not in known:
+            raise InputError(source, f"rescreen.{k}", f"unknown setting; known: {', '.join(sorted(known))}")
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 730:
+            raise InputError(source, f"rescreen.{k}", "expected a whole number of days from 1 to 730")
+    return RescreenPolicy(**value)
 
 
 def _check_packs(source: str, value: Any) -> tuple[str, ...]:
@@ -193,6 +230,10 @@ def describe(config: Config) -> str:
         where = config.origin.get(key, "default")
         lines.append(f"{key} = {shown}  [{where}; env {ENV[key]}]")
         lines.append(f"    {doc}")
+    r = config.rescreen
+    lines.append(f"rescreen = routine {r.routine_days} d, pain {r.pain_days} d, ccd {r.ccd_days} d, soon {r.soon_days} d"
+                 f"  [{config.origin.get('rescreen', 'default')}]")
+    lines.append(f"    {TABLES['rescreen']}")
     return "\n".join(lines)
 
 
@@ -225,6 +266,9 @@ def template() -> str:
                 "packs": ["/path/to/pack"]}
     for key, doc in KEYS.items():
         out += [f"# {doc} (env {ENV[key]})", "# " + _toml_line(key, examples[key]), ""]
+    r = RescreenPolicy()
+    out += [f"# {TABLES['rescreen']}", "# [rescreen]"] + [f"# {f.name} = {getattr(r, f.name)}"
+                                                          for f in fields(RescreenPolicy)] + [""]
     return "\n".join(out)
 
 

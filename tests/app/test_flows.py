@@ -442,3 +442,92 @@ async def test_typed_names_with_brackets_are_shown_as_typed(store: Any, catalogu
         await pilot.pause()
         table = desk.screen.query_one("DataTable")
         assert str(table.get_row_at(0)[0]) == name
+
+
+async def test_desk_day_board_shows_dogs_due_invitations_waiting_and_a_trend(store: Any, catalogue: Any,
+                                                                             config: Any) -> None:
+    """Issue 16: an overdue re-screen, an unanswered link expiring soon, urgency in words, the dog's trend."""
+    import datetime as dt
+
+    from vettriage.engine import assess
+
+    for name, pain in (("Toffee", 3), ("Toffee", 1)):
+        intake = _seed(store, catalogue, name, {"pain_sign_stairs": pain, "pain_sign_rising": pain}, None)
+        store.complete(intake.id, assess(catalogue, store.get_intake(intake.id).answers).model_dump(mode="json"))
+    past = dt.date.today() - dt.timedelta(days=2)
+    store.run(lambda tx: tx.execute("UPDATE intakes SET rescreen_due = ?", (tx.dialect.dump("date", past),)),
+              write=True)
+    waiting = _seed(store, catalogue, "Biscuit", {}, None)
+    store.add_invite(waiting.id, "h1", dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3))
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def rows(table_id: str) -> list[str]:
+            t = app.screen.query_one(f"#{table_id}")
+            return [" ".join(str(c) for c in t.get_row_at(i)) for i in range(t.row_count)]
+
+        assert rows("due") and rows("due")[0].startswith("overdue by 2 days Toffee")
+        assert rows("invites") == ["expires soon Biscuit in 2 h"]
+        urgency = app.screen.query_one("#intakes").get_row_at(1)[2]
+        assert str(urgency) in ("routine", "soon", "EMERGENCY") and urgency.style  # a word, then a colour
+        await pilot.press("down")  # a Toffee row: its two visits' pain trend
+        await pilot.pause()
+        label = str(app.screen.query_one("#trend-label").render())
+        assert "Toffee" in label and ">" in label
+        assert app.screen.query_one("#trend").display and len(app.screen.query_one("#trend").data) == 2
+
+
+async def test_desk_new_intake_picks_a_known_dog_or_a_new_one(store: Any, catalogue: Any, config: Any) -> None:
+    """Issue 16: a name on record is never merged by itself: the desk asks which dog, or a new one."""
+    from vettriage.tui.screens.dialogs import Confirm, DogPicker
+
+    store.add_dog("Bella", chart="A-1", owner_name="Ann Lee")
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"bella", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DogPicker)
+        labels = [str(app.screen.query_one("#dogs").get_option_at_index(i).prompt)
+                  for i in range(app.screen.query_one("#dogs").option_count)]
+        assert "chart A-1" in labels[0] and "owner Ann Lee" in labels[0] and labels[-1] == "A new dog named bella"
+        await pilot.press("end", "enter")  # a new dog of that name
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert len(store.dogs_named("Bella")) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n", *"Bella", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DogPicker) and app.screen.query_one("#dogs").option_count == 3
+        await pilot.press("end", "up", "enter")  # the second Bella, whose intake is in progress
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert store.get_intake(app.screen.session.intake_id).dog.id == store.dogs_named("Bella")[1].id
+
+
+async def test_desk_new_intake_for_a_known_dog_prefills_history_never_signs(store: Any, catalogue: Any,
+                                                                            config: Any) -> None:
+    """Issue 16: the last completed visit's medicines are there to confirm; its pain ratings are not."""
+    from vettriage.engine import assess
+
+    first = _seed(store, catalogue, "Bella", {"med_current": ["carprofen"], "pain_sign_stairs": 3}, None)
+    store.complete(first.id, assess(catalogue, store.get_intake(first.id).answers).model_dump(mode="json"))
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Bella", "enter")
+        await pilot.pause()
+        await pilot.press("home", "enter")  # the Bella on record
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        new = store.get_intake(app.screen.session.intake_id)
+    assert new.id != first.id and new.answers.get("med_current") == ["carprofen"]
+    assert "pain_sign_stairs" not in new.answers
+    assert all(catalogue.items[k].history for k in new.answers if k != "dog_name")
+    reasons = {e.item_id: e.reason for e in store.audit(new.id)}
+    assert "pre-filled from the visit of" in reasons["med_current"]

@@ -84,3 +84,52 @@ def test_sqlite_values_keep_the_shapes_release_1_wrote(tmp_path):
     con.close()
     assert birth == "2014-05-06" and emergency == 0 and answers == '{"pain_stairs": 2}'
     assert dt.datetime.strptime(created, "%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime format
+
+
+def _v2_database(url: str) -> None:
+    """What the release before follow-up visits wrote (schema 2): two dogs, one with two completed intakes
+    and one in progress."""
+    db = make_database(resolve_url(url))
+
+    def tx(tx: Tx) -> None:
+        migrations.migrate(tx, target=2)
+        rex = tx.insert("dogs", dict(name="Rex", name_key="rex", age_years=11.0, created_at=NOW))
+        tx.insert("dogs", dict(name="Pip", name_key="pip", created_at=NOW))
+        for k, status in enumerate(("completed", "completed", "in_progress")):
+            at = NOW + dt.timedelta(days=30 * k)
+            tx.insert("intakes", dict(
+                dog_id=rex, by="owner", mode="owner", status=status, urgency="routine", emergency=False,
+                created_at=at, updated_at=at, content_version="2026.12.1", content_hash="h",
+                answers={"med_current": ["carprofen"]}, position=None,
+                assessment={"urgency": "routine"} if status == "completed" else None))
+
+    db.run(tx, write=True)
+    db.close()
+
+
+def test_v2_database_migrates_with_its_dogs_keeping_their_intakes(db_url):
+    _v2_database(db_url)
+    store = open_store(db_url)
+    try:
+        assert store.run(migrations.current_version) == schema.SCHEMA_VERSION == 3
+        rex = store.get_dog(1)
+        assert (rex.name, rex.chart, rex.owner_phone, rex.age_years) == ("Rex", None, None, 11.0)
+        assert [i.id for i in store.dog_history(1)] == [3, 2, 1]
+        assert [v.intake_id for v in store.visits(1)] == [1, 2]
+        # completed intakes got the frozen routine interval from their completion; the one in progress none
+        assert store.get_intake(2).rescreen_due == (NOW + dt.timedelta(days=30 + 182)).date()
+        assert store.get_intake(3).rescreen_due is None
+        due = store.dogs_due((NOW + dt.timedelta(days=400)).date())
+        assert [(d.dog.id, d.intake_id) for d in due] == [(1, 2)]  # the last completed visit counts
+        # chart numbers are unique when given, and many dogs may have none
+        store.add_dog("Max", chart="A-17")
+        store.add_dog("Bo")
+        import pytest
+
+        from vettriage.store.api import StoreError
+
+        with pytest.raises(StoreError, match="already dog 3"):
+            store.add_dog("Other", chart="A-17")
+        assert store.dog_by_chart("A-17").name == "Max"
+    finally:
+        store.close()

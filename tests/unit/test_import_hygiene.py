@@ -30,7 +30,8 @@ def test_engine_and_assess_path_do_not_import_textual(tmp_path) -> None:
 def test_plan_render_and_store_do_not_import_textual() -> None:
     mods = _loaded_after("""
         import importlib
-        for name in ("vettriage.plan", "vettriage.render", "vettriage.store"):
+        for name in ("vettriage.plan", "vettriage.render", "vettriage.store", "vettriage.followup",
+                     "vettriage.render.trend", "vettriage.commands.dogs"):
             try:
                 importlib.import_module(name)
             except ModuleNotFoundError as exc:

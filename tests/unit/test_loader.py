@@ -140,52 +140,6 @@ def test_catalogue_cache_is_used_and_bounded(content: Path, tmp_path, monkeypatc
     assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == cache.KEEP
 
 
-# --- Second references file, changelog, retired items ---------------------------------------------------------
-
-
-def test_pain_references_are_read_from_their_own_file(catalogue) -> None:
-    assert {"bel2020_identify", "mills2020_behaviour", "knaz2015_night"} <= set(catalogue.references)
-    assert catalogue.items["pain_sign_lagging"].source == "bel2020_walks"
-
-
-def test_a_reference_id_repeated_across_references_files_is_refused(content: Path) -> None:
-    _replace(content / "references_pain.yaml", "- id: bel2020_walks", "- id: s32")
-    with pytest.raises(InputError) as err:
-        load_catalogue(content)
-    msg = str(err.value)
-    assert "references_pain.yaml:" in msg and "references[s32]" in msg and "used twice" in msg
-
-
-def test_the_changelog_starts_with_the_current_version(content: Path) -> None:
-    _replace(content / "catalogue.yaml", 'version: "2026.12.2"\ntitle', 'version: "2026.12.3"\ntitle')
-    with pytest.raises(InputError) as err:
-        load_catalogue(content)
-    assert "catalogue.yaml" in str(err.value) and "changelog" in str(err.value)
-
-
-def test_a_retired_item_on_an_unknown_scale_is_refused(content: Path) -> None:
-    _replace(content / "retired.yaml", '"scale": "nrs10"', '"scale": "nrs11"')
-    with pytest.raises(InputError) as err:
-        load_catalogue(content)
-    msg = str(err.value)
-    assert "retired.yaml:" in msg and "items[pain_sev_worst]" in msg and "nrs11" in msg
-
-
-def test_retired_items_name_an_earlier_version(content: Path) -> None:
-    _replace(content / "retired.yaml", '- version: "2026.11.1"', '- version: "2025.1.1"')
-    with pytest.raises(InputError, match="not an earlier version"):
-        load_catalogue(content)
-
-
-def test_a_broken_score_names_scores_yaml_its_id_and_line(content: Path) -> None:
-    _replace(content / "scores.yaml", "of: [pain_sign_joint_licking,", "of: [pain_sign_joint_lickin,")
-    with pytest.raises(InputError) as err:
-        load_catalogue(content)
-    msg = str(err.value)
-    assert "scores.yaml:" in msg and "scores[pain_comfort]" in msg and "pain_sign_joint_lickin" in msg
-    assert err.value.line is not None
-
-
 def _append_copy(path: Path, key: str, entry_id: str) -> None:
     """Append to the list `key` of `path` a second entry with an id that list already has."""
     import yaml
@@ -243,3 +197,49 @@ def test_duplicate_key_in_content_is_an_error(content: Path) -> None:
     with pytest.raises(InputError) as err:
         load_catalogue(content, use_cache=False)
     assert "dog.yaml:" in str(err.value) and "key given twice" in str(err.value)
+
+
+# --- Second references file, changelog, retired items ---------------------------------------------------------
+
+
+def test_pain_references_are_read_from_their_own_file(catalogue) -> None:
+    assert {"bel2020_identify", "mills2020_behaviour", "knaz2015_night"} <= set(catalogue.references)
+    assert catalogue.items["pain_sign_lagging"].source == "bel2020_walks"
+
+
+def test_a_reference_id_repeated_across_references_files_is_refused(content: Path) -> None:
+    _replace(content / "references_pain.yaml", "- id: bel2020_walks", "- id: s32")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    msg = str(err.value)
+    assert "references_pain.yaml:" in msg and "references[s32]" in msg and "used twice" in msg
+
+
+def test_the_changelog_starts_with_the_current_version(content: Path) -> None:
+    _replace(content / "catalogue.yaml", 'version: "2026.12.2"\ntitle', 'version: "2026.12.3"\ntitle')
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    assert "catalogue.yaml" in str(err.value) and "changelog" in str(err.value)
+
+
+def test_a_retired_item_on_an_unknown_scale_is_refused(content: Path) -> None:
+    _replace(content / "retired.yaml", '"scale": "nrs10"', '"scale": "nrs11"')
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    msg = str(err.value)
+    assert "retired.yaml:" in msg and "items[pain_sev_worst]" in msg and "nrs11" in msg
+
+
+def test_retired_items_name_an_earlier_version(content: Path) -> None:
+    _replace(content / "retired.yaml", '- version: "2026.11.1"', '- version: "2025.1.1"')
+    with pytest.raises(InputError, match="not an earlier version"):
+        load_catalogue(content)
+
+
+def test_a_broken_score_names_scores_yaml_its_id_and_line(content: Path) -> None:
+    _replace(content / "scores.yaml", "of: [pain_sign_joint_licking,", "of: [pain_sign_joint_lickin,")
+    with pytest.raises(InputError) as err:
+        load_catalogue(content)
+    msg = str(err.value)
+    assert "scores.yaml:" in msg and "scores[pain_comfort]" in msg and "pain_sign_joint_lickin" in msg
+    assert err.value.line is not None

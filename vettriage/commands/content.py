@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
     p.add_argument("--mode", choices=["owner", "tech"], default="tech")
     p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    p.add_argument("--dog-id", type=int, help="pre-fill the history answers (medicines, conditions, signalment) "
+                   "from this dog's last completed visit, for the owner to confirm; never its signs or ratings")
+    p.add_argument("--db", metavar="PATH|URL", help="database (with --dog-id)")
     add_pack_arg(p)
     p.set_defaults(func=run_template)
 
@@ -42,15 +45,48 @@ def run_template(args: argparse.Namespace) -> int:
     from vettriage.commands._packs import load_content
 
     cat = load_content(args, args.content)
-    print(template_text(cat, args.mode))
+    if args.dog_id is None:
+        print(template_text(cat, args.mode))
+        return 0
+    import datetime as dt
+
+    from vettriage.commands.dogs import resolve_dog
+    from vettriage.commands.intakes import _guarded
+    from vettriage.followup import prefill
+
+    def last_visit(a: argparse.Namespace) -> Any:
+        from vettriage.store import open_store
+
+        store = open_store(a.db)
+        try:
+            dog = resolve_dog(store, a.dog_id, None)
+            visits = store.visits(dog.id, limit=1)
+            return dog, (store.get_intake(visits[-1].intake_id) if visits else None)
+        finally:
+            store.close()
+
+    dog, last = _guarded(last_visit)(args)
+    if last is None:
+        print(template_text(cat, args.mode, note=f"Dog {dog.id} ({dog.name}) has no completed visit yet: "
+                                                  "nothing to pre-fill."))
+        return 0
+    day = last.created_at.date()
+    values = prefill(cat, last.answers, day, dt.date.today())
+    print(template_text(cat, args.mode, values, note=(
+        f"Dog {dog.id} ({dog.name}): history answers are pre-filled from the visit of {day} (intake {last.id}). "
+        "Confirm each with the owner (still on it?) and change what is no longer true. Signs and ratings are "
+        "never pre-filled.")))
     return 0
 
 
-def template_text(cat: Any, mode: str) -> str:
-    """The blank answers form for `mode`."""
+def template_text(cat: Any, mode: str, values: dict[str, Any] | None = None, note: str | None = None) -> str:
+    """The answers form for `mode`: blank, or with `values` (history from the last visit) filled in."""
+    values = values or {}
     lines = [f"# vettriage answers form - {cat.title} {cat.version} ({mode} wording)",
              "# Fill in each answer after the colon. Leave null for not answered; write unknown for don't know.",
              "# Never a diagnosis: the dog must be examined by a vet."]
+    if note:
+        lines.append("# " + note)
     pack_of = cat.pack_of
     for section in cat.sections:
         lines += ["", f"# === {section.title.for_mode(mode)} ==="]
@@ -66,7 +102,11 @@ def template_text(cat: Any, mode: str) -> str:
                          + ("; required" if item.required else ""))
             if item.enable_when is not None:
                 lines.append("#   asked only when: " + json.dumps(item.enable_when.model_dump(by_alias=True, exclude_none=True)))
-            lines.append(f"{item.id}: null")
+            if item.id in values:
+                lines.append("#   from the last visit: confirm with the owner")
+                lines.append(f"{item.id}: {json.dumps(values[item.id], ensure_ascii=False)}")
+            else:
+                lines.append(f"{item.id}: null")
     return "\n".join(lines)
 
 

@@ -28,7 +28,10 @@ def register(sub: Any) -> None:
 
     a = isub.add_parser("add", help="store a completed intake from an answers file")
     a.add_argument("file", help="answers file (YAML: question id -> answer)")
-    a.add_argument("--dog", required=True, help="the dog's name (an existing dog of that name, else a new one)")
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new one)")
+    who.add_argument("--dog-id", type=int, help="the dog's id (see `vettriage dogs list`)")
+    who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
     a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
     add_pack_arg(a)
@@ -98,13 +101,14 @@ def check_by(by: str) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     """Validate and assess an answers file, then store it as a completed intake in one transaction (warning
-    when emergency questions are unanswered, and naming every answer that branching made irrelevant)."""
+    when emergency questions are unanswered: every output of it says so; and naming every answer that branching
+    made irrelevant)."""
     from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
-    if not args.dog.strip():
+    if args.dog is not None and not args.dog.strip():
         raise InputError("--dog", None, "give the dog's name")
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
@@ -112,9 +116,14 @@ def run_add(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         store.check_integrity()  # never write into a damaged file: say how to rescue it instead
+        known = None
+        if args.dog is None:  # --dog-id or --chart: that dog, never one found by name
+            from vettriage.commands.dogs import resolve_dog
+
+            known = resolve_dog(store, args.dog_id, args.chart).id
         try:
             dog, intake = store.record_intake(
-                args.dog, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
+                args.dog or "", dog_id=known, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
                 content_hash=cat.hash, answers=answers.values, assessment=assessment.model_dump(mode="json"),
                 dog_details=_dog_details(answers.values))
         except AmbiguousDog as exc:
@@ -130,7 +139,8 @@ def run_add(args: argparse.Namespace) -> int:
         # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"
         print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
               "the result cannot rule out an emergency", file=sys.stderr)
-    print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}")
+    due = f"; re-screen due {intake.rescreen_due}" if intake.rescreen_due else ""
+    print(f"stored intake {intake.id} for {dog.name} (dog {dog.id}): urgency {intake.urgency}{due}")
     return 0
 
 

@@ -169,10 +169,25 @@ def run_report(args: argparse.Namespace) -> int:
         by = args.by or "owner"
         meta = ReportMeta(by=by, mode="owner" if by == "owner" else "tech", when=when, clinic=clinic,
                           diary=args.diary)
-    else:
-        intake = _store_errors(args, lambda s: s.get_intake(args.intake))
+    since = None
+    if args.file is None:
+        intake, visits = _store_errors(args, lambda s: (s.get_intake(args.intake), s.visits_until(args.intake)))
         assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary)
-    doc = render(args.kind, args.format, cat, assessment, values, meta, paper=args.paper)
+        if args.kind == "previsit" and len(visits) >= 2:
+            from vettriage.render.trend import for_visits
+
+            # this visit as assessed for this document; the earlier ones as they were stored
+            pairs = [(v.at, v.assessment) for v in visits[:-1]] + [(visits[-1].at, assessment.model_dump(mode="json"))]
+            since = for_visits(cat, pairs, "tech")  # the vet's summary: the clinical titles
+    if since is None:
+        doc = render(args.kind, args.format, cat, assessment, values, meta, paper=args.paper)
+    else:
+        from vettriage.plan import make_plan
+        from vettriage.render import build_context, render_context
+
+        context = dict(build_context(args.kind, cat, assessment, values, make_plan(cat, assessment, values), meta))
+        context["since_last_visit"] = since
+        doc = render_context(context, args.format, args.paper)
     if to_stdout:
         sys.stdout.write(doc)  # type: ignore[arg-type]
     else:

@@ -82,12 +82,24 @@ def _tty(stream: Any) -> bool:
         return False
 
 
+def _refuse_shared_name(store: Any, name: str) -> None:
+    """Names alone never merge two dogs: `--dog NAME` that several dogs share must be told apart first."""
+    named = store.dogs_named(name)
+    if len(named) > 1:
+        from vettriage.errors import InputError
+
+        raise InputError("--dog", None, f"{len(named)} dogs are named {name!r} (ids "
+                         f"{', '.join(str(d.id) for d in named)}): pick one on the desk, or rename all but one "
+                         "with `vettriage dogs rename ID NEW-NAME`")
+
+
 def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str]) -> int:
     """The intake as a plain dialogue on stdin/stdout: the same session as the app, and no Textual import."""
     from vettriage.store import open_store
 
     store = open_store(store_url or config.database_url or None)
     try:
+        _refuse_shared_name(store, dog_name)
         from vettriage.content import load_catalogue
         from vettriage.plain import PlainDialogue
         from vettriage.tui.intakes import resume_or_start
@@ -117,6 +129,8 @@ def _run(config: Any, **kwargs: Any) -> int:
     packs = list(dict.fromkeys(kwargs.pop("packs", None) or config.packs))
     store = open_store(kwargs.pop("store_url", None) or config.database_url or None)
     try:
+        if kwargs.get("dog_name"):
+            _refuse_shared_name(store, kwargs["dog_name"])
         from vettriage.content import load_catalogue
 
         catalogue = load_catalogue(packs=packs)

@@ -247,17 +247,15 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     options = _parse(docs["options"], files.OptionsFile, _label(directory, "options"))
     scales = {s.id: s for s in cat.scales}
 
-    # a second entry with a used id would silently replace the first (checked for the shipped content here;
-    # a pack's ids are namespaced and checked against everything when it is read)
     _unique(docs["catalogue"], "scales", cat.scales)
     for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
         _unique(docs["flags"], key, getattr(flags, key))
-    _unique(docs["references"], "references", [r for d, r in ref_lists if d is docs["references"]])
+    # reference ids across every references file: check_references below
     seen_sections: dict[str, str] = {}
-    for name, (doc, section) in zip(cat.sections, sections):
+    for name, (section_doc, section) in zip(cat.sections, sections):
         if section.id in seen_sections:
             raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
-                             f"by {seen_sections[section.id]}.yaml", doc.line(["section", "id"]))
+                             f"by {seen_sections[section.id]}.yaml", section_doc.line(["section", "id"]))
         seen_sections[section.id] = name
 
     packs: list[m.Pack] = []

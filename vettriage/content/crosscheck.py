@@ -138,6 +138,15 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         need_source(where, score.source)
         known.add(score.id)
 
+    # history items (pre-filled at a follow-up) are never a sign: not scored, not an emergency question
+    scored = {ref for score in cat.scores for ref in score.of}
+    for section, doc in zip(cat.sections, section_docs):
+        for i, item in enumerate(section.items):
+            if item.history and (item.id in scored or section.id == "redflags"):
+                what = "feeds a score" if item.id in scored else "is a red-flag question"
+                _Where(doc, ["section", "items", i], f"items[{item.id}]").fail(
+                    f"history item {what}: a sign or rating is never pre-filled from the last visit", ["history"])
+
     # rules: ids unique, effects name real ids, finding tests only after every rule that sets that finding
     setters: dict[str, int] = {}
     for i, rule in enumerate(cat.rules):

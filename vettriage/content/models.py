@@ -229,8 +229,18 @@ class Item(Strict):
     enable_when: Condition | None = None
     domain: Id | None = None
     source: Id
+    history: bool | Literal["elapsed"] = False
+    """History, not a sign: a follow-up intake starts with the last completed visit's answer for the owner to
+    confirm (medicines, diagnosed conditions, signalment). `elapsed`: the answer counts time (months since a
+    blood test, age in years) and is carried forward by the time since that visit. A sign or rating is never
+    history (a pre-ticked sign biases the score): the loader refuses it on a scale item, a scored item or a
+    red-flag question."""
 
     def _check(self) -> None:
+        if self.history and self.type == "scale":
+            raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
+        if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
+            raise ValueError("history: elapsed is for a months item or a number item in years")
         if self.type == "scale" and not self.scale:
             raise ValueError("a scale item names its scale")
         if self.type in ("choice", "multi"):

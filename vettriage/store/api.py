@@ -29,6 +29,19 @@ class Dog:
     sex: str | None = None
     owner_name: str | None = None
     owner_contact: str | None = None
+    chart: str | None = None
+    """The clinic's chart number: unique when given, so `--chart C` picks one dog where a name may not."""
+    owner_phone: str | None = None
+    created_at: dt.datetime | None = None
+    """When the record was made: `age_years` is the age then (the first visit) when no birth date is known."""
+
+    def age_on(self, day: dt.date) -> float | None:
+        """The dog's age in years on `day`, from the birth date, else from the age at the first visit."""
+        if self.birth_date is not None:
+            return round((day - self.birth_date).days / 365.25, 1)
+        if self.age_years is not None and self.created_at is not None:
+            return round(self.age_years + (day - self.created_at.date()).days / 365.25, 1)
+        return self.age_years
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,31 @@ class Intake:
     answers: dict[str, Any]
     position: str | None
     assessment: dict[str, Any] | None
+    rescreen_due: dt.date | None = None
+    rescreen_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One completed intake of a dog, as a follow-up compares it: when, its scores and category levels."""
+
+    intake_id: int
+    at: dt.datetime
+    urgency: str | None
+    assessment: dict[str, Any]
+    rescreen_due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DueDog:
+    """A dog whose last completed intake set a re-screen date on or before the day asked about."""
+
+    dog: Dog
+    intake_id: int
+    last_visit: dt.datetime
+    due: dt.date
+    reason: str | None
+    urgency: str | None
 
 
 @dataclass(frozen=True)
@@ -107,9 +145,14 @@ class Store(Protocol):
     # dogs
     def add_dog(self, name: str, *, breed_or_size: str | None = None, birth_date: dt.date | None = None,
                 age_years: float | None = None, sex: str | None = None, owner_name: str | None = None,
-                owner_contact: str | None = None) -> Dog: ...
+                owner_contact: str | None = None, chart: str | None = None,
+                owner_phone: str | None = None) -> Dog: ...
     def get_dog(self, dog_id: int) -> Dog: ...
     def find_dogs(self, name: str) -> list[Dog]: ...
+    def dog_by_chart(self, chart: str) -> Dog: ...
+    def visits(self, dog_id: int, *, limit: int | None = None) -> list[Visit]:
+        """The dog's completed (or amended) intakes, oldest first (the last `limit` of them when given)."""
+    def dogs_due(self, on: dt.date) -> list[DueDog]: ...
 
     # intakes
     def create_intake(self, dog_id: int, *, by: str, mode: Mode, content_version: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vettriage.store.api import AuditEvent, Dog, Intake, IntakeSummary, Invite
+from vettriage.store.api import AuditEvent, Dog, Intake, IntakeSummary, Invite, Visit
 from vettriage.store.schema import DOG_COLUMNS
 
 DOG_SELECT = "SELECT " + ", ".join(f"d.{c}" for c in DOG_COLUMNS) + " FROM dogs d"
@@ -13,7 +13,8 @@ _SUMMARY = 'i.id, i.dog_id, d.name AS dog_name, i."by", i.mode, i.status, i.urge
 SUMMARY_SELECT = f"SELECT {_SUMMARY} FROM intakes i JOIN dogs d ON i.dog_id = d.id"
 
 _INTAKE = ('i.id, i."by", i.mode, i.status, i.urgency, i.emergency, i.created_at, i.updated_at, '
-           'i.content_version, i.content_hash, i.answers, i."position", i.assessment, '
+           'i.content_version, i.content_hash, i.answers, i."position", i.assessment, i.rescreen_due, '
+           'i.rescreen_reason, '
            + ", ".join(f"d.{c} AS dog_{c}" for c in DOG_COLUMNS))
 INTAKE_SELECT = f"SELECT {_INTAKE} FROM intakes i JOIN dogs d ON i.dog_id = d.id"
 
@@ -34,7 +35,18 @@ def intake_from(row: dict[str, Any]) -> Intake:
                   urgency=row["urgency"], emergency=bool(row["emergency"]), created_at=row["created_at"],
                   updated_at=row["updated_at"], content_version=row["content_version"],
                   content_hash=row["content_hash"], answers=dict(row["answers"] or {}), position=row["position"],
-                  assessment=row["assessment"])
+                  assessment=row["assessment"], rescreen_due=row["rescreen_due"],
+                  rescreen_reason=row["rescreen_reason"])
+
+
+VISIT_SELECT = ("SELECT i.id, i.created_at, i.urgency, i.assessment, i.rescreen_due FROM intakes i "
+                "WHERE i.dog_id = ? AND i.status IN ('completed', 'amended') AND i.assessment IS NOT NULL")
+
+
+def visit_from(row: dict[str, Any]) -> Visit:
+    """A Visit from a row of VISIT_SELECT."""
+    return Visit(intake_id=row["id"], at=row["created_at"], urgency=row["urgency"],
+                 assessment=dict(row["assessment"] or {}), rescreen_due=row["rescreen_due"])
 
 
 def audit_from(row: dict[str, Any]) -> AuditEvent:

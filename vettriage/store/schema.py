@@ -7,7 +7,7 @@ checks that a migrated database has exactly the columns declared here.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_ID = "vettriage"
 
 # Column kinds: pk (integer id), int, float, text, text:N (a bounded string), date, ts (aware UTC datetime),
@@ -19,12 +19,17 @@ TABLES: dict[str, dict[str, str]] = {
         "sex": "text:40", "owner_name": "text:200", "owner_contact": "text:400", "created_at": "ts",
         # v2: the name folded to lower case (Python's, not SQL's ASCII-only lower()) for case-blind search.
         "name_key": "text:200",
+        # v3: the clinic's chart number (unique when given) and the owner's phone; `age_years` is the age at
+        # the first visit (with `created_at`, the age today) when no birth date is known.
+        "chart": "text:64", "owner_phone": "text:40",
     },
     "intakes": {
         "id": "pk", "dog_id": "int", "by": "text:200", "mode": "text:10", "status": "text:20",
         "urgency": "text:20", "emergency": "bool", "created_at": "ts", "updated_at": "ts",
         "content_version": "text:64", "content_hash": "text:128", "answers": "json", "position": "text:200",
         "assessment": "json",
+        # v3: when this completed intake says the dog should be screened again, and why (vettriage.followup).
+        "rescreen_due": "date", "rescreen_reason": "text:200",
     },
     "audit": {
         "id": "pk", "intake_id": "int", "item_id": "text:200", "old_value": "json", "new_value": "json",
@@ -36,7 +41,8 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
-DOG_COLUMNS = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact")
+DOG_COLUMNS = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
+               "chart", "owner_phone", "created_at")
 
 
 def _kinds() -> dict[str, str]:

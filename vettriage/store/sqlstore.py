@@ -12,8 +12,8 @@ import json
 from typing import Any, Callable, TypeVar
 
 from vettriage.store import records as r
-from vettriage.store.api import (AuditEvent, Dog, Intake, IntakeSummary, Invite, Mode, NotFoundError, Status,
-                                 StoreError)
+from vettriage.store.api import (AuditEvent, Dog, DueDog, Intake, IntakeSummary, Invite, Mode, NotFoundError,
+                                 Status, StoreError, Visit)
 from vettriage.store.db import Damaged, Database, DamagedRow, Tx
 
 T = TypeVar("T")
@@ -41,6 +41,17 @@ class SqlStore:
         self._db = db
         self.url = db.url
         self.dialect: str = db.dialect.name
+        self.rescreen_policy: Any = None
+        """vettriage.config.RescreenPolicy for the re-screen dates set at completion (None: the user's config)."""
+
+    def _rescreen(self, assessment: dict[str, Any], on: dt.date) -> tuple[dt.date, str]:
+        from vettriage.followup import rescreen_due
+
+        if self.rescreen_policy is None:
+            from vettriage.config import load_config
+
+            self.rescreen_policy = load_config().rescreen
+        return rescreen_due(assessment, on, self.rescreen_policy)
 
     def run(self, fn: Callable[[Tx], T], *, write: bool = False) -> T:
         """Run `fn(tx)` in one transaction (a write one takes the write lock first), retrying when busy."""
@@ -54,17 +65,71 @@ class SqlStore:
 
     def add_dog(self, name: str, *, breed_or_size: str | None = None, birth_date: dt.date | None = None,
                 age_years: float | None = None, sex: str | None = None, owner_name: str | None = None,
-                owner_contact: str | None = None) -> Dog:
-        """Store a dog; the name must not be blank."""
+                owner_contact: str | None = None, chart: str | None = None,
+                owner_phone: str | None = None) -> Dog:
+        """Store a dog; the name must not be blank, and a chart number not one another dog has."""
         if not name or not name.strip():
             raise StoreError("a dog needs a name")
         # Blank optional text is stored as None, so that every export format gives it back the same way.
-        breed_or_size, sex, owner_name, owner_contact = (v if v else None for v in (breed_or_size, sex, owner_name,
-                                                                                    owner_contact))
+        breed_or_size, sex, owner_name, owner_contact, chart, owner_phone = (
+            v.strip() if isinstance(v, str) and v.strip() else None
+            for v in (breed_or_size, sex, owner_name, owner_contact, chart, owner_phone))
         values = dict(name=name.strip(), breed_or_size=breed_or_size, birth_date=birth_date, age_years=age_years,
-                      sex=sex, owner_name=owner_name, owner_contact=owner_contact)
-        row = dict(values, name_key=values["name"].casefold(), created_at=utcnow())
-        return Dog(id=self.run(lambda tx: tx.insert("dogs", row), write=True), **values)  # type: ignore[arg-type]
+                      sex=sex, owner_name=owner_name, owner_contact=owner_contact, chart=chart,
+                      owner_phone=owner_phone, created_at=utcnow())
+        row = dict(values, name_key=values["name"].casefold())
+
+        def tx(tx: Tx) -> int:
+            if chart is not None:  # checked first for a message naming the other dog; the index still holds
+                other = tx.one("SELECT id FROM dogs WHERE chart = ?", (chart,))
+                if other is not None:
+                    raise StoreError(f"chart {chart!r} is already dog {other['id']}'s: a chart number names one dog")
+            return tx.insert("dogs", row)
+
+        return Dog(id=self.run(tx, write=True), **values)  # type: ignore[arg-type]
+
+    def dog_by_chart(self, chart: str) -> Dog:
+        """The dog with this chart number, or NotFoundError."""
+        row = self.run(lambda tx: tx.one(f"{r.DOG_SELECT} WHERE d.chart = ?", (chart.strip(),)))
+        if row is None:
+            raise NotFoundError(f"no dog has chart {chart.strip()!r}")
+        return r.dog_from(row)
+
+    def visits(self, dog_id: int, *, limit: int | None = None) -> list[Visit]:
+        """The dog's completed (or amended) intakes, oldest first; with `limit`, the last `limit` of them."""
+        def tx(tx: Tx) -> list[dict[str, Any]]:
+            sql = f"{r.VISIT_SELECT} ORDER BY i.created_at DESC, i.id DESC"
+            params: list[Any] = [dog_id]
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(max(0, int(limit)))
+            return tx.rows(sql, params, [], "intake")
+
+        return [r.visit_from(row) for row in reversed(self.run(tx))]
+
+    def visits_until(self, intake_id: int) -> list[Visit]:
+        """The completed visits of an intake's dog up to and including that intake, oldest first (empty when
+        the intake itself is not completed)."""
+        intake = self.get_intake(intake_id)
+        visits = self.visits(self._dog_id_of(intake_id))
+        ids = [v.intake_id for v in visits]
+        return visits[:ids.index(intake.id) + 1] if intake.id in ids else []
+
+    def _dog_id_of(self, intake_id: int) -> int:
+        row = self.run(lambda tx: tx.one("SELECT dog_id FROM intakes WHERE id = ?", (intake_id,)))
+        if row is None:
+            raise NotFoundError(f"no intake {intake_id}")
+        return int(row["dog_id"])
+
+    def dogs_due(self, on: dt.date) -> list[DueDog]:
+        """Dogs whose LAST completed intake set a re-screen date on or before `on`, soonest first. A later
+        completed intake replaces the earlier one's date (the re-screen happened)."""
+        def tx(tx: Tx) -> list[dict[str, Any]]:
+            return tx.rows(DUE_SELECT, (tx.dialect.dump("date", on),), [], "intake")
+
+        return [DueDog(dog=r.dog_from(row, "dog_"), intake_id=row["intake_id"], last_visit=row["created_at"],
+                       due=row["rescreen_due"], reason=row["rescreen_reason"], urgency=row["urgency"])
+                for row in self.run(tx)]
 
     def get_dog(self, dog_id: int) -> Dog:
         """One dog, or NotFoundError."""
@@ -110,14 +175,15 @@ class SqlStore:
 
     def record_intake(self, dog_name: str, *, by: str, mode: Mode, content_version: str, content_hash: str,
                       answers: dict[str, Any], assessment: dict[str, Any],
-                      dog_details: dict[str, Any] | None = None) -> tuple[Dog, Intake]:
+                      dog_details: dict[str, Any] | None = None,
+                      dog_id: int | None = None) -> tuple[Dog, Intake]:
         """A completed intake from answers given at once (an answers file), in ONE transaction: find the dog
         of that name or add it, the intake, its answers' audit events, the assessment. A kill, a full disk or a
         refused value leaves nothing. Two of these racing for a new name make one dog: the lookup and the
         insert run under the write lock (SQLite) or a lock on the name (PostgreSQL). A name that several dogs
-        have is refused with their ids."""
+        have is refused with their ids. With `dog_id` the intake is that dog's (the name is not looked at)."""
         name = (dog_name or "").strip()
-        if not name:
+        if not name and dog_id is None:
             raise StoreError("a dog needs a name")
         if mode not in MODES:
             raise StoreError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -130,12 +196,20 @@ class SqlStore:
             raise StoreError(f"cannot store those answers ({exc})") from None
         details = {k: (v if v not in ("", None) else None) for k, v in (dog_details or {}).items()}
         urgency = assessment.get("urgency")
+        due, why = self._rescreen(assessment, utcnow().date())
+
+        given = dog_id
 
         def tx(tx: Tx) -> tuple[int, int]:
             key = name.casefold()
-            if tx.dialect.name == "postgresql":
-                tx.execute("SELECT pg_advisory_xact_lock(7410543, hashtext(?))", (key,))
-            ids = [row["id"] for row in tx.rows("SELECT id FROM dogs WHERE name_key = ? ORDER BY id", (key,))]
+            if given is not None:
+                if tx.one("SELECT id FROM dogs WHERE id = ?", (given,)) is None:
+                    raise NotFoundError(f"no dog {given}")
+                ids = [given]
+            else:
+                if tx.dialect.name == "postgresql":
+                    tx.execute("SELECT pg_advisory_xact_lock(7410543, hashtext(?))", (key,))
+                ids = [row["id"] for row in tx.rows("SELECT id FROM dogs WHERE name_key = ? ORDER BY id", (key,))]
             if len(ids) > 1:
                 raise AmbiguousDog(name, ids)
             now = utcnow()
@@ -143,7 +217,8 @@ class SqlStore:
             intake_id = tx.insert("intakes", dict(
                 dog_id=dog_id, by=by, mode=mode, status="completed", urgency=urgency,
                 emergency=urgency == "emergency", created_at=now, updated_at=now, content_version=content_version,
-                content_hash=content_hash, answers=answers, position=None, assessment=assessment))
+                content_hash=content_hash, answers=answers, position=None, assessment=assessment,
+                rescreen_due=due, rescreen_reason=why))
             tx.insert_many("audit", [dict(intake_id=intake_id, item_id=k, old_value=None, new_value=v, who=by,
                                           at=now, reason=None) for k, v in answers.items() if v is not None])
             return dog_id, intake_id
@@ -242,14 +317,17 @@ class SqlStore:
         self.run(tx, write=True)
 
     def complete(self, intake_id: int, assessment: dict[str, Any]) -> Intake:
-        """Store the Assessment JSON and its urgency; status becomes completed (or stays amended)."""
+        """Store the Assessment JSON, its urgency and re-screen date; status becomes completed (or stays
+        amended)."""
         urgency = assessment.get("urgency")
+        due, why = self._rescreen(assessment, utcnow().date())
 
         def tx(tx: Tx) -> None:
             row = self._locked(tx, intake_id, "status, emergency")
             tx.update("intakes", dict(
                 assessment=assessment, urgency=urgency, emergency=bool(row["emergency"]) or urgency == "emergency",
-                status="amended" if row["status"] == "amended" else "completed", updated_at=utcnow()),
+                status="amended" if row["status"] == "amended" else "completed", updated_at=utcnow(),
+                rescreen_due=due, rescreen_reason=why),
                 "id = ?", (intake_id,))
 
         self.run(tx, write=True)
@@ -378,6 +456,17 @@ class AmbiguousDog(StoreError):
         self.name, self.ids = name, ids
         super().__init__(f"{len(ids)} dogs are named {name!r} (ids {', '.join(map(str, ids))}): rename all but "
                          "one with `vettriage dogs rename ID NEW-NAME` (see `vettriage dogs list`)")
+
+
+# Each dog's last visit by one probe of ix_intakes_visits, then its date: cheaper than testing every intake past
+# its date for a later visit (most are past it in a year-old database).
+DUE_SELECT = (
+    "SELECT " + ", ".join(f"d.{c} AS dog_{c}" for c in r.DOG_COLUMNS)
+    + ", i.id AS intake_id, i.created_at, i.rescreen_due, i.rescreen_reason, i.urgency "
+    "FROM intakes i JOIN dogs d ON d.id = i.dog_id "
+    "WHERE i.id IN (SELECT (SELECT j.id FROM intakes j WHERE j.dog_id = e.id "
+    "AND j.status IN ('completed', 'amended') ORDER BY j.created_at DESC, j.id DESC LIMIT 1) FROM dogs e) "
+    "AND i.rescreen_due <= ? ORDER BY i.rescreen_due, i.id")
 
 
 def _summary_where(clauses: list[str]) -> str:

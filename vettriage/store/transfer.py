@@ -20,17 +20,20 @@ from typing import Any, Iterable, Iterator, TextIO
 from vettriage.errors import InputError
 from vettriage.store.db import Damaged, Tx
 from vettriage.store.sqlstore import SqlStore
-from vettriage.store.validate import (AUDIT_FIELDS, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_FIELDS, Checker,
-                                      _Bad, check_header, dog_row, intake_rows)
+from vettriage.store.validate import (AUDIT_FIELDS, DOG_EXTRA, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_EXTRA,
+                                      INTAKE_FIELDS, Checker, _Bad, check_header, dog_row, intake_rows)
 
 JSON_CELLS = ("answers", "assessment", "audit")
-CSV_COLUMNS = INTAKE_FIELDS + tuple(f"dog_{f}" for f in DOG_FIELDS if f != "id")
+CSV_COLUMNS_V1 = INTAKE_FIELDS + tuple(f"dog_{f}" for f in DOG_FIELDS if f != "id")
+# schema 3's columns at the end: an export written before them (CSV_COLUMNS_V1) still imports
+CSV_COLUMNS = CSV_COLUMNS_V1 + INTAKE_EXTRA + tuple(f"dog_{f}" for f in DOG_EXTRA)
 CSV_END = "#end"
 PAGE = 500
 """Intakes read (export) or written (import) at a time."""
 # Named columns, not *: a damaged schema must fail as an SQL error, not as a missing key later.
-DOG_COLUMNS = ", ".join(DOG_FIELDS)
-INTAKE_COLUMNS = ", ".join(f'"{f}"' if f in ("by", "position") else f for f in INTAKE_FIELDS if f != "audit")
+DOG_COLUMNS = ", ".join(DOG_FIELDS + DOG_EXTRA)
+INTAKE_COLUMNS = ", ".join(f'"{f}"' if f in ("by", "position") else f
+                           for f in INTAKE_FIELDS + INTAKE_EXTRA if f != "audit")
 AUDIT_COLUMNS = "intake_id, " + ", ".join(AUDIT_FIELDS)
 MAX_RECORD = 256 << 20
 """Largest single record an import reads (an intake with its whole audit trail is a few KB to a few MB)."""
@@ -52,7 +55,7 @@ def _snapshot(tx: Tx) -> None:
 
 def _dogs(tx: Tx, damaged: list[Damaged]) -> Iterator[dict[str, Any]]:
     for row in tx.iterate(f"SELECT {DOG_COLUMNS} FROM dogs ORDER BY id", (), damaged, "dog"):
-        yield {f: _plain(row[f]) for f in DOG_FIELDS}
+        yield {f: _plain(row[f]) for f in DOG_FIELDS + DOG_EXTRA}
 
 
 def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
@@ -91,7 +94,7 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
             bad: list[Damaged] = []
             for d in tx.rows(f"SELECT {DOG_COLUMNS} FROM dogs WHERE id IN ({', '.join('?' * len(dog_ids))})", dog_ids,
                              bad, "dog"):
-                dogs[d["id"]] = {f: _plain(d[f]) for f in DOG_FIELDS}
+                dogs[d["id"]] = {f: _plain(d[f]) for f in DOG_FIELDS + DOG_EXTRA}
             for b in bad:  # once per dog, however many pages hold its intakes
                 if b.id not in bad_dogs:
                     bad_dogs.add(b.id)
@@ -104,7 +107,7 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
                                                             or isinstance(row["assessment"], dict)):
                 damaged.append(Damaged("intake", row["id"], "answers", "not a mapping"))
                 continue
-            rec = {f: _plain(row[f]) for f in INTAKE_FIELDS if f != "audit"}
+            rec = {f: _plain(row[f]) for f in INTAKE_FIELDS + INTAKE_EXTRA if f != "audit"}
             rec["emergency"] = bool(rec["emergency"])
             rec["audit"] = trail.get(row["id"], [])
             yield rec, dogs.get(row["dog_id"])
@@ -156,6 +159,7 @@ def _write_csv(tx: Tx, out: TextIO, damaged: list[Damaged]) -> tuple[int, int]:
         assert dog is not None
         row = [_cell(rec[f], f in JSON_CELLS) for f in INTAKE_FIELDS]
         row += [_cell(dog[f], False) for f in DOG_FIELDS if f != "id"]
+        row += [_cell(rec[f], False) for f in INTAKE_EXTRA] + [_cell(dog[f], False) for f in DOG_EXTRA]
         w.writerow(row)
         dog_ids.add(dog["id"])
         n += 1
@@ -309,8 +313,9 @@ def _csv_records(f: TextIO, src: str) -> Iterator[tuple[str, Any, int]]:
     yield "header", {"format": FORMAT, "format_version": FORMAT_VERSION}, 1
     try:
         head = next(reader, None)
-        if head is None or tuple(head) != CSV_COLUMNS:
+        if head is None or tuple(head) not in (CSV_COLUMNS, CSV_COLUMNS_V1):
             raise InputError(src, None, "not a vettriage export (unexpected header)", 1)
+        columns = tuple(head)
         dogs: dict[Any, str] = {}  # dog id -> digest of its fields (a digest, not the record: memory stays flat)
         end: list[str] | None = None
         n = 0
@@ -322,12 +327,13 @@ def _csv_records(f: TextIO, src: str) -> Iterator[tuple[str, Any, int]]:
                 end = row
                 continue
             n += 1
-            if len(row) != len(CSV_COLUMNS):
-                raise InputError(src, None, f"expected {len(CSV_COLUMNS)} columns, found {len(row)}", line)
-            cells = dict(zip(CSV_COLUMNS, row))
+            if len(row) != len(columns):
+                raise InputError(src, None, f"expected {len(columns)} columns, found {len(row)}", line)
+            cells = dict(zip(columns, row))
             try:
-                rec = {f: _uncell(cells[f], f) for f in INTAKE_FIELDS}
-                dog = {"id": rec["dog_id"], **{f: _uncell(cells[f"dog_{f}"], f) for f in DOG_FIELDS if f != "id"}}
+                rec = {f: _uncell(cells[f], f) for f in INTAKE_FIELDS + INTAKE_EXTRA if f in cells}
+                dog = {"id": rec["dog_id"], **{f: _uncell(cells[f"dog_{f}"], f) for f in DOG_FIELDS + DOG_EXTRA
+                                               if f != "id" and f"dog_{f}" in cells}}
             except ValueError as exc:
                 raise InputError(src, None, str(exc), line) from None
             digest = hashlib.sha256(json.dumps(dog, sort_keys=True, default=str).encode()).hexdigest()

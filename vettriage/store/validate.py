@@ -20,6 +20,9 @@ DOG_FIELDS = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "
               "created_at")
 INTAKE_FIELDS = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
                  "content_version", "content_hash", "position", "answers", "assessment", "audit")
+# Schema 3 (follow-up visits): written by every export, optional on import so that older exports still load.
+DOG_EXTRA = ("chart", "owner_phone")
+INTAKE_EXTRA = ("rescreen_due", "rescreen_reason")
 AUDIT_FIELDS = ("item_id", "old_value", "new_value", "who", "at", "reason")
 
 
@@ -63,19 +66,22 @@ def _id(value: Any, field: str) -> None:
         raise _Bad(field, f"{value!r} is not a positive whole number")
 
 
-def _fields(rec: Any, fields: tuple[str, ...], where: str) -> None:
+def _fields(rec: Any, fields: tuple[str, ...], where: str, optional: tuple[str, ...] = ()) -> None:
+    """Exactly `fields`, plus any of `optional` (filled in as None when absent)."""
     if not isinstance(rec, dict):
         raise _Bad(where, "expected a record (a mapping)")
-    if set(rec) != set(fields):
+    if set(rec) - set(optional) != set(fields):
         missing = sorted(set(fields) - set(rec))
-        extra = sorted(set(rec) - set(fields))
+        extra = sorted(set(rec) - set(fields) - set(optional))
         raise _Bad(where, f"missing {missing}" if missing else f"unknown fields {extra}")
+    for f in optional:
+        rec.setdefault(f, None)
 
 
 def _check_dog(d: dict[str, Any], w: str) -> None:
     _id(d["id"], f"{w}.id")
     _text(d["name"], f"{w}.name")
-    for f in ("breed_or_size", "sex", "owner_name", "owner_contact"):
+    for f in ("breed_or_size", "sex", "owner_name", "owner_contact", "chart", "owner_phone"):
         _text(d[f], f"{w}.{f}", optional=True)
     _day(d["birth_date"], f"{w}.birth_date")
     if d["age_years"] is not None and (isinstance(d["age_years"], bool) or not isinstance(d["age_years"], (int, float))):
@@ -102,6 +108,8 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
                    f"knows {', '.join(sorted(versions))})")
     _text(i["content_hash"], f"{w}.content_hash")
     _text(i["position"], f"{w}.position", optional=True)
+    _day(i["rescreen_due"], f"{w}.rescreen_due")
+    _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True)
     if not isinstance(i["answers"], dict):
         raise _Bad(f"{w}.answers", "expected a mapping of question id to answer")
     if catalogue is not None:
@@ -162,6 +170,7 @@ class Checker:
         self.source, self.versions, self.catalogue = source, versions, catalogue
         self.dog_ids: set[int] = set()
         self.intake_ids: set[int] = set()
+        self.charts: set[str] = set()
 
     def fail(self, exc: _Bad, line: int | None = None) -> InputError:
         return InputError(self.source, exc.field, str(exc), line)
@@ -169,19 +178,23 @@ class Checker:
     def dog(self, d: Any, n: int, line: int | None = None) -> None:
         """Check the n-th dog (InputError at the first problem)."""
         try:
-            _fields(d, DOG_FIELDS, f"dogs[{n}]")
+            _fields(d, DOG_FIELDS, f"dogs[{n}]", DOG_EXTRA)
             w = f"dogs[id={d['id']}]"
             _check_dog(d, w)
             if d["id"] in self.dog_ids:
                 raise _Bad(f"{w}.id", "the same id twice")
+            if d["chart"] is not None and d["chart"] in self.charts:
+                raise _Bad(f"{w}.chart", f"chart {d['chart']!r} is given to two dogs (a chart names one dog)")
         except _Bad as exc:
             raise self.fail(exc, line) from None
         self.dog_ids.add(d["id"])
+        if d["chart"] is not None:
+            self.charts.add(d["chart"])
 
     def intake(self, i: Any, n: int, line: int | None = None) -> None:
         """Check the n-th intake; its dog must have been checked already."""
         try:
-            _fields(i, INTAKE_FIELDS, f"intakes[{n}]")
+            _fields(i, INTAKE_FIELDS, f"intakes[{n}]", INTAKE_EXTRA)
             w = f"intakes[id={i['id']}]"
             _check_intake(i, w, self.dog_ids, self.versions, self.catalogue)
             if i["id"] in self.intake_ids:
@@ -218,6 +231,7 @@ def intake_rows(i: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
     row = {k: v for k, v in i.items() if k != "audit"}
     row["created_at"] = _when(i["created_at"], "")
     row["updated_at"] = _when(i["updated_at"], "")
+    row["rescreen_due"] = _day(i.get("rescreen_due"), "")
     return row, [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
 
 

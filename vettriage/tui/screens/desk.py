@@ -1,4 +1,5 @@
-"""The desk: today's intakes (dog, status, urgency), search by dog, start a new intake, open one."""
+"""The desk: today's intakes (dog, status, urgency as a word and a colour), search by dog, start a new intake,
+open one; under them the day board (re-screens due, invitations waiting, the highlighted dog's trend)."""
 
 from __future__ import annotations
 
@@ -33,17 +34,22 @@ class DeskScreen(Screen[None]):
         yield Input(placeholder="/ search by dog name (all dates); Esc for today", id="search")
         yield DataTable(id="intakes", cursor_type="row", zebra_stripes=True)
         yield Static("", id="empty", classes="muted", markup=False)  # quotes the search
+        from vettriage.tui.widgets.dayboard import DayBoard
+
+        yield DayBoard(id="board")
         yield Footer()
 
     def on_mount(self) -> None:
         """Fill the table with today's intakes."""
-        table = self.query_one(DataTable)
+        table = self.query_one("#intakes", DataTable)
         table.add_columns("Dog", "Status", "Urgency", "By", "Updated")
+        self._dog_of: dict[str, tuple[int, str]] = {}
         self.refresh_rows()
         table.focus()
 
-    def refresh_rows(self) -> None:
-        """Reload the rows: today's, or those matching the search."""
+    def refresh_rows(self, board: bool = True) -> None:
+        """Reload the rows: today's, or those matching the search; and the day board unless `board` is False
+        (a search keystroke: the board does not depend on it, and `dogs_due` reads every dog)."""
         store = self.app.store  # type: ignore[attr-defined]
         query = self.query_one("#search", Input).value.strip()
         if query:
@@ -52,34 +58,51 @@ class DeskScreen(Screen[None]):
         else:
             rows = store.list_intakes(date=dt.datetime.now(dt.timezone.utc).date())
             heading = "Today's intakes"
-        table = self.query_one(DataTable)
+        from vettriage.tui.widgets.dayboard import DayBoard, urgency_text
+
+        table = self.query_one("#intakes", DataTable)
         table.clear()
+        self._dog_of = {}
         for r in rows:
-            urgency = (r.urgency or "-").upper() if r.urgency == "emergency" else (r.urgency or "-")
             # Typed names as Text: a plain string cell would be read as markup ("Rex [/]" would crash the desk).
-            table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency, Text(r.by),
-                          _local(r.updated_at), key=str(r.id))
+            table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency_text(r.urgency),
+                          Text(r.by), _local(r.updated_at), key=str(r.id))
+            self._dog_of[str(r.id)] = (r.dog_id, r.dog_name)
+        if board:
+            self.query_one(DayBoard).refresh_board(store)
         self.query_one("#empty", Static).update(
             f"{heading}: {len(rows)}" + ("" if rows else " · press n to start a new intake"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Search as you type."""
         event.stop()
-        self.refresh_rows()
+        self.refresh_rows(board=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search field moves to the results."""
         event.stop()
-        self.query_one(DataTable).focus()
+        self.query_one("#intakes", DataTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter or a click on a row opens it."""
+        """Enter or a click on an intake opens it (the board's rows are for reading)."""
         event.stop()
-        self._open(int(event.row_key.value))  # type: ignore[arg-type]
+        if event.data_table.id == "intakes":
+            self._open(int(event.row_key.value))  # type: ignore[arg-type]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted intake's dog: its trend under the board."""
+        if event.data_table.id != "intakes" or event.row_key is None:
+            return
+        dog = self._dog_of.get(str(event.row_key.value))
+        if dog is not None:
+            from vettriage.tui.widgets.dayboard import DayBoard
+
+            app: Any = self.app
+            self.query_one(DayBoard).show_trend(app.store, app.catalogue, *dog)
 
     def action_open(self) -> None:
         """Open the highlighted intake: resume it, or show its result."""
-        table = self.query_one(DataTable)
+        table = self.query_one("#intakes", DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             self._open(int(key.value))  # type: ignore[arg-type]
@@ -94,38 +117,60 @@ class DeskScreen(Screen[None]):
     def action_clear_search(self) -> None:
         """Back to today's list."""
         self.query_one("#search", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one("#intakes", DataTable).focus()
 
     def action_new(self) -> None:
-        """Ask for the dog's name and start its intake."""
+        """Ask for the dog's name; when dogs of that name are on record, which one (or a new dog: names alone
+        never merge two dogs); then resume that dog's intake in progress or start one."""
         from vettriage.tui.screens.dialogs import TextPrompt
 
         def start(name: str | None) -> None:
-            if not name:
+            if not name or not name.strip():
                 return
-            from vettriage.tui.intakes import find_in_progress, start_intake
+            from vettriage.tui.intakes import dog_choices, start_intake
 
             app: Any = self.app
-            open_ = find_in_progress(app.store, name)
-            if open_ is None:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+            choices = dog_choices(app.store, name)
+            if not choices:
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
                 return
-            # the same name again is most often the same dog, half asked: offer its intake before a second one
-            from vettriage.tui.screens.dialogs import Confirm
+            from vettriage.tui.screens.dialogs import DogPicker
 
-            def choose(resume: bool | None) -> None:
-                if resume:
-                    app.open_intake(app.store.get_intake(open_.id))
-                elif resume is False:
-                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode))
+            def picked(dog_id: int | None) -> None:
+                if dog_id is None:
+                    return
+                if dog_id == 0:
+                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
+                else:
+                    self._start_for(dog_id, name)
 
-            started = _local(open_.created_at)
-            self.app.push_screen(Confirm(
-                f"{open_.dog.name} has an intake in progress",
-                f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
-                "second intake?", yes="Resume it", no="Start a new one"), choose)
+            self.app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
 
         self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
+
+    def _start_for(self, dog_id: int, name: str) -> None:
+        """A known dog: its intake in progress is offered before a second one."""
+        from vettriage.tui.intakes import in_progress_of, start_intake
+
+        app: Any = self.app
+        open_ = in_progress_of(app.store, dog_id)
+        if open_ is None:
+            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+            return
+        # the same dog again, half asked: offer its intake before a second one
+        from vettriage.tui.screens.dialogs import Confirm
+
+        def choose(resume: bool | None) -> None:
+            if resume:
+                app.open_intake(app.store.get_intake(open_.id))
+            elif resume is False:
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+
+        started = _local(open_.created_at)
+        self.app.push_screen(Confirm(
+            f"{open_.dog.name} has an intake in progress",
+            f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
+            "second intake?", yes="Resume it", no="Start a new one"), choose)
 
 
 def _local(when: dt.datetime) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -74,3 +75,37 @@ class Confirm(ModalScreen[bool | None]):
     def action_answer(self, yes: bool | None) -> None:
         """A key answers."""
         self.dismiss(yes)
+
+
+class DogPicker(ModalScreen[int | None]):
+    """A name typed for a new intake matches dogs already on record: pick one of them, or a new dog of that
+    name (names alone never merge two dogs). Dismisses with the dog's id, 0 for a new dog, None on Esc."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str, dogs: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.dog_name, self.dogs = name, dogs
+
+    def compose(self) -> ComposeResult:
+        """The dogs (id, chart, owner, last visit) and the new-dog choice last."""
+        from rich.text import Text
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(id="dialog"):
+            yield Static(f"Which {self.dog_name}?", id="dialog-title", markup=False)
+            yield Static("Dogs on record with this name. Pick one, or add a new dog.", markup=False)
+            options = [Option(Text(label), id=f"dog-{dog_id}") for dog_id, label in self.dogs]
+            options.append(Option(Text(f"A new dog named {self.dog_name}"), id="dog-0"))
+            yield OptionList(*options, id="dogs")
+
+    def on_option_list_option_selected(self, event: Any) -> None:
+        """Enter or a click picks."""
+        event.stop()
+        self.dismiss(int(str(event.option.id).removeprefix("dog-")))
+
+    def action_cancel(self) -> None:
+        """Close without starting an intake."""
+        self.dismiss(None)
