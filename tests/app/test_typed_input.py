@@ -184,3 +184,21 @@ async def test_every_option_of_the_longest_list_can_be_reached(store: Any, catal
             assert multi.current() == [long.options[-1].value], "the last option (none) is ticked"
             first_row = multi.scroll_offset.y
             assert first_row <= multi.highlighted < first_row + multi.scrollable_content_region.height
+
+
+def test_an_answer_is_saved_even_if_the_engine_fails(store: Any, catalogue: Any, monkeypatch: Any) -> None:
+    from vettriage.tui.session import IntakeSession
+
+    intake = _seed(store, catalogue, "Fern", {}, "dog_age_years")
+    session = IntakeSession(catalogue, store, store.get_intake(intake.id), "tech")
+    session.prepare()
+
+    def broken(answers: Any = None) -> Any:
+        raise RuntimeError("engine failure")
+
+    monkeypatch.setattr(session, "_red_flags", broken)
+    try:
+        session.answer_item("dog_age_years", 12)
+    except RuntimeError:
+        pass
+    assert store.get_intake(intake.id).answers["dog_age_years"] == 12

@@ -78,31 +78,29 @@ def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
     return parse_yaml(text, path, name)
 
 
+def _one_line_errors(name: str, step: Any) -> Any:
+    """Run one step of parsing (composing the tree, or building the values); any YAML problem becomes one
+    InputError naming the file and, where PyYAML knows it, the line."""
+    try:
+        return step()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = " ".join(str(exc.problem or exc.context).split())[:200]
+        raise InputError(name, None, f"not valid YAML: {problem}", line) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
+
+
 def parse_yaml(text: str, path: Path, name: str) -> YamlDoc:
     """Parse YAML text read from `path` (named `name` in errors), within the bounds above."""
     loader = _Loader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            problem = " ".join(str(exc.problem or exc.context).split())[:200]
-            raise InputError(name, None, f"not valid YAML: {problem}", line) from None
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-            raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
+        node = _one_line_errors(name, loader.get_single_node)
         if node is None:
             return YamlDoc(path, None, None)
         _check_tree(node, name, loader)
-        try:
-            data = loader.construct_document(node)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            problem = " ".join(str(exc.problem or exc.context).split())[:200]
-            raise InputError(name, None, f"not valid YAML: {problem}", line) from None
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-            raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
+        data = _one_line_errors(name, lambda: loader.construct_document(node))
     finally:
         loader.dispose()
     return YamlDoc(path, data, node)

@@ -233,7 +233,11 @@ class IntakeSession:
             after.pop(item_id, None)
         else:
             after[item_id] = value
-        flags = self._red_flags(after)
+        try:  # worked out before the write, so that the write itself can say a red flag was withdrawn
+            flags = self._red_flags(after)
+        except Exception:
+            self._save(item_id, value)  # nothing typed is lost, whatever the engine does
+            raise
         withdrawn = sorted(before - set(flags))
         reason = self.reason
         if withdrawn and not reason:
