@@ -68,23 +68,6 @@ class Record:
     __slots__ = ()
     _aliases: ClassVar[bool] = False
 
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
-            kind = f.type if isinstance(f.type, str) else ""
-            if kind.startswith("Id") and value is not None:
-                _check_id(value)
-            elif kind == "list[Id]":
-                for v in value:
-                    _check_id(v)
-            limits = f.metadata
-            if limits:
-                _check_limits(f.name, value, limits)
-        self._check()
-
-    def _check(self) -> None:
-        """Cross-field rules of a record; raise ValueError."""
-
     def __repr__(self) -> str:
         """`Wording(owner='...', tech='...')`, as the dataclass would write it."""
         shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
@@ -110,6 +93,32 @@ class Record:
     def model_copy(self: T, *, update: dict[str, Any] | None = None) -> T:
         """A copy with some fields replaced (not validated)."""
         return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+
+class Checked(Record):
+    """A record whose field limits and cross-field rules are checked whenever it is built (content records).
+
+    Kept apart from Record: a dataclass calls `__post_init__` from `__init__` whenever the class has one, and
+    the engine builds its Assessment parts from trusted values by the thousand."""
+
+    __slots__ = ()
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            kind = f.type if isinstance(f.type, str) else ""
+            if kind.startswith("Id") and value is not None:
+                _check_id(value)
+            elif kind == "list[Id]":
+                for v in value:
+                    _check_id(v)
+            limits = f.metadata
+            if limits:
+                _check_limits(f.name, value, limits)
+        self._check()
+
+    def _check(self) -> None:
+        """Cross-field rules of a record; raise ValueError."""
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from vettriage.record import Record, constrained, record
+from vettriage.record import Checked, constrained, record
 
 Id = str  # a lower_snake_case id of at most 64 characters: fields typed `Id` are checked (vettriage.record)
 Mode = Literal["owner", "tech"]
@@ -35,7 +35,7 @@ MEDICATION_FLAG_IDS = (
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 
 
-class Strict(Record):
+class Strict(Checked):
     """Base for content: unknown keys are errors (a typo in a file must not pass silently); immutable.
 
     Each content class is a `@content` dataclass validated by pydantic at load (vettriage.record says why)."""

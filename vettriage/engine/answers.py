@@ -40,6 +40,15 @@ class Answers:
     hidden: frozenset[str] = frozenset()
     """Items branching rules out for these answers (their precondition is answered and does not hold). An item
     whose precondition is itself unanswered is neither shown nor hidden: its answer is still open."""
+    unknown: frozenset[str] | None = None
+    """The ids of `values` answered "don't know", noted as they are validated (None: not noted, worked out
+    when needed)."""
+
+    def unknown_ids(self) -> frozenset[str]:
+        """The ids answered "don't know"."""
+        if self.unknown is not None:
+            return self.unknown
+        return frozenset(k for k, v in self.values.items() if v == UNKNOWN)
 
 
 def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
@@ -118,6 +127,7 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
     items = catalogue.items
     retired = catalogue.retired_items
     values: dict[str, Any] = {}
+    unknown: set[str] = set()
     for key, value in raw.items():
         if isinstance(key, str) and key not in items and key in retired:
             continue
@@ -126,16 +136,21 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
         if value is None:
             continue
         try:
-            values[key] = coerce_value(items[key], value, catalogue)
+            v = values[key] = coerce_value(items[key], value, catalogue)
         except ValueError as exc:
             raise InputError(source, key, str(exc)) from None
-    return apply_branching(catalogue, values)
+        if v is UNKNOWN:
+            unknown.add(key)
+    return apply_branching(catalogue, values, unknown)
 
 
-def apply_branching(catalogue: Catalogue, values: Mapping[str, Any]) -> Answers:
-    """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers."""
+def apply_branching(catalogue: Catalogue, values: Mapping[str, Any], unknown: set[str] | None = None) -> Answers:
+    """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers.
+    `unknown`, when given, holds every id of `values` answered "don't know"."""
     kept, dropped, shown, hidden = _walk(catalogue, values)
-    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden))
+    if unknown is not None:
+        unknown = frozenset(unknown.intersection(kept)) if unknown else frozenset()
+    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden), unknown)
 
 
 def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:

@@ -26,9 +26,6 @@ class _Model(Record):
 
     __slots__ = ()
 
-    def __post_init__(self) -> None:  # the engine builds these from trusted values: no per-field checks
-        pass
-
 
 part = record(frozen=False)
 

@@ -204,32 +204,38 @@ Evidence = Callable[[Any], tuple[list[str], list[str]]]
 
 def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> Evidence:
     """The item ids and score ids that made `cond` hold (for `any` and `at_least`, the children that held; under
-    `not`, everything it names), as a function of the context compiled once, called only for rules that fired."""
+    `not`, everything it names), as a function of the context compiled once, called only for rules that fired.
 
-    def build(c: m.Condition, only_true: bool) -> Callable[[Any, list[str], list[str]], None]:
+    A node is walked in one of three modes: known to hold (the fired rule itself, and each part of an `all`
+    that holds: nothing to test), to be tested (a part of an `any` or `at_least`: named only if it holds), or
+    everything (under `not`). Only parts of `any` and `at_least` are ever tested again."""
+    Walk = Callable[[Any, list[str], list[str]], None]
+
+    def build(c: m.Condition, mode: str) -> Walk:
         if isinstance(c, m.ItemTest):
             item = c.item
-            fn: Callable[[Any, list[str], list[str]], None] = lambda ctx, i, s: i.append(item)
+            fn: Walk = lambda ctx, i, s: i.append(item)
         elif isinstance(c, m.ScoreTest):
             score = c.score
             fn = lambda ctx, i, s: s.append(score)
         elif isinstance(c, (m.AllOf, m.AnyOf, m.AtLeast)):
-            kids = [build(x, only_true) for x in (c.all if isinstance(c, m.AllOf) else c.any
-                                                  if isinstance(c, m.AnyOf) else c.of)]
+            parts = c.all if isinstance(c, m.AllOf) else c.any if isinstance(c, m.AnyOf) else c.of
+            kid_mode = "all" if mode == "all" else "holds" if isinstance(c, m.AllOf) else "test"
+            kids = tuple(build(x, kid_mode) for x in parts)
 
             def fn(ctx: Any, i: list[str], s: list[str]) -> None:
                 for k in kids:
                     k(ctx, i, s)
         elif isinstance(c, m.NotOf):
-            fn = build(c.not_, False)
+            fn = build(c.not_, "all")
         else:
             fn = lambda ctx, i, s: None
-        if not only_true:
+        if mode != "test":
             return fn
         holds = test(c)
         return lambda ctx, i, s: fn(ctx, i, s) if holds(ctx) is True else None
 
-    root = build(cond, True)
+    root = build(cond, "holds")
 
     def run(ctx: Any) -> tuple[list[str], list[str]]:
         items: list[str] = []

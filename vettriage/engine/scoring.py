@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Collection, Mapping
 
 from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import UNKNOWN
 from vettriage.engine.assessment import DomainScore
 
 Interval = tuple[float, float]
@@ -39,12 +40,14 @@ def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
                 inputs.append((ref, False) + ranges[ref])
             elif ref in catalogue.score_by_id:
                 inputs.append((ref, True, 0.0, 0.0))
-        plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic))
+        # the ids when every input is an item, for the fast path below (None when a score is an input)
+        ids = tuple(i[0] for i in inputs) if inputs and not any(i[1] for i in inputs) else None
+        plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic, ids))
     return tuple(plan)
 
 
-def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
-                   hidden: Collection[str] = ()) -> tuple[dict[str, DomainScore], dict[str, Interval]]:
+def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Collection[str] = (),
+                   unknown: Collection[str] | None = None) -> tuple[dict[str, DomainScore], dict[str, Interval]]:
     """Every score of the catalogue in file order, and each score's interval (what rules test).
 
     One pass per score accumulates the interval directly (sum, count, max and mean are each exact over
@@ -52,7 +55,23 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
     out: dict[str, DomainScore] = {}
     spans: dict[str, Interval] = {}
     get = answers.get
-    for sid, method, inputs, threshold, min_share, title, heuristic in _plan(catalogue):
+    if hidden and not isinstance(hidden, (set, frozenset)):
+        hidden = frozenset(hidden)
+    # the ids answered "don't know" (`Answers.unknown_ids`, when the caller has them): a score whose items are
+    # all answered with numbers is summed in C
+    if unknown is None:
+        unknown = {k for k, v in answers.items() if v == UNKNOWN} if UNKNOWN in answers.values() else ()
+    elif unknown and not isinstance(unknown, (set, frozenset)):
+        unknown = frozenset(unknown)
+    for sid, method, inputs, threshold, min_share, title, heuristic, ids in _plan(catalogue):
+        if ids is not None and (not hidden or hidden.isdisjoint(ids)) and (not unknown or unknown.isdisjoint(ids)):
+            vals = list(map(get, ids))
+            if None not in vals:
+                low = _exact(method, vals, threshold)
+                spans[sid] = (low, low)
+                out[sid] = DomainScore(id=sid, title=title, value=low, answered=len(vals), of=len(vals),
+                                       sufficient=True, heuristic=heuristic, low=float(low), high=float(low))
+                continue
         known: list[float] = []
         n = 0
         low = high = 0.0
@@ -97,6 +116,17 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any],
         out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
                                sufficient=sufficient, heuristic=heuristic, low=float(low), high=float(high))
     return out, spans
+
+
+def _exact(method: str, vals: list[Any], threshold: float | None) -> float:
+    """A score over inputs all known, typed as the interval pass would give it (max keeps its input's type)."""
+    if method == "sum":
+        return float(sum(vals))
+    if method == "mean":
+        return round(float(sum(vals)) / len(vals), 2)
+    if method == "max":
+        return max(vals)
+    return float(sum(map(threshold.__le__, vals)))  # type: ignore[union-attr]
 
 
 def _value(method: str, known: list[float], threshold: float | None) -> float:

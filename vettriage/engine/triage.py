@@ -12,6 +12,7 @@ from vettriage.engine.assessment import (
     SCHEMA_VERSION, AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
 )
 from vettriage.engine.conditions import LEVEL_RANK, compiled, score_inputs
+from vettriage.engine.program import rule_program
 from vettriage.engine.scoring import compute_scores, score_input_floor
 
 CATEGORIES = ("pain", "ccd", "medical")
@@ -64,18 +65,33 @@ class _Ctx:
         return out
 
 
+@cache
+def _effects(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
+    """Each rule's effect as a flat tuple, read once per catalogue: (rule, finding, level rank, cap, cap rank,
+    red flag, conclusive). A rule is conclusive when it draws a conclusion whose evidence is kept."""
+    out = []
+    for r in catalogue.rules:
+        e = r.then
+        out.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
+                    LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
+                    bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)))
+    return tuple(out)
+
+
 def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assessment:
     """Assess one set of answers (raw answers are validated first and may raise InputError).
 
-    Rules are tested in file order in three-valued logic (engine.conditions): a rule fires only when its
+    Rules are tested in file order in three-valued logic (engine.program): a rule fires only when its
     condition is true; one that blanks could still make true widens what its category could reach."""
     if not isinstance(answers, Answers):
         answers = validate_answers(catalogue, answers)
     values = answers.values
     hidden = answers.hidden
-    scores, spans = compute_scores(catalogue, values, hidden)
+    unknown_ids = answers.unknown_ids()
+    scores, spans = compute_scores(catalogue, values, hidden, unknown_ids)
     ctx = _Ctx(values, hidden, spans, score_input_floor(catalogue))
     comp = compiled(catalogue)
+    effects = _effects(catalogue)
 
     raised = dict.fromkeys(CATEGORIES, 0)
     caps = dict.fromkeys(CATEGORIES, 2)
@@ -89,56 +105,63 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
-    seen: dict[tuple[str, Any], AnswerEvidence] = {}
+    seen = _shared_answers(catalogue)
     fired: list[str] = []
     urgent_cats: set[str] = set()  # categories an emergency raised: what the vet addresses first
+    levels, levels_hi = ctx.levels, ctx.levels_hi
 
     def bound(c: str) -> None:
         # lower bound: what fired, held down by any cap that fired or still could; upper bound: what fired or
         # still could, held down only by caps that fired. Filling blanks only ever narrows the two.
-        ctx.levels[c] = min(raised[c], caps[c], caps_maybe[c])
-        ctx.levels_hi[c] = min(max(raised[c], raised_maybe[c]), caps[c])
+        levels[c] = min(raised[c], caps[c], caps_maybe[c])
+        levels_hi[c] = min(max(raised[c], raised_maybe[c]), caps[c])
 
-    for rule, test in comp.rules:
-        truth = test(ctx)
-        eff = rule.then
-        if truth is not True:
-            if truth is None:
-                if eff.finding:
-                    raised_maybe[eff.finding] = max(raised_maybe[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
-                    maybe_rules[eff.finding].append(rule)
-                    bound(eff.finding)
-                if eff.cap:
-                    caps_maybe[eff.cap] = min(caps_maybe[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
-                    bound(eff.cap)
-                if eff.red_flag:
-                    ctx.red_flags_maybe.add(eff.red_flag)
+    # The program hands back only the rules not found false, each as soon as it is tested: the levels and red
+    # flags it reads for later rules are updated here before it goes on.
+    for k, truth in rule_program(catalogue)(values.get, hidden, spans, levels, levels_hi, ctx.red_flags,
+                                            ctx.red_flags_maybe):
+        rule, finding, level, cap, cap_level, red_flag, conclusive = effects[k]
+        if truth is None:
+            if finding:
+                if level > raised_maybe[finding]:
+                    raised_maybe[finding] = level
+                maybe_rules[finding].append(rule)
+                bound(finding)
+            if cap:
+                if cap_level < caps_maybe[cap]:
+                    caps_maybe[cap] = cap_level
+                bound(cap)
+            if red_flag:
+                ctx.red_flags_maybe.add(red_flag)
             continue
+        eff = rule.then
         fired.append(rule.id)
         # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
         # work-up or urgency is named by its id, so its evidence would be built for nothing.
-        if eff.red_flag or eff.finding or eff.cap or eff.ketamine_caution or eff.medication_flag:
+        if conclusive:
             ev = _evidence(catalogue, rule, ctx, comp, seen)
-        if eff.red_flag:
-            hits["red"].setdefault(eff.red_flag, []).append(ev)
-            ctx.red_flags.add(eff.red_flag)
-        if eff.finding:
-            raised[eff.finding] = max(raised[eff.finding], LEVEL_RANK[eff.level])  # type: ignore[index]
-            cat_evidence[eff.finding].append(ev)
-            if eff.red_flag:
-                urgent_cats.add(eff.finding)
+        if red_flag:
+            hits["red"].setdefault(red_flag, []).append(ev)
+            ctx.red_flags.add(red_flag)
+        if finding:
+            if level > raised[finding]:
+                raised[finding] = level
+            cat_evidence[finding].append(ev)
+            if red_flag:
+                urgent_cats.add(finding)
             # what was seen: the answers behind it (not those it names only as absent) and, for each score
             # that held, the inputs answered above their floor
             negated = comp.negated[rule.id]
-            seen_ids = cat_positive_ids[eff.finding]
+            seen_ids = cat_positive_ids[finding]
             seen_ids.extend(x.item for x in ev.answers if x.item not in negated)
             for x in ev.scores:
                 seen_ids.extend(ctx.score_positives(x.score))
-            bound(eff.finding)
-        if eff.cap:
-            caps[eff.cap] = min(caps[eff.cap], LEVEL_RANK[eff.cap_level])  # type: ignore[index]
-            cat_limits[eff.cap].append(ev)
-            bound(eff.cap)
+            bound(finding)
+        if cap:
+            if cap_level < caps[cap]:
+                caps[cap] = cap_level
+            cat_limits[cap].append(ev)
+            bound(cap)
         if eff.ketamine_caution:
             hits["ket"].setdefault(eff.ketamine_caution, []).append(ev)
         if eff.medication_flag:
@@ -151,13 +174,13 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if eff.note:
             notes.append(Note(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
 
-    levels = {c: min(raised[c], caps[c]) for c in CATEGORIES}
-    categories = {c: _category(catalogue, comp, c, levels[c], ctx, cat_evidence[c], cat_limits[c],
-                               cat_positive_ids[c], maybe_rules[c], seen) for c in CATEGORIES}
-    ranked = sorted((c for c in CATEGORIES if levels[c] > 0),
-                    key=lambda c: (c not in urgent_cats, -levels[c], -len(cat_evidence[c]), TIE_ORDER[c]))
+    final = {c: min(raised[c], caps[c]) for c in CATEGORIES}
+    categories = {c: _category(catalogue, comp, c, final[c], ctx, cat_evidence[c], cat_limits[c],
+                               cat_positive_ids[c], maybe_rules[c], seen, unknown_ids) for c in CATEGORIES}
+    ranked = sorted((c for c in CATEGORIES if final[c] > 0),
+                    key=lambda c: (c not in urgent_cats, -final[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
-    unknown = sum(1 for v in values.values() if v == UNKNOWN)
+    unknown = len(unknown_ids)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
     return Assessment(schema_version=SCHEMA_VERSION,
         content_version=catalogue.version,
@@ -182,36 +205,37 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
 
 def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, evidence: list[Evidence],
               limits: list[Evidence], positive_ids: list[str], maybe: list[Rule],
-              seen: dict[tuple[str, Any], AnswerEvidence]) -> CategoryResult:
+              seen: dict[tuple[str, Any], AnswerEvidence], unknown_ids: frozenset[str]) -> CategoryResult:
     """One category's result: its level, how well the answers decide it, and the answers behind it."""
     answers, hidden = ctx.answers, ctx.hidden
-    items = _category_items(catalogue)[cat]
-    asked = [i for i in items if i not in hidden] if hidden else items
-    open_ = [i for i in asked if (a := answers.get(i)) is None or a == UNKNOWN]
-    high = ctx.levels_hi.get(cat, level)
-    high = max(high, level)
+    items, item_set = _category_items(catalogue)[cat]
+    # answers to hidden questions were dropped, so every answered id is one asked
+    questions = len(items) - (len(item_set.intersection(hidden)) if hidden else 0)
+    known = len(item_set.intersection(answers)) - (len(item_set.intersection(unknown_ids)) if unknown_ids else 0)
+    high = max(ctx.levels_hi.get(cat, level), level)
     if level > 0 or high == 0:
         status = "assessed"
-    elif asked and (len(asked) - len(open_)) / len(asked) >= ASSESSED_SHARE:
+    elif questions and known / questions >= ASSESSED_SHARE:
         status = "incomplete"
     else:
         status = "not_assessed"
     deciding: list[str] = []
     if high > level:
         could = set().union(*(comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
-        deciding = [i for i in open_ if i in could]
+        deciding = [i for i in items if i in could and i not in hidden
+                    and ((a := answers.get(i)) is None or a == UNKNOWN)]
     positives = [_answer(catalogue, i, answers[i], seen)
-                 for i in dict.fromkeys(positive_ids) if answers.get(i) not in (None, UNKNOWN)]
+                 for i in dict.fromkeys(positive_ids) if i in answers and i not in unknown_ids]
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
         for i in _key_negative_items(catalogue)[cat]:
-            if i not in hidden and (v := answers.get(i)) is not None and v != UNKNOWN:
-                negatives.append(_answer(catalogue, i, v, seen))
+            if i in answers and i not in unknown_ids:  # an answer is never to a hidden question
+                negatives.append(_answer(catalogue, i, answers[i], seen))
                 if len(negatives) == KEY_NEGATIVES:
                     break
     return CategoryResult(level=LEVEL_NAMES[level], scores=list(_category_scores(catalogue)[cat]),
                           evidence=evidence, limited_by=limits, status=status, could_reach=LEVEL_NAMES[high],
-                          unanswered=len(open_), questions=len(asked), deciding=deciding,
+                          unanswered=questions - known, questions=questions, deciding=deciding,
                           positives=positives, negatives=negatives)
 
 
@@ -230,14 +254,16 @@ def _red_flag_items(catalogue: Catalogue) -> tuple[str, ...]:
 
 
 @cache
-def _category_items(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
-    """Per category, the items its finding rules read (directly or through scores), in asking order."""
+def _category_items(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """Per category, the items its finding rules read (directly or through scores), in asking order and as a
+    set."""
     comp = compiled(catalogue)
     read = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
     for r in catalogue.rules:
         if r.then.finding:
             read[r.then.finding] |= comp.rule_items[r.id]
-    return {c: tuple(i for i in catalogue.items if i in read[c]) for c in CATEGORIES}
+    ordered = {c: tuple(i for i in catalogue.items if i in read[c]) for c in CATEGORIES}
+    return {c: (ordered[c], frozenset(ordered[c])) for c in CATEGORIES}
 
 
 @cache
@@ -277,20 +303,16 @@ def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
 
 
 def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, Any], AnswerEvidence]) -> AnswerEvidence:
-    """One AnswerEvidence per answer, shared by every rule and list that cites it. They are shared across
-    assessments of one catalogue too (nothing changes them once built): the same few answers recur endlessly,
-    and building them was a third of an assessment's time. The shared table is bounded."""
-    key = (item, tuple(value) if isinstance(value, list) else value)
+    """One AnswerEvidence per answer, shared by every rule and list that cites it. `seen` is shared across
+    assessments of one catalogue (`_shared_answers`; nothing changes an AnswerEvidence once built): the same
+    few answers recur endlessly, and building them was a third of an assessment's time. It is bounded."""
+    key = (item, value) if value.__class__ is not list else (item, tuple(value))
     ae = seen.get(key)
     if ae is None:
-        shared = _shared_answers(catalogue)
-        ae = shared.get(key)
-        if ae is None:
-            if len(shared) > 20_000:
-                shared.clear()
-            tech, owner = _questions(catalogue)[item]
-            ae = shared[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
-        seen[key] = ae
+        if len(seen) > 20_000:
+            seen.clear()
+        tech, owner = _questions(catalogue)[item]
+        ae = seen[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
     return ae
 
 

@@ -1,0 +1,170 @@
+"""The rule pass compiled to one Python generator: each rule's three-valued truth, in file order, at speed.
+
+`conditions.compile_condition` is the reference interpreter (a closure per node, ~250 ns a call); the terminal
+app re-assesses after every answer, so the rule pass is written out once per catalogue as Python source, the
+way Jinja2 compiles a template or `dataclasses` writes an `__init__`, and compiled with `compile()`:
+
+    def rules(g, H, S, L, LH, RF, RFM):     # answers.get, hidden, score intervals, levels, red flags
+        yield (True if (s := S['pain_signs'])[0] >= 8 else False if s[1] < 8 else None)
+        yield (False if (x1 := ...) is False or (x2 := ...) is False else None if ... else True)
+        ...
+
+The caller reads one truth per rule and updates the levels and red flags before asking for the next, so a
+`finding` or `red_flag` test sees exactly what the rules above it concluded. Content never supplies code:
+the source is built only from the validated condition tree; every name in it is ours; a content value enters
+as the `repr()` of a str, int, bool or finite float (each a plain literal) or else as a bound constant.
+A test checks the program against the interpreter on random answers over the real catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any, Callable, Iterator
+
+from vettriage.content import models as m
+from vettriage.content.catalogue import Catalogue
+from vettriage.content.models import UNKNOWN
+from vettriage.engine.conditions import LEVEL_RANK
+
+Program = Callable[..., Iterator[Any]]
+_CMP = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
+# A score test: true when the whole interval meets the threshold, false when none of it can.
+_SCORE = {"gte": ("{lo} >= {v}", "{hi} < {v}"), "gt": ("{lo} > {v}", "{hi} <= {v}"),
+          "lte": ("{hi} <= {v}", "{lo} > {v}"), "lt": ("{hi} < {v}", "{lo} >= {v}")}
+
+
+class _Writer:
+    """Writes one condition tree as a Python expression of the program's arguments."""
+
+    def __init__(self) -> None:
+        self.consts: dict[str, Any] = {}
+        self.n = 0
+        self.items: dict[str, tuple[str, str]] = {}
+        """Item id -> (answer variable, state variable), read once at the top of the program."""
+
+    def var(self) -> str:
+        self.n += 1
+        return f"x{self.n}"
+
+    def lit(self, value: Any) -> str:
+        """A content value as source: a literal when its repr is one, else a name bound to the value."""
+        if value.__class__ in (str, int, bool) or (value.__class__ is float and math.isfinite(value)):
+            return repr(value)
+        name = f"K{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def expr(self, c: m.Condition) -> str:
+        if isinstance(c, (m.AllOf, m.AnyOf)):
+            kids = c.all if isinstance(c, m.AllOf) else c.any
+            if len(kids) == 1:
+                return self.expr(kids[0])
+            # Kleene: `all` is False as soon as one part is, else None if any part is, else True (`any` dually)
+            stop, rest = ("False", "True") if isinstance(c, m.AllOf) else ("True", "False")
+            names = [self.var() for _ in kids]
+            first = " or ".join(f"({v} := {self.expr(k)}) is {stop}" for v, k in zip(names, kids))
+            maybe = " or ".join(f"{v} is None" for v in names)
+            return f"({stop} if {first} else None if {maybe} else {rest})"
+        if isinstance(c, m.NotOf):
+            v = self.var()
+            return f"(None if ({v} := {self.expr(c.not_)}) is None else not {v})"
+        if isinstance(c, m.AtLeast):
+            v = self.var()
+            parts = ", ".join(self.expr(k) for k in c.of)
+            n = c.at_least
+            return (f"(True if ({v} := ({parts},)).count(True) >= {n} else False if {v}.count(True) + "
+                    f"{v}.count(None) < {n} else None)")
+        if isinstance(c, m.ItemTest):
+            return self.item(c)
+        if isinstance(c, m.ScoreTest):
+            return self.score(c, next(o for o in _SCORE if getattr(c, o) is not None))
+        if isinstance(c, m.FindingTest):
+            cat, need = self.lit(c.finding), LEVEL_RANK[c.at_least]
+            return f"(True if L.get({cat}, 0) >= {need} else False if LH.get({cat}, 0) < {need} else None)"
+        if isinstance(c, m.RedFlagTest):
+            if c.red_flag == "any":
+                return "(True if RF else None if RFM else False)"
+            rf = self.lit(c.red_flag)
+            return f"(True if {rf} in RF else None if {rf} in RFM else False)"
+        raise TypeError(f"unknown condition {c!r}")  # pragma: no cover
+
+    def score(self, c: m.ScoreTest, op: str) -> str:
+        v = self.lit(float(getattr(c, op)))
+        s = self.var()
+        yes, no = _SCORE[op]
+        fetch = f"({s} := S[{self.lit(c.score)}])"
+        # the first bound tested fetches the interval; the second reuses it
+        first_lo = "{lo}" in yes
+        yes_s = yes.format(lo=f"{fetch}[0]", hi=f"{s}[1]", v=v) if first_lo else yes.format(lo=f"{s}[0]",
+                                                                                          hi=f"{fetch}[1]", v=v)
+        no_s = no.format(lo=f"{s}[0]", hi=f"{s}[1]", v=v)
+        return f"(True if {yes_s} else False if {no_s} else None)"
+
+    def answer(self, item: str) -> tuple[str, str]:
+        """The local names of an item's answer and of its state: True when answered, else False when branching
+        hid the question and None when it is open (blank or "don't know")."""
+        got = self.items.get(item)
+        if got is None:
+            n = len(self.items)
+            got = self.items[item] = (f"a{n}", f"u{n}")
+        return got
+
+    def prelude(self) -> list[str]:
+        """Each item's answer and state, read once per assessment: most items are tested by several rules."""
+        unknown = repr(UNKNOWN)
+        out = []
+        for item, (a, u) in self.items.items():
+            i = self.lit(item)
+            out.append(f"{a} = g({i})")
+            out.append(f"{u} = True if {a} is not None and {a} != {unknown} else (False if {i} in H else None)")
+        return out
+
+    def item(self, t: m.ItemTest) -> str:
+        """Same meaning as conditions._item_test: a blank or "don't know" is undetermined, except for an item
+        branching hid (False) and for `known` / `unknown`, which are always decided."""
+        op, val = t.operator, t.operand
+        a, u = self.answer(t.item)
+        if op == "known":
+            return f"({a} is not None and {a} != {UNKNOWN!r})" if val else f"({a} is None or {a} == {UNKNOWN!r})"
+        if op == "unknown":
+            return f"({a} {'==' if val else '!='} {UNKNOWN!r})"
+        if op == "eq":
+            cmp = f"{a} == {self.lit(val)}"
+        elif op == "ne":
+            cmp = f"{a} != {self.lit(val)}"
+        elif op == "in":
+            cmp = f"{a} in {self.lit(tuple(val))}" if all(
+                x.__class__ in (str, int, bool) for x in val) else f"{a} in {self.lit(list(val))}"
+        elif op == "contains":
+            cmp = f"({a}.__class__ is list and {self.lit(val)} in {a})"
+        elif op == "contains_any":
+            cmp = f"({a}.__class__ is list and not {self.lit(frozenset(val))}.isdisjoint({a}))"
+        else:
+            cmp = f"(({a}.__class__ is int or {a}.__class__ is float) and {a} {_CMP[op]} {self.lit(val)})"
+        return f"(({cmp}) if {u} else {u})"
+
+
+def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
+    """The program's source for these conditions, and the constants it names."""
+    w = _Writer()
+    # a rule found false concludes nothing, so only the others are handed back, each with its index
+    body = [f"    if (t := {w.expr(c)}) is not False:\n        yield {k}, t" for k, c in enumerate(conditions)]
+    body = body or ["    yield from ()"]
+    lines = ["def rules(g, H, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
+    return "\n".join(lines) + "\n", w.consts
+
+
+def build(conditions: list[m.Condition], name: str = "<rules>") -> Program:
+    """Compile a program for these conditions. Its namespace holds only its constants and the three types the
+    tests name: no builtins."""
+    text, consts = source(conditions)
+    namespace: dict[str, Any] = {"__builtins__": {}, "list": list, "int": int, "float": float, **consts}
+    exec(compile(text, name, "exec"), namespace)  # noqa: S102 - our own source, see the module docstring
+    return namespace["rules"]
+
+
+@cache
+def rule_program(catalogue: Catalogue) -> Program:
+    """The catalogue's rules as one generator function (compiled once; the catalogue is immutable)."""
+    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>")
