@@ -145,11 +145,86 @@ class _Writer:
         return f"(({cmp}) if {u} else {u})"
 
 
+def _reads_state(c: m.Condition) -> bool:
+    """Whether a condition reads what earlier rules concluded (levels, red flags)."""
+    from vettriage.content.catalogue import walk_conditions
+
+    return any(isinstance(x, (m.FindingTest, m.RedFlagTest)) for x in walk_conditions(c))
+
+
+def _gate(c: m.Condition) -> m.ItemTest | None:
+    """A test on one answer that is false whenever `c` is: the condition itself, or a part of an `all`."""
+    if isinstance(c, m.ItemTest):
+        return c if c.operator not in ("known", "unknown") else None
+    if isinstance(c, m.AllOf):
+        for part in c.all:
+            got = _gate(part)
+            if got is not None:
+                return got
+    return None
+
+
+def _scalar(v: Any) -> bool:
+    return v.__class__ in (str, int, bool)
+
+
+def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
+    """An expression that is false only when every gate is known false: the group's rules are then skipped.
+    Open answers (u None) always enter; a hidden question (u False) makes every gate false."""
+    a, u = w.answer(gates[0].item)
+    ops = {g.operator for g in gates}
+    if ops <= {"eq", "in"} and all(_scalar(v) for g in gates for v in (g.operand if g.operator == "in"
+                                                                       else [g.operand])):
+        values = frozenset(v for g in gates for v in (g.operand if g.operator == "in" else [g.operand]))
+        # a list answer (multi-choice) never equals a scalar, and is not hashable
+        known = f"{a}.__class__ is not list and {a} in {w.lit(values)}"
+    elif ops <= {"contains", "contains_any"}:
+        values = frozenset(v for g in gates for v in (g.operand if g.operator == "contains_any" else [g.operand]))
+        known = f"{a}.__class__ is list and not {w.lit(values)}.isdisjoint({a})"
+    else:
+        known = " or ".join(w.item(g) for g in gates)
+    return f"{u} is None or ({u} and ({known}))"
+
+
 def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
-    """The program's source for these conditions, and the constants it names."""
+    """The program's source for these conditions, and the constants it names.
+
+    A rule found false concludes nothing, so only the others are handed back, with their index, in file
+    order. Rules that read no earlier conclusion are independent of each other: between two rules that do,
+    they are tested in groups that share a gate (a test on one answer that must hold, such as "the current
+    medicines include an NSAID"), each group skipped at once when its answer rules out every gate, and what
+    they give is handed back in file order before the next rule that reads conclusions is tested."""
     w = _Writer()
-    # a rule found false concludes nothing, so only the others are handed back, each with its index
-    body = [f"    if (t := {w.expr(c)}) is not False:\n        yield {k}, t" for k, c in enumerate(conditions)]
+    body: list[str] = []
+    segment: list[int] = []
+
+    def flush() -> None:
+        if not segment:
+            return
+        groups: dict[str, list[int]] = {}
+        for k in segment:
+            gate = _gate(conditions[k])
+            groups.setdefault(gate.item if gate is not None else f"#{k}", []).append(k)
+        body.append("    out = []")
+        for key, ks in groups.items():
+            tests = [f"if (t := {w.expr(conditions[k])}) is not False: out.append(({k}, t))" for k in ks]
+            if key.startswith("#") or len(ks) == 1:
+                body.extend(f"    {x}" for x in tests)
+            else:
+                gates = [_gate(conditions[k]) for k in ks]
+                body.append(f"    if {_guard(w, gates)}:")  # type: ignore[arg-type]
+                body.extend(f"        {x}" for x in tests)
+        body.append("    out.sort()")
+        body.append("    yield from out")
+        segment.clear()
+
+    for k, c in enumerate(conditions):
+        if _reads_state(c):
+            flush()
+            body.append(f"    if (t := {w.expr(c)}) is not False:\n        yield {k}, t")
+        else:
+            segment.append(k)
+    flush()
     body = body or ["    yield from ()"]
     lines = ["def rules(g, H, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
     return "\n".join(lines) + "\n", w.consts

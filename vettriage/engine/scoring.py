@@ -69,8 +69,9 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
             if None not in vals:
                 low = _exact(method, vals, threshold)
                 spans[sid] = (low, low)
-                out[sid] = DomainScore(id=sid, title=title, value=low, answered=len(vals), of=len(vals),
-                                       sufficient=True, heuristic=heuristic, low=float(low), high=float(low))
+                n = len(vals)
+                # positional, in field order: id, title, value, answered, of, sufficient, heuristic, low, high
+                out[sid] = DomainScore(sid, title, low, n, n, True, heuristic, float(low), float(low))
                 continue
         known: list[float] = []
         n = 0
@@ -113,8 +114,7 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
             sufficient = True
         elif sufficient:
             value = _value(method, known, threshold)
-        out[sid] = DomainScore(id=sid, title=title, value=value, answered=len(known), of=n,
-                               sufficient=sufficient, heuristic=heuristic, low=float(low), high=float(high))
+        out[sid] = DomainScore(sid, title, value, len(known), n, sufficient, heuristic, float(low), float(high))
     return out, spans
 
 
@@ -140,7 +140,20 @@ def _value(method: str, known: list[float], threshold: float | None) -> float:
 
 
 @cache
-def score_input_floor(catalogue: Catalogue) -> dict[str, tuple[tuple[str, bool, float], ...]]:
-    """Per score, its direct inputs as (id, is_score, lowest value): to name the inputs seen above their floor."""
-    return {sid: tuple((ref, is_score, lo) for ref, is_score, lo, _ in inputs)
-            for sid, _, inputs, *_ in _plan(catalogue)}
+def score_input_floor(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]:
+    """Per score, its item inputs through nested scores (in order) with each one's lowest value, and whether
+    every lowest value is 0: to name the inputs seen above their floor."""
+    direct = {sid: inputs for sid, _, inputs, *_ in _plan(catalogue)}
+    flat: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]] = {}
+    for sid, inputs in direct.items():  # file order: a nested score is always flattened first
+        ids: list[str] = []
+        floors: list[float] = []
+        for ref, is_score, lo, _ in inputs:
+            if is_score:
+                ids.extend(flat[ref][0])
+                floors.extend(flat[ref][1])
+            else:
+                ids.append(ref)
+                floors.append(lo)
+        flat[sid] = (tuple(ids), tuple(floors), all(f == 0 for f in floors))
+    return flat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import compress
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -36,7 +37,7 @@ class _Ctx:
                  "_positives")
 
     def __init__(self, answers: Mapping[str, Any], hidden: frozenset[str], scores: dict[str, tuple[float, float]],
-                 floor: dict[str, tuple[tuple[str, bool, float], ...]]) -> None:
+                 floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]) -> None:
         self.answers = answers
         self.hidden = hidden
         self.scores = scores
@@ -47,22 +48,22 @@ class _Ctx:
         self._floor = floor
         self._positives: dict[str, list[str]] = {}
 
-    def score_positives(self, sid: str) -> list[str]:
-        """The inputs of a score (through nested scores) answered above their lowest value: what was seen.
+    def score_positives(self, sid: str, unknown: frozenset[str]) -> list[str]:
+        """The item inputs of a score (through nested scores) answered above their lowest value: what was seen.
         Worked out once per score and assessment (several rules test the same score)."""
         got = self._positives.get(sid)
         if got is not None:
             return got
-        out: list[str] = []
-        self._positives[sid] = out
-        for ref, is_score, lo in self._floor[sid]:
-            if is_score:
-                out.extend(self.score_positives(ref))
-            else:
-                v = self.answers.get(ref)
-                if (v.__class__ is int or v.__class__ is float) and v > lo:
-                    out.append(ref)
-        return out
+        ids, floors, zero = self._floor[sid]
+        get = self.answers.get
+        if zero and (not unknown or unknown.isdisjoint(ids)):
+            # every floor is 0 and no input is "don't know": a number above 0 is a true value, a blank None
+            got = list(compress(ids, map(get, ids)))
+        else:
+            got = [i for i, lo in zip(ids, floors) if ((v := get(i)).__class__ is int or v.__class__ is float)
+                   and v > lo]
+        self._positives[sid] = got
+        return got
 
 
 @cache
@@ -155,7 +156,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             seen_ids = cat_positive_ids[finding]
             seen_ids.extend(x.item for x in ev.answers if x.item not in negated)
             for x in ev.scores:
-                seen_ids.extend(ctx.score_positives(x.score))
+                seen_ids.extend(ctx.score_positives(x.score, unknown_ids))
             bound(finding)
         if cap:
             if cap_level < caps[cap]:
@@ -228,29 +229,37 @@ def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, 
                  for i in dict.fromkeys(positive_ids) if i in answers and i not in unknown_ids]
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
+        get = answers.get
         for i in _key_negative_items(catalogue)[cat]:
-            if i in answers and i not in unknown_ids:  # an answer is never to a hidden question
-                negatives.append(_answer(catalogue, i, answers[i], seen))
-                if len(negatives) == KEY_NEGATIVES:
-                    break
-    return CategoryResult(level=LEVEL_NAMES[level], scores=list(_category_scores(catalogue)[cat]),
-                          evidence=evidence, limited_by=limits, status=status, could_reach=LEVEL_NAMES[high],
-                          unanswered=questions - known, questions=questions, deciding=deciding,
-                          positives=positives, negatives=negatives)
+            v = get(i)  # an answer is never to a hidden question
+            if v is None or i in unknown_ids:
+                continue
+            # the shared AnswerEvidence, looked up here rather than through _answer: up to 36 per assessment
+            ae = seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(catalogue, i, v, seen)
+            negatives.append(ae)
+            if len(negatives) == KEY_NEGATIVES:
+                break
+    # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
+    # questions, deciding, positives, negatives
+    return CategoryResult(LEVEL_NAMES[level], list(_category_scores(catalogue)[cat]), evidence, limits, status,
+                          LEVEL_NAMES[high], questions - known, questions, deciding, positives, negatives)
 
 
 def _red_flags_unanswered(catalogue: Catalogue, ctx: _Ctx) -> list[str]:
     """The emergency questions asked for this dog (shown by branching) with no answer; "don't know" answers."""
     from vettriage.engine.conditions import gates
 
+    items, item_set = _red_flag_items(catalogue)
+    if item_set <= ctx.answers.keys():  # every one answered: the usual case, checked in C
+        return []
     gate = gates(catalogue)
-    return [i for i in _red_flag_items(catalogue)
-            if i not in ctx.answers and (i not in gate or gate[i](ctx) is True)]
+    return [i for i in items if i not in ctx.answers and (i not in gate or gate[i](ctx) is True)]
 
 
 @cache
-def _red_flag_items(catalogue: Catalogue) -> tuple[str, ...]:
-    return tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
+def _red_flag_items(catalogue: Catalogue) -> tuple[tuple[str, ...], frozenset[str]]:
+    ids = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
+    return ids, frozenset(ids)
 
 
 @cache
@@ -292,14 +301,21 @@ def _category_scores(catalogue: Catalogue) -> dict[str, list[str]]:
 def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
               seen: dict[tuple[str, Any], AnswerEvidence]) -> Evidence:
     item_ids, score_ids = comp.evidence[rule.id](ctx)
-    ref = catalogue.references[rule.source]
-    answers = [_answer(catalogue, i, ctx.answers.get(i), seen) for i in item_ids]
-    return Evidence(rule=rule.id,
-        title=rule.title,
-        answers=answers,
-        scores=[ScoreEvidence(score=s, value=ctx.scores[s][0], high=ctx.scores[s][1]) for s in score_ids],
-        source=ref.id, source_title=ref.title, source_url=ref.url,
-    )
+    rid, title, source, source_title, url = _rule_cites(catalogue)[rule.id]
+    answers = ctx.answers
+    spans = ctx.scores
+    # positional, in field order: rule, title, answers, scores, source, source_title, source_url
+    return Evidence(rid, title, [_answer(catalogue, i, answers.get(i), seen) for i in item_ids],
+                    [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in score_ids] if score_ids else [],
+                    source, source_title, url)
+
+
+@cache
+def _rule_cites(catalogue: Catalogue) -> dict[str, tuple[str, str, str, str, str | None]]:
+    """Per rule, what its Evidence names besides the answers: its id, title and published source."""
+    refs = catalogue.references
+    return {r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
+            for r in catalogue.rules}
 
 
 def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, Any], AnswerEvidence]) -> AnswerEvidence:
@@ -312,7 +328,7 @@ def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, A
         if len(seen) > 20_000:
             seen.clear()
         tech, owner = _questions(catalogue)[item]
-        ae = seen[key] = AnswerEvidence(item=item, value=value, question=tech, owner_question=owner)
+        ae = seen[key] = AnswerEvidence(item, value, tech, owner)
     return ae
 
 
