@@ -25,8 +25,9 @@ LEVEL = st.sampled_from([0, 1, 2])
 
 
 def run(program: Any, ctx: Any) -> list[tuple[int, bool | None]]:
-    return list(program(ctx.answers.get, ctx.hidden, ctx.scores, ctx.levels, ctx.levels_hi, ctx.red_flags,
-                        ctx.red_flags_maybe))
+    unknown = {k for k, v in ctx.answers.items() if v == "unknown"}
+    return list(program(ctx.answers.get, ctx.hidden, unknown, ctx.scores, ctx.levels, ctx.levels_hi,
+                        ctx.red_flags, ctx.red_flags_maybe))
 
 
 def reference(tests: list[Any], ctx: Any) -> list[tuple[int, bool | None]]:

@@ -235,6 +235,13 @@ def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> 
         holds = test(c)
         return lambda ctx, i, s: fn(ctx, i, s) if holds(ctx) is True else None
 
+    if not any(isinstance(c, (m.AnyOf, m.AtLeast)) for c in _walk(cond)):
+        # nothing to test: a fired rule without `any` or `at_least` always names the same answers and scores
+        names: tuple[list[str], list[str]] = ([], [])
+        build(cond, "holds")(None, *names)
+        items_, scores_ = list(dict.fromkeys(names[0])), list(dict.fromkeys(names[1]))
+        return lambda ctx: (items_, scores_)
+
     root = build(cond, "holds")
 
     def run(ctx: Any) -> tuple[list[str], list[str]]:
@@ -244,6 +251,12 @@ def compile_evidence(cond: m.Condition, test: Callable[[m.Condition], Test]) -> 
         return list(dict.fromkeys(items)), list(dict.fromkeys(scores))
 
     return run
+
+
+def _walk(cond: m.Condition) -> list[m.Condition]:
+    from vettriage.content.catalogue import walk_conditions
+
+    return list(walk_conditions(cond))
 
 
 def negated_items(cond: m.Condition) -> frozenset[str]:

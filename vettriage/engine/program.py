@@ -4,7 +4,7 @@
 app re-assesses after every answer, so the rule pass is written out once per catalogue as Python source, the
 way Jinja2 compiles a template or `dataclasses` writes an `__init__`, and compiled with `compile()`:
 
-    def rules(g, H, S, L, LH, RF, RFM):     # answers.get, hidden, score intervals, levels, red flags
+    def rules(g, H, U, S, L, LH, RF, RFM):     # answers.get, hidden, score intervals, levels, red flags
         yield (True if (s := S['pain_signs'])[0] >= 8 else False if s[1] < 8 else None)
         yield (False if (x1 := ...) is False or (x2 := ...) is False else None if ... else True)
         ...
@@ -46,6 +46,12 @@ class _Writer:
     def var(self) -> str:
         self.n += 1
         return f"x{self.n}"
+
+    def rule(self, c: m.Condition) -> str:
+        """One rule's condition. Its variables are numbered afresh: a rule is evaluated whole before the next,
+        so each reuses the names of the one before (a generator frame with fewer locals is cheaper to run)."""
+        self.n = 0
+        return self.expr(c)
 
     def lit(self, value: Any) -> str:
         """A content value as source: a literal when its repr is one, else a name bound to the value."""
@@ -112,12 +118,12 @@ class _Writer:
 
     def prelude(self) -> list[str]:
         """Each item's answer and state, read once per assessment: most items are tested by several rules."""
-        unknown = repr(UNKNOWN)
         out = []
         for item, (a, u) in self.items.items():
             i = self.lit(item)
-            out.append(f"{a} = g({i})")
-            out.append(f"{u} = True if {a} is not None and {a} != {unknown} else (False if {i} in H else None)")
+            # "don't know" is looked up in U, the ids answered so: a set probe is cheaper than comparing
+            # every answer with the string
+            out.append(f"{u} = (False if {i} in H else None) if ({a} := g({i})) is None or {i} in U else True")
         return out
 
     def item(self, t: m.ItemTest) -> str:
@@ -207,7 +213,7 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
             groups.setdefault(gate.item if gate is not None else f"#{k}", []).append(k)
         body.append("    out = []")
         for key, ks in groups.items():
-            tests = [f"if (t := {w.expr(conditions[k])}) is not False: out.append(({k}, t))" for k in ks]
+            tests = [f"if (t := {w.rule(conditions[k])}) is not False: out.append(({k}, t))" for k in ks]
             if key.startswith("#") or len(ks) == 1:
                 body.extend(f"    {x}" for x in tests)
             else:
@@ -221,12 +227,12 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
     for k, c in enumerate(conditions):
         if _reads_state(c):
             flush()
-            body.append(f"    if (t := {w.expr(c)}) is not False:\n        yield {k}, t")
+            body.append(f"    if (t := {w.rule(c)}) is not False:\n        yield {k}, t")
         else:
             segment.append(k)
     flush()
     body = body or ["    yield from ()"]
-    lines = ["def rules(g, H, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
+    lines = ["def rules(g, H, U, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
     return "\n".join(lines) + "\n", w.consts
 
 

@@ -40,9 +40,13 @@ def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
                 inputs.append((ref, False) + ranges[ref])
             elif ref in catalogue.score_by_id:
                 inputs.append((ref, True, 0.0, 0.0))
-        # the ids when every input is an item, for the fast path below (None when a score is an input)
-        ids = tuple(i[0] for i in inputs) if inputs and not any(i[1] for i in inputs) else None
-        plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic, ids))
+        # for the fast path below: the ids when every input is an item (then also as a set), or the score ids
+        # when every input is a score
+        kinds = {i[1] for i in inputs}
+        ids = tuple(i[0] for i in inputs) if kinds == {False} else None
+        nested = tuple(i[0] for i in inputs) if kinds == {True} else None
+        plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic, ids,
+                     frozenset(ids or ()), nested))
     return tuple(plan)
 
 
@@ -63,16 +67,34 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
         unknown = {k for k, v in answers.items() if v == UNKNOWN} if UNKNOWN in answers.values() else ()
     elif unknown and not isinstance(unknown, (set, frozenset)):
         unknown = frozenset(unknown)
-    for sid, method, inputs, threshold, min_share, title, heuristic, ids in _plan(catalogue):
-        if ids is not None and (not hidden or hidden.isdisjoint(ids)) and (not unknown or unknown.isdisjoint(ids)):
-            vals = list(map(get, ids))
-            if None not in vals:
-                low = _exact(method, vals, threshold)
-                spans[sid] = (low, low)
-                n = len(vals)
-                # positional, in field order: id, title, value, answered, of, sufficient, heuristic, low, high
-                out[sid] = DomainScore(sid, title, low, n, n, True, heuristic, float(low), float(low))
-                continue
+    for sid, method, inputs, threshold, min_share, title, heuristic, ids, idset, nested in _plan(catalogue):
+        # Fast path: every input known (no item hidden, blank or "don't know"; every nested score exact).
+        vals = None
+        if ids is not None:
+            if (not hidden or hidden.isdisjoint(idset)) and (not unknown or unknown.isdisjoint(idset)):
+                vals = list(map(get, ids))
+                if None in vals:
+                    vals = None
+        elif nested is not None:
+            pairs = [spans[r] for r in nested]
+            vals = [lo for lo, hi in pairs if lo == hi]
+            if len(vals) != len(pairs):
+                vals = None
+        if vals:
+            # typed as the interval pass below gives them (max keeps its input's type)
+            if method == "sum":
+                low = float(sum(vals))
+            elif method == "mean":
+                low = round(float(sum(vals)) / len(vals), 2)
+            elif method == "max":
+                low = max(vals)
+            else:
+                low = float(sum(map(threshold.__le__, vals)))  # type: ignore[union-attr]
+            spans[sid] = (low, low)
+            n = len(vals)
+            # positional, in field order: id, title, value, answered, of, sufficient, heuristic, low, high
+            out[sid] = DomainScore(sid, title, low, n, n, True, heuristic, float(low), float(low))
+            continue
         known: list[float] = []
         n = 0
         low = high = 0.0
@@ -116,17 +138,6 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
             value = _value(method, known, threshold)
         out[sid] = DomainScore(sid, title, value, len(known), n, sufficient, heuristic, float(low), float(high))
     return out, spans
-
-
-def _exact(method: str, vals: list[Any], threshold: float | None) -> float:
-    """A score over inputs all known, typed as the interval pass would give it (max keeps its input's type)."""
-    if method == "sum":
-        return float(sum(vals))
-    if method == "mean":
-        return round(float(sum(vals)) / len(vals), 2)
-    if method == "max":
-        return max(vals)
-    return float(sum(map(threshold.__le__, vals)))  # type: ignore[union-attr]
 
 
 def _value(method: str, known: list[float], threshold: float | None) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from itertools import compress
 from typing import Any, Mapping
@@ -12,8 +13,8 @@ from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
     SCHEMA_VERSION, AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
 )
-from vettriage.engine.conditions import LEVEL_RANK, compiled, score_inputs
-from vettriage.engine.program import rule_program
+from vettriage.engine.conditions import LEVEL_RANK, Compiled, compiled, score_inputs
+from vettriage.engine.program import Program, rule_program
 from vettriage.engine.scoring import compute_scores, score_input_floor
 
 CATEGORIES = ("pain", "ccd", "medical")
@@ -66,17 +67,51 @@ class _Ctx:
         return got
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Everything assess() reads about a catalogue besides the answers, worked out once per catalogue (it is
+    immutable): one cached look-up per assessment instead of one per table."""
+
+    comp: Compiled
+    program: Program
+    effects: tuple[tuple[Any, ...], ...]
+    """Per rule: (rule, finding, level rank, cap, cap rank, red flag, conclusive); a rule is conclusive when it
+    draws a conclusion whose evidence is kept."""
+    floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]
+    categories: tuple[tuple[str, tuple[str, ...], frozenset[str], tuple[str, ...], tuple[str, ...]], ...]
+    """Per category: (id, the items its finding rules read in asking order, the same as a set, the items they
+    test by name (its key negatives), its scores)."""
+    red_flag_items: tuple[tuple[str, ...], frozenset[str]]
+    cites: dict[str, tuple[str, str, str, str, str | None]]
+    """Per rule, what its Evidence names besides the answers: its id, title and published source."""
+    questions: dict[str, tuple[str, str]]
+    answers: dict[tuple[str, Any], AnswerEvidence]
+    """The AnswerEvidence of each answer seen, shared across assessments (nothing changes one once built): the
+    same few answers recur endlessly, and building them was a third of an assessment's time. Bounded."""
+
+
 @cache
-def _effects(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
-    """Each rule's effect as a flat tuple, read once per catalogue: (rule, finding, level rank, cap, cap rank,
-    red flag, conclusive). A rule is conclusive when it draws a conclusion whose evidence is kept."""
-    out = []
+def _tables(catalogue: Catalogue) -> _Tables:
+    comp = compiled(catalogue)
+    effects = []
     for r in catalogue.rules:
         e = r.then
-        out.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
-                    LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
-                    bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)))
-    return tuple(out)
+        effects.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
+                        LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
+                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)))
+    items, named = _category_items(catalogue, comp)
+    scores = {c: tuple(s.id for s in catalogue.scores if s.category == c) for c in CATEGORIES}
+    red = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
+    refs = catalogue.references
+    return _Tables(
+        comp=comp, program=rule_program(catalogue), effects=tuple(effects), floor=score_input_floor(catalogue),
+        categories=tuple((c, items[c], frozenset(items[c]), named[c], scores[c]) for c in CATEGORIES),
+        red_flag_items=(red, frozenset(red)),
+        cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
+               for r in catalogue.rules},
+        questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
+        answers={},
+    )
 
 
 def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assessment:
@@ -86,27 +121,29 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     condition is true; one that blanks could still make true widens what its category could reach."""
     if not isinstance(answers, Answers):
         answers = validate_answers(catalogue, answers)
+    tables = _tables(catalogue)
     values = answers.values
     hidden = answers.hidden
     unknown_ids = answers.unknown_ids()
     scores, spans = compute_scores(catalogue, values, hidden, unknown_ids)
-    ctx = _Ctx(values, hidden, spans, score_input_floor(catalogue))
-    comp = compiled(catalogue)
-    effects = _effects(catalogue)
+    ctx = _Ctx(values, hidden, spans, tables.floor)
+    comp = tables.comp
+    effects = tables.effects
 
     raised = dict.fromkeys(CATEGORIES, 0)
     caps = dict.fromkeys(CATEGORIES, 2)
     raised_maybe = dict.fromkeys(CATEGORIES, 0)
     caps_maybe = dict.fromkeys(CATEGORIES, 2)
-    maybe_rules: dict[str, list[Rule]] = {c: [] for c in CATEGORIES}
-    cat_evidence: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
-    cat_limits: dict[str, list[Evidence]] = {c: [] for c in CATEGORIES}
-    cat_positive_ids: dict[str, list[str]] = {c: [] for c in CATEGORIES}
-    hits: dict[str, dict[str, list[Evidence]]] = {"red": {}, "ket": {}, "med": {}}
+    maybe_rules: dict[str, list[Rule]] = {"pain": [], "ccd": [], "medical": []}
+    cat_evidence: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
+    cat_limits: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
+    cat_positive_ids: dict[str, list[str]] = {"pain": [], "ccd": [], "medical": []}
+    red_hits: dict[str, list[Evidence]] = {}
+    ket_hits: dict[str, list[Evidence]] = {}
+    med_hits: dict[str, list[Evidence]] = {}
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
-    seen = _shared_answers(catalogue)
     fired: list[str] = []
     urgent_cats: set[str] = set()  # categories an emergency raised: what the vet addresses first
     levels, levels_hi = ctx.levels, ctx.levels_hi
@@ -117,10 +154,10 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         levels[c] = min(raised[c], caps[c], caps_maybe[c])
         levels_hi[c] = min(max(raised[c], raised_maybe[c]), caps[c])
 
-    # The program hands back only the rules not found false, each as soon as it is tested: the levels and red
-    # flags it reads for later rules are updated here before it goes on.
-    for k, truth in rule_program(catalogue)(values.get, hidden, spans, levels, levels_hi, ctx.red_flags,
-                                            ctx.red_flags_maybe):
+    # The program hands back only the rules not found false, in file order, and tests a rule that reads what
+    # earlier rules concluded only once those are handled here: the levels and red flags are updated first.
+    for k, truth in tables.program(values.get, hidden, unknown_ids, spans, levels, levels_hi, ctx.red_flags,
+                                   ctx.red_flags_maybe):
         rule, finding, level, cap, cap_level, red_flag, conclusive = effects[k]
         if truth is None:
             if finding:
@@ -140,9 +177,9 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
         # work-up or urgency is named by its id, so its evidence would be built for nothing.
         if conclusive:
-            ev = _evidence(catalogue, rule, ctx, comp, seen)
+            ev = _evidence(tables, rule, ctx)
         if red_flag:
-            hits["red"].setdefault(red_flag, []).append(ev)
+            red_hits.setdefault(red_flag, []).append(ev)
             ctx.red_flags.add(red_flag)
         if finding:
             if level > raised[finding]:
@@ -164,34 +201,36 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             cat_limits[cap].append(ev)
             bound(cap)
         if eff.ketamine_caution:
-            hits["ket"].setdefault(eff.ketamine_caution, []).append(ev)
+            ket_hits.setdefault(eff.ketamine_caution, []).append(ev)
         if eff.medication_flag:
-            hits["med"].setdefault(eff.medication_flag, []).append(ev)
+            med_hits.setdefault(eff.medication_flag, []).append(ev)
         if eff.urgency == "soon":
             soon = True
         for w in eff.workup:
             if w not in workup:
                 workup.append(w)
         if eff.note:
-            notes.append(Note(rule=rule.id, owner=eff.note.owner, tech=eff.note.tech))
+            notes.append(Note(rule.id, eff.note.owner, eff.note.tech))
 
     final = {c: min(raised[c], caps[c]) for c in CATEGORIES}
-    categories = {c: _category(catalogue, comp, c, final[c], ctx, cat_evidence[c], cat_limits[c],
-                               cat_positive_ids[c], maybe_rules[c], seen, unknown_ids) for c in CATEGORIES}
+    answered = frozenset(values)  # once, so that each category counts its own answers by set intersection
+    categories = {c: _category(tables, c, items, item_set, named, cat_scores, final[c], ctx, answered,
+                               unknown_ids, cat_evidence[c], cat_limits[c], cat_positive_ids[c], maybe_rules[c])
+                  for c, items, item_set, named, cat_scores in tables.categories}
     ranked = sorted((c for c in CATEGORIES if final[c] > 0),
                     key=lambda c: (c not in urgent_cats, -final[c], -len(cat_evidence[c]), TIE_ORDER[c]))
-    urgency = "emergency" if hits["red"] else "soon" if soon else "routine"
+    urgency = "emergency" if red_hits else "soon" if soon else "routine"
     unknown = len(unknown_ids)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
     return Assessment(schema_version=SCHEMA_VERSION,
         content_version=catalogue.version,
         content_hash=catalogue.hash,
         urgency=urgency,
-        red_flags=_hits(hits["red"], catalogue.red_flags),
+        red_flags=_hits(red_hits, catalogue.red_flags),
         categories=categories,
         primary=ranked[0] if ranked else None,
-        ketamine_cautions=_hits(hits["ket"], catalogue.ketamine_cautions),
-        medication_flags=_hits(hits["med"], catalogue.medication_flags),
+        ketamine_cautions=_hits(ket_hits, catalogue.ketamine_cautions),
+        medication_flags=_hits(med_hits, catalogue.medication_flags),
         notes=notes,
         workup=workup,
         scores=scores,
@@ -200,19 +239,19 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         total_items=asked,
         dropped=list(answers.dropped),
         rules_fired=fired,
-        red_flags_unanswered=_red_flags_unanswered(catalogue, ctx),
+        red_flags_unanswered=_red_flags_unanswered(tables, ctx),
     )
 
 
-def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, evidence: list[Evidence],
-              limits: list[Evidence], positive_ids: list[str], maybe: list[Rule],
-              seen: dict[tuple[str, Any], AnswerEvidence], unknown_ids: frozenset[str]) -> CategoryResult:
+def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: frozenset[str],
+              named: tuple[str, ...], cat_scores: tuple[str, ...], level: int, ctx: _Ctx,
+              answered: frozenset[str], unknown_ids: frozenset[str], evidence: list[Evidence],
+              limits: list[Evidence], positive_ids: list[str], maybe: list[Rule]) -> CategoryResult:
     """One category's result: its level, how well the answers decide it, and the answers behind it."""
     answers, hidden = ctx.answers, ctx.hidden
-    items, item_set = _category_items(catalogue)[cat]
     # answers to hidden questions were dropped, so every answered id is one asked
-    questions = len(items) - (len(item_set.intersection(hidden)) if hidden else 0)
-    known = len(item_set.intersection(answers)) - (len(item_set.intersection(unknown_ids)) if unknown_ids else 0)
+    questions = len(items) - (len(item_set & hidden) if hidden else 0)
+    known = len(item_set & answered) - (len(item_set & unknown_ids) if unknown_ids else 0)
     high = max(ctx.levels_hi.get(cat, level), level)
     if level > 0 or high == 0:
         status = "assessed"
@@ -222,126 +261,87 @@ def _category(catalogue: Catalogue, comp: Any, cat: str, level: int, ctx: _Ctx, 
         status = "not_assessed"
     deciding: list[str] = []
     if high > level:
-        could = set().union(*(comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
+        could = set().union(*(tables.comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
         deciding = [i for i in items if i in could and i not in hidden
                     and ((a := answers.get(i)) is None or a == UNKNOWN)]
-    positives = [_answer(catalogue, i, answers[i], seen)
+    seen = tables.answers
+    positives = [_answer(tables, i, answers[i])
                  for i in dict.fromkeys(positive_ids) if i in answers and i not in unknown_ids]
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
         get = answers.get
-        for i in _key_negative_items(catalogue)[cat]:
+        for i in named:
             v = get(i)  # an answer is never to a hidden question
             if v is None or i in unknown_ids:
                 continue
             # the shared AnswerEvidence, looked up here rather than through _answer: up to 36 per assessment
-            ae = seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(catalogue, i, v, seen)
+            ae = seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(tables, i, v)
             negatives.append(ae)
             if len(negatives) == KEY_NEGATIVES:
                 break
     # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
     # questions, deciding, positives, negatives
-    return CategoryResult(LEVEL_NAMES[level], list(_category_scores(catalogue)[cat]), evidence, limits, status,
-                          LEVEL_NAMES[high], questions - known, questions, deciding, positives, negatives)
+    return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
+                          questions - known, questions, deciding, positives, negatives)
 
 
-def _red_flags_unanswered(catalogue: Catalogue, ctx: _Ctx) -> list[str]:
+def _red_flags_unanswered(tables: _Tables, ctx: _Ctx) -> list[str]:
     """The emergency questions asked for this dog (shown by branching) with no answer; "don't know" answers."""
-    from vettriage.engine.conditions import gates
-
-    items, item_set = _red_flag_items(catalogue)
+    items, item_set = tables.red_flag_items
     if item_set <= ctx.answers.keys():  # every one answered: the usual case, checked in C
         return []
-    gate = gates(catalogue)
+    gate = tables.comp.enable_when
     return [i for i in items if i not in ctx.answers and (i not in gate or gate[i](ctx) is True)]
 
 
-@cache
-def _red_flag_items(catalogue: Catalogue) -> tuple[tuple[str, ...], frozenset[str]]:
-    ids = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
-    return ids, frozenset(ids)
-
-
-@cache
-def _category_items(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
-    """Per category, the items its finding rules read (directly or through scores), in asking order and as a
-    set."""
-    comp = compiled(catalogue)
-    read = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
-    for r in catalogue.rules:
-        if r.then.finding:
-            read[r.then.finding] |= comp.rule_items[r.id]
-    ordered = {c: tuple(i for i in catalogue.items if i in read[c]) for c in CATEGORIES}
-    return {c: (ordered[c], frozenset(ordered[c])) for c in CATEGORIES}
-
-
-@cache
-def _key_negative_items(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
-    """Per category, the items its finding rules test by name: the answers that rule it out, when it is none."""
+def _category_items(catalogue: Catalogue, comp: Compiled) -> tuple[dict[str, tuple[str, ...]],
+                                                                 dict[str, tuple[str, ...]]]:
+    """Per category, in asking order: the items its finding rules read (directly or through scores), and the
+    items they test by name or through a score (the answers that rule it out, when it is none)."""
     from vettriage.content.catalogue import walk_conditions
     from vettriage.content.models import ItemTest, ScoreTest
 
     inputs = score_inputs(catalogue)
+    read = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
     named = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
     for r in catalogue.rules:
         if r.then.finding:
+            read[r.then.finding] |= comp.rule_items[r.id]
             for c in walk_conditions(r.when):
                 if isinstance(c, ItemTest):
                     named[r.then.finding].add(c.item)
                 elif isinstance(c, ScoreTest):
                     named[r.then.finding] |= inputs.get(c.score, frozenset())
-    return {c: tuple(i for i in catalogue.items if i in named[c]) for c in CATEGORIES}
+    in_order = lambda ids: tuple(i for i in catalogue.items if i in ids)  # noqa: E731
+    return {c: in_order(read[c]) for c in CATEGORIES}, {c: in_order(named[c]) for c in CATEGORIES}
 
 
-@cache
-def _category_scores(catalogue: Catalogue) -> dict[str, list[str]]:
-    return {c: [s.id for s in catalogue.scores if s.category == c] for c in CATEGORIES}
-
-
-def _evidence(catalogue: Catalogue, rule: Rule, ctx: _Ctx, comp: Any,
-              seen: dict[tuple[str, Any], AnswerEvidence]) -> Evidence:
-    item_ids, score_ids = comp.evidence[rule.id](ctx)
-    rid, title, source, source_title, url = _rule_cites(catalogue)[rule.id]
+def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx) -> Evidence:
+    item_ids, score_ids = tables.comp.evidence[rule.id](ctx)
+    rid, title, source, source_title, url = tables.cites[rule.id]
     answers = ctx.answers
     spans = ctx.scores
     # positional, in field order: rule, title, answers, scores, source, source_title, source_url
-    return Evidence(rid, title, [_answer(catalogue, i, answers.get(i), seen) for i in item_ids],
+    return Evidence(rid, title, [_answer(tables, i, answers.get(i)) for i in item_ids],
                     [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in score_ids] if score_ids else [],
                     source, source_title, url)
 
 
-@cache
-def _rule_cites(catalogue: Catalogue) -> dict[str, tuple[str, str, str, str, str | None]]:
-    """Per rule, what its Evidence names besides the answers: its id, title and published source."""
-    refs = catalogue.references
-    return {r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
-            for r in catalogue.rules}
-
-
-def _answer(catalogue: Catalogue, item: str, value: Any, seen: dict[tuple[str, Any], AnswerEvidence]) -> AnswerEvidence:
-    """One AnswerEvidence per answer, shared by every rule and list that cites it. `seen` is shared across
-    assessments of one catalogue (`_shared_answers`; nothing changes an AnswerEvidence once built): the same
-    few answers recur endlessly, and building them was a third of an assessment's time. It is bounded."""
+def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
+    """The AnswerEvidence of one answer, shared by every rule and list that cites it (`_Tables.answers`)."""
+    seen = tables.answers
     key = (item, value) if value.__class__ is not list else (item, tuple(value))
     ae = seen.get(key)
     if ae is None:
         if len(seen) > 20_000:
             seen.clear()
-        tech, owner = _questions(catalogue)[item]
+        tech, owner = tables.questions[item]
         ae = seen[key] = AnswerEvidence(item, value, tech, owner)
     return ae
 
 
-@cache
-def _shared_answers(catalogue: Catalogue) -> dict[tuple[str, Any], AnswerEvidence]:
-    return {}
-
-
-@cache
-def _questions(catalogue: Catalogue) -> dict[str, tuple[str, str]]:
-    return {i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()}
-
-
 def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
     """Hits in the order the content defines them, so reports list them the same way every time."""
-    return [Hit(id=k, title=table[k].title.tech, evidence=found[k]) for k in table if k in found]
+    if not found:
+        return []
+    return [Hit(k, table[k].title.tech, found[k]) for k in table if k in found]
