@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from vettriage.content import models as m
 from vettriage.engine import validate_answers
-from vettriage.engine.conditions import compile_condition, compiled
+from vettriage.engine.conditions import compile_condition, compile_evidence
 from vettriage.engine.program import build, rule_program
 from vettriage.engine.scoring import compute_scores
 from vettriage.record import validate
@@ -24,14 +24,23 @@ from tests.unit.test_partial_answers import SETTINGS, value_for
 LEVEL = st.sampled_from([0, 1, 2])
 
 
-def run(program: Any, ctx: Any) -> list[tuple[int, bool | None]]:
+def run(program: Any, ctx: Any) -> list[tuple[int, bool | None, Any]]:
+    """(index, truth, (item ids, score ids) named, deduplicated) for each rule not found false."""
     unknown = {k for k, v in ctx.answers.items() if v == "unknown"}
-    return list(program(ctx.answers.get, ctx.hidden, unknown, ctx.scores, ctx.levels, ctx.levels_hi,
-                        ctx.red_flags, ctx.red_flags_maybe))
+    return [(k, t, None if names is None else tuple(list(dict.fromkeys(n)) for n in names))
+            for k, t, names in program(ctx.answers.get, ctx.hidden, unknown, ctx.scores, ctx.levels,
+                                       ctx.levels_hi, ctx.red_flags, ctx.red_flags_maybe)]
 
 
-def reference(tests: list[Any], ctx: Any) -> list[tuple[int, bool | None]]:
-    return [(k, t) for k, test in enumerate(tests) if (t := test(ctx)) is not False]
+def reference(conds: list[m.Condition], ctx: Any) -> list[tuple[int, bool | None, Any]]:
+    """The interpreter's truth and, for a rule that held, compile_evidence's names."""
+    memo: dict[int, Any] = {}
+    out = []
+    for k, c in enumerate(conds):
+        t = compile_condition(c, memo)(ctx)
+        if t is not False:
+            out.append((k, t, compile_evidence(c, lambda x: compile_condition(x, memo))(ctx) if t else None))
+    return out
 
 
 @st.composite
@@ -58,8 +67,22 @@ def contexts(draw: Any, catalogue: Any) -> SimpleNamespace:
 @given(data=st.data())
 def test_the_program_agrees_with_the_interpreter_on_every_rule(catalogue, data) -> None:
     ctx = data.draw(contexts(catalogue))
-    tests = [test for _, test in compiled(catalogue).rules]
-    assert run(rule_program(catalogue), ctx) == reference(tests, ctx)
+    conds = [r.when for r in catalogue.rules]
+    assert run(build(conds), ctx) == reference(conds, ctx)
+
+
+def test_the_catalogue_program_explains_only_conclusions(catalogue) -> None:
+    """The shipped program names the answers of rules that draw a conclusion, and of no other."""
+    answers = validate_answers(catalogue, {"rf_collapse": True, "sys_pu_pd": True, "med_current": ["carprofen"]})
+    _, spans = compute_scores(catalogue, answers.values, answers.hidden)
+    ctx = SimpleNamespace(answers=answers.values, hidden=answers.hidden, scores=spans, levels={}, levels_hi={},
+                          red_flags=set(), red_flags_maybe=set())
+    got = run(rule_program(catalogue), ctx)
+    assert any(t is True for _, t, _ in got)
+    for k, t, names in got:
+        e = catalogue.rules[k].then
+        concludes = bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
+        assert (names is not None) == (t is True and concludes), catalogue.rules[k].id
 
 
 def test_the_shipped_examples_agree(catalogue) -> None:
@@ -67,13 +90,13 @@ def test_the_shipped_examples_agree(catalogue) -> None:
 
     import yaml
 
-    tests = [test for _, test in compiled(catalogue).rules]
+    conds = [r.when for r in catalogue.rules]
     for path in sorted((Path(__file__).parents[2] / "examples").glob("*.yaml")):
         answers = validate_answers(catalogue, yaml.safe_load(path.read_text()))
         _, spans = compute_scores(catalogue, answers.values, answers.hidden)
         ctx = SimpleNamespace(answers=answers.values, hidden=answers.hidden, scores=spans, levels={},
                               levels_hi={}, red_flags=set(), red_flags_maybe=set())
-        assert run(rule_program(catalogue), ctx) == reference(tests, ctx), path.name
+        assert run(build(conds), ctx) == reference(conds, ctx), path.name
 
 
 def conditions(*raw: dict[str, Any]) -> list[m.Condition]:
@@ -89,13 +112,13 @@ def test_content_values_stay_data_in_the_source() -> None:
     for value in tricky:
         ctx = SimpleNamespace(answers={"q": value}, hidden=frozenset(), scores={}, levels={}, levels_hi={},
                               red_flags=set(), red_flags_maybe=set())
-        got = dict(run(prog, ctx))
+        got = {k: t for k, t, _ in run(prog, ctx)}
         # the number is not answered: its two tests are undetermined
         assert got == {tricky.index(value): True, len(tricky): True, len(tricky) + 1: None,
                        len(tricky) + 2: None}, value
     ctx = SimpleNamespace(answers={"q": "other", "n": float("inf")}, hidden=frozenset(), scores={}, levels={},
                           levels_hi={}, red_flags=set(), red_flags_maybe=set())
-    assert dict(run(prog, ctx)) == {len(tricky) + 1: True, len(tricky) + 2: True}
+    assert {k: t for k, t, _ in run(prog, ctx)} == {len(tricky) + 1: True, len(tricky) + 2: True}
 
 
 def test_each_operator_and_combinator_matches_the_interpreter() -> None:
@@ -110,11 +133,10 @@ def test_each_operator_and_combinator_matches_the_interpreter() -> None:
         {"all": [{"red_flag": "any"}, {"red_flag": "collapse"}]},
     )
     prog = build(conds)
-    tests = [compile_condition(c) for c in conds]
     for answers in ({}, {"a": "x", "n": 4, "m": ["x"]}, {"a": "unknown", "n": 3, "m": ["z"]}, {"a": "y", "n": 1}):
         for hidden in (frozenset(), frozenset({"a", "m"})):
             for spans in ({"s": (5.0, 5.0)}, {"s": (2.0, 7.0)}, {"s": (6.0, 9.0)}):
                 for flags in ((set(), set()), ({"collapse"}, set()), (set(), {"collapse"})):
                     ctx = SimpleNamespace(answers=answers, hidden=hidden, scores=spans, levels={"pain": 1},
                                           levels_hi={"pain": 2}, red_flags=flags[0], red_flags_maybe=flags[1])
-                    assert run(prog, ctx) == reference(tests, ctx), (answers, hidden, spans, flags)
+                    assert run(prog, ctx) == reference(conds, ctx), (answers, hidden, spans, flags)

@@ -34,6 +34,30 @@ _SCORE = {"gte": ("{lo} >= {v}", "{hi} < {v}"), "gt": ("{lo} > {v}", "{hi} <= {v
           "lte": ("{hi} <= {v}", "{lo} > {v}"), "lt": ("{hi} < {v}", "{lo} >= {v}")}
 
 
+Piece = "tuple[str, ...] | str"  # ids known when the program is written, or an expression giving a tuple
+
+
+def _join(pieces: list[Any]) -> str:
+    """One tuple expression from pieces: constant ids written as a literal, expressions spliced in."""
+    out: list[str] = []
+    const: list[str] = []
+    for p in pieces:
+        if isinstance(p, tuple):
+            const.extend(p)
+            continue
+        if const:
+            out.append(repr(tuple(const)))
+            const = []
+        out.append(p)
+    if const:
+        out.append(repr(tuple(const)))
+    if not out:
+        return "()"
+    if len(out) == 1:
+        return out[0]
+    return "(" + ", ".join(f"*{p}" for p in out) + ",)"
+
+
 class _Writer:
     """Writes one condition tree as a Python expression of the program's arguments."""
 
@@ -46,6 +70,36 @@ class _Writer:
     def var(self) -> str:
         self.n += 1
         return f"x{self.n}"
+
+    def evidence(self, c: m.Condition) -> str:
+        """For a rule that fired, the expression of (item ids, score ids) that made it hold: the same as
+        conditions.compile_evidence, written with the program's variables (see there for the three modes)."""
+        items, scores = self._names(c, "holds")
+        return f"({_join(items)}, {_join(scores)})"
+
+    def _names(self, c: m.Condition, mode: str) -> tuple[list[Any], list[Any]]:
+        """Pieces naming the items and the scores of `c` (see _join)."""
+        if isinstance(c, m.ItemTest):
+            items, scores = [(c.item,)], []
+        elif isinstance(c, m.ScoreTest):
+            items, scores = [], [(c.score,)]
+        elif isinstance(c, (m.AllOf, m.AnyOf, m.AtLeast)):
+            parts = c.all if isinstance(c, m.AllOf) else c.any if isinstance(c, m.AnyOf) else c.of
+            kid_mode = "all" if mode == "all" else "holds" if isinstance(c, m.AllOf) else "test"
+            items, scores = [], []
+            for part in parts:
+                i, s = self._names(part, kid_mode)
+                items += i
+                scores += s
+        elif isinstance(c, m.NotOf):
+            items, scores = self._names(c.not_, "all")
+        else:
+            items, scores = [], []
+        if mode != "test":
+            return items, scores
+        # named only when this part holds
+        return ([f"({_join(items)} if {self.expr(c)} is True else ())"] if items else [],
+                [f"({_join(scores)} if {self.expr(c)} is True else ())"] if scores else [])
 
     def rule(self, c: m.Condition) -> str:
         """One rule's condition. Its variables are numbered afresh: a rule is evaluated whole before the next,
@@ -71,7 +125,13 @@ class _Writer:
             names = [self.var() for _ in kids]
             first = " or ".join(f"({v} := {self.expr(k)}) is {stop}" for v, k in zip(names, kids))
             maybe = " or ".join(f"{v} is None" for v in names)
-            return f"({stop} if {first} else None if {maybe} else {rest})"
+            full = f"({stop} if {first} else None if {maybe} else {rest})"
+            if isinstance(c, m.AnyOf) and all(isinstance(k, m.ItemTest) and k.operator not in ("known", "unknown")
+                                              for k in kids):
+                # the usual case first: every answer known and none matches, decided without the Kleene steps
+                known = " and ".join(dict.fromkeys(self.answer(k.item)[1] for k in kids))
+                return f"(False if {known} and not ({' or '.join(self.compare(k) for k in kids)}) else {full})"
+            return full
         if isinstance(c, m.NotOf):
             v = self.var()
             return f"(None if ({v} := {self.expr(c.not_)}) is None else not {v})"
@@ -135,20 +195,25 @@ class _Writer:
             return f"({a} is not None and {a} != {UNKNOWN!r})" if val else f"({a} is None or {a} == {UNKNOWN!r})"
         if op == "unknown":
             return f"({a} {'==' if val else '!='} {UNKNOWN!r})"
+        return f"(({self.compare(t)}) if {u} else {u})"
+
+    def compare(self, t: m.ItemTest) -> str:
+        """The comparison of a known answer (its state variable is True) for every operator but `known` and
+        `unknown`."""
+        op, val = t.operator, t.operand
+        a, _ = self.answer(t.item)
         if op == "eq":
-            cmp = f"{a} == {self.lit(val)}"
-        elif op == "ne":
-            cmp = f"{a} != {self.lit(val)}"
-        elif op == "in":
-            cmp = f"{a} in {self.lit(tuple(val))}" if all(
+            return f"{a} == {self.lit(val)}"
+        if op == "ne":
+            return f"{a} != {self.lit(val)}"
+        if op == "in":
+            return f"{a} in {self.lit(tuple(val))}" if all(
                 x.__class__ in (str, int, bool) for x in val) else f"{a} in {self.lit(list(val))}"
-        elif op == "contains":
-            cmp = f"({a}.__class__ is list and {self.lit(val)} in {a})"
-        elif op == "contains_any":
-            cmp = f"({a}.__class__ is list and not {self.lit(frozenset(val))}.isdisjoint({a}))"
-        else:
-            cmp = f"(({a}.__class__ is int or {a}.__class__ is float) and {a} {_CMP[op]} {self.lit(val)})"
-        return f"(({cmp}) if {u} else {u})"
+        if op == "contains":
+            return f"({a}.__class__ is list and {self.lit(val)} in {a})"
+        if op == "contains_any":
+            return f"({a}.__class__ is list and not {self.lit(frozenset(val))}.isdisjoint({a}))"
+        return f"(({a}.__class__ is int or {a}.__class__ is float) and {a} {_CMP[op]} {self.lit(val)})"
 
 
 def _reads_state(c: m.Condition) -> bool:
@@ -192,8 +257,10 @@ def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
     return f"{u} is None or ({u} and ({known}))"
 
 
-def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
-    """The program's source for these conditions, and the constants it names.
+def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> tuple[str, dict[str, Any]]:
+    """The program's source for these conditions, and the constants it names. Each rule not found false is
+    handed back as (index, truth, names): for a rule that held and is to be explained (`explain`, every rule
+    when not given), the item and score ids that made it hold, else None.
 
     A rule found false concludes nothing, so only the others are handed back, with their index, in file
     order. Rules that read no earlier conclusion are independent of each other: between two rules that do,
@@ -204,6 +271,11 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
     body: list[str] = []
     segment: list[int] = []
 
+    def names(k: int) -> str:
+        if explain is not None and not explain[k]:
+            return "None"
+        return f"({w.evidence(conditions[k])} if t is True else None)"
+
     def flush() -> None:
         if not segment:
             return
@@ -213,7 +285,8 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
             groups.setdefault(gate.item if gate is not None else f"#{k}", []).append(k)
         body.append("    out = []")
         for key, ks in groups.items():
-            tests = [f"if (t := {w.rule(conditions[k])}) is not False: out.append(({k}, t))" for k in ks]
+            tests = [f"if (t := {w.rule(conditions[k])}) is not False: out.append(({k}, t, {names(k)}))"
+                     for k in ks]
             if key.startswith("#") or len(ks) == 1:
                 body.extend(f"    {x}" for x in tests)
             else:
@@ -227,7 +300,7 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
     for k, c in enumerate(conditions):
         if _reads_state(c):
             flush()
-            body.append(f"    if (t := {w.rule(c)}) is not False:\n        yield {k}, t")
+            body.append(f"    if (t := {w.rule(c)}) is not False:\n        yield {k}, t, {names(k)}")
         else:
             segment.append(k)
     flush()
@@ -236,10 +309,10 @@ def source(conditions: list[m.Condition]) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines) + "\n", w.consts
 
 
-def build(conditions: list[m.Condition], name: str = "<rules>") -> Program:
+def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None) -> Program:
     """Compile a program for these conditions. Its namespace holds only its constants and the three types the
     tests name: no builtins."""
-    text, consts = source(conditions)
+    text, consts = source(conditions, explain)
     namespace: dict[str, Any] = {"__builtins__": {}, "list": list, "int": int, "float": float, **consts}
     exec(compile(text, name, "exec"), namespace)  # noqa: S102 - our own source, see the module docstring
     return namespace["rules"]
@@ -247,5 +320,8 @@ def build(conditions: list[m.Condition], name: str = "<rules>") -> Program:
 
 @cache
 def rule_program(catalogue: Catalogue) -> Program:
-    """The catalogue's rules as one generator function (compiled once; the catalogue is immutable)."""
-    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>")
+    """The catalogue's rules as one generator function (compiled once; the catalogue is immutable). A rule is
+    explained when it draws a conclusion whose evidence is kept (a flag, a finding, a limit)."""
+    explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
+               for e in (r.then for r in catalogue.rules)]
+    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain)

@@ -10,7 +10,9 @@ when every input is known, else the value over the known inputs when at least `m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any, Collection, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -20,11 +22,22 @@ from vettriage.engine.assessment import DomainScore
 Interval = tuple[float, float]
 
 
-@cache
-def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
-    """Each score as a flat tuple, read once per catalogue: scoring runs on every assessment.
+@dataclass(frozen=True)
+class _Plan:
+    """The catalogue's scores as flat tuples, read once per catalogue: scoring runs on every assessment."""
 
-    Each input is (id, is_score, lowest, highest); an input that is not a number (no range) is left out."""
+    scores: tuple[tuple[Any, ...], ...]
+    """Per score: (id, method, inputs, threshold, min_share, title, heuristic, item ids, the same as a set,
+    nested score ids, picker). Each input is (id, is_score, lowest, highest); an input that is not a number
+    (no range) is left out. For the fast path: the item ids when every input is an item, with a picker that
+    takes their answers from the answers to `items`; the score ids when every input is a score."""
+    items: tuple[str, ...]
+    """Every item a score reads directly."""
+    item_set: frozenset[str]
+
+
+@cache
+def _plan(catalogue: Catalogue) -> _Plan:
     ranges: dict[str, Interval] = {}
     for item in catalogue.items.values():
         if item.type == "scale":
@@ -32,6 +45,8 @@ def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
             ranges[item.id] = (float(min(vals)), float(max(vals)))
         elif item.type in ("number", "months"):
             ranges[item.id] = (float(item.min), float(item.max))  # type: ignore[arg-type]
+    every = tuple(dict.fromkeys(ref for s in catalogue.scores for ref in s.of if ref in ranges))
+    position = {ref: k for k, ref in enumerate(every)}
     plan = []
     for s in catalogue.scores:
         inputs = []
@@ -40,14 +55,16 @@ def _plan(catalogue: Catalogue) -> tuple[tuple[Any, ...], ...]:
                 inputs.append((ref, False) + ranges[ref])
             elif ref in catalogue.score_by_id:
                 inputs.append((ref, True, 0.0, 0.0))
-        # for the fast path below: the ids when every input is an item (then also as a set), or the score ids
-        # when every input is a score
         kinds = {i[1] for i in inputs}
         ids = tuple(i[0] for i in inputs) if kinds == {False} else None
         nested = tuple(i[0] for i in inputs) if kinds == {True} else None
+        pick = None
+        if ids:
+            at = [position[i] for i in ids]
+            pick = itemgetter(*at) if len(at) > 1 else (lambda vals, k=at[0]: (vals[k],))
         plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic, ids,
-                     frozenset(ids or ()), nested))
-    return tuple(plan)
+                     frozenset(ids or ()), nested, pick))
+    return _Plan(tuple(plan), every, frozenset(every))
 
 
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Collection[str] = (),
@@ -67,11 +84,19 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
         unknown = {k for k, v in answers.items() if v == UNKNOWN} if UNKNOWN in answers.values() else ()
     elif unknown and not isinstance(unknown, (set, frozenset)):
         unknown = frozenset(unknown)
-    for sid, method, inputs, threshold, min_share, title, heuristic, ids, idset, nested in _plan(catalogue):
+    plan = _plan(catalogue)
+    # Every item the scores read answered with a number (the usual full intake): read them all at once, and
+    # each score picks its own. (An answer to a hidden question was dropped, so these are all asked.)
+    every = None
+    if plan.item_set <= answers.keys() and (not unknown or unknown.isdisjoint(plan.item_set)):
+        every = list(map(get, plan.items))
+    for sid, method, inputs, threshold, min_share, title, heuristic, ids, idset, nested, pick in plan.scores:
         # Fast path: every input known (no item hidden, blank or "don't know"; every nested score exact).
-        vals = None
+        vals: Any = None
         if ids is not None:
-            if (not hidden or hidden.isdisjoint(idset)) and (not unknown or unknown.isdisjoint(idset)):
+            if every is not None:
+                vals = pick(every)
+            elif (not hidden or hidden.isdisjoint(idset)) and (not unknown or unknown.isdisjoint(idset)):
                 vals = list(map(get, ids))
                 if None in vals:
                     vals = None
@@ -154,7 +179,7 @@ def _value(method: str, known: list[float], threshold: float | None) -> float:
 def score_input_floor(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]:
     """Per score, its item inputs through nested scores (in order) with each one's lowest value, and whether
     every lowest value is 0: to name the inputs seen above their floor."""
-    direct = {sid: inputs for sid, _, inputs, *_ in _plan(catalogue)}
+    direct = {sid: inputs for sid, _, inputs, *_ in _plan(catalogue).scores}
     flat: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]] = {}
     for sid, inputs in direct.items():  # file order: a nested score is always flattened first
         ids: list[str] = []

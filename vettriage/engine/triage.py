@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import compress
+from itertools import compress, islice
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -156,8 +156,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
 
     # The program hands back only the rules not found false, in file order, and tests a rule that reads what
     # earlier rules concluded only once those are handled here: the levels and red flags are updated first.
-    for k, truth in tables.program(values.get, hidden, unknown_ids, spans, levels, levels_hi, ctx.red_flags,
-                                   ctx.red_flags_maybe):
+    for k, truth, names in tables.program(values.get, hidden, unknown_ids, spans, levels, levels_hi,
+                                          ctx.red_flags, ctx.red_flags_maybe):
         rule, finding, level, cap, cap_level, red_flag, conclusive = effects[k]
         if truth is None:
             if finding:
@@ -177,7 +177,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
         # work-up or urgency is named by its id, so its evidence would be built for nothing.
         if conclusive:
-            ev = _evidence(tables, rule, ctx)
+            ev = _evidence(tables, rule, ctx, names)
         if red_flag:
             red_hits.setdefault(red_flag, []).append(ev)
             ctx.red_flags.add(red_flag)
@@ -265,20 +265,18 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
         deciding = [i for i in items if i in could and i not in hidden
                     and ((a := answers.get(i)) is None or a == UNKNOWN)]
     seen = tables.answers
-    positives = [_answer(tables, i, answers[i])
-                 for i in dict.fromkeys(positive_ids) if i in answers and i not in unknown_ids]
+    get = answers.get
+    # the shared AnswerEvidence of each, looked up here rather than through _answer (a call each)
+    positives = [seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(tables, i, v)
+                 for i in dict.fromkeys(positive_ids) if (v := get(i)) is not None and i not in unknown_ids]
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
-        get = answers.get
-        for i in named:
-            v = get(i)  # an answer is never to a hidden question
-            if v is None or i in unknown_ids:
-                continue
-            # the shared AnswerEvidence, looked up here rather than through _answer: up to 36 per assessment
-            ae = seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(tables, i, v)
-            negatives.append(ae)
-            if len(negatives) == KEY_NEGATIVES:
-                break
+        # the first answered ones in asking order, found in C (an answer is never to a hidden question)
+        ids = list(islice(filter(answered.__contains__, named), KEY_NEGATIVES + len(unknown_ids)))
+        if unknown_ids:
+            ids = [i for i in ids if i not in unknown_ids][:KEY_NEGATIVES]
+        negatives = [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v)))
+                     or _answer(tables, i, v) for i in ids]
     # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
     # questions, deciding, positives, negatives
     return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
@@ -316,15 +314,20 @@ def _category_items(catalogue: Catalogue, comp: Compiled) -> tuple[dict[str, tup
     return {c: in_order(read[c]) for c in CATEGORIES}, {c: in_order(named[c]) for c in CATEGORIES}
 
 
-def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx) -> Evidence:
-    item_ids, score_ids = tables.comp.evidence[rule.id](ctx)
+def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ...], tuple[str, ...]]) -> Evidence:
+    """The Evidence of a rule that fired, from the ids the program named (item ids, score ids)."""
+    item_ids, score_ids = names
     rid, title, source, source_title, url = tables.cites[rule.id]
-    answers = ctx.answers
+    seen = tables.answers
+    get = ctx.answers.get
     spans = ctx.scores
+    if len(item_ids) > 1:
+        item_ids = dict.fromkeys(item_ids)  # type: ignore[assignment]  # a rule may name an item twice
     # positional, in field order: rule, title, answers, scores, source, source_title, source_url
-    return Evidence(rid, title, [_answer(tables, i, answers.get(i)) for i in item_ids],
-                    [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in score_ids] if score_ids else [],
-                    source, source_title, url)
+    return Evidence(rid, title, [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v)))
+                                 or _answer(tables, i, v) for i in item_ids],
+                    [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in dict.fromkeys(score_ids)]
+                    if score_ids else [], source, source_title, url)
 
 
 def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
