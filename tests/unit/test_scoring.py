@@ -67,3 +67,45 @@ def test_a_hidden_input_takes_no_part() -> None:
     s, spans = compute_scores(CAT, {"a": 1, "b": 1, "c": 1}, hidden={"d"})
     assert spans["d1"] == (3, 3) and s["d1"].value == 3 and s["d1"].of == 3
     assert spans["m"] == (1, 1)
+
+
+def test_the_written_out_fast_path_agrees_with_the_interval_pass() -> None:
+    """compute_scores writes the usual case out as Python; reference_scores runs every score through the
+    interval pass. Every mix of known, blank, "don't know" and hidden inputs gives the same scores."""
+    import dataclasses
+    import itertools
+
+    from vettriage.engine.scoring import reference_scores
+
+    states = [0, 3, "unknown", None, "hidden"]
+    for combo in itertools.product(states, repeat=4):
+        answers = {i: v for i, v in zip("abcd", combo) if v not in (None, "hidden")}
+        hidden = {i for i, v in zip("abcd", combo) if v == "hidden"}
+        got, got_spans = compute_scores(CAT, answers, hidden)
+        want, want_spans = reference_scores(CAT, answers, hidden)
+        assert got_spans == want_spans, combo
+        assert [dataclasses.astuple(s) for s in got.values()] == [dataclasses.astuple(s) for s in want.values()]
+        assert {k: (type(v[0]), type(v[1])) for k, v in got_spans.items()} == \
+            {k: (type(v[0]), type(v[1])) for k, v in want_spans.items()}, combo
+
+
+def test_the_fast_path_agrees_on_the_real_catalogue(catalogue) -> None:
+    import dataclasses
+    import random
+
+    from vettriage.engine.scoring import reference_scores
+
+    rnd = random.Random(3)
+    items = [i for i in catalogue.items.values() if i.type in ("scale", "number", "months")]
+    for _ in range(300):
+        answers = {}
+        for i in items:
+            r = rnd.random()
+            if r < 0.7:
+                answers[i.id] = rnd.choice(catalogue.scales[i.scale].values) if i.type == "scale" else \
+                    rnd.randint(int(i.min), int(i.max))
+            elif r < 0.8:
+                answers[i.id] = "unknown"
+        got, _ = compute_scores(catalogue, answers)
+        want, _ = reference_scores(catalogue, answers)
+        assert [dataclasses.astuple(s) for s in got.values()] == [dataclasses.astuple(s) for s in want.values()]
