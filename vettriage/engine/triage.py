@@ -85,6 +85,8 @@ class _Tables:
     cites: dict[str, tuple[str, str, str, str, str | None]]
     """Per rule, what its Evidence names besides the answers: its id, title and published source."""
     questions: dict[str, tuple[str, str]]
+    multi: frozenset[str]
+    """The multi-choice items: their answers are lists, which are not hashable."""
     answers: dict[tuple[str, Any], AnswerEvidence]
     """The AnswerEvidence of each answer seen, shared across assessments (nothing changes one once built): the
     same few answers recur endlessly, and building them was a third of an assessment's time. Bounded."""
@@ -110,6 +112,7 @@ def _tables(catalogue: Catalogue) -> _Tables:
         cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
+        multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
         answers={},
     )
 
@@ -264,19 +267,15 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
         could = set().union(*(tables.comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
         deciding = [i for i in items if i in could and i not in hidden
                     and ((a := answers.get(i)) is None or a == UNKNOWN)]
-    seen = tables.answers
-    get = answers.get
-    # the shared AnswerEvidence of each, looked up here rather than through _answer (a call each)
-    positives = [seen.get((i, v) if v.__class__ is not list else (i, tuple(v))) or _answer(tables, i, v)
-                 for i in dict.fromkeys(positive_ids) if (v := get(i)) is not None and i not in unknown_ids]
+    known_ids = answered - unknown_ids if unknown_ids else answered
+    positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), answers)
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
         # the first answered ones in asking order, found in C (an answer is never to a hidden question)
         ids = list(islice(filter(answered.__contains__, named), KEY_NEGATIVES + len(unknown_ids)))
         if unknown_ids:
             ids = [i for i in ids if i not in unknown_ids][:KEY_NEGATIVES]
-        negatives = [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v)))
-                     or _answer(tables, i, v) for i in ids]
+        negatives = _answers(tables, ids, answers)
     # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
     # questions, deciding, positives, negatives
     return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
@@ -318,16 +317,26 @@ def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ..
     """The Evidence of a rule that fired, from the ids the program named (item ids, score ids)."""
     item_ids, score_ids = names
     rid, title, source, source_title, url = tables.cites[rule.id]
-    seen = tables.answers
-    get = ctx.answers.get
     spans = ctx.scores
     if len(item_ids) > 1:
-        item_ids = dict.fromkeys(item_ids)  # type: ignore[assignment]  # a rule may name an item twice
+        item_ids = tuple(dict.fromkeys(item_ids))  # a rule may name an item twice
     # positional, in field order: rule, title, answers, scores, source, source_title, source_url
-    return Evidence(rid, title, [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v)))
-                                 or _answer(tables, i, v) for i in item_ids],
+    return Evidence(rid, title, _answers(tables, item_ids, ctx.answers),
                     [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in dict.fromkeys(score_ids)]
                     if score_ids else [], source, source_title, url)
+
+
+def _answers(tables: _Tables, ids: Any, answers: Mapping[str, Any]) -> list[AnswerEvidence]:
+    """The shared AnswerEvidence of the answers to `ids`: looked up in C, each (id, answer) pair a key, unless
+    an answer is a list (multi-choice, not hashable) or not seen before: then one by one."""
+    if not ids:
+        return []
+    if not tables.multi.isdisjoint(ids):
+        return [_answer(tables, i, answers.get(i)) for i in ids]
+    found = list(map(tables.answers.get, zip(ids, map(answers.get, ids))))
+    if None in found:
+        found = [ae if ae is not None else _answer(tables, i, answers.get(i)) for i, ae in zip(ids, found)]
+    return found  # type: ignore[return-value]
 
 
 def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
