@@ -75,8 +75,9 @@ class _Tables:
     comp: Compiled
     program: Program
     effects: tuple[tuple[Any, ...], ...]
-    """Per rule: (rule, finding, level rank, cap, cap rank, red flag, conclusive); a rule is conclusive when it
-    draws a conclusion whose evidence is kept."""
+    """Per rule: (rule, finding, level rank, cap, cap rank, red flag, conclusive, the items it names only under
+    `not`, ketamine caution, medication flag, soon, work-up, note); a rule is conclusive when it draws a
+    conclusion whose evidence is kept. Its Note is built once: nothing changes one."""
     floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]
     categories: tuple[tuple[str, tuple[str, ...], frozenset[str], tuple[str, ...], tuple[str, ...]], ...]
     """Per category: (id, the items its finding rules read in asking order, the same as a set, the items they
@@ -100,7 +101,9 @@ def _tables(catalogue: Catalogue) -> _Tables:
         e = r.then
         effects.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
                         LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
-                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)))
+                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag),
+                        comp.negated[r.id], e.ketamine_caution, e.medication_flag, e.urgency == "soon",
+                        tuple(e.workup), Note(r.id, e.note.owner, e.note.tech) if e.note else None))
     items, named = _category_items(catalogue, comp)
     scores = {c: tuple(s.id for s in catalogue.scores if s.category == c) for c in CATEGORIES}
     red = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
@@ -161,7 +164,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     # earlier rules concluded only once those are handled here: the levels and red flags are updated first.
     for k, truth, names in tables.program(values.get, hidden, unknown_ids, spans, levels, levels_hi,
                                           ctx.red_flags, ctx.red_flags_maybe):
-        rule, finding, level, cap, cap_level, red_flag, conclusive = effects[k]
+        (rule, finding, level, cap, cap_level, red_flag, conclusive, negated, ketamine, medication, urgent,
+         rule_workup, note) = effects[k]
         if truth is None:
             if finding:
                 if level > raised_maybe[finding]:
@@ -175,7 +179,6 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             if red_flag:
                 ctx.red_flags_maybe.add(red_flag)
             continue
-        eff = rule.then
         fired.append(rule.id)
         # Evidence is kept only for conclusions (flags, findings, limits); a rule that only adds a note,
         # work-up or urgency is named by its id, so its evidence would be built for nothing.
@@ -192,28 +195,26 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
                 urgent_cats.add(finding)
             # what was seen: the answers behind it (not those it names only as absent) and, for each score
             # that held, the inputs answered above their floor
-            negated = comp.negated[rule.id]
             seen_ids = cat_positive_ids[finding]
-            seen_ids.extend(x.item for x in ev.answers if x.item not in negated)
-            for x in ev.scores:
-                seen_ids.extend(ctx.score_positives(x.score, unknown_ids))
+            seen_ids.extend([i for i in names[0] if i not in negated] if negated else names[0])
+            for sid in names[1]:
+                seen_ids.extend(ctx.score_positives(sid, unknown_ids))
             bound(finding)
         if cap:
             if cap_level < caps[cap]:
                 caps[cap] = cap_level
             cat_limits[cap].append(ev)
             bound(cap)
-        if eff.ketamine_caution:
-            ket_hits.setdefault(eff.ketamine_caution, []).append(ev)
-        if eff.medication_flag:
-            med_hits.setdefault(eff.medication_flag, []).append(ev)
-        if eff.urgency == "soon":
+        if ketamine:
+            ket_hits.setdefault(ketamine, []).append(ev)
+        if medication:
+            med_hits.setdefault(medication, []).append(ev)
+        if urgent:
             soon = True
-        for w in eff.workup:
-            if w not in workup:
-                workup.append(w)
-        if eff.note:
-            notes.append(Note(rule.id, eff.note.owner, eff.note.tech))
+        if rule_workup:
+            workup.extend(rule_workup)
+        if note:
+            notes.append(note)
 
     final = {c: min(raised[c], caps[c]) for c in CATEGORIES}
     answered = frozenset(values)  # once, so that each category counts its own answers by set intersection
@@ -235,7 +236,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         ketamine_cautions=_hits(ket_hits, catalogue.ketamine_cautions),
         medication_flags=_hits(med_hits, catalogue.medication_flags),
         notes=notes,
-        workup=workup,
+        workup=list(dict.fromkeys(workup)) if workup else workup,
         scores=scores,
         answered=len(values) - unknown,
         unknown=unknown,
