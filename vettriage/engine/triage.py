@@ -144,6 +144,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     cat_evidence: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_limits: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_positive_ids: dict[str, list[str]] = {"pain": [], "ccd": [], "medical": []}
+    cat_score_inputs: dict[str, set[tuple[str, ...]]] = {"pain": set(), "ccd": set(), "medical": set()}
+    floor = tables.floor
     red_hits: dict[str, list[Evidence]] = {}
     ket_hits: dict[str, list[Evidence]] = {}
     med_hits: dict[str, list[Evidence]] = {}
@@ -198,7 +200,11 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             seen_ids = cat_positive_ids[finding]
             seen_ids.extend([i for i in names[0] if i not in negated] if negated else names[0])
             for sid in names[1]:
-                seen_ids.extend(ctx.score_positives(sid, unknown_ids))
+                # scores with the same inputs name the same answers: each set of inputs once per category
+                inputs = floor[sid][0]
+                if inputs not in cat_score_inputs[finding]:
+                    cat_score_inputs[finding].add(inputs)
+                    seen_ids.extend(ctx.score_positives(sid, unknown_ids))
             bound(finding)
         if cap:
             if cap_level < caps[cap]:
@@ -332,10 +338,13 @@ def _answers(tables: _Tables, ids: Any, answers: Mapping[str, Any]) -> list[Answ
     an answer is a list (multi-choice, not hashable) or not seen before: then one by one."""
     if not ids:
         return []
-    if not tables.multi.isdisjoint(ids):
-        return [_answer(tables, i, answers.get(i)) for i in ids]
-    found = list(map(tables.answers.get, zip(ids, map(answers.get, ids))))
-    if None in found:
+    seen = tables.answers
+    if tables.multi.isdisjoint(ids):
+        found = list(map(seen.get, zip(ids, map(answers.get, ids))))
+    else:
+        get = answers.get
+        found = [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v))) for i in ids]
+    if not all(found):  # not seen before (an AnswerEvidence is always true)
         found = [ae if ae is not None else _answer(tables, i, answers.get(i)) for i, ae in zip(ids, found)]
     return found  # type: ignore[return-value]
 
