@@ -40,6 +40,8 @@ class Answers:
     hidden: frozenset[str] = frozenset()
     """Items branching rules out for these answers (their precondition is answered and does not hold). An item
     whose precondition is itself unanswered is neither shown nor hidden: its answer is still open."""
+    shown: frozenset[str] | None = None
+    """The items branching shows for these answers (None: not noted)."""
     unknown: frozenset[str] | None = None
     """The ids of `values` answered "don't know", noted as they are validated (None: not noted, worked out
     when needed)."""
@@ -150,7 +152,7 @@ def apply_branching(catalogue: Catalogue, values: Mapping[str, Any], unknown: se
     kept, dropped, shown, hidden = _walk(catalogue, values)
     if unknown is not None:
         unknown = frozenset(unknown.intersection(kept)) if unknown else frozenset()
-    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden), unknown)
+    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden), frozenset(shown), unknown)
 
 
 def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:

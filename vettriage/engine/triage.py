@@ -249,7 +249,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         total_items=asked,
         dropped=list(answers.dropped),
         rules_fired=fired,
-        red_flags_unanswered=_red_flags_unanswered(tables, ctx),
+        red_flags_unanswered=_red_flags_unanswered(tables, ctx, answers.shown),
     )
 
 
@@ -289,13 +289,16 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
                           questions - known, questions, deciding, positives, negatives)
 
 
-def _red_flags_unanswered(tables: _Tables, ctx: _Ctx) -> list[str]:
+def _red_flags_unanswered(tables: _Tables, ctx: _Ctx, shown: frozenset[str] | None) -> list[str]:
     """The emergency questions asked for this dog (shown by branching) with no answer; "don't know" answers."""
     items, item_set = tables.red_flag_items
-    if item_set <= ctx.answers.keys():  # every one answered: the usual case, checked in C
+    answers = ctx.answers
+    if item_set <= answers.keys():  # every one answered: the usual case, checked in C
         return []
+    if shown is not None:  # validation noted what branching shows
+        return [i for i in items if i not in answers and i in shown]
     gate = tables.comp.enable_when
-    return [i for i in items if i not in ctx.answers and (i not in gate or gate[i](ctx) is True)]
+    return [i for i in items if i not in answers and (i not in gate or gate[i](ctx) is True)]
 
 
 def _category_items(catalogue: Catalogue, comp: Compiled) -> tuple[dict[str, tuple[str, ...]],
