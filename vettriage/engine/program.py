@@ -101,6 +101,31 @@ class _Writer:
         return ([f"({_join(items)} if {self.expr(c)} is True else ())"] if items else [],
                 [f"({_join(scores)} if {self.expr(c)} is True else ())"] if scores else [])
 
+    def known(self, c: m.Condition, want: bool) -> str:
+        """An expression true only when the answers decide `c` as `want` (False: it is false whatever the blanks
+        hold): plain boolean tests on known answers, cheaper than the three-valued expression, to settle the
+        usual case first. Where that would take counting (`at_least`), it says nothing ("False")."""
+        if isinstance(c, m.ItemTest):
+            if c.operator in ("known", "unknown"):
+                e = self.item(c)  # always decided: True or False
+                return e if want else f"(not {e})"
+            u = self.answer(c.item)[1]
+            return f"({u} and {'' if want else 'not '}({self.compare(c)}))"
+        if isinstance(c, m.ScoreTest):
+            op = next(o for o in _SCORE if getattr(c, o) is not None)
+            yes, no = _SCORE[op]
+            v = self.lit(float(getattr(c, op)))
+            s = f"S[{self.lit(c.score)}]"
+            return (yes if want else no).format(lo=f"{s}[0]", hi=f"{s}[1]", v=v)
+        if isinstance(c, (m.AllOf, m.AnyOf)):
+            kids = c.all if isinstance(c, m.AllOf) else c.any
+            # all: true when every part is, false when one is; any: dually
+            joiner = " and " if isinstance(c, m.AllOf) == want else " or "
+            return "(" + joiner.join(self.known(k, want) for k in kids) + ")"
+        if isinstance(c, m.NotOf):
+            return self.known(c.not_, not want)
+        return "False"
+
     def rule(self, c: m.Condition) -> str:
         """One rule's condition. Its variables are numbered afresh: a rule is evaluated whole before the next,
         so each reuses the names of the one before (a generator frame with fewer locals is cheaper to run)."""
@@ -271,6 +296,13 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
     body: list[str] = []
     segment: list[int] = []
 
+    def settled(k: int) -> str:
+        """For a rule of several parts, the plain test that it is false, tried before the three-valued one."""
+        c = conditions[k]
+        if isinstance(c, (m.ItemTest, m.ScoreTest)):
+            return ""
+        return f"not {w.known(c, False)} and "
+
     def names(k: int) -> str:
         if explain is not None and not explain[k]:
             return "None"
@@ -285,7 +317,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
             groups.setdefault(gate.item if gate is not None else f"#{k}", []).append(k)
         body.append("    out = []")
         for key, ks in groups.items():
-            tests = [f"if (t := {w.rule(conditions[k])}) is not False: out.append(({k}, t, {names(k)}))"
+            tests = [f"if {settled(k)}(t := {w.rule(conditions[k])}) is not False: out.append(({k}, t, {names(k)}))"
                      for k in ks]
             if key.startswith("#") or len(ks) == 1:
                 body.extend(f"    {x}" for x in tests)
