@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, islice
+from operator import getitem
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
@@ -86,8 +87,10 @@ class _Tables:
     cites: dict[str, tuple[str, str, str, str, str | None]]
     """Per rule, what its Evidence names besides the answers: its id, title and published source."""
     questions: dict[str, tuple[str, str]]
-    multi: frozenset[str]
-    """The multi-choice items: their answers are lists, which are not hashable."""
+    fixed: dict[str, dict[Any, AnswerEvidence]]
+    """For each item with a fixed set of answers (yes/no, single choice, scale), the AnswerEvidence of each
+    answer, of "don't know" and of no answer, built once: the answers behind a result are looked up in C."""
+    fixed_ids: frozenset[str]
     answers: dict[tuple[str, Any], AnswerEvidence]
     """The AnswerEvidence of each answer seen, shared across assessments (nothing changes one once built): the
     same few answers recur endlessly, and building them was a third of an assessment's time. Bounded."""
@@ -115,7 +118,7 @@ def _tables(catalogue: Catalogue) -> _Tables:
         cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
-        multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
+        fixed=(fixed := _fixed_answers(catalogue)), fixed_ids=frozenset(fixed),
         answers={},
     )
 
@@ -337,19 +340,35 @@ def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ..
 
 
 def _answers(tables: _Tables, ids: Any, answers: Mapping[str, Any]) -> list[AnswerEvidence]:
-    """The shared AnswerEvidence of the answers to `ids`: looked up in C, each (id, answer) pair a key, unless
-    an answer is a list (multi-choice, not hashable) or not seen before: then one by one."""
+    """The shared AnswerEvidence of the answers to `ids`: all in C when every one has a fixed set of answers
+    (`_Tables.fixed`), else one by one."""
     if not ids:
         return []
-    seen = tables.answers
-    if tables.multi.isdisjoint(ids):
-        found = list(map(seen.get, zip(ids, map(answers.get, ids))))
-    else:
-        get = answers.get
-        found = [seen.get((i, v) if (v := get(i)).__class__ is not list else (i, tuple(v))) for i in ids]
-    if not all(found):  # not seen before (an AnswerEvidence is always true)
-        found = [ae if ae is not None else _answer(tables, i, answers.get(i)) for i, ae in zip(ids, found)]
-    return found  # type: ignore[return-value]
+    fixed = tables.fixed
+    if tables.fixed_ids.issuperset(ids):
+        try:
+            return list(map(getitem, map(fixed.__getitem__, ids), map(answers.get, ids)))
+        except (KeyError, TypeError):  # an answer outside its item's options: not from validated answers
+            pass
+    get = answers.get
+    return [f[v] if (f := fixed.get(i)) is not None and (v := get(i)) in f else _answer(tables, i, get(i))
+            for i in ids]
+
+
+def _fixed_answers(catalogue: Catalogue) -> dict[str, dict[Any, AnswerEvidence]]:
+    out: dict[str, dict[Any, AnswerEvidence]] = {}
+    for item in catalogue.items.values():
+        if item.type == "yesno":
+            values: list[Any] = [True, False]
+        elif item.type == "choice":
+            values = [o.value for o in item.options or ()]
+        elif item.type == "scale":
+            values = list(catalogue.scales[item.scale].values)  # type: ignore[index]
+        else:
+            continue
+        out[item.id] = {v: AnswerEvidence(item.id, v, item.text.tech, item.text.owner)
+                        for v in [*values, UNKNOWN, None]}
+    return out
 
 
 def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
