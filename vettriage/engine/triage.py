@@ -277,8 +277,10 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
         could = set().union(*(tables.comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
         deciding = [i for i in items if i in could and i not in hidden
                     and ((a := answers.get(i)) is None or a == UNKNOWN)]
-    known_ids = answered - unknown_ids if unknown_ids else answered
-    positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), answers)
+    positives: list[AnswerEvidence] = []
+    if positive_ids:
+        known_ids = answered - unknown_ids if unknown_ids else answered
+        positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), answers)
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
         # the first answered ones in asking order, found in C (an answer is never to a hidden question)
