@@ -97,6 +97,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "a.yaml"
         f.write_text(yaml.safe_dump(raw))
+        # as scripts/setup leaves an install: modules compiled (with PYTHONDONTWRITEBYTECODE set, an edited
+        # module would otherwise be recompiled at every start), then one start to fill the user's cache
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] /
+                                                                     "vettriage")], check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "vettriage", "assess", str(f)], check=True, capture_output=True)
         # pydantic 2 imports lazily: the first floor never loads BaseModel; the second does.
         base, base_model, ours, ours_json = process_ms(

@@ -73,8 +73,55 @@ KEEP = 8
 """How many cached catalogues to keep: every content version (or edited copy) has its own file."""
 
 
-def _prune(folder: Path) -> None:
-    """Delete all but the newest KEEP cached catalogues."""
-    files = sorted(folder.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+def _prune(folder: Path, pattern: str = "catalogue-*.pickle") -> None:
+    """Delete all but the newest KEEP cached files of one kind."""
+    files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in files[KEEP:]:
         old.unlink(missing_ok=True)
+
+
+def _code_path(key: str, source: Path) -> Path:
+    # marshal's format is Python's own: the interpreter's version is part of the key, with the generator's source
+    digest = sha256("|".join([key, vettriage.__version__, sys.version,
+                              str(source.stat().st_mtime_ns)]).encode()).hexdigest()[:32]
+    return _dir() / f"code-{digest}.marshal"
+
+
+def read_code(key: str, source: Path) -> Any | None:
+    """Compiled code cached under `key` by `write_code` (written by the generator in `source`), or None.
+
+    The engine writes its rules out as Python and compiles them (engine.program): 50 ms at every start without
+    this, as a .pyc saves recompiling a module. Same folder and trust as the cached catalogues."""
+    if os.environ.get("VETTRIAGE_NO_CACHE"):
+        return None
+    import marshal
+
+    try:
+        with open(_code_path(key, source), "rb") as fh:
+            stored_key, value = marshal.load(fh)
+    except Exception:  # noqa: BLE001 - any broken cache is just a miss
+        return None
+    return value if stored_key == key else None
+
+
+def write_code(key: str, source: Path, value: Any) -> None:
+    """Store `value` (code objects and plain constants) atomically; skipped silently when it cannot be."""
+    if os.environ.get("VETTRIAGE_NO_CACHE"):
+        return
+    import marshal
+    import tempfile
+
+    try:
+        target = _code_path(key, source)
+        data = marshal.dumps((key, value))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+        _prune(target.parent, "code-*.marshal")
+    except Exception:  # noqa: BLE001 - caching is an optimisation only
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except Exception:  # noqa: BLE001
+            pass

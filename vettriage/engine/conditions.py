@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Callable, Optional
 
 from vettriage.content import models as m
@@ -304,17 +304,30 @@ def score_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
 
 @dataclass(frozen=True)
 class Compiled:
-    """Every condition of a catalogue, compiled."""
+    """Every condition of a catalogue, compiled. The rules' tests and evidence functions (the reference
+    interpreter: assess runs engine.program) are compiled on first use."""
 
+    catalogue: Catalogue
     enable_when: dict[str, Test]
-    rules: tuple[tuple[m.Rule, Test], ...]
     offer_when: dict[str, Test]
     caution_when: dict[str, Test]
-    evidence: dict[str, Evidence]
     negated: dict[str, frozenset[str]]
     """Per rule, the items it names only under `not` (left out of what the owner saw)."""
     rule_items: dict[str, frozenset[str]]
     """Each rule's items, read directly or through its scores: what could still decide an undetermined rule."""
+
+    @cached_property
+    def _memo(self) -> dict[int, Test]:
+        return {}
+
+    @cached_property
+    def rules(self) -> tuple[tuple[m.Rule, Test], ...]:
+        return tuple((r, compile_condition(r.when, self._memo)) for r in self.catalogue.rules)
+
+    @cached_property
+    def evidence(self) -> dict[str, Evidence]:
+        test = lambda c: compile_condition(c, self._memo)  # noqa: E731
+        return {r.id: compile_evidence(r.when, test) for r in self.catalogue.rules}
 
 
 @cache
@@ -330,11 +343,10 @@ def compiled(catalogue: Catalogue) -> Compiled:
     memo: dict[int, Test] = {}
     test = lambda c: compile_condition(c, memo)  # noqa: E731
     return Compiled(
+        catalogue=catalogue,
         enable_when=gates(catalogue),
-        rules=tuple((r, test(r.when)) for r in catalogue.rules),
         offer_when={o.id: test(o.offer_when) for o in catalogue.options if o.offer_when},
         caution_when={o.id: test(o.caution_when) for o in catalogue.options if o.caution_when},
-        evidence={r.id: compile_evidence(r.when, test) for r in catalogue.rules},
         negated={r.id: negated_items(r.when) for r in catalogue.rules},
         rule_items={r.id: condition_items(r.when, score_inputs(catalogue)) for r in catalogue.rules},
     )

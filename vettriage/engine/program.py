@@ -341,12 +341,25 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
     return "\n".join(lines) + "\n", w.consts
 
 
-def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None) -> Program:
+def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None,
+          cache_key: str | None = None) -> Program:
     """Compile a program for these conditions. Its namespace holds only its constants and the three types the
-    tests name: no builtins."""
-    text, consts = source(conditions, explain)
+    tests name: no builtins. With `cache_key` (naming the content and the explained rules), the compiled code
+    is kept in the user's cache: compiling it takes longer than the rest of a start."""
+    from pathlib import Path
+
+    from vettriage.content import cache
+
+    got = cache.read_code(cache_key, Path(__file__)) if cache_key else None
+    if got is None:
+        text, consts = source(conditions, explain)
+        code = compile(text, name, "exec")
+        if cache_key:
+            cache.write_code(cache_key, Path(__file__), (code, consts))
+    else:
+        code, consts = got
     namespace: dict[str, Any] = {"__builtins__": {}, "list": list, "int": int, "float": float, **consts}
-    exec(compile(text, name, "exec"), namespace)  # noqa: S102 - our own source, see the module docstring
+    exec(code, namespace)  # noqa: S102 - our own source, see the module docstring
     return namespace["rules"]
 
 
@@ -356,4 +369,5 @@ def rule_program(catalogue: Catalogue) -> Program:
     explained when it draws a conclusion whose evidence is kept (a flag, a finding, a limit)."""
     explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
                for e in (r.then for r in catalogue.rules)]
-    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain)
+    key = f"rules|{catalogue.hash}|{''.join('1' if x else '0' for x in explain)}"
+    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain, key)
