@@ -303,10 +303,22 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
             return ""
         return f"not {w.known(c, False)} and "
 
+    helpers: list[str] = []
+
     def names(k: int) -> str:
         if explain is not None and not explain[k]:
             return "None"
-        return f"({w.evidence(conditions[k])} if t is True else None)"
+        items, scores = w._names(conditions[k], "holds")
+        if all(isinstance(p, tuple) for p in items + scores):  # the same every time: written as a constant
+            return f"({_join(items)}, {_join(scores)}) if t is True else None"
+        # Which parts held must be tested again: in a function of its own, called only when the rule held,
+        # so that the program itself stays small.
+        sub = _Writer()
+        sub.consts = w.consts  # one namespace: constants are numbered across both
+        expr = sub.evidence(conditions[k])
+        helpers.extend([f"def names{k}(g, H, U, S, L, LH, RF, RFM):", *(f"    {x}" for x in sub.prelude()),
+                        f"    return {expr}", ""])
+        return f"(names{k}(g, H, U, S, L, LH, RF, RFM) if t is True else None)"
 
     def flush() -> None:
         if not segment:
@@ -337,7 +349,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
             segment.append(k)
     flush()
     body = body or ["    yield from ()"]
-    lines = ["def rules(g, H, U, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
+    lines = [*helpers, "def rules(g, H, U, S, L, LH, RF, RFM):", *(f"    {x}" for x in w.prelude()), *body]
     return "\n".join(lines) + "\n", w.consts
 
 
