@@ -45,6 +45,14 @@ class Answers:
     unknown: frozenset[str] | None = None
     """The ids of `values` answered "don't know", noted as they are validated (None: not noted, worked out
     when needed)."""
+    lists: dict[str, tuple[Any, ...]] | None = None
+    """Each multi-choice answer as a tuple (a list cannot be a dictionary key), noted as they are validated."""
+
+    def list_keys(self) -> dict[str, tuple[Any, ...]]:
+        """Each multi-choice answer as a tuple."""
+        if self.lists is not None:
+            return self.lists
+        return {k: tuple(v) for k, v in self.values.items() if v.__class__ is list}
 
     def unknown_ids(self) -> frozenset[str]:
         """The ids answered "don't know"."""
@@ -143,16 +151,19 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
             raise InputError(source, key, str(exc)) from None
         if v is UNKNOWN:
             unknown.add(key)
-    return apply_branching(catalogue, values, unknown)
+    return apply_branching(catalogue, values, unknown, True)
 
 
-def apply_branching(catalogue: Catalogue, values: Mapping[str, Any], unknown: set[str] | None = None) -> Answers:
+def apply_branching(catalogue: Catalogue, values: Mapping[str, Any], unknown: set[str] | None = None,
+                    validated: bool = False) -> Answers:
     """Keep answers to visible items only; an item is visible when its `enable_when` holds on earlier answers.
-    `unknown`, when given, holds every id of `values` answered "don't know"."""
+    `unknown`, when given, holds every id of `values` answered "don't know"; `validated` says the values are
+    in their canonical form (coerce_value's)."""
     kept, dropped, shown, hidden = _walk(catalogue, values)
     if unknown is not None:
         unknown = frozenset(unknown.intersection(kept)) if unknown else frozenset()
-    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden), frozenset(shown), unknown)
+    lists = {k: tuple(v) for k, v in kept.items() if v.__class__ is list} if validated else None
+    return Answers(kept, tuple(dropped), len(shown), frozenset(hidden), frozenset(shown), unknown, lists)
 
 
 def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:

@@ -36,7 +36,7 @@ KEY_NEGATIVES = 12
 
 class _Ctx:
     __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "_floor",
-                 "_positives")
+                 "_positives", "lists")
 
     def __init__(self, answers: Mapping[str, Any], hidden: frozenset[str], scores: dict[str, tuple[float, float]],
                  floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]) -> None:
@@ -49,6 +49,8 @@ class _Ctx:
         self.red_flags_maybe: set[str] = set()
         self._floor = floor
         self._positives: dict[str, list[str]] = {}
+        self.lists: dict[str, tuple[Any, ...]] = {}
+        """Each multi-choice answer as a tuple: what the AnswerEvidence tables are keyed by."""
 
     def score_positives(self, sid: str, unknown: frozenset[str]) -> list[str]:
         """The item inputs of a score (through nested scores) answered above their lowest value: what was seen.
@@ -87,13 +89,11 @@ class _Tables:
     cites: dict[str, tuple[str, str, str, str, str | None]]
     """Per rule, what its Evidence names besides the answers: its id, title and published source."""
     questions: dict[str, tuple[str, str]]
-    fixed: dict[str, dict[Any, AnswerEvidence]]
-    """For each item with a fixed set of answers (yes/no, single choice, scale), the AnswerEvidence of each
-    answer, of "don't know" and of no answer, built once: the answers behind a result are looked up in C."""
-    fixed_ids: frozenset[str]
-    answers: dict[tuple[str, Any], AnswerEvidence]
-    """The AnswerEvidence of each answer seen, shared across assessments (nothing changes one once built): the
-    same few answers recur endlessly, and building them was a third of an assessment's time. Bounded."""
+    by_item: dict[str, dict[Any, AnswerEvidence]]
+    """Per item, the AnswerEvidence of each of its answers (a multi-choice answer keyed as a tuple), shared by
+    every rule and list that cites it and across assessments (nothing changes one once built): for items with
+    a fixed set of answers (yes/no, single choice, scale) all built at once, with "don't know" and no answer;
+    for the others as they are seen (bounded). The answers behind a result are then looked up in C."""
 
 
 @cache
@@ -118,8 +118,7 @@ def _tables(catalogue: Catalogue) -> _Tables:
         cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
-        fixed=(fixed := _fixed_answers(catalogue)), fixed_ids=frozenset(fixed),
-        answers={},
+        by_item={**{i: {} for i in catalogue.items}, **_fixed_answers(catalogue)},
     )
 
 
@@ -136,6 +135,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     unknown_ids = answers.unknown_ids()
     scores, spans = compute_scores(catalogue, values, hidden, unknown_ids)
     ctx = _Ctx(values, hidden, spans, tables.floor)
+    ctx.lists = answers.list_keys()
     comp = tables.comp
     effects = tables.effects
 
@@ -280,14 +280,14 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
     positives: list[AnswerEvidence] = []
     if positive_ids:
         known_ids = answered - unknown_ids if unknown_ids else answered
-        positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), answers)
+        positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), ctx)
     negatives: list[AnswerEvidence] = []
     if level == 0 and status == "assessed":
         # the first answered ones in asking order, found in C (an answer is never to a hidden question)
         ids = list(islice(filter(answered.__contains__, named), KEY_NEGATIVES + len(unknown_ids)))
         if unknown_ids:
             ids = [i for i in ids if i not in unknown_ids][:KEY_NEGATIVES]
-        negatives = _answers(tables, ids, answers)
+        negatives = _answers(tables, ids, ctx)
     # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
     # questions, deciding, positives, negatives
     return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
@@ -336,25 +336,21 @@ def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ..
     if len(item_ids) > 1:
         item_ids = tuple(dict.fromkeys(item_ids))  # a rule may name an item twice
     # positional, in field order: rule, title, answers, scores, source, source_title, source_url
-    return Evidence(rid, title, _answers(tables, item_ids, ctx.answers),
+    return Evidence(rid, title, _answers(tables, item_ids, ctx),
                     [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in dict.fromkeys(score_ids)]
                     if score_ids else [], source, source_title, url)
 
 
-def _answers(tables: _Tables, ids: Any, answers: Mapping[str, Any]) -> list[AnswerEvidence]:
-    """The shared AnswerEvidence of the answers to `ids`: all in C when every one has a fixed set of answers
-    (`_Tables.fixed`), else one by one."""
+def _answers(tables: _Tables, ids: Any, ctx: _Ctx) -> list[AnswerEvidence]:
+    """The shared AnswerEvidence of the answers to `ids`, looked up in C (`_Tables.by_item`); one seen for the
+    first time is built by `_answer`."""
     if not ids:
         return []
-    fixed = tables.fixed
-    if tables.fixed_ids.issuperset(ids):
-        try:
-            return list(map(getitem, map(fixed.__getitem__, ids), map(answers.get, ids)))
-        except (KeyError, TypeError):  # an answer outside its item's options: not from validated answers
-            pass
-    get = answers.get
-    return [f[v] if (f := fixed.get(i)) is not None and (v := get(i)) in f else _answer(tables, i, get(i))
-            for i in ids]
+    get = ctx.answers.get
+    try:
+        return list(map(getitem, map(tables.by_item.__getitem__, ids), map(ctx.lists.get, ids, map(get, ids))))
+    except (KeyError, TypeError):  # first seen (or not hashable: not from validated answers)
+        return [_answer(tables, i, get(i)) for i in ids]
 
 
 def _fixed_answers(catalogue: Catalogue) -> dict[str, dict[Any, AnswerEvidence]]:
@@ -374,12 +370,15 @@ def _fixed_answers(catalogue: Catalogue) -> dict[str, dict[Any, AnswerEvidence]]
 
 
 def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
-    """The AnswerEvidence of one answer, shared by every rule and list that cites it (`_Tables.answers`)."""
-    seen = tables.answers
-    key = (item, value) if value.__class__ is not list else (item, tuple(value))
-    ae = seen.get(key)
+    """The AnswerEvidence of one answer, built the first time it is seen (`_Tables.by_item`)."""
+    seen = tables.by_item[item]
+    key = tuple(value) if value.__class__ is list else value
+    try:
+        ae = seen.get(key)
+    except TypeError:  # not hashable: not from validated answers, so not shared
+        return AnswerEvidence(item, value, *tables.questions[item])
     if ae is None:
-        if len(seen) > 20_000:
+        if len(seen) > 1_000:  # free text and numbers: many answers, each seen rarely
             seen.clear()
         tech, owner = tables.questions[item]
         ae = seen[key] = AnswerEvidence(item, value, tech, owner)
