@@ -61,7 +61,10 @@ def _join(pieces: list[Any]) -> str:
 class _Writer:
     """Writes one condition tree as a Python expression of the program's arguments."""
 
-    def __init__(self) -> None:
+    def __init__(self, types: dict[str, str] | None = None) -> None:
+        self.types = types or {}
+        """Item id -> item type, when the answers are known to be validated (each answer of its item's type):
+        then a comparison needs no check of the answer's type."""
         self.consts: dict[str, Any] = {}
         self.n = 0
         self.items: dict[str, tuple[str, str]] = {}
@@ -227,7 +230,10 @@ class _Writer:
         `unknown`."""
         op, val = t.operator, t.operand
         a, _ = self.answer(t.item)
+        kind = self.types.get(t.item)
         if op == "eq":
+            if kind == "yesno" and val.__class__ is bool:  # a yes/no answer is True or False
+                return a if val else f"not {a}"
             return f"{a} == {self.lit(val)}"
         if op == "ne":
             return f"{a} != {self.lit(val)}"
@@ -235,9 +241,15 @@ class _Writer:
             return f"{a} in {self.lit(tuple(val))}" if all(
                 x.__class__ in (str, int, bool) for x in val) else f"{a} in {self.lit(list(val))}"
         if op == "contains":
+            if kind == "multi":  # a multi-choice answer is a list
+                return f"{self.lit(val)} in {a}"
             return f"({a}.__class__ is list and {self.lit(val)} in {a})"
         if op == "contains_any":
+            if kind == "multi":
+                return f"not {self.lit(frozenset(val))}.isdisjoint({a})"
             return f"({a}.__class__ is list and not {self.lit(frozenset(val))}.isdisjoint({a}))"
+        if kind in ("scale", "number", "months"):  # a number
+            return f"{a} {_CMP[op]} {self.lit(val)}"
         return f"(({a}.__class__ is int or {a}.__class__ is float) and {a} {_CMP[op]} {self.lit(val)})"
 
 
@@ -273,16 +285,20 @@ def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
                                                                        else [g.operand])):
         values = frozenset(v for g in gates for v in (g.operand if g.operator == "in" else [g.operand]))
         # a list answer (multi-choice) never equals a scalar, and is not hashable
-        known = f"{a}.__class__ is not list and {a} in {w.lit(values)}"
+        kind = w.types.get(gates[0].item)
+        known = (f"{a} in {w.lit(values)}" if kind is not None and kind != "multi"
+                 else f"{a}.__class__ is not list and {a} in {w.lit(values)}")
     elif ops <= {"contains", "contains_any"}:
         values = frozenset(v for g in gates for v in (g.operand if g.operator == "contains_any" else [g.operand]))
-        known = f"{a}.__class__ is list and not {w.lit(values)}.isdisjoint({a})"
+        known = (f"not {w.lit(values)}.isdisjoint({a})" if w.types.get(gates[0].item) == "multi"
+                 else f"{a}.__class__ is list and not {w.lit(values)}.isdisjoint({a})")
     else:
         known = " or ".join(w.item(g) for g in gates)
     return f"{u} is None or ({u} and ({known}))"
 
 
-def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> tuple[str, dict[str, Any]]:
+def source(conditions: list[m.Condition], explain: list[bool] | None = None,
+           types: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
     """The program's source for these conditions, and the constants it names. Each rule not found false is
     handed back as (index, truth, names): for a rule that held and is to be explained (`explain`, every rule
     when not given), the item and score ids that made it hold, else None.
@@ -292,7 +308,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
     they are tested in groups that share a gate (a test on one answer that must hold, such as "the current
     medicines include an NSAID"), each group skipped at once when its answer rules out every gate, and what
     they give is handed back in file order before the next rule that reads conclusions is tested."""
-    w = _Writer()
+    w = _Writer(types)
     body: list[str] = []
     segment: list[int] = []
 
@@ -313,7 +329,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
             return f"({_join(items)}, {_join(scores)}) if t is True else None"
         # Which parts held must be tested again: in a function of its own, called only when the rule held,
         # so that the program itself stays small.
-        sub = _Writer()
+        sub = _Writer(types)
         sub.consts = w.consts  # one namespace: constants are numbered across both
         expr = sub.evidence(conditions[k])
         helpers.extend([f"def names{k}(g, H, U, S, L, LH, RF, RFM):", *(f"    {x}" for x in sub.prelude()),
@@ -354,7 +370,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None) -> 
 
 
 def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None,
-          cache_key: str | None = None) -> Program:
+          cache_key: str | None = None, types: dict[str, str] | None = None) -> Program:
     """Compile a program for these conditions. Its namespace holds only its constants and the three types the
     tests name: no builtins. With `cache_key` (naming the content and the explained rules), the compiled code
     is kept in the user's cache: compiling it takes longer than the rest of a start."""
@@ -364,7 +380,7 @@ def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bo
 
     got = cache.read_code(cache_key, Path(__file__)) if cache_key else None
     if got is None:
-        text, consts = source(conditions, explain)
+        text, consts = source(conditions, explain, types)
         code = compile(text, name, "exec")
         if cache_key:
             cache.write_code(cache_key, Path(__file__), (code, consts))
@@ -382,4 +398,7 @@ def rule_program(catalogue: Catalogue) -> Program:
     explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
                for e in (r.then for r in catalogue.rules)]
     key = f"rules|{catalogue.hash}|{''.join('1' if x else '0' for x in explain)}"
-    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain, key)
+    # assess validates every answer first: each is of its item's type (engine.answers)
+    types = {i.id: i.type for i in catalogue.items.values()}
+    return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain, key,
+                 types)
