@@ -139,10 +139,10 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     comp = tables.comp
     effects = tables.effects
 
-    raised = dict.fromkeys(CATEGORIES, 0)
-    caps = dict.fromkeys(CATEGORIES, 2)
-    raised_maybe = dict.fromkeys(CATEGORIES, 0)
-    caps_maybe = dict.fromkeys(CATEGORIES, 2)
+    raised = {"pain": 0, "ccd": 0, "medical": 0}
+    caps = {"pain": 2, "ccd": 2, "medical": 2}
+    raised_maybe = {"pain": 0, "ccd": 0, "medical": 0}
+    caps_maybe = {"pain": 2, "ccd": 2, "medical": 2}
     maybe_rules: dict[str, list[Rule]] = {"pain": [], "ccd": [], "medical": []}
     cat_evidence: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_limits: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
@@ -225,13 +225,15 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if note:
             notes.append(note)
 
-    final = {c: min(raised[c], caps[c]) for c in CATEGORIES}
+    final = {c: raised[c] if raised[c] < caps[c] else caps[c] for c in CATEGORIES}
     answered = frozenset(values)  # once, so that each category counts its own answers by set intersection
-    categories = {c: _category(tables, c, items, item_set, named, cat_scores, final[c], ctx, answered,
-                               unknown_ids, cat_evidence[c], cat_limits[c], cat_positive_ids[c], maybe_rules[c])
-                  for c, items, item_set, named, cat_scores in tables.categories}
-    ranked = sorted((c for c in CATEGORIES if final[c] > 0),
-                    key=lambda c: (c not in urgent_cats, -final[c], -len(cat_evidence[c]), TIE_ORDER[c]))
+    categories = {}
+    for c, items, item_set, named, cat_scores in tables.categories:
+        categories[c] = _category(tables, c, items, item_set, named, cat_scores, final[c], ctx, answered,
+                                  unknown_ids, cat_evidence[c], cat_limits[c], cat_positive_ids[c], maybe_rules[c])
+    ranked = [c for c in CATEGORIES if final[c] > 0]
+    if len(ranked) > 1:
+        ranked.sort(key=lambda c: (c not in urgent_cats, -final[c], -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if red_hits else "soon" if soon else "routine"
     unknown = len(unknown_ids)
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
