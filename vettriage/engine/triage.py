@@ -162,8 +162,12 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     def bound(c: str) -> None:
         # lower bound: what fired, held down by any cap that fired or still could; upper bound: what fired or
         # still could, held down only by caps that fired. Filling blanks only ever narrows the two.
-        levels[c] = min(raised[c], caps[c], caps_maybe[c])
-        levels_hi[c] = min(max(raised[c], raised_maybe[c]), caps[c])
+        # (Comparisons rather than min() and max(): this runs for every rule that fires or still could.)
+        r, cap_, cap_maybe, r_maybe = raised[c], caps[c], caps_maybe[c], raised_maybe[c]
+        low = r if r < cap_ else cap_
+        levels[c] = low if low < cap_maybe else cap_maybe
+        high = r if r > r_maybe else r_maybe
+        levels_hi[c] = high if high < cap_ else cap_
 
     # The program hands back only the rules not found false, in file order, and tests a rule that reads what
     # earlier rules concluded only once those are handled here: the levels and red flags are updated first.
@@ -337,10 +341,11 @@ def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ..
     spans = ctx.scores
     if len(item_ids) > 1:
         item_ids = tuple(dict.fromkeys(item_ids))  # a rule may name an item twice
+    if len(score_ids) > 1:
+        score_ids = tuple(dict.fromkeys(score_ids))
     # positional, in field order: rule, title, answers, scores, source, source_title, source_url
     return Evidence(rid, title, _answers(tables, item_ids, ctx),
-                    [ScoreEvidence(s, spans[s][0], spans[s][1]) for s in dict.fromkeys(score_ids)]
-                    if score_ids else [], source, source_title, url)
+                    [ScoreEvidence(s, *spans[s]) for s in score_ids], source, source_title, url)
 
 
 def _answers(tables: _Tables, ids: Any, ctx: _Ctx) -> list[AnswerEvidence]:
