@@ -27,8 +27,9 @@ LEVEL = st.sampled_from([0, 1, 2])
 def run(program: Any, ctx: Any) -> list[tuple[int, bool | None, Any]]:
     """(index, truth, (item ids, score ids) named, deduplicated) for each rule not found false."""
     unknown = {k for k, v in ctx.answers.items() if v == "unknown"}
+    known = {k: v for k, v in ctx.answers.items() if k not in unknown}  # as assess hands the answers over
     return [(k, t, None if names is None else tuple(list(dict.fromkeys(n)) for n in names))
-            for k, t, names in program(ctx.answers.get, ctx.hidden, unknown, ctx.scores, ctx.levels,
+            for k, t, names in program(known.get, ctx.hidden, unknown, ctx.scores, ctx.levels,
                                        ctx.levels_hi, ctx.red_flags, ctx.red_flags_maybe)]
 
 

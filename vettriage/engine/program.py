@@ -4,7 +4,7 @@
 app re-assesses after every answer, so the rule pass is written out once per catalogue as Python source, the
 way Jinja2 compiles a template or `dataclasses` writes an `__init__`, and compiled with `compile()`:
 
-    def rules(g, H, U, S, L, LH, RF, RFM):     # answers.get, hidden, score intervals, levels, red flags
+    def rules(g, H, U, S, L, LH, RF, RFM):  # answer or None, hidden, don't know, scores, levels, red flags
         yield (True if (s := S['pain_signs'])[0] >= 8 else False if s[1] < 8 else None)
         yield (False if (x1 := ...) is False or (x2 := ...) is False else None if ... else True)
         ...
@@ -68,7 +68,7 @@ class _Writer:
         self.consts: dict[str, Any] = {}
         self.n = 0
         self.items: dict[str, tuple[str, str]] = {}
-        """Item id -> (answer variable, state variable), read once at the top of the program."""
+        """Item id -> (answer variable, id literal); each answer is read once at the top of the program."""
 
     def var(self) -> str:
         self.n += 1
@@ -112,8 +112,8 @@ class _Writer:
             if c.operator in ("known", "unknown"):
                 e = self.item(c)  # always decided: True or False
                 return e if want else f"(not {e})"
-            u = self.answer(c.item)[1]
-            return f"({u} and {'' if want else 'not '}({self.compare(c)}))"
+            a = self.answer(c.item)[0]
+            return f"({a} is not None and {'' if want else 'not '}({self.compare(c)}))"
         if isinstance(c, m.ScoreTest):
             op = next(o for o in _SCORE if getattr(c, o) is not None)
             yes, no = _SCORE[op]
@@ -157,7 +157,7 @@ class _Writer:
             if isinstance(c, m.AnyOf) and all(isinstance(k, m.ItemTest) and k.operator not in ("known", "unknown")
                                               for k in kids):
                 # the usual case first: every answer known and none matches, decided without the Kleene steps
-                known = " and ".join(dict.fromkeys(self.answer(k.item)[1] for k in kids))
+                known = " and ".join(dict.fromkeys(f"{self.answer(k.item)[0]} is not None" for k in kids))
                 return f"(False if {known} and not ({' or '.join(self.compare(k) for k in kids)}) else {full})"
             return full
         if isinstance(c, m.NotOf):
@@ -196,37 +196,31 @@ class _Writer:
         return f"(True if {yes_s} else False if {no_s} else None)"
 
     def answer(self, item: str) -> tuple[str, str]:
-        """The local names of an item's answer and of its state: True when answered, else False when branching
-        hid the question and None when it is open (blank or "don't know")."""
+        """The local name of an item's answer (None when it has none, or "don't know": `g` never gives one),
+        and the item id as a literal."""
         got = self.items.get(item)
         if got is None:
-            n = len(self.items)
-            got = self.items[item] = (f"a{n}", f"u{n}")
+            got = self.items[item] = (f"a{len(self.items)}", self.lit(item))
         return got
 
     def prelude(self) -> list[str]:
-        """Each item's answer and state, read once per assessment: most items are tested by several rules."""
-        out = []
-        for item, (a, u) in self.items.items():
-            i = self.lit(item)
-            # "don't know" is looked up in U, the ids answered so: a set probe is cheaper than comparing
-            # every answer with the string
-            out.append(f"{u} = (False if {i} in H else None) if ({a} := g({i})) is None or {i} in U else True")
-        return out
+        """Each item's answer, read once per assessment: most items are tested by several rules."""
+        return [f"{a} = g({i})" for a, i in self.items.values()]
 
     def item(self, t: m.ItemTest) -> str:
         """Same meaning as conditions._item_test: a blank or "don't know" is undetermined, except for an item
         branching hid (False) and for `known` / `unknown`, which are always decided."""
         op, val = t.operator, t.operand
-        a, u = self.answer(t.item)
+        a, i = self.answer(t.item)
         if op == "known":
-            return f"({a} is not None and {a} != {UNKNOWN!r})" if val else f"({a} is None or {a} == {UNKNOWN!r})"
+            return f"({a} is {'not ' if val else ''}None)"
         if op == "unknown":
-            return f"({a} {'==' if val else '!='} {UNKNOWN!r})"
-        return f"(({self.compare(t)}) if {u} else {u})"
+            return f"({i} {'' if val else 'not '}in U)"
+        # no answer: false when branching hid the question, else undetermined
+        return f"(({self.compare(t)}) if {a} is not None else (False if {i} in H else None))"
 
     def compare(self, t: m.ItemTest) -> str:
-        """The comparison of a known answer (its state variable is True) for every operator but `known` and
+        """The comparison of a known answer (its variable is not None) for every operator but `known` and
         `unknown`."""
         op, val = t.operator, t.operand
         a, _ = self.answer(t.item)
@@ -278,8 +272,8 @@ def _scalar(v: Any) -> bool:
 
 def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
     """An expression that is false only when every gate is known false: the group's rules are then skipped.
-    Open answers (u None) always enter; a hidden question (u False) makes every gate false."""
-    a, u = w.answer(gates[0].item)
+    An open question (no answer, not hidden) always enters; a hidden one makes every gate false."""
+    a, i = w.answer(gates[0].item)
     ops = {g.operator for g in gates}
     if ops <= {"eq", "in"} and all(_scalar(v) for g in gates for v in (g.operand if g.operator == "in"
                                                                        else [g.operand])):
@@ -294,7 +288,7 @@ def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
                  else f"{a}.__class__ is list and not {w.lit(values)}.isdisjoint({a})")
     else:
         known = " or ".join(w.item(g) for g in gates)
-    return f"{u} is None or ({u} and ({known}))"
+    return f"(({known}) if {a} is not None else {i} not in H)"
 
 
 def source(conditions: list[m.Condition], explain: list[bool] | None = None,

@@ -171,7 +171,9 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
 
     # The program hands back only the rules not found false, in file order, and tests a rule that reads what
     # earlier rules concluded only once those are handled here: the levels and red flags are updated first.
-    for k, truth, names in tables.program(values.get, hidden, unknown_ids, spans, levels, levels_hi,
+    # the program reads each answer through `known.get`: None for no answer and for "don't know" alike
+    known = {k: v for k, v in values.items() if k not in unknown_ids} if unknown_ids else values
+    for k, truth, names in tables.program(known.get, hidden, unknown_ids, spans, levels, levels_hi,
                                           ctx.red_flags, ctx.red_flags_maybe):
         (rule, finding, level, cap, cap_level, red_flag, conclusive, negated, ketamine, medication, urgent,
          rule_workup, note) = effects[k]
