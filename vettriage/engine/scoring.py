@@ -35,6 +35,7 @@ class _Plan:
     (id, is_score, lowest, highest); an input that is not a number (no range) is left out."""
     items: tuple[str, ...]
     """Every item a score reads directly, each once."""
+    item_set: frozenset[str]
     numeric: frozenset[str]
     """The items among them whose answers may be fractional (number and months; a scale answer is an int)."""
 
@@ -60,15 +61,15 @@ def _plan(catalogue: Catalogue) -> _Plan:
                 inputs.append((ref, True, 0.0, 0.0))
         plan.append((s.id, s.method, tuple(inputs), s.threshold, s.min_share, s.title.tech, s.heuristic))
     items = tuple(dict.fromkeys(ref for s in plan for ref, is_score, *_ in s[2] if not is_score))
-    return _Plan(tuple(plan), items, frozenset(numeric))
+    return _Plan(tuple(plan), items, frozenset(items), frozenset(numeric))
 
 
 def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Collection[str] = (),
                    unknown: Collection[str] | None = None) -> tuple[dict[str, DomainScore], dict[str, Interval]]:
     """Every score of the catalogue in file order, and each score's interval (what rules test).
 
-    `unknown` (the ids answered "don't know") is accepted for the callers that have it; a "don't know" is not
-    a number, which is all scoring needs to know."""
+    `unknown` (the ids answered "don't know") is given by callers whose answers are validated (assess): then a
+    full set of answers skips every check."""
     if hidden and not isinstance(hidden, (set, frozenset)):
         hidden = frozenset(hidden)
     plan = _plan(catalogue)
@@ -77,7 +78,11 @@ def compute_scores(catalogue: Catalogue, answers: Mapping[str, Any], hidden: Col
     def slow(k: int, out: dict[str, DomainScore], spans: dict[str, Interval]) -> None:
         _interval(plan.scores[k], get, hidden, out, spans)
 
-    return _score_program(catalogue)(get, slow)
+    # every score item answered, none "don't know" (only when the caller says which are: `unknown`); a hidden
+    # question has no answer, and a validated answer to a scale or number item is a number
+    complete = unknown is not None and plan.item_set <= answers.keys() and (
+        not unknown or unknown.isdisjoint(plan.item_set))
+    return _score_program(catalogue)(get, slow, complete)
 
 
 def reference_scores(catalogue: Catalogue, answers: Mapping[str, Any],
@@ -159,8 +164,19 @@ def score_source(plan: _Plan) -> tuple[str, dict[str, Any]]:
     gives them: float, except that `max` keeps its input's type."""
     consts: dict[str, Any] = {}
     var = {item: f"a{k}" for k, item in enumerate(plan.items)}
-    lines = ["def scores(g, slow):", "    out = {}", "    S = {}"]
+    lines = ["def scores(g, slow, complete):", "    out = {}", "    S = {}"]
     lines += [f"    {var[item]} = g({item!r})" for item in plan.items]
+    # `complete`: every item the scores read is answered with a number, so no input needs a check
+    lines.append("    if complete:")
+    lines += [f"    {x}" for x in _scores(plan, var, consts, checked=False)]
+    lines.append("        return out, S")
+    lines += _scores(plan, var, consts, checked=True)
+    lines.append("    return out, S")
+    return "\n".join(lines) + "\n", consts
+
+
+def _scores(plan: _Plan, var: dict[str, str], consts: dict[str, Any], checked: bool) -> list[str]:
+    lines = []
     for k, (sid, method, inputs, threshold, *_) in enumerate(plan.scores):
         consts[f"T{k}"], consts[f"E{k}"] = plan.scores[k][5], plan.scores[k][6]
         if not inputs:
@@ -171,7 +187,7 @@ def score_source(plan: _Plan) -> tuple[str, dict[str, Any]]:
             if is_score:
                 p = f"p{j}"
                 tests.append(f"({p} := S[{ref!r}])[0] == {p}[1]")
-                values.append(f"{p}[0]")
+                values.append(f"{p}[0]" if checked else f"S[{ref!r}][0]")
             else:
                 a = var[ref]
                 tests.append(f"({a}.__class__ is int or {a}.__class__ is float)" if ref in plan.numeric
@@ -187,14 +203,15 @@ def score_source(plan: _Plan) -> tuple[str, dict[str, Any]]:
             expr = f"max({', '.join(values)})" if n > 1 else values[0]
         else:
             expr = "float(" + " + ".join(f"({v} >= {float(threshold)!r})" for v in values) + ")"
-        lines += [f"    if {' and '.join(tests)}:",
-                  f"        v = {expr}",
-                  f"        S[{sid!r}] = (v, v)",
-                  f"        out[{sid!r}] = DS({sid!r}, T{k}, v, {n}, {n}, True, E{k}, float(v), float(v))",
-                  "    else:",
-                  f"        slow({k}, out, S)"]
-    lines.append("    return out, S")
-    return "\n".join(lines) + "\n", consts
+        exact = [f"v = {expr}", f"S[{sid!r}] = (v, v)",
+                 f"out[{sid!r}] = DS({sid!r}, T{k}, v, {n}, {n}, True, E{k}, float(v), float(v))"]
+        if checked:
+            lines += [f"    if {' and '.join(tests)}:", *(f"        {x}" for x in exact),
+                      "    else:", f"        slow({k}, out, S)"]
+        else:
+            # nested scores are over complete item scores: each is one value
+            lines += [f"    {x}" for x in exact]
+    return lines
 
 
 @cache
