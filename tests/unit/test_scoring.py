@@ -101,11 +101,11 @@ def test_the_fast_path_agrees_on_the_real_catalogue(catalogue) -> None:
 
     rnd = random.Random(3)
     items = [i for i in catalogue.items.values() if i.type in ("scale", "number", "months")]
-    for _ in range(300):
+    for n in range(300):
         answers = {}
         for i in items:
             r = rnd.random()
-            if r < 0.7 or _ % 3 == 0:  # a third of the sets answer every item
+            if r < 0.7 or n % 3 == 0:  # a third of the sets answer every item
                 answers[i.id] = rnd.choice(catalogue.scales[i.scale].values) if i.type == "scale" else \
                     rnd.randint(int(i.min), int(i.max))
             elif r < 0.8:
