@@ -82,6 +82,9 @@ class _Tables:
     `not`, ketamine caution, medication flag, soon, work-up, note); a rule is conclusive when it draws a
     conclusion whose evidence is kept. Its Note is built once: nothing changes one."""
     floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]
+    same_inputs: dict[str, str]
+    """Per score, the first score with the same item inputs (through nested scores): they name the same
+    answers as what was seen."""
     categories: tuple[tuple[str, tuple[str, ...], frozenset[str], tuple[str, ...], tuple[str, ...]], ...]
     """Per category: (id, the items its finding rules read in asking order, the same as a set, the items they
     test by name (its key negatives), its scores)."""
@@ -112,7 +115,8 @@ def _tables(catalogue: Catalogue) -> _Tables:
     red = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
     refs = catalogue.references
     return _Tables(
-        comp=comp, program=rule_program(catalogue), effects=tuple(effects), floor=score_input_floor(catalogue),
+        comp=comp, program=rule_program(catalogue), effects=tuple(effects), floor=(floor := score_input_floor(catalogue)),
+        same_inputs=_same_inputs(floor),
         categories=tuple((c, items[c], frozenset(items[c]), named[c], scores[c]) for c in CATEGORIES),
         red_flag_items=(red, frozenset(red)),
         cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
@@ -147,8 +151,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     cat_evidence: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_limits: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_positive_ids: dict[str, list[str]] = {"pain": [], "ccd": [], "medical": []}
-    cat_score_inputs: dict[str, set[tuple[str, ...]]] = {"pain": set(), "ccd": set(), "medical": set()}
-    floor = tables.floor
+    cat_score_inputs: dict[str, set[str]] = {"pain": set(), "ccd": set(), "medical": set()}
+    same_inputs = tables.same_inputs
     red_hits: dict[str, list[Evidence]] = {}
     ket_hits: dict[str, list[Evidence]] = {}
     med_hits: dict[str, list[Evidence]] = {}
@@ -210,10 +214,10 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             seen_ids.extend([i for i in names[0] if i not in negated] if negated else names[0])
             for sid in names[1]:
                 # scores with the same inputs name the same answers: each set of inputs once per category
-                inputs = floor[sid][0]
-                if inputs not in cat_score_inputs[finding]:
-                    cat_score_inputs[finding].add(inputs)
-                    seen_ids.extend(ctx.score_positives(sid, unknown_ids))
+                same = same_inputs[sid]
+                if same not in cat_score_inputs[finding]:
+                    cat_score_inputs[finding].add(same)
+                    seen_ids.extend(ctx.score_positives(same, unknown_ids))
             bound(finding)
         if cap:
             if cap_level < caps[cap]:
@@ -300,6 +304,11 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
     # questions, deciding, positives, negatives
     return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
                           questions - known, questions, deciding, positives, negatives)
+
+
+def _same_inputs(floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]) -> dict[str, str]:
+    first: dict[tuple[str, ...], str] = {}
+    return {sid: first.setdefault(entry[0], sid) for sid, entry in floor.items()}
 
 
 def _red_flags_unanswered(tables: _Tables, ctx: _Ctx, shown: frozenset[str] | None) -> list[str]:
