@@ -92,6 +92,8 @@ class _Tables:
     cites: dict[str, tuple[str, str, str, str, str | None]]
     """Per rule, what its Evidence names besides the answers: its id, title and published source."""
     questions: dict[str, tuple[str, str]]
+    multi: frozenset[str]
+    """The multi-choice items: their answers are lists."""
     by_item: dict[str, dict[Any, AnswerEvidence]]
     """Per item, the AnswerEvidence of each of its answers (a multi-choice answer keyed as a tuple), shared by
     every rule and list that cites it and across assessments (nothing changes one once built): for items with
@@ -122,6 +124,7 @@ def _tables(catalogue: Catalogue) -> _Tables:
         cites={r.id: (r.id, r.title, refs[r.source].id, refs[r.source].title, refs[r.source].url)
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
+        multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
         by_item={**{i: {} for i in catalogue.items}, **_fixed_answers(catalogue)},
     )
 
@@ -276,7 +279,8 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
     answers, hidden = ctx.answers, ctx.hidden
     # answers to hidden questions were dropped, so every answered id is one asked
     questions = len(items) - (len(item_set & hidden) if hidden else 0)
-    known = len(item_set & answered) - (len(item_set & unknown_ids) if unknown_ids else 0)
+    # (what is left unanswered is the small set: cheaper to build than what was answered)
+    known = len(items) - len(item_set - answered) - (len(item_set & unknown_ids) if unknown_ids else 0)
     high = max(ctx.levels_hi.get(cat, level), level)
     if level > 0 or high == 0:
         status = "assessed"
@@ -366,6 +370,8 @@ def _answers(tables: _Tables, ids: Any, ctx: _Ctx) -> list[AnswerEvidence]:
         return []
     get = ctx.answers.get
     try:
+        if tables.multi.isdisjoint(ids):  # no list to key as a tuple
+            return list(map(getitem, map(tables.by_item.__getitem__, ids), map(get, ids)))
         return list(map(getitem, map(tables.by_item.__getitem__, ids), map(ctx.lists.get, ids, map(get, ids))))
     except (KeyError, TypeError):  # first seen (or not hashable: not from validated answers)
         return [_answer(tables, i, get(i)) for i in ids]
