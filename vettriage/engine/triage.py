@@ -94,6 +94,8 @@ class _Tables:
     questions: dict[str, tuple[str, str]]
     multi: frozenset[str]
     """The multi-choice items: their answers are lists."""
+    hit_order: tuple[dict[str, tuple[int, str]], ...]
+    """For red flags, ketamine cautions and medication flags: each id's place in the content, and its title."""
     by_item: dict[str, dict[Any, AnswerEvidence]]
     """Per item, the AnswerEvidence of each of its answers (a multi-choice answer keyed as a tuple), shared by
     every rule and list that cites it and across assessments (nothing changes one once built): for items with
@@ -125,6 +127,8 @@ def _tables(catalogue: Catalogue) -> _Tables:
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
         multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
+        hit_order=tuple({k: (n, v.title.tech) for n, (k, v) in enumerate(table.items())}
+                        for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags)),
         by_item={**{i: {} for i in catalogue.items}, **_fixed_answers(catalogue)},
     )
 
@@ -254,11 +258,11 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         content_version=catalogue.version,
         content_hash=catalogue.hash,
         urgency=urgency,
-        red_flags=_hits(red_hits, catalogue.red_flags),
+        red_flags=_hits(red_hits, tables.hit_order[0]),
         categories=categories,
         primary=ranked[0] if ranked else None,
-        ketamine_cautions=_hits(ket_hits, catalogue.ketamine_cautions),
-        medication_flags=_hits(med_hits, catalogue.medication_flags),
+        ketamine_cautions=_hits(ket_hits, tables.hit_order[1]),
+        medication_flags=_hits(med_hits, tables.hit_order[2]),
         notes=notes,
         workup=list(dict.fromkeys(workup)) if workup else workup,
         scores=scores,
@@ -409,8 +413,10 @@ def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
     return ae
 
 
-def _hits(found: dict[str, list[Evidence]], table: Mapping[str, Any]) -> list[Hit]:
-    """Hits in the order the content defines them, so reports list them the same way every time."""
+def _hits(found: dict[str, list[Evidence]], order: dict[str, tuple[int, str]]) -> list[Hit]:
+    """Hits in the order the content defines them, so reports list them the same way every time. `order`:
+    each id's place in its table and title (`_Tables.hit_order`)."""
     if not found:
         return []
-    return [Hit(k, table[k].title.tech, found[k]) for k in table if k in found]
+    ids = sorted(found, key=lambda k: order[k][0]) if len(found) > 1 else found
+    return [Hit(k, order[k][1], found[k]) for k in ids]
