@@ -6,6 +6,7 @@ any levels and red flags), and on content values that must stay data in the gene
 
 from __future__ import annotations
 
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -70,9 +71,17 @@ def test_the_program_agrees_with_the_interpreter_on_every_rule(catalogue, data) 
     ctx = data.draw(contexts(catalogue))
     conds = [r.when for r in catalogue.rules]
     want = reference(conds, ctx)
-    assert run(build(conds), ctx) == want
-    # as assess builds it: knowing each item's type (the answers are validated), and explaining every rule
-    assert run(build(conds, types={i.id: i.type for i in catalogue.items.values()}), ctx) == want
+    untyped, typed = programs(catalogue)
+    assert run(untyped, ctx) == want
+    assert run(typed, ctx) == want
+
+
+@cache
+def programs(catalogue: Any) -> tuple[Any, Any]:
+    """The catalogue's program compiled without and with the items' types (as assess builds it: its answers are
+    validated), every rule explained."""
+    conds = [r.when for r in catalogue.rules]
+    return build(conds), build(conds, types={i.id: i.type for i in catalogue.items.values()})
 
 
 def test_the_catalogue_program_explains_only_conclusions(catalogue) -> None:
@@ -95,12 +104,13 @@ def test_the_shipped_examples_agree(catalogue) -> None:
     import yaml
 
     conds = [r.when for r in catalogue.rules]
+    untyped, typed = programs(catalogue)
     for path in sorted((Path(__file__).parents[2] / "examples").glob("*.yaml")):
         answers = validate_answers(catalogue, yaml.safe_load(path.read_text()))
         _, spans = compute_scores(catalogue, answers.values, answers.hidden)
         ctx = SimpleNamespace(answers=answers.values, hidden=answers.hidden, scores=spans, levels={},
                               levels_hi={}, red_flags=set(), red_flags_maybe=set())
-        assert run(build(conds), ctx) == reference(conds, ctx), path.name
+        assert run(untyped, ctx) == run(typed, ctx) == reference(conds, ctx), path.name
 
 
 def conditions(*raw: dict[str, Any]) -> list[m.Condition]:
@@ -144,3 +154,17 @@ def test_each_operator_and_combinator_matches_the_interpreter() -> None:
                     ctx = SimpleNamespace(answers=answers, hidden=hidden, scores=spans, levels={"pain": 1},
                                           levels_hi={"pain": 2}, red_flags=flags[0], red_flags_maybe=flags[1])
                     assert run(prog, ctx) == reference(conds, ctx), (answers, hidden, spans, flags)
+
+
+def test_the_compiled_program_is_cached_and_a_broken_cache_is_a_miss(tmp_path, monkeypatch) -> None:
+    """The compiled rules are kept like a .pyc; a cache file that cannot be read is simply compiled again."""
+    monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path))
+    conds = conditions({"item": "a", "eq": "x"}, {"any": [{"item": "a", "eq": "y"}, {"item": "b", "gte": 2}]})
+    ctx = SimpleNamespace(answers={"a": "y", "b": 1}, hidden=frozenset(), scores={}, levels={}, levels_hi={},
+                          red_flags=set(), red_flags_maybe=set())
+    first = run(build(conds, cache_key="test|1"), ctx)
+    files = list(tmp_path.glob("code-*.marshal"))
+    assert len(files) == 1
+    assert run(build(conds, cache_key="test|1"), ctx) == first  # read back from the cache
+    files[0].write_bytes(b"not marshal data")
+    assert run(build(conds, cache_key="test|1"), ctx) == first == [(1, True, (["a"], []))]

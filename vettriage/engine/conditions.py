@@ -1,4 +1,4 @@
-"""Conditions compiled once per catalogue into small closures: structured data in, three-valued truth out, no eval.
+"""Conditions compiled into small closures: structured data in, three-valued truth out, no eval.
 
 Truth is Kleene's: True, False, or None for "undetermined" (the answers given so far could go either way once
 the blanks and "don't know"s were filled). A rule fires only when its condition is True, so what the owner did
@@ -9,8 +9,9 @@ see always counts and a blank never reads as a "no". Evaluation contexts carry:
 - `levels` / `levels_hi`: per category, the level already reached (lower bound) and the highest it can reach;
 - `red_flags` / `red_flags_maybe`: red flags raised, and those that blanks could still raise.
 
-The fast path only answers "does it hold?"; a second compiled function per rule (`compile_evidence`) walks the
-same tree again, only for rules that fired, to name the answers and scores behind them.
+This is the reference interpreter. Branching (`gates`) and the care options (`plan`) run it; the rule pass runs
+engine.program, the rules written out as Python, which the tests check against `compile_condition` and
+`compile_evidence` (the answers and scores that made a rule hold).
 """
 
 from __future__ import annotations

@@ -5,17 +5,29 @@ app re-assesses after every answer, so the rule pass is written out once per cat
 way Jinja2 compiles a template or `dataclasses` writes an `__init__`, and compiled with `compile()`:
 
     def rules(g, H, U, S, L, LH, RF, RFM):  # answer or None, hidden, don't know, scores, levels, red flags
-        yield (True if (s := S['pain_signs'])[0] >= 8 else False if s[1] < 8 else None)
-        yield (False if (x1 := ...) is False or (x2 := ...) is False else None if ... else True)
+        a0 = g('rf_collapse')
         ...
+        out = []
+        if (t := (a0 if a0 is not None else (False if 'rf_collapse' in H else None))) is not False:
+            out.append((0, t, (('rf_collapse',), ()) if t is True else None))
+        if a45 is None and 'med_current' not in H or ...:      # rules gated on one answer, skipped together
+            ...
+        out.sort()
+        yield from out
+        if (t := (True if L.get('pain', 0) >= 1 else ...)) is not False:   # reads what came before
+            yield 129, t, ...
 
-The caller reads one truth per rule and updates the levels and red flags before asking for the next, so a
-`finding` or `red_flag` test sees exactly what the rules above it concluded. Content never supplies code:
-the source is built only from the validated condition tree; every name in it is ours; a content value enters
-as the `repr()` of a str, int, bool or finite float (each a plain literal) or else as a bound constant.
-A test checks the program against the interpreter on random answers over the real catalogue.
+It hands back (index, truth, names) for each rule not found false, in file order: names are the item and score
+ids that made a fired rule hold (its evidence; None for rules that conclude nothing to explain). The caller
+handles each before asking for the next, so a `finding` or `red_flag` test sees exactly what the rules above it
+concluded. Rules that read no earlier conclusion are tested in groups sharing a gate, a rule of several parts
+first with plain boolean tests on known answers, and with the items' types known no answer's type is checked.
+
+Content never supplies code: the source is built only from the validated condition tree; every name in it is
+ours; a content value enters as the `repr()` of a str, int, bool or finite float (each a plain literal) or else
+as a bound constant. The compiled code is kept in the user's cache (content.cache), as a .pyc would be. Tests
+check the program, typed and untyped, against the interpreter on random answers over the real catalogue.
 """
-
 from __future__ import annotations
 
 import math
