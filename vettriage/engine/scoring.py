@@ -216,10 +216,23 @@ def _scores(plan: _Plan, var: dict[str, str], consts: dict[str, Any], checked: b
 
 @cache
 def _score_program(catalogue: Catalogue) -> Callable[..., tuple[dict[str, DomainScore], dict[str, Interval]]]:
-    text, consts = score_source(_plan(catalogue))
+    from pathlib import Path
+
+    from vettriage.content import cache
+
+    # kept compiled in the user's cache like the rules (engine.program); a stand-in catalogue has no hash
+    key = f"scores|{catalogue.hash}" if isinstance(getattr(catalogue, "hash", None), str) else None
+    got = cache.read_code(key, Path(__file__)) if key else None
+    if got is None:
+        text, consts = score_source(_plan(catalogue))
+        code = compile(text, "<scores>", "exec")
+        if key:
+            cache.write_code(key, Path(__file__), (code, consts))
+    else:
+        code, consts = got
     namespace: dict[str, Any] = {"__builtins__": {}, "int": int, "float": float, "round": round, "max": max,
                                  "DS": DomainScore, **consts}
-    exec(compile(text, "<scores>", "exec"), namespace)  # noqa: S102 - our own source, see the module docstring
+    exec(code, namespace)  # noqa: S102 - our own source, see the module docstring
     return namespace["scores"]
 
 
