@@ -325,8 +325,10 @@ def _red_flags_unanswered(tables: _Tables, ctx: _Ctx, shown: frozenset[str] | No
     answers = ctx.answers
     if item_set <= answers.keys():  # every one answered: the usual case, checked in C
         return []
+    missing = item_set - answers.keys()
     if shown is not None:  # validation noted what branching shows
-        return [i for i in items if i not in answers and i in shown]
+        missing &= shown
+        return [i for i in items if i in missing] if missing else []
     gate = tables.comp.enable_when
     return [i for i in items if i not in answers and (i not in gate or gate[i](ctx) is True)]
 
