@@ -377,24 +377,14 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None,
 
 def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None,
           cache_key: str | None = None, types: dict[str, str] | None = None) -> Program:
-    """Compile a program for these conditions. Its namespace holds only its constants and the three types the
-    tests name: no builtins. With `cache_key` (naming the content and the explained rules), the compiled code
-    is kept in the user's cache: compiling it takes longer than the rest of a start."""
+    """Compile a program for these conditions (engine.codegen). With `cache_key` (naming the content and the
+    explained rules), the compiled code is kept in the user's cache."""
     from pathlib import Path
 
-    from vettriage.content import cache
+    from vettriage.engine.codegen import function
 
-    got = cache.read_code(cache_key, Path(__file__)) if cache_key else None
-    if got is None:
-        text, consts = source(conditions, explain, types)
-        code = compile(text, name, "exec")
-        if cache_key:
-            cache.write_code(cache_key, Path(__file__), (code, consts))
-    else:
-        code, consts = got
-    namespace: dict[str, Any] = {"__builtins__": {}, "list": list, "int": int, "float": float, **consts}
-    exec(code, namespace)  # noqa: S102 - our own source, see the module docstring
-    return namespace["rules"]
+    return function("rules", cache_key, Path(__file__), lambda: source(conditions, explain, types),
+                    {"list": list, "int": int, "float": float}, name)
 
 
 @cache

@@ -218,22 +218,12 @@ def _scores(plan: _Plan, var: dict[str, str], consts: dict[str, Any], checked: b
 def _score_program(catalogue: Catalogue) -> Callable[..., tuple[dict[str, DomainScore], dict[str, Interval]]]:
     from pathlib import Path
 
-    from vettriage.content import cache
+    from vettriage.engine.codegen import function
 
-    # kept compiled in the user's cache like the rules (engine.program); a stand-in catalogue has no hash
+    # kept compiled in the user's cache like the rules; a stand-in catalogue (tests) has no hash
     key = f"scores|{catalogue.hash}" if isinstance(getattr(catalogue, "hash", None), str) else None
-    got = cache.read_code(key, Path(__file__)) if key else None
-    if got is None:
-        text, consts = score_source(_plan(catalogue))
-        code = compile(text, "<scores>", "exec")
-        if key:
-            cache.write_code(key, Path(__file__), (code, consts))
-    else:
-        code, consts = got
-    namespace: dict[str, Any] = {"__builtins__": {}, "int": int, "float": float, "round": round, "max": max,
-                                 "DS": DomainScore, **consts}
-    exec(code, namespace)  # noqa: S102 - our own source, see the module docstring
-    return namespace["scores"]
+    return function("scores", key, Path(__file__), lambda: score_source(_plan(catalogue)),
+                    {"int": int, "float": float, "round": round, "max": max, "DS": DomainScore}, "<scores>")
 
 
 @cache
