@@ -36,7 +36,6 @@ from typing import Any, Callable, Iterator
 
 from vettriage.content import models as m
 from vettriage.content.catalogue import Catalogue
-from vettriage.content.models import UNKNOWN
 from vettriage.engine.conditions import LEVEL_RANK
 
 Program = Callable[..., Iterator[Any]]
