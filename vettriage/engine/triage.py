@@ -375,6 +375,11 @@ def _answers(tables: _Tables, ids: Any, ctx: _Ctx) -> list[AnswerEvidence]:
     if not ids:
         return []
     get = ctx.answers.get
+    if len(ids) == 1:  # most evidence names one answer: no maps to set up
+        i = ids[0]
+        v = get(i)
+        ae = tables.by_item[i].get(ctx.lists.get(i, v) if v.__class__ is list else v)
+        return [ae if ae is not None else _answer(tables, i, v)]
     try:
         if tables.multi.isdisjoint(ids):  # no list to key as a tuple
             return list(map(getitem, map(tables.by_item.__getitem__, ids), map(get, ids)))
