@@ -172,7 +172,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
 
     def bound(c: str) -> None:
         # lower bound: what fired, held down by any cap that fired or still could; upper bound: what fired or
-        # still could, held down only by caps that fired. Filling blanks only ever narrows the two.
+        # still could, held down only by caps that fired. Filling blanks only ever narrows the two. Called
+        # whenever one of the four moves (a finding rule always raises its category from 0 the first time).
         # (Comparisons rather than min() and max(): this runs for every rule that fires or still could.)
         r, cap_, cap_maybe, r_maybe = raised[c], caps[c], caps_maybe[c], raised_maybe[c]
         low = r if r < cap_ else cap_
@@ -192,12 +193,12 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             if finding:
                 if level > raised_maybe[finding]:
                     raised_maybe[finding] = level
+                    bound(finding)
                 maybe_rules[finding].append(rule)
-                bound(finding)
             if cap:
                 if cap_level < caps_maybe[cap]:
                     caps_maybe[cap] = cap_level
-                bound(cap)
+                    bound(cap)
             if red_flag:
                 ctx.red_flags_maybe.add(red_flag)
             continue
@@ -212,6 +213,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         if finding:
             if level > raised[finding]:
                 raised[finding] = level
+                bound(finding)
             cat_evidence[finding].append(ev)
             if red_flag:
                 urgent_cats.add(finding)
@@ -225,12 +227,11 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
                 if same not in cat_score_inputs[finding]:
                     cat_score_inputs[finding].add(same)
                     seen_ids.extend(ctx.score_positives(same, unknown_ids))
-            bound(finding)
         if cap:
             if cap_level < caps[cap]:
                 caps[cap] = cap_level
+                bound(cap)
             cat_limits[cap].append(ev)
-            bound(cap)
         if ketamine:
             ket_hits.setdefault(ketamine, []).append(ev)
         if medication:
