@@ -3,16 +3,13 @@ and the cursor blink frozen so snapshots are stable."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Input
 
-from vettriage.config import Config
+from tests.intake_fixtures import CONFIG, config, db_url, store  # noqa: F401 (fixtures, found by pytest here)
 from vettriage.content import load_catalogue
-
-CONFIG = Config(clinic_name="Riverside Vets", clinic_phone="01632 960000", default_mode="tech")
 
 
 @pytest.fixture(autouse=True)
@@ -25,20 +22,3 @@ def catalogue() -> Any:
     return load_catalogue()
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'vt.db'}"
-
-
-@pytest.fixture
-def store(db_url: str) -> Any:
-    from vettriage.store import open_store
-
-    s = open_store(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def config() -> Config:
-    return CONFIG

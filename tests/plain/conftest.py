@@ -1,31 +1,5 @@
-"""Fixtures for the plain mode: a real SQLite store in tmp_path and a fixed clinic config."""
+"""Fixtures for the plain mode: a real SQLite store in tmp_path and a fixed clinic config (tests/intake_fixtures)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from vettriage.config import Config
-
-CONFIG = Config(clinic_name="Riverside Vets", clinic_phone="01632 960000", default_mode="tech")
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'plain.db'}"
-
-
-@pytest.fixture
-def store(db_url: str) -> Any:
-    from vettriage.store import open_store
-
-    s = open_store(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def config() -> Config:
-    return CONFIG
+from tests.intake_fixtures import CONFIG, config, db_url, store  # noqa: F401 (fixtures, found by pytest here)
