@@ -1,4 +1,4 @@
-"""Shared fixtures for the web tests: a real SQLite store, invitations, free ports, a live server."""
+"""Shared fixtures for the web tests: a real SQLite store, invitations, free ports, `vettriage serve` running."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from vettriage.store import open_store
 from vettriage.web import invites as inv
 
 ROOT = Path(__file__).resolve().parents[2]
-STANDIN = [sys.executable, str(Path(__file__).with_name("standin_app.py"))]
 
 
 @pytest.fixture
@@ -55,28 +54,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def children_of(pid: int) -> list[int]:
-    """Direct child processes of `pid` (from /proc)."""
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except FileNotFoundError:  # a thread that ended meanwhile
-            pass
-    return out
-
-
 class LiveServer:
     """`vettriage serve` in a subprocess on 127.0.0.1."""
 
-    def __init__(self, store_url: str, tmp: Path, *, max_owners: int = 16) -> None:
-        self.port = free_port()
+    def __init__(self, store_url: str, tmp: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp / f"serve-{self.port}.log", "w+")
-        env = {**os.environ, "VETTRIAGE_CONFIG": "", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "VETTRIAGE_CONFIG": str(tmp / "no-config.toml"), "PYTHONUNBUFFERED": "1",
+               "VETTRIAGE_CLINIC_NAME": "Riverside Vets", "VETTRIAGE_CLINIC_PHONE": "01632 960000"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url,
-             "--max-owners", str(max_owners)], stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+            [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url, *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -88,10 +77,6 @@ class LiveServer:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("server did not start: " + self.output())
-
-    def children(self) -> list[int]:
-        """App processes running now."""
-        return children_of(self.proc.pid)
 
     def output(self) -> str:
         """Everything the server printed."""
