@@ -61,7 +61,8 @@ class LiveServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp / f"serve-{self.port}.log", "w+")
-        env = {**os.environ, "VETTRIAGE_CONFIG": str(tmp / "no-config.toml"), "PYTHONUNBUFFERED": "1",
+        (tmp / "clinic.toml").write_text("")
+        env = {**os.environ, "VETTRIAGE_CONFIG": str(tmp / "clinic.toml"), "PYTHONUNBUFFERED": "1",
                "VETTRIAGE_CLINIC_NAME": "Riverside Vets", "VETTRIAGE_CLINIC_PHONE": "01632 960000"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url, *args],
