@@ -69,9 +69,12 @@ class LiveServer:
             stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
+            try:  # a real answer, not just a connection: uvicorn accepts before the application is loaded
+                with socket.create_connection(("127.0.0.1", self.port), timeout=5) as probe:
+                    probe.sendall(b"GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    if probe.recv(12).startswith(b"HTTP/1.1 200"):
+                        time.sleep(0.1)  # the probe's own connection is counted off before the test's start
+                        return
             except OSError:
                 if self.proc.poll() is not None:
                     break

@@ -20,6 +20,8 @@ log = logging.getLogger("vettriage.web")
 _SECRET_PATH = re.compile(r"/(i)/[^\s'\"?#]*")
 _LONG_RUN = re.compile(r"[A-Za-z0-9_\-]{32,}")
 
+MAX_TARGET = 8 * 1024
+"""Bytes a request's path and query may have (a link is under 100)."""
 MAX_BODY = 16 * 1024
 """Bytes a request body may have: a page's form is well under 4 KB."""
 HEADER_TIMEOUT = 10.0
@@ -85,6 +87,10 @@ def guarded(app: Any, owner: Any) -> Any:
                     raise BodyTooLarge
             return message
 
+        if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > MAX_TARGET:
+            await _short(send_with_headers, 414, b"This address is too long.")
+            log.info("%s %s %s", scope.get("method"), "(address too long)", 414)
+            return
         try:
             await app(scope, bounded_receive, send_with_headers)
         except BodyTooLarge:

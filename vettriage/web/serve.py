@@ -80,4 +80,4 @@ def serve(settings: ServeSettings) -> None:
                 workers=settings.workers if settings.workers > 1 else None, http=GuardedH11, ws="none",
                 lifespan="off", log_config=None, access_log=False, server_header=False, date_header=True,
                 proxy_headers=False, timeout_keep_alive=5, limit_concurrency=settings.max_connections,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10, h11_max_incomplete_event_size=16 * 1024)
