@@ -54,6 +54,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def children_of_pid(pid: int) -> list[int]:
+    """Direct child processes of `pid` (from /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return out
+
+
 class LiveServer:
     """`vettriage serve` in a subprocess on 127.0.0.1."""
 
