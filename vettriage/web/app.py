@@ -19,9 +19,11 @@ the event loop never waits on the database.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from importlib.resources import files
 from typing import Any, Callable
@@ -68,6 +70,13 @@ class OwnerForm:
         self.trust_forwarded = trust_forwarded
         self.limiter = FailureLimiter(fail_limit, fail_window)
         self._store: Any = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vettriage-store")
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(*args)` (store work) on this worker's one store thread: the event loop never waits on the
+        database, and this process's requests never contend with each other for SQLite's write lock (whose
+        busy handler sleeps in steps of milliseconds); they queue for a few milliseconds each instead."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     # -- what every request needs ---------------------------------------------------------------------------
     @property
@@ -153,7 +162,7 @@ class OwnerForm:
     async def verdict(self, request: Request) -> state.Verdict:
         """What the request's session cookie opens now."""
         cookie = request.cookies.get(state.COOKIE)
-        return await run_in_threadpool(state.check_session, self.store, cookie, self.idle_timeout)
+        return await self.call(state.check_session, self.store, cookie, self.idle_timeout)
 
     async def posted(self, request: Request) -> tuple[state.Verdict, Any] | Response:
         """A POST's session and form, after the Origin check and the CSRF token; else the refusal page."""
@@ -192,7 +201,7 @@ def build_app(owner: OwnerForm) -> Starlette:
         address = owner.client_address(request)
         code = request.path_params["code"]
         try:
-            access = await run_in_threadpool(inv.check_code, owner.store, code)
+            access = await owner.call(inv.check_code, owner.store, code)
         except Exception:
             log.exception("store unavailable while checking a code")
             return owner.refuse("busy", **{"Retry-After": "30"})
@@ -210,8 +219,8 @@ def build_app(owner: OwnerForm) -> Starlette:
             verdict = state.check_session(owner.store, state.cookie_value(access.invite_id, token), owner.idle_timeout)
             return token, owner.session_for(access.intake_id), verdict.web or {}
 
-        token, s, web = await run_in_threadpool(opened)
-        response = await run_in_threadpool(start_page, s, web, token)
+        token, s, web = await owner.call(opened)
+        response = await owner.call(start_page, s, web, token)
         response.set_cookie(state.COOKIE, state.cookie_value(access.invite_id, token), path="/", httponly=True,
                             samesite="strict", secure=owner.secure)
         # the code is in this page's address: it must never leave in a Referer, not even to this server
@@ -240,9 +249,14 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form/done")
             if s.emergency and state.emergency_unseen(verdict.web or {}) and request.query_params.get("go") != "on":
                 return _see("/form/emergency")
+            # the stored position is the last question answered (each answer stores it in its own
+            # transaction), or where the owner saved and left: go on from it
+            if s.answers.get(s.item.id) is not None:
+                following = s.next_stop()
+                return _see(_q(following) if following else "/form/review")
             return _see(_q(s.item.id))
 
-        return await run_in_threadpool(where)
+        return await owner.call(where)
 
     # -- one question --------------------------------------------------------------------------------------
     async def question(request: Request) -> Response:
@@ -258,11 +272,10 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form/done")
             if item_id not in s.visible:
                 return _see(_q(s.item.id))
-            # remembered as the place to resume (one small write, only when the owner moved)
-            s.go(s.visible.index(item_id), remember=s.position != item_id)
+            s.go(s.visible.index(item_id), remember=False)  # the answer stores the position with it
             return question_page(s, verdict.token or "", back_to=back_to)
 
-        return await run_in_threadpool(show)
+        return await owner.call(show)
 
     def question_page(s: IntakeSession, token: str, *, back_to: str = "", error: str = "",
                       typed: str | None = None, status: int = 200) -> Response:
@@ -333,7 +346,7 @@ def build_app(owner: OwnerForm) -> Starlette:
             nxt = s.next_stop(back_to_review=back_to == "review")
             return _see(_q(nxt) if nxt else "/form/review")
 
-        return await run_in_threadpool(save)
+        return await owner.call(save)
 
     def leave_now(s: IntakeSession, token: str) -> Response:
         s.save_position()
@@ -345,7 +358,7 @@ def build_app(owner: OwnerForm) -> Starlette:
         if isinstance(checked, Response):
             return checked
         verdict, _ = checked
-        return await run_in_threadpool(lambda: leave_now(owner.session_for(verdict.intake_id),  # type: ignore
+        return await owner.call(lambda: leave_now(owner.session_for(verdict.intake_id),  # type: ignore
                                                          verdict.token or ""))
 
     # -- the emergency -------------------------------------------------------------------------------------
@@ -367,7 +380,7 @@ def build_app(owner: OwnerForm) -> Starlette:
         if not verdict.ok:
             return owner.refuse(verdict.reason or "nosession")
         following = request.query_params.get("next", "")
-        return await run_in_threadpool(lambda: emergency_page(owner.session_for(verdict.intake_id),  # type: ignore
+        return await owner.call(lambda: emergency_page(owner.session_for(verdict.intake_id),  # type: ignore
                                                               verdict.token or "", following=following))
 
     # -- review and completion -----------------------------------------------------------------------------
@@ -400,7 +413,7 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form/done")
             return review_page(s, verdict.token or "")
 
-        return await run_in_threadpool(show)
+        return await owner.call(show)
 
     async def complete(request: Request) -> Response:
         checked = await owner.posted(request)
@@ -428,7 +441,7 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form/review")
             return _see("/form/done")
 
-        return await run_in_threadpool(finish)
+        return await owner.call(finish)
 
     def done_page(s: IntakeSession, token: str) -> Response:
         intake = owner.store.get_intake(s.intake_id)
@@ -452,7 +465,7 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form")
             return done_page(s, verdict.token or "")
 
-        return await run_in_threadpool(show)
+        return await owner.call(show)
 
     async def handout(request: Request) -> Response:
         verdict = await owner.verdict(request)
@@ -482,7 +495,7 @@ def build_app(owner: OwnerForm) -> Starlette:
                                                            "img-src data:; frame-ancestors 'none'")
             return response
 
-        return await run_in_threadpool(build)
+        return await run_in_threadpool(build)  # a PDF takes a while: not on the store thread
 
     # -- the rest ------------------------------------------------------------------------------------------
     static = files("vettriage.web") / "static"
