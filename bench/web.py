@@ -288,6 +288,7 @@ async def measure_terminal(tmp: Path, url: str) -> dict[str, object] | None:
     runner = tmp / "terminal_serve.py"
     runner.write_text(f"from textual_serve.server import Server\nServer({f'{sys.executable} {script}'!r}, "
                       f"host='127.0.0.1', port={port}).serve()\n")
+    open_store(url).close()  # the schema, before the probe opens it read-only
     server = Server([sys.executable, str(runner)], {"BENCH_STORE": url}, port, "/")
     probe = SaveProbe(url)
     out: dict[str, object] = {"ramp": []}

@@ -71,7 +71,7 @@ def cookie_value(invite_id: int, token: str) -> str:
 
 def parse_cookie(value: str | None) -> tuple[int, str] | None:
     """(invite id, token) from the cookie, or None when it is not one of ours."""
-    m = _COOKIE_RE.match(value or "")
+    m = _COOKIE_RE.fullmatch(value or "")
     return (int(m.group(1)), m.group(2)) if m else None
 
 
