@@ -196,6 +196,8 @@ def test_expiry_revocation_and_idleness_end_a_session(store_url, store, catalogu
     fresh, _ = make_client(store_url, catalogue, idle_timeout=60)
     open_link(fresh, code2)
     cookie = fresh.cookies.get(state.COOKIE)
+    after_expiry = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=73)
+    assert state.check_session(store, cookie, 10**9, now=after_expiry).reason == "expired"  # mid-session too
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=61)
     assert state.check_session(store, cookie, 60, now=later).reason == "idle"
     assert fresh.get("/form/review").status_code == 403  # ended: the owner opens the link again

@@ -107,6 +107,7 @@ def test_connections_per_address_are_capped(store_url, tmp_path):
 
 
 def test_favicon_static_and_no_version_anywhere(live, store, catalogue):
+    assert f"listening on 127.0.0.1:{live.port}" in live.output()  # loopback unless told otherwise
     with urllib.request.urlopen(live.url + "/favicon.ico", timeout=10) as r:
         assert r.status == 200 and r.headers["Content-Type"].startswith("image/svg+xml")
         assert r.headers["Server"] == "vettriage" and "Content-Security-Policy" in r.headers

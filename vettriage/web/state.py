@@ -126,36 +126,48 @@ def check_session(store: Any, cookie: str | None, idle_timeout: float,
     invite_id, token = parsed
     now = now or inv.now_utc()
 
-    def fn(tx: Any) -> Verdict:
-        row = tx.one("SELECT * FROM invites WHERE id = ?" + tx.dialect.for_update, (invite_id,))
+    def fn(tx: Any, write: bool) -> tuple[Verdict, bool]:
+        lock = tx.dialect.for_update if write else ""
+        row = tx.one("SELECT * FROM invites WHERE id = ?" + lock, (invite_id,))
         if row is None:
-            return Verdict("unknown")
+            return Verdict("unknown"), False
         from vettriage.store import records
 
         invite = records.invite_from(row)
         access = inv.check_invite(invite, now)
         if not access.ok:
-            return Verdict(access.reason, invite_id=invite_id)
-        first = _first_invite(tx, invite.intake_id)
+            return Verdict(access.reason, invite_id=invite_id), False
+        first = tx.one("SELECT id, extra FROM invites WHERE intake_id = ? ORDER BY id LIMIT 1" + lock,
+                       (invite.intake_id,))
         web = dict((first["extra"] or {}).get(KEY) or {}) if first else {}
         sid = web.get("sid")
         if not sid or not hmac.compare_digest(str(sid), _hash(token)):
             ended = web.get("ended") or {}
             why = ended.get("why") if ended.get("sid") == _hash(token) else "takeover"
-            return Verdict(why, invite_id=invite_id)
-        last = _when(web.get("last")) or now
-        if (now - last).total_seconds() >= idle_timeout:
-            web.pop("sid", None)
-            web["ended"] = {"why": "idle", "sid": _hash(token)}
-            _save(tx, first, web)  # type: ignore[arg-type]
-            return Verdict("idle", invite_id=invite_id)
-        if (now - last).total_seconds() >= TOUCH_EVERY:
-            web["last"] = _iso(now)
-            _save(tx, first, web)  # type: ignore[arg-type]
+            return Verdict(why, invite_id=invite_id), False
+        idle = (now - (_when(web.get("last")) or now)).total_seconds()
+        if idle >= idle_timeout:
+            if write:
+                web.pop("sid", None)
+                web["ended"] = {"why": "idle", "sid": _hash(token)}
+                _save(tx, first, web)  # type: ignore[arg-type]
+            return Verdict("idle", invite_id=invite_id), True
+        if idle >= TOUCH_EVERY:
+            if write:
+                web["last"] = _iso(now)
+                _save(tx, first, web)  # type: ignore[arg-type]
+            touch = True
+        else:
+            touch = False
         return Verdict(None, intake_id=invite.intake_id, invite_id=invite_id, expires_at=access.expires_at,
-                       token=token, web=web)
+                       token=token, web=web), touch
 
-    return store.run(fn, write=True)
+    # Most requests only read (a write transaction would take SQLite's write lock on every page); the few
+    # that must write (the session's last use, every TOUCH_EVERY seconds; its idle end) check again in one.
+    verdict, needs_write = store.run(lambda tx: fn(tx, False))
+    if needs_write:
+        verdict, _ = store.run(lambda tx: fn(tx, True), write=True)
+    return verdict
 
 
 def end_session(store: Any, intake_id: int, token: str, why: str = "left") -> None:
