@@ -178,6 +178,10 @@ def test_an_emergency_shows_at_once_and_again_on_reopening(browser, live, store,
     try:
         page.goto(inv.invite_link(live.url, code))
         page.get_by_role("link", name="Start").click()
+        page.goto(f"{live.url}/form/review")
+        page.get_by_role("button", name="Send my answers").click()  # refused: urgent signs unanswered
+        assert "/form/q/rf_" in page.url and page.locator("#q-notice").is_visible()
+        axe(page, "question-notice")
         page.goto(f"{live.url}/form/q/dog_age_years")
         page.locator("input[type=number]").fill("99")
         page.get_by_role("button", name="Next").click()

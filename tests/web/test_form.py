@@ -148,6 +148,7 @@ def test_completing_is_refused_while_an_emergency_question_is_unanswered(client,
     assert done.status_code == 303 and "from=complete" in done.headers["location"]
     q = follow(client, done)
     assert q.url.path.startswith("/form/q/rf_")
+    assert "urgent-sign questions are not answered" in q.text and 'aria-describedby="q-notice' in q.text
     assert store.get_intake(intake.id).status == "in_progress"
 
 

@@ -184,6 +184,12 @@ class OwnerForm:
         return verdict, data
 
 
+def _from(request: Request) -> str:
+    """Where a question was opened from, when it changes what comes next: the review or a refused completion."""
+    value = request.query_params.get("from", "")
+    return value if value in ("review", "complete") else ""
+
+
 def _see(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
@@ -264,7 +270,7 @@ def build_app(owner: OwnerForm) -> Starlette:
         if not verdict.ok:
             return owner.refuse(verdict.reason or "nosession")
         item_id = request.path_params["item"]
-        back_to = request.query_params.get("from", "")
+        back_to = _from(request)
 
         def show() -> Response:
             s = owner.session_for(verdict.intake_id)  # type: ignore[arg-type]
@@ -287,6 +293,12 @@ def build_app(owner: OwnerForm) -> Starlette:
         intro = section.intro.for_mode("owner") if section.intro and p.question_index == 1 else ""
         control = forms.control_for(item, cat, s.answers.get(item.id), "owner", typed)
         previous = s.visible[s.index - 1] if s.index > 0 else None
+        notice = ""
+        if back_to == "complete":
+            gaps = s.gaps().red_flags
+            if gaps:
+                notice = (f"Before your answers can be sent: {red_flags_unanswered(len(gaps))} Answer each one, "
+                          "or choose \"Don't know\".")
         return owner.page(
             "question.html", status=status, title=("Error: " if error else "") + item.text.for_mode("owner"),
             item=item, question=item.text.for_mode("owner"),
@@ -296,7 +308,7 @@ def build_app(owner: OwnerForm) -> Starlette:
             back_url=_q(previous) if previous and back_to != "review" else ("/form/review" if back_to == "review"
                                                                              else ""),
             dont_know=item.allow_unknown, answered_unknown=s.answers.get(item.id) == UNKNOWN,
-            emergency=s.emergency_now, dog=s.dog_name)
+            emergency=s.emergency_now, dog=s.dog_name, notice=notice)
 
     async def answer(request: Request) -> Response:
         checked = await owner.posted(request)
@@ -304,7 +316,7 @@ def build_app(owner: OwnerForm) -> Starlette:
             return checked
         verdict, data = checked
         item_id = request.path_params["item"]
-        back_to = request.query_params.get("from", "")
+        back_to = _from(request)
         action = data.get("action") if isinstance(data.get("action"), str) else "next"
 
         def save() -> Response:
