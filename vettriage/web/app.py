@@ -70,12 +70,11 @@ class OwnerForm:
         self.trust_forwarded = trust_forwarded
         self.limiter = FailureLimiter(fail_limit, fail_window)
         self._store: Any = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vettriage-store")
+        self._pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="vettriage-store")
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run `fn(*args)` (store work) on this worker's one store thread: the event loop never waits on the
-        database, and this process's requests never contend with each other for SQLite's write lock (whose
-        busy handler sleeps in steps of milliseconds); they queue for a few milliseconds each instead."""
+        """Run `fn(*args)` (store work and the page it leads to) on this worker's store threads, so that the
+        event loop never waits on the database."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     # -- what every request needs ---------------------------------------------------------------------------
@@ -83,7 +82,7 @@ class OwnerForm:
     def store(self) -> Any:
         """The store, opened on first use in this process (each worker has its own connections)."""
         if self._store is None:
-            self._store = self.store_factory()
+            self._store = SerialWrites(self.store_factory())
         return self._store
 
     @property
@@ -182,6 +181,43 @@ class OwnerForm:
         if not state.csrf_ok(verdict.token or "", data.get("csrf") if isinstance(data.get("csrf"), str) else None):
             return self.refuse("csrf")
         return verdict, data
+
+
+STORE_THREADS = 4
+"""Threads per worker for store work: one request's commit (an fsync: SQLite runs synchronous=FULL) overlaps
+another's reading and rendering."""
+WRITES = frozenset({"save_answer", "save_answers", "set_position", "mark_emergency", "withdraw_emergency",
+                    "complete", "mark_seen"})
+
+
+class SerialWrites:
+    """The store, with this process's write transactions taken one at a time under a lock: they would
+    otherwise meet at SQLite's write lock, whose busy handler waits in sleeps of up to tens of milliseconds.
+    Reads (WAL) go on beside them. Other processes and machines are ordered by the database as before."""
+
+    def __init__(self, store: Any) -> None:
+        import threading
+
+        self._store = store
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if name not in WRITES:
+            return value
+
+        def write(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return value(*args, **kwargs)
+
+        return write
+
+    def run(self, fn: Callable[..., Any], *, write: bool = False) -> Any:
+        """The store's `run`, a write one under the lock."""
+        if not write:
+            return self._store.run(fn)
+        with self._lock:
+            return self._store.run(fn, write=True)
 
 
 def _from(request: Request) -> str:
