@@ -183,9 +183,10 @@ class OwnerForm:
         return verdict, data
 
 
-STORE_THREADS = 4
+STORE_THREADS = 2
 """Threads per worker for store work: one request's commit (an fsync: SQLite runs synchronous=FULL) overlaps
-another's reading and rendering."""
+another's reading and rendering. Not more than the store keeps connections for (store.db.POOL_SIZE): a thread
+beyond them would open and close a connection on every call."""
 WRITES = frozenset({"save_answer", "save_answers", "set_position", "mark_emergency", "withdraw_emergency",
                     "complete", "mark_seen"})
 
