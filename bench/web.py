@@ -317,16 +317,21 @@ async def measure_terminal(tmp: Path, url: str) -> dict[str, object] | None:
                     sent = {}
                     order = list(zip(sockets, ids))
                     random.shuffle(order)
-                    for k, (ws, intake_id) in enumerate(order):  # spread over the period, as owners would
-                        await asyncio.sleep(PERIOD * 0.5 / max(1, n) if k else 0)
-                        sent[intake_id] = time.perf_counter()
-                        await ws.send_json(["stdin", f"{int(age)}\r"])
-                    deadline = t0 + 10
+                    async def send_all() -> None:
+                        for k, (ws, intake_id) in enumerate(order):  # spread over the period, as owners would
+                            await asyncio.sleep(PERIOD * 0.5 / max(1, n) if k else 0)
+                            sent[intake_id] = time.perf_counter()
+                            await ws.send_json(["stdin", f"{int(age)}\r"])
+
+                    sender = asyncio.create_task(send_all())
+                    deadline = t0 + 12
                     while pending and time.perf_counter() < deadline:
-                        for i in probe.count(list(pending), age):
+                        waiting = [i for i in pending if i in sent]
+                        for i in probe.count(waiting, age) if waiting else ():
                             latencies.append((time.perf_counter() - sent[i]) * 1000)
                             pending.discard(i)
                         await asyncio.sleep(0.002)
+                    await sender
                     latencies += [10_000.0] * len(pending)
                     await asyncio.sleep(0.5)
                     for ws in sockets:
