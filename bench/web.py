@@ -41,6 +41,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 PERIOD = 3.0
 TARGET_MS = 100.0
 QUICK = "--quick" in sys.argv[1:]
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv[1:-1] else None
+"""`--only form|bare|terminal`: measure one of the three (the summary then lacks the others)."""
 LEVEL_SECONDS = 9.0 if QUICK else 24.0
 FORM_RAMP = [10, 50, 100, 200] if QUICK else [10, 25, 50, 100, 200, 300, 400]
 TERMINAL_RAMP = [1, 2, 4, 8] if QUICK else [1, 2, 4, 8, 12, 16]
@@ -381,6 +383,9 @@ async def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        if ONLY == "terminal":
+            results["terminal"] = await measure_terminal(tmp, f"sqlite:///{tmp / 'terminal.db'}")
+            return summary(results)
         # the form: vettriage serve, as a clinic runs it
         url = f"sqlite:///{tmp / 'form.db'}"
         store = open_store(url)
@@ -420,6 +425,11 @@ async def main() -> None:
         finally:
             bare.stop()
         results["terminal"] = await measure_terminal(tmp, f"sqlite:///{tmp / 'terminal.db'}")
+    summary(results)
+
+
+def summary(results: dict[str, object]) -> None:
+    """The three side by side."""
     print()
     print(f"{'':10} {'CPU-ms/answer':>14} {'memory per owner':>20} {'owners every 3 s, p95 < 100 ms':>32}")
     for name in ("form", "bare", "terminal"):
@@ -435,9 +445,10 @@ async def main() -> None:
             cpu = r["cpu_ms"]
             mem = f"{max(0.0, statistics.median(row[3] for row in ramp)):.1f} KiB (store-held)"
         print(f"{name:10} {cpu:14.1f} {mem:>20} {held(ramp):>25d} (ramp {[row[0] for row in ramp]})")
-    f, b = results["form"], results["bare"]
-    print(f"form / bare Starlette form: {f['cpu_ms'] / b['cpu_ms']:.2f}x the CPU per answer; "
-          f"load generator in this process: {f['bench_ms']:.1f} ms per answer (same cores)")
+    if "form" in results and "bare" in results:
+        f, b = results["form"], results["bare"]
+        print(f"form / bare Starlette form: {f['cpu_ms'] / b['cpu_ms']:.2f}x the CPU per answer; "
+              f"load generator in this process: {f['bench_ms']:.1f} ms per answer (same cores)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
