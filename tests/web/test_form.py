@@ -61,6 +61,7 @@ def test_a_whole_intake_is_saved_answer_by_answer_and_completes(client, store, c
     assert {e.who for e in store.audit(intake.id)} == {"owner"}
     html = client.get("/form/handout.html")
     assert html.status_code == 200 and "Rex" in html.text and "examined by a vet" in html.text.replace("\n", " ")
+    assert client.get("/form/handout.exe").status_code == 404
     pdf = client.get("/form/handout.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and "attachment" in \
         pdf.headers["content-disposition"]

@@ -521,6 +521,8 @@ def build_app(owner: OwnerForm) -> Starlette:
         if not verdict.ok:
             return owner.refuse(verdict.reason or "nosession")
         fmt = request.path_params["fmt"]
+        if fmt not in ("html", "pdf"):
+            return owner.refuse("not_found")
 
         def build() -> Response:
             from vettriage.commands.report import load_intake_inputs
