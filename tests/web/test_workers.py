@@ -4,7 +4,6 @@ database answer one intake between them, request by request, and it stays consis
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -7,5 +7,6 @@ one question a page, driving the same headless intake session (`vettriage.intake
 - `app`:    the routes and pages; `templates/` and `static/` ship with the package
 - `guard`:  headers on every response, bounded bodies, redacted logs, the connection protocol's limits
 - `serve`:  `vettriage serve` under uvicorn, `--workers N`
-- `home`:   what the desk and `intakes list` show of owners answering at home
+
+What the desk and `intakes list` show of owners at home is `vettriage.intake.home` (no web import there).
 """

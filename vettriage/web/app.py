@@ -13,14 +13,13 @@ Routes (nothing else exists; no desk, no other intake, no other command):
   GET  /static/form.css, /static/form.js, /favicon.ico
 
 Every POST must come from the public URL's Origin and carry the session's CSRF token. The session lives in the
-store (vettriage.web.state), so any worker serves any request. Store calls run in Starlette's thread pool so
-the event loop never waits on the database.
+store (vettriage.web.state), so any worker serves any request. Store calls run on a worker's store threads
+(`OwnerForm.call`) so the event loop never waits on the database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -603,8 +602,3 @@ def from_environment() -> Any:
                       idle_timeout=float(os.environ.get("VETTRIAGE_WEB_IDLE", IDLE_TIMEOUT)),
                       trust_forwarded=os.environ.get("VETTRIAGE_WEB_TRUST_FORWARDED") == "1")
     return guarded(build_app(owner), owner)
-
-
-def expires_text(when: dt.datetime | None) -> str:
-    """An expiry for the pages."""
-    return f"{when:%d %B %Y, %H:%M} UTC" if when else ""
