@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._options import add_content_arg
 from vettriage.commands._packs import add_pack_arg
 
 
@@ -15,7 +16,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("assess", help="assess an answers file (text, or JSON with --json)")
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the Assessment as JSON")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run)
 

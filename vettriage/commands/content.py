@@ -6,21 +6,24 @@ import argparse
 import json
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg
 from vettriage.commands._packs import add_pack_arg
 
 
 def register(sub: Any) -> None:
     """Add the content commands."""
     p = sub.add_parser("validate", help="check the questionnaire content")
-    p.add_argument("directory", nargs="?", help="content folder (default: the shipped questionnaires)")
+    p.add_argument("directory", nargs="?", metavar="DIR", help="the content folder to check (default: the shipped "
+                   "questionnaires)")
     add_pack_arg(p)
     p.set_defaults(func=run_validate)
     p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
-    p.add_argument("--mode", choices=["owner", "tech"], default="tech")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    p.add_argument("--mode", choices=["owner", "tech"], default="tech",
+                   help="the questions' wording: owner or tech (default: tech)")
+    add_content_arg(p)
     p.add_argument("--dog-id", type=int, help="pre-fill the history answers (medicines, conditions, signalment) "
                    "from this dog's last completed visit, for the owner to confirm; never its signs or ratings")
-    p.add_argument("--db", metavar="PATH|URL", help="database (with --dog-id)")
+    add_db_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_template)
 

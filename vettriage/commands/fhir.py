@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
-CONTENT_HELP = "content folder (default: the shipped questionnaires)"
 
 
 def register(sub: Any) -> None:
@@ -23,28 +21,28 @@ def register(sub: Any) -> None:
     fsub = p.add_subparsers(dest="fhir_command", metavar="ACTION", required=True)
 
     q = fsub.add_parser("questionnaire", help="the whole catalogue as one FHIR Questionnaire (JSON)")
-    q.add_argument("-o", "--output", help="file to write (default: standard output)")
+    add_output_arg(q)
     q.add_argument("--mode", choices=["owner", "tech"], default="owner", help="wording (default: owner)")
-    q.add_argument("--content", help=CONTENT_HELP)
+    add_content_arg(q)
     add_pack_arg(q)
     q.set_defaults(func=run_questionnaire)
 
     ex = fsub.add_parser("export", help="one stored intake as a FHIR Bundle: Patient, QuestionnaireResponse, "
                                         "RiskAssessment, Observations, DetectedIssues")
     ex.add_argument("--intake", type=int, required=True, metavar="N", help="the intake's id (intakes list)")
-    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
-    ex.add_argument("--content", help=CONTENT_HELP)
+    add_output_arg(ex)
+    add_content_arg(ex)
     add_pack_arg(ex)
-    ex.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    add_db_arg(ex)
     ex.set_defaults(func=run_export)
 
     im = fsub.add_parser("import", help="a QuestionnaireResponse (or a Bundle holding one) becomes an intake")
     im.add_argument("file", help="FHIR JSON: a QuestionnaireResponse to our Questionnaire, or a Bundle")
     im.add_argument("--dog", help="the dog's name (default: the Bundle's Patient, else the dog_name answer)")
     im.add_argument("--by", help="who answered: 'owner' or a technician's name (default: the response's author)")
-    im.add_argument("--content", help=CONTENT_HELP)
+    add_content_arg(im)
     add_pack_arg(im)
-    im.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    add_db_arg(im)
     im.set_defaults(func=run_import)
 
 

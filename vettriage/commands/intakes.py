@@ -15,10 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -33,36 +32,37 @@ def register(sub: Any) -> None:
     who.add_argument("--dog-id", type=int, help="the dog's id (see `vettriage dogs list`)")
     who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
-    a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(a)
     add_pack_arg(a)
     a.set_defaults(func=_guarded(run_add))
 
     ls = isub.add_parser("list", help="list intakes, newest first")
-    ls.add_argument("--date", help="day of creation, YYYY-MM-DD (UTC)")
-    ls.add_argument("--status", choices=["in_progress", "completed", "amended"])
-    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"])
+    ls.add_argument("--date", help="the day the intakes were started: YYYY-MM-DD or 'today' (the local calendar "
+                    "day)")
+    ls.add_argument("--status", choices=["in_progress", "completed", "amended"], help="only intakes in this state")
+    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"], help="only intakes of this urgency")
     ls.add_argument("--dog", help="part of the dog's name, any case")
-    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument("--limit", type=int, default=200, metavar="N", help="at most N intakes (default 200)")
     ls.set_defaults(func=_guarded(run_list))
 
     sh = isub.add_parser("show", help="show one intake")
-    sh.add_argument("id", type=int)
+    sh.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
     sh.add_argument("--json", action="store_true", help="the whole record as JSON")
     sh.set_defaults(func=_guarded(run_show))
 
     ex = isub.add_parser("export", help="export every dog and intake")
-    ex.add_argument("--format", choices=["json", "csv"], default="json")
-    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    ex.add_argument("--format", choices=["json", "csv"], default="json", help="json or csv (default: json)")
+    add_output_arg(ex)
     ex.set_defaults(func=_guarded(run_export))
 
     im = isub.add_parser("import", help="import an export file: all of it or nothing")
-    im.add_argument("file")
-    im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    im.add_argument("file", help="a file written by `vettriage intakes export` (JSON)")
+    add_content_arg(im)
     add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
     for parser in (a, ls, sh, ex, im):
-        parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+        add_db_arg(parser)
 
 
 def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

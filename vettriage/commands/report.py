@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 from vettriage.files import write_atomic
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -26,22 +25,22 @@ def register(sub: Any) -> None:
     p = sub.add_parser("plan", help="the ordered care options for an answers file (text, or JSON with --json)")
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_plan)
 
     r = sub.add_parser("report", help="the vet's pre-visit summary or the owner's handout (HTML, Markdown, PDF)")
-    r.add_argument("file", nargs="?", help="answers file (or use --intake)")
+    r.add_argument("file", nargs="?", help="an answers file (YAML: question id -> answer), or use --intake")
     r.add_argument("--intake", type=int, metavar="ID", help="a stored intake instead of an answers file")
-    r.add_argument("--kind", choices=["previsit", "handout"], default="previsit")
-    r.add_argument("--format", choices=["html", "md", "pdf"], default="html")
-    r.add_argument("-o", "--output", metavar="OUT", help="file to write ('-' or absent: standard output; "
-                   "a PDF needs a file)")
-    r.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    r.add_argument("--kind", choices=["previsit", "handout"], default="previsit",
+                   help="previsit: the vet's summary; handout: the owner's (default: previsit)")
+    r.add_argument("--format", choices=["html", "md", "pdf"], default="html", help="html, md or pdf (default: html)")
+    add_output_arg(r, "the file to write ('-' or absent: standard output; a PDF needs a file)")
+    r.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of a PDF (default: a4)")
     r.add_argument("--by", help="who answered an answers file (default: owner)")
     r.add_argument("--diary", action="store_true", help="add the two-week diary page to the owner's handout")
-    r.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
-    r.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_db_arg(r)
+    add_content_arg(r)
     add_pack_arg(r)
     r.set_defaults(func=run_report)
 
@@ -49,11 +48,11 @@ def register(sub: Any) -> None:
     h.add_argument("--date", required=True, help="day the intakes were started: YYYY-MM-DD or 'today' "
                    "(the local calendar day)")
     h.add_argument("--diary", action="store_true", help="add the two-week diary page to each handout")
-    h.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the handouts into")
-    h.add_argument("--format", choices=["pdf", "html"], default="pdf")
-    h.add_argument("--paper", choices=["a4", "letter"], default="a4")
-    h.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
-    h.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_output_arg(h, "the folder to write the handouts into (made if missing)", required=True)
+    h.add_argument("--format", choices=["pdf", "html"], default="pdf", help="pdf or html (default: pdf)")
+    h.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of a PDF (default: a4)")
+    add_db_arg(h)
+    add_content_arg(h)
     add_pack_arg(h)
     h.set_defaults(func=run_handouts)
 

@@ -31,10 +31,12 @@ def register(sub: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="database URL or SQLite file (default: from the config)")
-    p.add_argument("--mode", choices=["owner", "tech"], help="wording (default: from the config)")
+    from vettriage.commands._options import add_db_arg
     from vettriage.commands._packs import add_pack_arg
 
+    add_db_arg(p)
+    p.add_argument("--mode", choices=["owner", "tech"],
+                   help="the questions' wording: owner or tech (default: the `default_mode` setting)")
     add_pack_arg(p)
 
 
