@@ -11,7 +11,7 @@ HELP = (
     "Keys, each followed by Enter:",
     "a number: that answer (for a checklist, every number that applies, separated by spaces).",
     "u: don't know. Enter alone: keep the answer there is, or leave the question blank.",
-    "b: back one question. r: review every answer, change one, or complete.",
+    "b: back one question. r: review every answer, change one, or complete (in the review, l lists them again).",
     "q: save and leave (you can resume later). ?: this help.",
     "Every answer is saved as soon as it is given; closing the input (Ctrl+D) saves and leaves too.",
 )
@@ -28,17 +28,43 @@ def clean(text: str) -> str:
     return CONTROL.sub("", text.replace("\t", " "))
 
 
-def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
-    """The completed intake's result, as the result screen says it, one statement a line."""
-    from vettriage.commands.assess import level_text, red_flag_line
+def result_lines(session: Any, intake: Any, contact: str, db: str = "") -> list[str]:
+    """The completed intake's result, as the result screen says it, one statement a line. `db` is the
+    ` --db PATH` the command was given (the documents are in that database)."""
     from vettriage.engine.assessment import Assessment
+
+    a = Assessment.model_validate(intake.assessment)
+    return [f"Intake completed for {session.dog_name}. Result:",
+            *summary_lines(session, a, contact), *documents(session, intake.id, db)]
+
+
+def draft_lines(session: Any, contact: str, db: str = "") -> list[str]:
+    """Stopped at an emergency: the summary of the answers so far, marked a draft, and its documents (the app's
+    result screen after "Stop here")."""
+    s = session
+    return [f"DRAFT: the questions stopped at \"{s.item.text.for_mode(s.mode)}\"; every answer so far is saved. "
+            f"The summary for {s.dog_name} as it stands:",
+            *summary_lines(s, s.assessment(), contact), *documents(s, s.intake_id, db, draft=True)]
+
+
+def documents(session: Any, intake_id: int, db: str, draft: bool = False) -> list[str]:
+    """The command that writes the documents of this intake, on the database it is in."""
+    mark = ["Until the intake is completed, every page is marked DRAFT."] if draft else []
+    if session.mode == "owner":
+        return [f"Your handout: vettriage report --intake {intake_id} --kind handout --format pdf -o handout.pdf"
+                f"{db}", *mark]
+    return [f"Documents: vettriage report --intake {intake_id} --kind previsit{db} (or --kind handout)", *mark]
+
+
+def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
+    """An Assessment as the result screen says it: urgency, red flags, findings, cautions, options."""
+    from vettriage.commands.assess import level_text, red_flag_line
     from vettriage.plan import make_plan
 
     s = session
     owner = s.mode == "owner"
-    a = Assessment.model_validate(intake.assessment)
     plan = make_plan(s.catalogue, a, s.answers)
-    lines = [f"Intake completed for {s.dog_name}. Result:", f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    lines = [f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
     if a.red_flags:
         lines.append("Emergency signs, act now:")
         for hit in a.red_flags:
@@ -64,6 +90,4 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
         mark = " (with a caution)" if o.cautioned else ""
         lines.append(f"{n}. {o.title if owner else o.vet_title}{mark}")
     lines.append(DISCLAIMER)
-    if not owner:
-        lines.append(f"Documents: vettriage report --intake {intake.id} --kind previsit (or handout).")
     return lines
