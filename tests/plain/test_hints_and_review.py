@@ -112,3 +112,24 @@ def test_the_documents_hint_names_the_database(store: Any, catalogue: Any, confi
                   io.StringIO(_to_red_flag(catalogue) + "1\ns\n"), out, db="my clinic.db").run()
     assert (f"Documents: vettriage report --intake {intake.id} --kind previsit --db 'my clinic.db' "
             "(or --kind handout)") in out.getvalue()
+
+
+def test_the_full_screen_intake_by_dog_id_opens_that_dogs_intake(tmp_path: Path, monkeypatch: Any) -> None:
+    import vettriage.commands.tui as tui
+    from vettriage.cli import main
+    from vettriage.store import open_store
+
+    monkeypatch.setenv("VETTRIAGE_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text('clinic_name = "Riverside Vets"\n')
+    db = str(tmp_path / "c.db")
+    store = open_store(db)
+    first, second = store.add_dog("Bella"), store.add_dog("Bella", chart="A-17")
+    store.close()
+    opened: list[Any] = []
+    monkeypatch.setattr(tui, "_launch", opened.append)
+    assert main(["intake", "--no-plain", "--chart", "A-17", "--db", db]) == 0
+    store = open_store(db)
+    try:
+        assert store.get_intake(opened[0].intake_id).dog.id == second.id != first.id
+    finally:
+        store.close()
