@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from vettriage.errors import InputError, StoreError
+from vettriage.errors import InputError, InputErrors, StoreError
 
 # One module per group of commands; each has `register(subparsers)` and may have `default_command(args)`.
 COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report", "fhir", "config"]
@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             args.db = load_config().database_url
         return int(func(args) or 0)
     except (InputError, StoreError) as exc:
-        print(f"vettriage: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        for line in exc.lines() if isinstance(exc, InputErrors) else [str(exc)]:
+            print(f"vettriage: error: {' '.join(line.split())}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A file the user named cannot be read or written (missing folder, permissions, full disk).
