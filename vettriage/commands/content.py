@@ -73,7 +73,9 @@ def run_template(args: argparse.Namespace) -> int:
         print(template_text(cat, args.mode, note=f"Dog {dog.id} ({dog.name}) has no completed visit yet: "
                                                   "nothing to pre-fill."))
         return 0
-    day = last.created_at.date()
+    from vettriage.localtime import local_day
+
+    day = local_day(last.created_at)
     values = prefill(cat, last.answers, day, dt.date.today())
     print(template_text(cat, args.mode, values, note=(
         f"Dog {dog.id} ({dog.name}): history answers are pre-filled from the visit of {day} (intake {last.id}). "

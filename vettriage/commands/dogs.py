@@ -117,7 +117,10 @@ def dog_json(dog: Any) -> dict[str, Any]:
     """A Dog as plain JSON values."""
     from dataclasses import asdict
 
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in asdict(dog).items()}
+    from vettriage.localtime import iso
+
+    return {k: (iso(v) if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in asdict(dog).items()}
 
 
 def _text(value: str | None, field: str, limit: int = 200) -> str | None:
@@ -196,13 +199,16 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
+        from vettriage.localtime import iso, zone_name
+
         doc = {"dog": dog_json(dog), "visits": [
-            {"intake_id": v.intake_id, "at": v.at.isoformat(), "urgency": v.urgency,
+            {"intake_id": v.intake_id, "at": iso(v.at), "urgency": v.urgency,
              "rescreen_due": v.rescreen_due.isoformat() if v.rescreen_due else None,
              "scores": {s: (v.assessment.get("scores") or {}).get(s) for s in score_ids},
              "levels": {c: (x or {}).get("level") for c, x in (v.assessment.get("categories") or {}).items()}}
             for v in visits],
-            "since_last_visit": json.loads(json.dumps(asdict(since), default=str)) if since else None}
+            "since_last_visit": json.loads(json.dumps(asdict(since), default=str)) if since else None,
+            "time_zone": zone_name()}
         print(json.dumps(doc, indent=2, ensure_ascii=False))
         return 0
     out = [f"dog {dog.id}: {dog.name}" + (f" (chart {dog.chart})" if dog.chart else ""),
@@ -251,7 +257,9 @@ def run_due(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([{"dog": dog_json(d.dog), "intake_id": d.intake_id, "last_visit": d.last_visit.isoformat(),
+        from vettriage.localtime import iso
+
+        print(json.dumps([{"dog": dog_json(d.dog), "intake_id": d.intake_id, "last_visit": iso(d.last_visit),
                            "due": d.due.isoformat(), "status": due_status(d.due, today), "reason": d.reason}
                           for d in due], indent=2, ensure_ascii=False))
         return 0

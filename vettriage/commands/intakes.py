@@ -151,24 +151,23 @@ def report_damaged(damaged: list[Any], doing: str) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """A table of intakes."""
-    day = None
-    if args.date:
-        try:
-            day = dt.date.fromisoformat(args.date)
-        except ValueError:
-            raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    """A table of intakes, times in local time (the zone named in the heading); `--date` is a local day."""
+    from vettriage.commands.report import parse_day
+    from vettriage.localtime import intakes_of_day, stamp, zone_name
+
+    day = parse_day(args.date) if args.date else None
     store = _open(args)
     damaged: list[Any] = []
     try:
-        rows = store.list_intakes(date=day, status=args.status, dog=args.dog, urgency=args.urgency,
-                                  limit=args.limit, damaged=damaged)
+        filters = dict(status=args.status, dog=args.dog, urgency=args.urgency, damaged=damaged)
+        rows = (intakes_of_day(store, day, limit=args.limit, **filters) if day is not None
+                else store.list_intakes(limit=args.limit, **filters))
     finally:
         store.close()
     report_damaged(damaged, "the list")
-    out = [f"{'ID':>6}  {'CREATED (UTC)':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    out = [f"{'ID':>6}  {'STARTED (' + zone_name() + ')':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
     for r in rows:
-        out.append(f"{r.id:>6}  {r.created_at:%Y-%m-%d %H:%M}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
+        out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):16}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
                    f"{r.status:11}  {r.urgency or '-'}")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -184,14 +183,17 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     report_damaged(damaged, "the audit trail")
+    from vettriage.localtime import stamp, zone_name
+
     if args.json:
         rec = _jsonable(intake)
         rec["audit"] = [_jsonable(e) for e in trail]
+        rec["time_zone"] = zone_name()  # every time above is in it, with its UTC offset
         sys.stdout.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
         return 0
     d = intake.dog
     out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
-           f"Created {intake.created_at:%Y-%m-%d %H:%M} UTC, updated {intake.updated_at:%Y-%m-%d %H:%M} UTC",
+           f"Started {stamp(intake.created_at)}, updated {stamp(intake.updated_at)}",
            f"Urgency: {intake.urgency or '-'}{' (EMERGENCY SIGN REPORTED)' if intake.emergency else ''}",
            f"Content {intake.content_version} ({intake.content_hash[:12]})"]
     out += _assessment_lines(intake.assessment)
@@ -200,7 +202,7 @@ def run_show(args: argparse.Namespace) -> int:
     amended = [e for e in trail if e.reason]
     if amended:
         out.append("Changes with a reason (amendments, red flags withdrawn):")
-        out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
+        out += [f"  {stamp(e.at)} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -224,12 +226,16 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
 def _jsonable(record: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
+    from vettriage.localtime import iso
+
     def plain(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: plain(x) for k, x in v.items()}
         if isinstance(v, list):
             return [plain(x) for x in v]
-        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+        if isinstance(v, dt.datetime):
+            return iso(v)  # local time with its offset: the same instant, as the person reading it lives it
+        return v.isoformat() if isinstance(v, dt.date) else v
 
     return plain(asdict(record))
 

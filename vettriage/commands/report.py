@@ -204,29 +204,20 @@ def _slug(name: str) -> str:
 def parse_day(text: str) -> dt.date:
     """`today` (the local calendar day) or YYYY-MM-DD."""
     if text.strip().casefold() == "today":
-        return dt.datetime.now().astimezone().date()
+        from vettriage.localtime import today
+
+        return today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError("--date", None, f"{text!r} is not a date (YYYY-MM-DD or today)") from None
 
 
-def local_day(when: dt.datetime) -> dt.date:
-    """The local calendar day of a stored (UTC) time."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone().date()
-
-
 def intakes_of_day(store: Any, day: dt.date) -> list[Any]:
-    """The intakes started on `day` in local time. The store filters by UTC day, so the neighbouring UTC days
-    are read too and each intake is placed by its local date (an intake at 00:30 local in UTC+1 belongs to
-    today, not to yesterday's UTC day)."""
-    rows: dict[int, Any] = {}
-    for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
-        for r in store.list_intakes(date=d, limit=100_000):
-            rows[r.id] = r
-    return sorted((r for r in rows.values() if local_day(r.created_at) == day), key=lambda r: r.id)
+    """The intakes started on local day `day`, by id (vettriage.localtime places each by its local date)."""
+    from vettriage.localtime import intakes_of_day as of_day
+
+    return sorted(of_day(store, day), key=lambda r: r.id)
 
 
 def run_handouts(args: argparse.Namespace) -> int:
