@@ -74,12 +74,15 @@ def run_export(args: argparse.Namespace) -> int:
     from vettriage.fhir.bundle import export_bundle
     from vettriage.store import open_store
 
+    from vettriage.config import load_config
+
+    chart_system = load_config().chart_system
     store = open_store(args.db)
     try:
         intake = store.get_intake(args.intake)
     finally:
         store.close()
-    bundle = export_bundle(load_content(args, args.content), intake)
+    bundle = export_bundle(load_content(args, args.content), intake, chart_system)
     if _write(bundle.model_dump_json(indent=2) + "\n", args.output):
         kinds = [e.resource.get_resource_type() for e in bundle.entry or ()]
         print(f"wrote intake {intake.id} ({intake.dog.name}, {intake.status}) as a Bundle of {len(kinds)} "
@@ -94,7 +97,8 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
-    from vettriage.fhir.patient import owner_details, patient_name
+    from vettriage.config import load_config
+    from vettriage.fhir.patient import patient_details, patient_name
     from vettriage.fhir.reading import STATUS, read_fhir
     from vettriage.fhir.response import raw_answers
     from vettriage.store import open_store
@@ -110,12 +114,14 @@ def run_import(args: argparse.Namespace) -> int:
     if not name or not name.strip():
         raise InputError(args.file, None, "no dog's name (no Patient, no dog_name answer): give --dog")
     assessment = assess(cat, answers) if status == "completed" else None
+    details = patient_details(got.patient, load_config().chart_system) if got.patient else {}
+    when = authored(got.response.authored)
     store = open_store(args.db)
     try:
-        dog = find_or_add_dog(store, " ".join(name.split()), answers.values,
-                              **(owner_details(got.patient) if got.patient else {}))
+        dog = _dog_of_chart(store, details.get("chart")) or find_or_add_dog(
+            store, " ".join(name.split()), answers.values, **details)
         intake = store.create_intake(dog.id, by=by, mode=got.mode, content_version=cat.version,
-                                     content_hash=cat.hash)
+                                     content_hash=cat.hash, created_at=when)
         store.save_answers(intake.id, answers.values, who=by)
         if assessment is not None:
             intake = store.complete(intake.id, assessment.model_dump(mode="json"))
@@ -129,9 +135,35 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
               "the result cannot rule out an emergency", file=sys.stderr)
     urgency = f", urgency {intake.urgency}" if intake.urgency else ""
+    from vettriage.localtime import local_day
+
     print(f"imported intake {intake.id} for {dog.name} (dog {dog.id}) from {args.file}: "
-          f"{len(answers.values)} answers, {intake.status}{urgency}")
+          f"{len(answers.values)} answers, {intake.status}{urgency}, dated {local_day(intake.created_at)}")
     return 0
+
+
+def authored(value: Any) -> Any:
+    """`QuestionnaireResponse.authored` as the visit's time: a date alone is noon local time that day (never
+    the day before in any zone); a year or a month alone, or none, is not a time (the import is dated now)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(12)).astimezone()
+    return None
+
+
+def _dog_of_chart(store: Any, chart: str | None) -> Any:
+    """The dog with this chart number, if one has it: a chart number names one dog, whatever its name."""
+    from vettriage.store.api import NotFoundError
+
+    if not chart:
+        return None
+    try:
+        return store.dog_by_chart(chart)
+    except NotFoundError:
+        return None
 
 
 def _by(author: Any, mode: str) -> str:
