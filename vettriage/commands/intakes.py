@@ -165,9 +165,11 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         store.close()
     report_damaged(damaged, "the list")
-    out = [f"{'ID':>6}  {'STARTED (' + zone_name() + ')':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    started = f"STARTED ({zone_name()})"
+    width = max(16, len(started))
+    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
     for r in rows:
-        out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):16}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
+        out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):{width}}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
                    f"{r.status:11}  {r.urgency or '-'}")
     sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -125,22 +125,27 @@ def run_invite(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(inv.invite_link(public, code))
+    from vettriage.localtime import stamp
+
     print(f"intake {intake.id} for {dog.name}; invitation {invite.id} expires "
-          f"{inv.utc(invite.expires_at):%Y-%m-%d %H:%M} UTC (the link is shown only now)", file=sys.stderr)
+          f"{stamp(inv.utc(invite.expires_at))} (the link is shown only now)", file=sys.stderr)
     return 0
 
 
 def run_invites_list(args: argparse.Namespace) -> int:
     """One line per invitation, newest first."""
+    from vettriage.localtime import stamp, zone_name
     from vettriage.web import invites as inv
 
     store = _open(args.db)
     try:
         rows = sorted(store.list_invites(), key=lambda i: i.id, reverse=True)
-        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {'expires (UTC)':<16}  state")
+        expires = f"expires ({zone_name()})"
+        width = max(16, len(expires))
+        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {expires:<{width}}  state")
         for i in rows:
             dog = store.get_intake(i.intake_id).dog.name
-            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {inv.utc(i.expires_at):%Y-%m-%d %H:%M}  "
+            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {stamp(inv.utc(i.expires_at), zone=False):<{width}}  "
                   f"{inv.invite_state(i)}")
     finally:
         store.close()
