@@ -49,7 +49,8 @@ def run_case(catalogue: Any, case: Case) -> Outcome:
 
     answers = read_answers_file(catalogue, case.answers_path)
     result = assess(catalogue, answers)
-    plan = make_plan(catalogue, result, answers)
+    # as `vettriage plan` does: option conditions read the answers themselves
+    plan = make_plan(catalogue, result, answers.values)
     levels = {name: cat.level for name, cat in result.categories.items()}
     out = dict(urgency=result.urgency, levels=levels, red_flags=tuple(result.red_flag_ids),
                medication_flags=tuple(result.medication_flag_ids), ketamine_cautions=tuple(result.caution_ids),
