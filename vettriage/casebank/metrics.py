@@ -7,7 +7,8 @@ Definitions (docs/VALIDATION.md says where each comes from):
 - emergencies sent to emergency: of the cases whose gold standard is emergency;
 - false emergencies: of the cases whose gold standard is not emergency, those vettriage calls an emergency;
 - red-flag recall: expected red flags raised, over every red flag the bank expects;
-- category, medication, ketamine and plan agreement: the share of those expectations met.
+- category, medication-flag, ketamine gate, ketamine-caution and plan agreement: the share of those expectations
+  met.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ def measures(outcomes: list[Outcome]) -> list[Measure]:
         _share("category_agreement", "category agreement", _met(outcomes, "category")),
         _share("medication_agreement", "medication-flag agreement",
                _met(outcomes, "medication_flag", "medication_flag_not")),
-        _share("ketamine_agreement", "ketamine gate and cautions agreement",
-               _met(outcomes, "ketamine_offered", "ketamine_caution", "ketamine_caution_not")),
+        _share("ketamine_gate", "ketamine gate agreement (offered or not)", _met(outcomes, "ketamine_offered")),
+        _share("ketamine_cautions", "ketamine-caution agreement",
+               _met(outcomes, "ketamine_caution", "ketamine_caution_not")),
         _share("plan_agreement", "plan agreement", _met(outcomes, "plan", "plan_not")),
         _share("cases_agreeing", "cases meeting every expectation", (o.agrees for o in outcomes)),
     ]
