@@ -142,3 +142,10 @@ def test_the_case_bank_never_imports_textual():
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_known_disagreement_that_now_agrees_is_pointed_out(tmp_path, capsys):
+    case = (EMERGENCY_CASE.replace("gold: emergency", "gold: soon, accept: [emergency]")
+            + "known_disagreement: thought the engine would miss it\n")
+    assert main(["validate", "--cases", str(_bank(tmp_path, case)), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale_known_disagreements"] == ["T001"]

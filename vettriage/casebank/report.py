@@ -73,16 +73,25 @@ def text_report(outcomes: list[Outcome], ms: list[Measure], header: str) -> str:
         mark = f"  [known: {r['known_disagreement']}]" if r["known_disagreement"] else ""
         lines.append(f"  {r['case']} ({r['style']}, gold {r['gold']}) {r['title']}{mark}")
         lines += [f"      - {why}" for why in r["misses"]]
+    for o in stale_marks(outcomes):
+        lines.append(f"  note: {o.case.id} is marked known_disagreement but now agrees: remove the mark "
+                     f"({o.case.known_disagreement})")
     dropped = [o for o in outcomes if o.dropped]
     for o in dropped:
         lines.append(f"  note: {o.case.id} answers questions its other answers skip: {', '.join(o.dropped)}")
     return "\n".join(lines)
 
 
+def stale_marks(outcomes: list[Outcome]) -> list[Outcome]:
+    """Cases marked as a known disagreement that now meet every expectation (a content change fixed them)."""
+    return [o for o in outcomes if o.case.known_disagreement and o.agrees]
+
+
 def json_report(outcomes: list[Outcome], ms: list[Measure], meta: dict[str, Any]) -> dict[str, Any]:
     """The same as text_report, for machines."""
     return {**meta, "cases": len(outcomes), "measures": {m.key: m.as_dict() for m in ms},
             "over_under_ratio": over_under_ratio(ms), "disagreements": disagreement_rows(outcomes),
+            "stale_known_disagreements": [o.case.id for o in stale_marks(outcomes)],
             "per_case": [{"case": o.case.id, "style": o.case.style, "gold": o.case.gold, "accept": list(o.case.accept),
                           "urgency": o.urgency, "levels": o.levels, "red_flags": list(o.red_flags),
                           "medication_flags": list(o.medication_flags),
