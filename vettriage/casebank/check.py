@@ -75,7 +75,8 @@ def _judge(e: Expectation, case: Case, out: dict[str, Any]) -> tuple[bool, str]:
         return ok, f"{e.target} {level}, expected {wanted}"
     if kind == "ketamine_offered":
         offered = "ketamine" in out["options"]
-        return offered == e.want, "ketamine offered" if offered else "ketamine not offered"
+        return offered == e.want, ("ketamine offered, expected not (the ketamine gate)" if offered
+                                   else "ketamine not offered, expected as the last option (the ketamine gate)")
     field, negate = {
         "red_flag": ("red_flags", False), "red_flag_not": ("red_flags", True),
         "medication_flag": ("medication_flags", False), "medication_flag_not": ("medication_flags", True),

@@ -69,10 +69,15 @@ def text_report(outcomes: list[Outcome], ms: list[Measure], header: str) -> str:
     lines += ["", ratio_text(ms)]
     rows = disagreement_rows(outcomes)
     lines += ["", f"Disagreements: {len(rows)} of {len(outcomes)} cases"]
+    if rows:
+        lines.append(f"  {'case':6} {'style':9} {'gold':9} {'vettriage':9}  what differs")
     for r in rows:
-        mark = f"  [known: {r['known_disagreement']}]" if r["known_disagreement"] else ""
-        lines.append(f"  {r['case']} ({r['style']}, gold {r['gold']}) {r['title']}{mark}")
-        lines += [f"      - {why}" for why in r["misses"]]
+        first, *more = r["misses"]
+        lines.append(f"  {r['case']:6} {r['style']:9} {r['gold']:9} {r['urgency']:9}  {first}")
+        lines += [f"  {'':6} {'':9} {'':9} {'':9}  {why}" for why in more]
+        lines.append(f"  {'':6} {'':9} {'':9} {'':9}  ({r['title']})")
+        if r["known_disagreement"]:
+            lines.append(f"  {'':6} {'':9} {'':9} {'':9}  known: {r['known_disagreement']}")
     for o in stale_marks(outcomes):
         lines.append(f"  note: {o.case.id} is marked known_disagreement but now agrees: remove the mark "
                      f"({o.case.known_disagreement})")
