@@ -102,8 +102,8 @@ def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, 
         _refuse_shared_name(store, dog_name)
         from vettriage.content import load_catalogue
         from vettriage.plain import PlainDialogue
-        from vettriage.tui.intakes import resume_or_start
-        from vettriage.tui.session import IntakeSession
+        from vettriage.intake.starting import resume_or_start
+        from vettriage.intake.session import IntakeSession
 
         catalogue = load_catalogue(packs=list(dict.fromkeys(packs)))
         intake = resume_or_start(store, catalogue, dog_name, mode)
