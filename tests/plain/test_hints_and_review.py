@@ -13,8 +13,8 @@ from typing import Any
 from tests.plain.script import RED_FLAG, asked, plain_script
 from tests.plain.test_dialogue import run_plain
 from vettriage.plain import PlainDialogue
-from vettriage.tui.intakes import resume_or_start
-from vettriage.tui.session import IntakeSession
+from vettriage.intake.starting import resume_or_start
+from vettriage.intake.session import IntakeSession
 
 
 def _to_red_flag(catalogue: Any) -> str:

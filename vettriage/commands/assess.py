@@ -9,6 +9,7 @@ from typing import Any
 from vettriage import DISCLAIMER
 from vettriage.commands._options import add_content_arg
 from vettriage.commands._packs import add_pack_arg
+from vettriage.intake.words import level_text, red_flag_line, score_text
 
 
 def register(sub: Any) -> None:
@@ -92,36 +93,6 @@ def format_text(a: Any, catalogue: Any = None) -> str:
         out.append("Ignored (question not asked after earlier answers): " + ", ".join(a.dropped))
     out.append(f"Content {a.content_version} ({a.content_hash[:12]}). {DISCLAIMER}")
     return "\n".join(out)
-
-
-def red_flag_line(a: Any) -> str:
-    """Whether every emergency question was answered: "no red flag reported" is said only when they all were."""
-    missing = len(a.red_flags_unanswered)
-    if missing:
-        return (f"Emergency questions: {missing} not answered - ask them now; this result cannot rule out "
-                "an emergency.")
-    return "Emergency questions: all answered" + ("." if a.red_flags else "; no red flag reported.")
-
-
-def level_text(cat: Any) -> str:
-    """A category's level in words; a "none" that the answers do not decide is never shown as "none"."""
-    if cat.level != "none" or cat.status == "assessed":
-        extra = f", could be {cat.could_reach}" if cat.could_reach != cat.level and cat.status == "assessed" else ""
-        return f"{cat.level}{extra}"
-    left = f"{cat.unanswered} of {cat.questions} questions unanswered"
-    if cat.status == "incomplete":
-        return f"could not be assessed: no finding so far, but {left} could still lead to one"
-    return f"could not be assessed ({left})"
-
-
-def score_text(s: Any) -> str:
-    """A score's value, or the range it could still take."""
-    if s.value is not None and (s.low is None or s.low == s.high):
-        return f"{s.value:g}"
-    if s.low is not None:
-        known = f"{s.value:g} over the answers given, " if s.value is not None else ""
-        return f"{known}between {s.low:g} and {s.high:g} once the rest are answered"
-    return "insufficient data"
 
 
 def _v(v: Any) -> str:

@@ -214,7 +214,7 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
     """The stored result's red-flag coverage and findings, worded as `vettriage assess` words them."""
     if not stored or stored.get("schema_version", 1) < 2:
         return []
-    from vettriage.commands.assess import level_text, red_flag_line
+    from vettriage.intake.words import level_text, red_flag_line
     from vettriage.engine.assessment import Assessment
 
     try:

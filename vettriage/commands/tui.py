@@ -86,7 +86,7 @@ class DogRef(NamedTuple):
 def _intake_of(store: Any, catalogue: Any, ref: DogRef, mode: str) -> Any:
     """The dog's intake in progress, else a new one (history pre-filled from its last completed visit)."""
     from vettriage.commands.dogs import resolve_dog
-    from vettriage.tui.intakes import in_progress_of, start_intake
+    from vettriage.intake.starting import in_progress_of, start_intake
 
     dog = resolve_dog(store, ref.dog_id, ref.chart)
     return in_progress_of(store, dog.id) or start_intake(store, catalogue, dog.name, mode, dog_id=dog.id)
@@ -132,8 +132,8 @@ def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, 
             _refuse_shared_name(store, dog_name)
         from vettriage.content import load_catalogue
         from vettriage.plain import PlainDialogue
-        from vettriage.tui.intakes import resume_or_start
-        from vettriage.tui.session import IntakeSession
+        from vettriage.intake.starting import resume_or_start
+        from vettriage.intake.session import IntakeSession
 
         catalogue = load_catalogue(packs=list(dict.fromkeys(packs)))
         if dog_ref is None:

@@ -11,8 +11,9 @@ import re
 from typing import Any, TextIO
 
 from vettriage.content.models import UNKNOWN
-from vettriage.plain.words import HELP, clean, draft_lines, result_lines
-from vettriage.tui.session import IntakeSession, choices_for, parse_typed
+from vettriage.intake.session import IntakeSession, choices_for, parse_typed
+from vettriage.intake.words import DEFAULT_CONTACT, GAPS_WARNING, NEEDS_ANSWER, red_flags_unanswered, result_lines
+from vettriage.plain.words import HELP, clean, draft_lines
 
 LISTED = ("scale", "yesno", "choice", "multi")
 YES = {"y", "yes"}
@@ -102,7 +103,7 @@ class PlainDialogue:
                 continue
             if not word:
                 if s.needs_answer():
-                    self.say("This question needs an answer.")
+                    self.say(NEEDS_ANSWER)
                     continue
                 self._next()  # Enter alone keeps the answer there is (or leaves the question blank)
                 return
@@ -126,17 +127,18 @@ class PlainDialogue:
         """On to the next question, or to the review after the last one (or when sent from it)."""
         s = self.session
         if self.to_red_flags:
-            missing = s.gaps().red_flags
-            if missing:
-                s.go_to(missing[0])
+            gap = s.first_red_flag_gap()
+            if gap:
+                s.go_to(gap)
                 return
             self.to_red_flags = False
             self.return_to_review = True
-        if self.return_to_review or s.at_end:
-            self.return_to_review = False
+        nxt = s.next_stop(back_to_review=self.return_to_review)
+        self.return_to_review = False
+        if nxt is None:
             self._review()
             return
-        s.go(s.index + 1)
+        s.go_to(nxt)
 
     # --- one question ---------------------------------------------------------------------------------
 
@@ -241,8 +243,7 @@ class PlainDialogue:
     # --- the emergency --------------------------------------------------------------------------------
 
     def _contact(self) -> str:
-        return self.config.emergency_contact() if self.config else \
-            "Call your vet or the nearest emergency vet service now."
+        return self.config.emergency_contact() if self.config else DEFAULT_CONTACT
 
     def _emergency(self, flag_ids: tuple[str, ...]) -> bool:
         """Print the emergency message first, then ask: finish for the record (True) or stop here (False)."""
@@ -382,15 +383,14 @@ class PlainDialogue:
         gaps = s.gaps()
         if gaps.red_flags:
             n = len(gaps.red_flags)
-            self.say(f"Cannot finish yet: {n} urgent-sign question{'s are' if n > 1 else ' is'} not answered. "
+            self.say(f"Cannot finish yet: {red_flags_unanswered(n)} "
                      "Answer each one, or u for don't know. Going to the first of them; the review follows.")
             s.go_to(gaps.red_flags[0])
             self.to_red_flags = True
             self._section = None
             return True
         if gaps.others and not self._yes(
-                f"{gaps.describe()}. Unanswered questions make the result less certain: what they would have "
-                "shown is reported as not assessed. Finish anyway? y or n: "):
+                f"{gaps.describe()}. {GAPS_WARNING} Finish anyway? y or n: "):
             return False
         intake = s.complete()
         s.reason = None

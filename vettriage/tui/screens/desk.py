@@ -129,7 +129,7 @@ class DeskScreen(Screen[None]):
         def start(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            from vettriage.tui.intakes import dog_choices, start_intake
+            from vettriage.intake.starting import dog_choices, start_intake
 
             app: Any = self.app
             choices = dog_choices(app.store, name)
@@ -152,7 +152,7 @@ class DeskScreen(Screen[None]):
 
     def _start_for(self, dog_id: int, name: str) -> None:
         """A known dog: its intake in progress is offered before a second one."""
-        from vettriage.tui.intakes import in_progress_of, start_intake
+        from vettriage.intake.starting import in_progress_of, start_intake
 
         app: Any = self.app
         open_ = in_progress_of(app.store, dog_id)
