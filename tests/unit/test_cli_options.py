@@ -123,3 +123,17 @@ def test_without_db_every_command_uses_the_configured_database(tmp_path, monkeyp
     capsys.readouterr()
     assert main(["dogs", "list"]) == 0
     assert "Bella" in capsys.readouterr().out
+
+
+SAME_NAME_TWO_MEANINGS = {"--owner"}
+"""`intake --owner` is the owner's mode, `dogs add --owner NAME` the owner's name (kept: both are in use)."""
+
+
+def test_an_option_reads_the_same_on_every_command() -> None:
+    forms: dict[str, set[tuple]] = {}
+    for _, page in ALL:
+        for action in page._actions:
+            for flag in action.option_strings:
+                forms.setdefault(flag, set()).add((action.metavar, action.nargs, type(action).__name__))
+    mixed = {flag: f for flag, f in forms.items() if len(f) > 1 and flag not in SAME_NAME_TWO_MEANINGS}
+    assert not mixed, mixed

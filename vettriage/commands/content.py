@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("--mode", choices=["owner", "tech"], default="tech",
                    help="the questions' wording: owner or tech (default: tech)")
     add_content_arg(p)
-    p.add_argument("--dog-id", type=int, help="pre-fill the history answers (medicines, conditions, signalment) "
+    p.add_argument("--dog-id", type=int, metavar="ID", help="pre-fill the history answers (medicines, conditions, signalment) "
                    "from this dog's last completed visit, for the owner to confirm; never its signs or ratings")
     add_db_arg(p)
     add_pack_arg(p)

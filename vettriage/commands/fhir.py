@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 
     ex = fsub.add_parser("export", help="one stored intake as a FHIR Bundle: Patient, QuestionnaireResponse, "
                                         "RiskAssessment, Observations, DetectedIssues")
-    ex.add_argument("--intake", type=int, required=True, metavar="N", help="the intake's id (intakes list)")
+    ex.add_argument("--intake", type=int, required=True, metavar="ID", help="the intake's id (see `vettriage intakes list`)")
     add_output_arg(ex)
     add_content_arg(ex)
     add_pack_arg(ex)

@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     a.add_argument("file", help="answers file (YAML: question id -> answer)")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new one)")
-    who.add_argument("--dog-id", type=int, help="the dog's id (see `vettriage dogs list`)")
+    who.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id (see `vettriage dogs list`)")
     who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
     add_content_arg(a)

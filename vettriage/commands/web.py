@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     """Add `invite`, `invites`, `serve` and the hidden `web-child`."""
     p = sub.add_parser("invite", help="create an owner intake and print its invitation link")
     p.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new dog)")
-    p.add_argument("--dog-id", type=int, help="the dog's id, when several share a name")
+    p.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id, when several share a name")
     p.add_argument("--expires", default="72h", help="how long the link works: 90m, 72h, 3d (default 72h)")
     p.add_argument("--public-url", default=None, help=f"the address owners use (default {DEFAULT_PUBLIC_URL}, "
                    "or $VETTRIAGE_PUBLIC_URL)")
