@@ -158,7 +158,7 @@ class _Ctx:
     """The evaluation context the compiled conditions expect, rebuilt from a finished Assessment."""
 
     __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "kinds",
-                 "flags", "capped")
+                 "flags", "capped", "open_emergency")
 
     def __init__(self, assessment: Assessment, answers: Mapping[str, Any]) -> None:
         self.answers = answers
@@ -171,6 +171,7 @@ class _Ctx:
         self.levels_hi = self.levels
         self.red_flags = set(assessment.red_flag_ids)
         self.red_flags_maybe: set[str] = set()
+        self.open_emergency = bool(getattr(assessment, "red_flags_unanswered", None))
         self.kinds = frozenset(h.id for h in getattr(assessment, "pain_kinds", ()))
         self.flags = frozenset([*assessment.caution_ids, *assessment.medication_flag_ids])
         self.capped = frozenset(c for c, r in assessment.categories.items() if r.limited_by)
@@ -218,7 +219,8 @@ def _holds(catalogue: Catalogue, sid: str, ctx: "_Ctx", memo: dict[str, bool]) -
         test = _situation_tests(catalogue)[sid]
         got = memo[sid] = bool(
             (test is not None and test(ctx) is True) or not ctx.kinds.isdisjoint(sit.pain_kinds)
-            or not ctx.flags.isdisjoint(sit.flags) or (sit.capped is not None and sit.capped in ctx.capped))
+            or not ctx.flags.isdisjoint(sit.flags) or (sit.capped is not None and sit.capped in ctx.capped)
+            or (sit.emergency_questions_open and ctx.open_emergency))
     return got
 
 
@@ -248,30 +250,24 @@ def _asked(catalogue: Catalogue, opt: CareOption, ctx: "_Ctx") -> bool:
 
 
 def _about(catalogue: Catalogue, opt: CareOption, ctx: "_Ctx", memo: dict[str, bool]) -> AboutOption | None:
+    """The first reason that holds; when it is one that makes the option unsuitable, every unsuitable reason
+    that holds (an owner told "seizures" must not conclude that the glaucoma does not matter)."""
     reasons = _not_offered(catalogue).get(opt.id, ())
-    # Every condition that makes the option unsuitable is said, not only the first: an owner told "seizures"
-    # must not conclude that the glaucoma does not matter. (An emergency, listed before them, still comes first.)
-    for test, reason in reasons:
-        if reason.situation is None and test is not None and test(ctx) is True:
-            break  # a reason above the unsuitable conditions holds (the emergency): it is the answer
+
+    def holds(test: Test | None, reason: Any) -> bool:
         if reason.situation is not None:
-            unsuitable = [r for _, r in reasons if r.situation is not None and _holds(catalogue, r.situation, ctx, memo)]
-            if unsuitable:
-                return AboutOption.model_construct(
-                    id=opt.id, owner=" ".join(r.owner for r in unsuitable), tech=" ".join(r.tech for r in unsuitable),
-                    questions=list(opt.questions), unsuitable=True)
-            break
+            return _holds(catalogue, reason.situation, ctx, memo)
+        if reason.unfit:
+            return not _fits(opt, ctx)
+        return test is None or test(ctx) is True
+
     for test, reason in reasons:
-        if reason.situation is not None:
-            if not _holds(catalogue, reason.situation, ctx, memo):
-                continue
-        elif reason.unfit:
-            if _fits(opt, ctx):
-                continue
-        elif test is not None and test(ctx) is not True:
+        if not holds(test, reason):
             continue
-        return AboutOption.model_construct(id=opt.id, owner=reason.owner, tech=reason.tech,
-                                           questions=list(opt.questions), unsuitable=reason.situation is not None)
+        said = [r for t, r in reasons if r.unsuitable and holds(t, r)] if reason.unsuitable else [reason]
+        return AboutOption.model_construct(id=opt.id, owner=" ".join(r.owner for r in said),
+                                           tech=" ".join(r.tech for r in said), questions=list(opt.questions),
+                                           unsuitable=reason.unsuitable)
     return None
 
 

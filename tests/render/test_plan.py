@@ -61,7 +61,9 @@ def _after_multimodal_trial(catalogue, cases, **changes):
     weight loss) that gave too little relief, for pain of a year (issue 23's ketamine gate)."""
     from vettriage.engine import assess
 
-    answers = {**cases["pain"].answers, "pain_tried": ["nsaid", "weight_loss", "tramadol"],
+    from tests.render.test_plan_fit import NO_RED_FLAGS
+
+    answers = {**cases["pain"].answers, **NO_RED_FLAGS, "pain_tried": ["nsaid", "weight_loss", "tramadol"],
                "med_pain_trial_months": 3, "pain_duration_months": 12, "med_conditions": ["arthritis"], **changes}
     return make_plan(catalogue, assess(catalogue, answers), answers)
 

@@ -389,10 +389,13 @@ class Situation(Strict):
     pain_kinds: list[Id] = constrained([])
     flags: list[Id] = constrained([])
     capped: Category | None = None
+    emergency_questions_open: bool = False
+    """Holds while emergency questions asked for this dog are unanswered (one could still be an emergency)."""
     source: Id
 
     def _check(self) -> None:
-        if self.when is None and not self.pain_kinds and not self.flags and not self.capped:
+        if (self.when is None and not self.pain_kinds and not self.flags and not self.capped
+                and not self.emergency_questions_open):
             raise ValueError("a situation says when it holds (when, pain_kinds, flags or capped)")
 
 
@@ -415,6 +418,9 @@ class NotOffered(Strict):
     situation: Id | None = None
     unfit: bool = False
     """Holds when the option's `fits` does not fit this dog's pain kinds (e.g. ketamine for mouth pain)."""
+    unsuitable: bool = False
+    """The reason makes the option unsuitable for this dog (not merely "not yet"): every such reason that holds
+    is said, not only the first."""
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
 
