@@ -174,7 +174,8 @@ class _Ctx:
         self.open_emergency = bool(getattr(assessment, "red_flags_unanswered", None))
         self.kinds = frozenset(h.id for h in getattr(assessment, "pain_kinds", ()))
         self.flags = frozenset([*assessment.caution_ids, *assessment.medication_flag_ids])
-        self.capped = frozenset(c for c, r in assessment.categories.items() if r.limited_by)
+        self.capped = {c: frozenset(e.rule for e in r.limited_by) for c, r in assessment.categories.items()
+                       if r.limited_by}
 
 
 # Plan parts are built with model_construct: every value comes from content that was validated at load, and
@@ -219,7 +220,8 @@ def _holds(catalogue: Catalogue, sid: str, ctx: "_Ctx", memo: dict[str, bool]) -
         test = _situation_tests(catalogue)[sid]
         got = memo[sid] = bool(
             (test is not None and test(ctx) is True) or not ctx.kinds.isdisjoint(sit.pain_kinds)
-            or not ctx.flags.isdisjoint(sit.flags) or (sit.capped is not None and sit.capped in ctx.capped)
+            or not ctx.flags.isdisjoint(sit.flags)
+            or (sit.capped is not None and bool(ctx.capped.get(sit.capped, frozenset()) - set(sit.capped_except)))
             or (sit.emergency_questions_open and ctx.open_emergency))
     return got
 

@@ -210,6 +210,29 @@ def test_no_cognitive_diet_or_medicine_while_pain_explains_the_signs(catalogue):
     assert {w.situation for w in plan.withheld if w.id in CCD_SPECIFIC} == {"ccd_explained"}
 
 
+def test_pain_that_treatment_controls_no_longer_holds_the_cognitive_options_back(catalogue):
+    """Trial analgesia, then reassess (s15): disorientation that persists once pain relief helps is screened as
+    cognitive decline; while the response is not known, pain still explains the signs."""
+    controlled = {**CCD_SIGNS, "pain_sign_stiff_after_rest": 2, "cog_sleep_night_restless": 2,
+                  "pain_tried": ["nsaid"], "med_current": ["meloxicam"], "med_pain_trial_months": 5}
+    a, plan = plan_for(catalogue, **controlled, pain_tried_response="helped")
+    assert a.categories["pain"].level != "none" and a.categories["ccd"].limited_by
+    assert CCD_SPECIFIC <= set(offered(plan))
+    for response in ("partly", None):
+        _, plan = plan_for(catalogue, **controlled, pain_tried_response=response)
+        assert not CCD_SPECIFIC & set(offered(plan)), response
+    # a cap for another cause (sensory loss) still holds them back, whatever the pain does
+    _, plan = plan_for(catalogue, **{**controlled, "pain_tried_response": "helped", "sys_hearing": "deaf",
+                                     "cog_house_name_response": 2})
+    assert not CCD_SPECIFIC & set(offered(plan))
+
+
+def test_an_osteoarthritis_medicine_points_to_joint_pain(catalogue):
+    a, plan = plan_for(catalogue, pain_sign_lagging=2, med_current=["bedinvetmab"], pain_tried=["bedinvetmab"],
+                       pain_tried_response="helped")
+    assert "joint" in a.pain_kind_ids and "anti_ngf" in offered(plan)
+
+
 def test_no_cognitive_diet_or_medicine_with_a_medical_finding(catalogue):
     a, plan = plan_for(catalogue, **CCD_SIGNS, sys_pu_pd=True, sys_weight_change="loss")
     assert a.categories["medical"].level != "none"

@@ -206,6 +206,10 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         for f in sit.flags:
             if f not in cat.ketamine_cautions and f not in cat.medication_flags:
                 where.fail(f"'{f}' is neither a ketamine caution nor a medication flag", ["flags"])
+        rule_ids = {r.id for r in cat.rules}
+        for r in sit.capped_except:
+            if r not in rule_ids:
+                where.fail(f"capped_except names unknown rule '{r}'", ["capped_except"])
         need_source(where, sit.source)
 
     # care options

@@ -389,6 +389,8 @@ class Situation(Strict):
     pain_kinds: list[Id] = constrained([])
     flags: list[Id] = constrained([])
     capped: Category | None = None
+    capped_except: list[Id] = constrained([])
+    """Rules whose cap on `capped` does not count here (e.g. a cap that another test of the situation covers)."""
     emergency_questions_open: bool = False
     """Holds while emergency questions asked for this dog are unanswered (one could still be an emergency)."""
     source: Id
