@@ -76,12 +76,20 @@ def run_plan(args: argparse.Namespace) -> int:
     if plan.deferred:
         out.append("EMERGENCY - the care plan is deferred. Do this now:")
         out += [f"  ! {s.title}: {s.action}" for s in plan.now]
+        if plan.home:
+            out.append("Until your dog is seen:")
+            out += [f"  - {h.owner}" for h in plan.home]
     else:
         out.append("Care options, in order:" if not plan.routine else "No finding: routine senior care.")
         for i, o in enumerate(plan.options, 1):
             warn = " [caution for this dog]" if o.cautioned else ""
             out.append(f"  {i:>2}. {o.title} ({o.category}; evidence {o.evidence}){warn}")
+            out += [f"        ! {w}" for w in o.vet_why]
             out += [f"        - {c.title}" for c in o.cautions]
+        for w in plan.withheld:
+            out.append(f"  Not offered: {w.vet_title} ({w.tech})")
+        if plan.about_ketamine is not None:
+            out.append(f"  About ketamine: {plan.about_ketamine.tech}")
     out.append(DISCLAIMER)
     sys.stdout.write("\n".join(out) + "\n")
     return 0
