@@ -144,7 +144,8 @@ def test_percent_drop_with_a_blank_spans_what_it_could_be() -> None:
     lo, hi = spans["drop"]
     assert s["drop"].value is None and lo < 0 < 10 < hi < 100, "today's weight unknown: any loss or none"
     # no earlier weight asked (no loss reported): nothing to compare, so no drop
-    assert compute_scores(WEIGHT, {"now": 18.0}, hidden={"before"})[1]["drop"] == (0.0, 0.0)
+    s, spans = compute_scores(WEIGHT, {"now": 18.0}, hidden={"before"})
+    assert spans["drop"] == (0.0, 0.0) and s["drop"].value is None and not s["drop"].sufficient
 
 
 def test_percent_drop_fast_path_agrees_with_the_interval_pass() -> None:

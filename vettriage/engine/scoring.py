@@ -154,6 +154,8 @@ def _interval(entry: Entry, get: Callable[[str], Any], hidden: Collection[str], 
         sufficient = True
     elif sufficient:
         value = _value(method, known, threshold)
+    if method == "percent_drop" and len(ends) < 2:  # nothing to compare (a question branching hid): no value
+        value, sufficient = None, False
     # positional, in field order: id, title, value, answered, of, sufficient, heuristic, low, high
     out[sid] = DomainScore(sid, title, value, len(known), n, sufficient, heuristic, float(low), float(high))
 
