@@ -177,6 +177,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     worked_up: set[str] = set()  # categories a finding that asks for a work-up raised
     explained: set[str] = set()  # answers a finding explains: no longer counted by any score
     explained_maybe: set[str] = set()  # ... or would, once the blanks are filled
+    base: dict[str, tuple[float, float]] | None = None
     levels, levels_hi = ctx.levels, ctx.levels_hi
 
     def bound(c: str) -> None:
@@ -200,11 +201,18 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
          rule_workup, note, rule_severity, explains) = effects[k]
         if explains:
             if truth is None:
-                explained_maybe.update(explains - explained)
+                # only an answer that was given can lower a score's low end once set aside
+                new = [i for i in explains if i not in explained and i not in explained_maybe]
+                explained_maybe.update(new)
+                moved = any(known.get(i) for i in new)
             else:
+                moved = not explains <= explained
                 explained.update(explains)
                 explained_maybe.difference_update(explains)
-            _set_aside(catalogue, values, hidden, unknown_ids, explained, explained_maybe, spans)
+            if moved:
+                if base is None:  # the scores as answered, before anything was set aside
+                    base = dict(spans)
+                _set_aside(catalogue, values, hidden, unknown_ids, explained, explained_maybe, spans, base)
         if truth is None:
             if finding:
                 if level > raised_maybe[finding]:
@@ -347,7 +355,7 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
 
 def _set_aside(catalogue: Catalogue, values: Mapping[str, Any], hidden: frozenset[str],
                unknown_ids: frozenset[str], explained: set[str], maybe: set[str],
-               spans: dict[str, tuple[float, float]]) -> None:
+               spans: dict[str, tuple[float, float]], base: dict[str, tuple[float, float]]) -> None:
     """Every score's interval again, the explained answers taking no part (as if branching hid them), in place:
     the rules below read the new intervals. An explanation that blanks could still bring (`maybe`) widens them:
     the low end without those answers, the high end with them."""
@@ -356,7 +364,7 @@ def _set_aside(catalogue: Catalogue, values: Mapping[str, Any], hidden: frozense
         kept = {k: v for k, v in values.items() if k not in drop}
         return compute_scores(catalogue, kept, hidden | drop, unknown_ids)[1]
 
-    sure = without(explained)
+    sure = without(explained) if explained else base
     if maybe:
         low = without(explained | maybe)
         sure = {sid: (low[sid][0], hi) for sid, (lo, hi) in sure.items()}
