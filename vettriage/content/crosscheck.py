@@ -136,6 +136,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
             item = cat.items.get(ref)
             if item is not None and item.type not in ("scale", "number", "months"):
                 where.fail(f"'{ref}' is a {item.type} item and cannot be scored", ["of"])
+            if score.method == "percent_drop" and (item is None or item.type not in ("number", "months")):
+                where.fail(f"percent_drop reads two number items; '{ref}' is not one", ["of"])
         need_source(where, score.source)
         known.add(score.id)
 
@@ -151,7 +153,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
     # rules: ids unique, effects name real ids, finding tests only after every rule that sets that finding
     setters: dict[str, int] = {}
     for i, rule in enumerate(cat.rules):
-        for c in (rule.then.finding, rule.then.cap):
+        for c in (rule.then.finding, rule.then.cap, m.implied_finding(rule.then)):
             if c:
                 setters[c] = i
     rule_ids: set[str] = set()
@@ -177,6 +179,9 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         for w in eff.workup:
             if w not in cat.workup:
                 where.fail(f"unknown work-up step '{w}'", ["then", "workup"])
+        for item in eff.explains:
+            if item not in cat.items:
+                where.fail(f"explains unknown item '{item}'", ["then", "explains"])
         need_source(where, rule.source)
     for rf in cat.red_flags:
         if not any(r.then.red_flag == rf for r in cat.rules):

@@ -283,14 +283,15 @@ class Section(Strict):
 class Score(Strict):
     """A number computed from items or other scores.
 
-    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`.
-    Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
+    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`;
+    `percent_drop` of two numbers [before, now] is how much lower `now` is, as a percentage of `before` (e.g. a
+    weight lost). Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
     """
 
     id: Id
     title: Wording
     category: Category | None = None
-    method: Literal["sum", "mean", "max", "count_at_least"]
+    method: Literal["sum", "mean", "max", "count_at_least", "percent_drop"]
     of: list[Id] = constrained(min_len=1)
     threshold: float | None = None
     min_share: float = constrained(0.5, gt=0, le=1)
@@ -300,6 +301,8 @@ class Score(Strict):
     def _check(self) -> None:
         if (self.method == "count_at_least") != (self.threshold is not None):
             raise ValueError("count_at_least, and only it, needs a threshold")
+        if self.method == "percent_drop" and len(self.of) != 2:
+            raise ValueError("percent_drop reads exactly two inputs: [before, now]")
 
 
 @content
@@ -318,15 +321,31 @@ class Effect(Strict):
     urgency: Literal["soon"] | None = None
     workup: list[Id] = constrained([])
     note: Wording | None = None
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    """With a finding: how marked the signs behind it are (the highest a fired rule gives is reported)."""
+    explains: list[Id] = constrained([])
+    """Items whose answers what this rule found explains (e.g. pain explains less play): from here on they take
+    no part in any score, so later rules no longer count them (the items are still stored and shown)."""
 
     def _check(self) -> None:
         if (self.finding is None) != (self.level is None):
             raise ValueError("finding and level go together")
+        if self.severity is not None and self.finding is None:
+            raise ValueError("severity goes with a finding")
         if (self.cap is None) != (self.cap_level is None):
             raise ValueError("cap and cap_level go together")
         if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
-                    self.pain_kind, self.urgency, self.workup, self.note]):
+                    self.pain_kind, self.urgency, self.workup, self.note, self.explains]):
             raise ValueError("a rule's `then` does something")
+
+
+def implied_finding(effect: Effect) -> str | None:
+    """The finding a rule raises without naming one: a medication flag that asks for a visit soon is a medical
+    problem to review, so it raises `medical` to possible with the flag's evidence (a plan never reads "no
+    finding" beside it). Kept here so that the engine and the content checks read it the same way."""
+    if effect.finding is None and effect.medication_flag is not None and effect.urgency == "soon":
+        return "medical"
+    return None
 
 
 @content
