@@ -1,0 +1,85 @@
+"""What every text value and JSON value must be before it is stored or used: valid Unicode, bounded, and (for
+names) free of terminal control characters.
+
+One place, because every way in needs the same rules: the command line (`--dog`, `--by`), the answers files,
+`intakes import`, `fhir import` and the web form, and the store itself as the last guard. A lone surrogate
+(`"\\ud800"`, which JSON can spell) is a Python `str` but no UTF-8 text: stored, it broke every later export.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+MAX_NAME = 200
+"""A dog's, owner's or technician's name: the store's column width (`dogs add` refuses longer)."""
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings in a stored JSON value (an Assessment nests about 6 deep)."""
+MAX_STRING = 1 << 20
+"""Longest string inside a JSON value (a free-text answer is at most 5,000 characters)."""
+
+# C0 controls, DEL and C1 controls (0x9b is a one-byte terminal escape, CSI); lone surrogates.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: Any, limit: int | None = None, *, name: bool = False) -> str | None:
+    """Why `value` cannot be stored as text (None when it can): not a string, a lone surrogate, longer than
+    `limit`, or (for a name) a control character."""
+    if not isinstance(value, str):
+        return f"expected text, not {type(value).__name__}"
+    if _SURROGATE.search(value):
+        return "not valid Unicode (a lone surrogate)"
+    if limit is not None and len(value) > limit:
+        return f"longer than {limit} characters"
+    if name and _CONTROL.search(value):
+        return "holds a control character"
+    return None
+
+
+def clean_name(value: Any, limit: int = MAX_NAME) -> tuple[str | None, str | None]:
+    """(the name with outer spaces removed and inner runs of spaces joined, None) or (None, why not)."""
+    problem = text_problem(value, limit * 4, name=True)  # refuse a 100,000-character value before splitting it
+    if problem:
+        return None, problem
+    text = " ".join(value.split())
+    if not text:
+        return None, "is blank"
+    if len(text) > limit:
+        return None, f"longer than {limit} characters"
+    return text, None
+
+
+def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_STRING) -> str | None:
+    """Why a JSON-shaped value (dicts, lists, scalars) cannot be stored, or None: a lone surrogate in a string or
+    key, a string past `max_string`, nesting past `max_depth`, a non-finite number, a key that is not text, or a
+    value JSON has no type for. Walks without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, str):
+            if len(v) > max_string:
+                return f"a text of {len(v):,} characters (at most {max_string:,})"
+            if _SURROGATE.search(v):
+                return "text that is not valid Unicode (a lone surrogate)"
+        elif isinstance(v, bool) or v is None or isinstance(v, int):
+            if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
+                return "a whole number too large to be an answer"
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                return "a number that is not finite"
+        elif isinstance(v, (list, tuple, dict)):
+            if depth > max_depth:
+                return f"values nested more than {max_depth} deep"
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    if not isinstance(k, str):
+                        return "a key that is not text"
+                    stack.append((k, depth))
+                    stack.append((x, depth + 1))
+            else:
+                stack.extend((x, depth + 1) for x in v)
+        else:
+            return f"a value of type {type(v).__name__}"
+    return None
