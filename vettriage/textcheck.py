@@ -28,11 +28,11 @@ def text_problem(value: Any, limit: int | None = None, *, name: bool = False) ->
     """Why `value` cannot be stored as text (None when it can): not a string, a lone surrogate, longer than
     `limit`, or (for a name) a control character."""
     if not isinstance(value, str):
-        return f"expected text, not {type(value).__name__}"
+        return f"is {type(value).__name__}, not text"
     if _SURROGATE.search(value):
-        return "not valid Unicode (a lone surrogate)"
+        return "is not valid Unicode (a lone surrogate)"
     if limit is not None and len(value) > limit:
-        return f"longer than {limit} characters"
+        return f"is longer than {limit} characters"
     if name and _CONTROL.search(value):
         return "holds a control character"
     return None
@@ -40,14 +40,16 @@ def text_problem(value: Any, limit: int | None = None, *, name: bool = False) ->
 
 def clean_name(value: Any, limit: int = MAX_NAME) -> tuple[str | None, str | None]:
     """(the name with outer spaces removed and inner runs of spaces joined, None) or (None, why not)."""
-    problem = text_problem(value, limit * 4, name=True)  # refuse a 100,000-character value before splitting it
+    problem = text_problem(value, None, name=True)
     if problem:
         return None, problem
+    if len(value) > limit * 4:  # not worth splitting
+        return None, f"is longer than {limit} characters"
     text = " ".join(value.split())
     if not text:
         return None, "is blank"
     if len(text) > limit:
-        return None, f"longer than {limit} characters"
+        return None, f"is longer than {limit} characters"
     return text, None
 
 
@@ -60,26 +62,26 @@ def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_S
         v, depth = stack.pop()
         if isinstance(v, str):
             if len(v) > max_string:
-                return f"a text of {len(v):,} characters (at most {max_string:,})"
+                return f"holds a text of {len(v):,} characters (at most {max_string:,})"
             if _SURROGATE.search(v):
-                return "text that is not valid Unicode (a lone surrogate)"
+                return "holds text that is not valid Unicode (a lone surrogate)"
         elif isinstance(v, bool) or v is None or isinstance(v, int):
             if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
-                return "a whole number too large to be an answer"
+                return "holds a whole number too large to be an answer"
         elif isinstance(v, float):
             if not math.isfinite(v):
-                return "a number that is not finite"
+                return "holds a number that is not finite"
         elif isinstance(v, (list, tuple, dict)):
             if depth > max_depth:
-                return f"values nested more than {max_depth} deep"
+                return f"nests values more than {max_depth} deep"
             if isinstance(v, dict):
                 for k, x in v.items():
                     if not isinstance(k, str):
-                        return "a key that is not text"
+                        return "has a key that is not text"
                     stack.append((k, depth))
                     stack.append((x, depth + 1))
             else:
                 stack.extend((x, depth + 1) for x in v)
         else:
-            return f"a value of type {type(v).__name__}"
+            return f"holds a value of type {type(v).__name__}"
     return None

@@ -404,7 +404,7 @@ class Tx:
                 elif kind == "json":
                     problem = json_problem(v)
                 if problem:
-                    raise Unbindable(f"{table}.{c}: cannot store {problem}; nothing was written")
+                    raise Unbindable(f"{table}.{c}: cannot store a value that {problem}; nothing was written")
             out.append(self.dialect.dump(kind, v))
         return out
 

@@ -209,7 +209,7 @@ class SqlStore:
         for value in (answers, assessment):
             problem = json_problem(value)
             if problem:
-                raise StoreError(f"cannot store those answers ({problem}); nothing was written")
+                raise StoreError(f"cannot store those answers: the value {problem}; nothing was written")
         details = {k: (v if v not in ("", None) else None) for k, v in (dog_details or {}).items()}
         for k, v in details.items():
             if isinstance(v, str):
