@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except (InputError, StoreError) as exc:
-        print(f"vettriage: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        text = " ".join(str(exc).split())
+        print(f"vettriage: error: {text if len(text) <= 800 else text[:797] + '...'}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A file the user named cannot be read or written (missing folder, permissions, full disk).

@@ -1,0 +1,91 @@
+"""JSON read from a file someone else wrote (an export to import, a FHIR response), bounded before the work grows.
+
+The stdlib parser keeps the last of two equal keys silently, turns `1e999` into infinity and a 5,000-digit integer
+into a ValueError that is not a JSONDecodeError, and accepts NaN; what comes out is then handed to code that
+expects none of that (a valueDecimal of 1E+999999999 became an integer of a billion digits). Here each of those
+is a ValueError with a message the caller turns into one line naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+MAX_NUMBER_CHARS = 40
+"""Longest number literal (an answer is a weight, an age, a count: 40 characters is far past any of them)."""
+MAX_EXPONENT = 300
+"""Largest decimal exponent a number may have once parsed (beyond a float's range)."""
+
+
+class JsonValueError(ValueError):
+    """A JSON text that parses but is refused (a key given twice, a number out of range)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = key if len(key) <= 40 else key[:37] + "..."
+            raise JsonValueError(f"key {shown!r} given twice in one object")
+        out[key] = value
+    return out
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JsonValueError(f"a number of {len(text)} digits is not a usable value")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JsonValueError(f"a number of {len(text)} characters is not a usable value")
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonValueError(f"{text} is out of range")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise JsonValueError(f"{text} is not a number JSON allows")
+
+
+DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant)
+"""A decoder with every bound above (its raw_decode serves the streamed export reader)."""
+
+
+def loads(text: str) -> Any:
+    """Parse JSON text; JSONDecodeError as json.loads, JsonValueError for what it would let through."""
+    try:
+        return DECODER.decode(text)
+    except RecursionError:
+        raise JsonValueError("values nested too deep") from None
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; OSError or ValueError (with a one-line reason)
+    otherwise. Opened without blocking, so a FIFO or a device named like a file is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"larger than {limit >> 20} MiB: not a file vettriage reads")
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"larger than {limit >> 20} MiB: not a file vettriage reads")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
