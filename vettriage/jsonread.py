@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
-from pathlib import Path
 from typing import Any
 
 MAX_NUMBER_CHARS = 40
@@ -64,28 +61,3 @@ def loads(text: str) -> Any:
         return DECODER.decode(text)
     except RecursionError:
         raise JsonValueError("values nested too deep") from None
-
-
-def read_regular(path: Path | str, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; OSError or ValueError (with a one-line reason)
-    otherwise. Opened without blocking, so a FIFO or a device named like a file is refused, not waited on."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError("not a regular file")
-        if st.st_size > limit:
-            raise ValueError(f"larger than {limit >> 20} MiB: not a file vettriage reads")
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise ValueError(f"larger than {limit >> 20} MiB: not a file vettriage reads")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)

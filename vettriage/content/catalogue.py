@@ -118,10 +118,24 @@ class Catalogue:
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
+    from vettriage.files import read_regular
+
     digest = sha256()
     for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        # only regular files of bounded size (PyYAML is not imported on a cached start: read here, not through
+        # yamlfile): a FIFO named x.yaml here made every load, and `validate`, wait forever
+        try:
+            data = read_regular(path, MAX_CONTENT_FILE)
+        except OSError as exc:
+            raise InputError(str(path), None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+        except ValueError as exc:
+            raise InputError(str(path), None, str(exc)) from None
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
+
+
+MAX_CONTENT_FILE = 4 * 1024 * 1024
+"""Largest content file (yamlfile.MAX_BYTES: the same bound, without importing PyYAML)."""
 
 
 def combined_hash(base: str, pack_digests: list[str]) -> str:

@@ -17,6 +17,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage import jsonread
 from vettriage.errors import InputError
 from vettriage.fhir import codes
+from vettriage.files import read_regular
 from vettriage.textcheck import json_problem
 
 MAX_BYTES = 16 << 20
@@ -44,7 +45,7 @@ def read_fhir(path: Path | str, catalogue: Catalogue) -> Received:
     """Parse and validate `path`, and check that it answers this content's Questionnaire."""
     source = str(path)
     try:
-        text = jsonread.read_regular(path, MAX_BYTES).decode("utf-8")
+        text = read_regular(path, MAX_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise InputError(source, None, "file not found") from None
     except OSError as exc:
