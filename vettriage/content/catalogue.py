@@ -161,7 +161,10 @@ def _parse(doc: YamlDoc, model: Any, label: str) -> Any:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # a condition is a union: the branch whose own check failed says why, where the others only say that
+        # their keys are missing
+        err = next((e for e in errors if e["type"] == "value_error"), errors[0])
         # union branches appear as class names; keyword fields are written `in` / `not` in the files
         loc = [BACK.get(p, p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
         field_ = _describe(doc.data, loc)
