@@ -8,8 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,3 +218,14 @@ def test_fhir_values_are_bounded_before_any_work(bundle_text, tmp_path, value, c
     code, _, err = run(capsys, "fhir", "import", str(src), "--db", str(db))
     assert code == 2 and err.count("\n") == 1 and len(err) < 1000 and str(src) in err, err[:300]
     assert not db.exists() or sqlite3.connect(db).execute("SELECT COUNT(*) FROM intakes").fetchone()[0] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", [["intakes", "import"], ["fhir", "import"], ["intakes", "add"]])
+def test_a_fifo_is_refused_not_waited_on(tmp_path, command) -> None:
+    fifo = tmp_path / "in.json"
+    os.mkfifo(fifo)
+    extra = ["--dog", "Rex"] if command[1] == "add" else []
+    out = subprocess.run([sys.executable, "-m", "vettriage", *command, str(fifo), *extra, "--db",
+                          str(tmp_path / "f.db")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "not a regular file" in out.stderr, out.stderr

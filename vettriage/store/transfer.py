@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
@@ -378,6 +380,8 @@ def _uncell(text: str, field: str) -> Any:
 def _records(path: Path, src: str) -> Iterator[tuple[str, Any, int]]:
     """Every record of an export file, JSON or CSV (told apart by its first character)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would be waited on forever
+            raise InputError(src, None, "not a regular file")
         with open(path, encoding="utf-8", newline="") as f:
             first = f.read(1)
             while first and first in " \t\r\n\ufeff":
