@@ -9,6 +9,7 @@ One place, because every way in needs the same rules: the command line (`--dog`,
 from __future__ import annotations
 
 import json
+import math
 import re
 from itertools import accumulate
 from typing import Any
@@ -59,6 +60,17 @@ def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_S
     key, a string past `max_string`, nesting past `max_depth`, a non-finite number, a whole number past 64 bits,
     or a value JSON has no type for. Done on the JSON text (C code) rather than by walking the value in Python:
     an Assessment has thousands of values, and an import checks one per intake."""
+    kind = type(value)
+    if kind is str:  # most values checked are one answer: no JSON text needed
+        if len(value) > max_string:
+            return f"holds a text of {len(value):,} characters (at most {max_string:,})"
+        return "holds text that is not valid Unicode (a lone surrogate)" if _SURROGATE.search(value) else None
+    if value is None or kind is bool:
+        return None
+    if kind is int:
+        return "holds a whole number too large to be an answer" if value.bit_length() > 64 else None
+    if kind is float:
+        return None if math.isfinite(value) else "holds a number that is not finite"
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         text.encode("utf-8")

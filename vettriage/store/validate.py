@@ -197,25 +197,25 @@ def _check_result(i: dict[str, Any], w: str, catalogue: Any) -> None:
     from vettriage.errors import InputError
 
     try:
-        again = assess(catalogue, validate_answers(catalogue, i["answers"], w)).model_dump(mode="json")
+        again = assess(catalogue, validate_answers(catalogue, i["answers"], w))
     except InputError as exc:
         raise _Bad(f"{w}.answers", exc.message) from None
     for key in ("urgency", "red_flags", "ketamine_cautions", "medication_flags", "primary", "workup"):
-        got, want = _ids(a.get(key)), _ids(again.get(key))
+        got, want = _ids(a.get(key)), _ids(getattr(again, key))
         if got != want:
             raise _Bad(f"{w}.assessment.{key}", f"{_shown(got)} disagrees with its answers, which give "
                        f"{_shown(want)}; refused (export the record again from where it was made)")
-    for cat, result in again.get("categories", {}).items():
+    for cat, result in again.categories.items():
         level = (a.get("categories") or {}).get(cat, {}).get("level")
-        if level != result.get("level"):
+        if level != result.level:
             raise _Bad(f"{w}.assessment.categories.{cat}.level", f"{level!r} disagrees with its answers, which "
-                       f"give {result.get('level')!r}; refused")
+                       f"give {result.level!r}; refused")
 
 
 def _ids(value: Any) -> Any:
     """The ids of a list of hits, sorted; anything else as it is."""
     if isinstance(value, list):
-        return sorted(str(v.get("id")) if isinstance(v, dict) else str(v) for v in value)
+        return sorted(str(v.get("id")) if isinstance(v, dict) else str(getattr(v, "id", v)) for v in value)
     return value
 
 
