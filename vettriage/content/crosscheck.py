@@ -91,6 +91,12 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                     where.fail(f"condition names unknown score '{node.score}'", [key])
                 if seen_scores is not None:
                     where.fail("branching cannot depend on a score", [key])
+            elif isinstance(node, (m.RedFlagTest, m.FindingTest)) and seen_items is not None:
+                # branching is decided while the questions are asked, before any rule has run: the question
+                # would never be asked
+                what = "red flag" if isinstance(node, m.RedFlagTest) else "finding"
+                where.fail(f"branching cannot depend on a {what} (rules run after the questions: this one "
+                           "would never be asked)", [key])
             elif isinstance(node, m.RedFlagTest):
                 if node.red_flag != "any" and node.red_flag not in cat.red_flags:
                     where.fail(f"condition names unknown red flag '{node.red_flag}'", [key])

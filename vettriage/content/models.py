@@ -7,6 +7,7 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal, Union
 
 from vettriage.record import Checked, constrained, record
@@ -55,6 +56,11 @@ class Wording(Strict):
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
 
+    def _check(self) -> None:
+        # a blank red-flag action would tell an owner facing an emergency nothing at all
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a wording is blank: give both the owner's and the technician's words")
+
     def for_mode(self, mode: Mode) -> str:
         """The wording for `mode`."""
         return self.owner if mode == "owner" else self.tech
@@ -73,6 +79,9 @@ class Reference(Strict):
     def _check(self) -> None:
         if not self.url and not self.note:
             raise ValueError("a reference gives an address, or a note saying where to find it")
+        if self.url is not None and not _https(self.url):
+            # the vet's HTML report links it: a javascript: or data: address there would run in their browser
+            raise ValueError("a reference's url is an https:// address (no other scheme, no spaces)")
 
 
 @content
@@ -89,6 +98,11 @@ class Scale(Strict):
 
     id: Id
     points: list[ScalePoint] = constrained(min_len=2)
+
+    def _check(self) -> None:
+        values = [p.value for p in self.points]
+        if len(set(values)) != len(values):
+            raise ValueError("two points of the scale have the same value")
 
     @property
     def values(self) -> list[int]:
@@ -130,6 +144,12 @@ class ItemTest(Strict):
         ops = [OP_NAMES[ITEM_OPERATORS.index(k)] for k in ITEM_OPERATORS if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
+        values = list(self.operand) if self.operator in ("in", "contains_any") else [self.operand]
+        for v in values:
+            # an answer is a string, a number or true/false: `eq: {}` can match nothing (and cannot be looked up)
+            if not isinstance(v, (str, int, float)) or (isinstance(v, float) and not math.isfinite(v)):
+                raise ValueError(f"'{self.operator}' compares with a text, a whole number, a finite number or "
+                                 f"true/false, not {_shown(v)}")
 
     @property
     def operator(self) -> str:
@@ -161,6 +181,8 @@ class ScoreTest(Strict):
         ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
+        if not math.isfinite(getattr(self, ops[0])):
+            raise ValueError(f"'{ops[0]}' needs a finite number")
 
 
 @content
@@ -206,6 +228,10 @@ class AtLeast(Strict):
     at_least: int = constrained(ge=1)
     of: list[Condition] = constrained(min_len=1)
 
+    def _check(self) -> None:
+        if self.at_least > len(self.of):
+            raise ValueError(f"at_least {self.at_least} of {len(self.of)} conditions can never hold")
+
 
 Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
 
@@ -239,6 +265,10 @@ class Item(Strict):
     red-flag question."""
 
     def _check(self) -> None:
+        for name in ("min", "max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number (no answer could be checked against {value})")
         if self.history and self.type == "scale":
             raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
         if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
@@ -303,6 +333,10 @@ class Score(Strict):
             raise ValueError("count_at_least, and only it, needs a threshold")
         if self.method == "percent_drop" and len(self.of) != 2:
             raise ValueError("percent_drop reads exactly two inputs: [before, now]")
+        if self.threshold is not None and not math.isfinite(self.threshold):
+            raise ValueError("threshold must be a finite number")
+        if not math.isfinite(self.min_share):
+            raise ValueError("min_share must be a number above 0 and at most 1")
 
 
 @content
@@ -448,6 +482,8 @@ class NotOffered(Strict):
     def _check(self) -> None:
         if sum([self.when is not None, self.situation is not None, self.unfit]) > 1:
             raise ValueError("a reason gives one of `when`, `situation` or `unfit`")
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a reason not to offer an option is blank")
 
 
 @content
@@ -537,3 +573,21 @@ class Pack(Strict):
     sections: list[Id] = constrained([])
     scores: list[Id] = constrained([])
     rules: list[Id] = constrained([])
+
+
+def _https(url: str) -> bool:
+    """An https:// address with a host and no spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.netloc) and url.startswith("https://")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
