@@ -10,6 +10,7 @@ import os
 import sys
 from typing import Any
 
+from vettriage.commands._options import add_db_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
@@ -21,7 +22,7 @@ def register(sub: Any) -> None:
     """Add `invite`, `invites` and `serve`."""
     p = sub.add_parser("invite", help="create an owner intake and print its invitation link")
     p.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new dog)")
-    p.add_argument("--dog-id", type=int, help="the dog's id, when several share a name")
+    p.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id, when several share a name")
     p.add_argument("--expires", default="72h", help="how long the link works: 90m, 72h, 3d (default 72h)")
     p.add_argument("--public-url", default=None, help=f"the address owners use (default {DEFAULT_PUBLIC_URL}, "
                    "or $VETTRIAGE_PUBLIC_URL)")
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
     _store_arg(q)
     q.set_defaults(func=run_invites_list)
     q = isub.add_parser("revoke", help="stop a link from working (by its code or its id)")
-    q.add_argument("target", metavar="CODE|ID")
+    q.add_argument("target", metavar="CODE|ID", help="the link's code (from the link) or the invitation's id")
     _store_arg(q)
     q.set_defaults(func=run_invites_revoke)
     _store_arg(p)
@@ -62,12 +63,11 @@ def register(sub: Any) -> None:
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=None, help="store URL (sqlite:///path or postgresql://...; "
-                   "default: the clinic's default store)")
+    add_db_arg(p, deprecated_store=True)  # `--store` was this option's name before `--db` was everyone's
 
 
 def store_url(value: str | None) -> str:
-    """The store every part uses: --store, else the configured database, else the default SQLite file."""
+    """The store every part uses: --db, else the configured database, else the default SQLite file."""
     from vettriage.config import default_database_url, load_config
 
     return value or load_config().database_url or default_database_url()
@@ -111,36 +111,49 @@ def run_invite(args: argparse.Namespace) -> int:
         raise InputError("command line", "--expires", str(exc)) from None
     if not args.dog and args.dog_id is None:
         raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
+    from vettriage.commands.intakes import check_dog_name
+    from vettriage.store import StoreError
+
+    name = check_dog_name(args.dog, "command line", "--dog") if args.dog_id is None else None
     public = _public_url(args.public_url, "command line")
     cat = load_content(args)
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         try:
-            dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
+            if name is None:
+                name = store.get_dog(args.dog_id).name
+            prefill = {"dog_name": name} if "dog_name" in cat.items else {}
+            code, invite, intake = inv.invite_dog(store, name, args.dog_id, content_version=cat.version,
+                                                  content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
         except LookupError as exc:
             raise InputError("command line", "--dog", str(exc)) from None
-        prefill = {"dog_name": dog.name} if "dog_name" in cat.items else {}
-        code, invite, intake = inv.create_invite(store, dog, content_version=cat.version,
-                                                 content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
+        except StoreError as exc:
+            raise InputError("store", None, str(exc)) from None
     finally:
         store.close()
+    dog = intake.dog
     print(inv.invite_link(public, code))
+    from vettriage.localtime import stamp
+
     print(f"intake {intake.id} for {dog.name}; invitation {invite.id} expires "
-          f"{inv.utc(invite.expires_at):%Y-%m-%d %H:%M} UTC (the link is shown only now)", file=sys.stderr)
+          f"{stamp(inv.utc(invite.expires_at))} (the link is shown only now)", file=sys.stderr)
     return 0
 
 
 def run_invites_list(args: argparse.Namespace) -> int:
     """One line per invitation, newest first."""
+    from vettriage.localtime import stamp, zone_name
     from vettriage.web import invites as inv
 
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         rows = sorted(store.list_invites(), key=lambda i: i.id, reverse=True)
-        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {'expires (UTC)':<16}  state")
+        expires = f"expires ({zone_name()})"
+        width = max(16, len(expires))
+        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {expires:<{width}}  state")
         for i in rows:
             dog = store.get_intake(i.intake_id).dog.name
-            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {inv.utc(i.expires_at):%Y-%m-%d %H:%M}  "
+            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {stamp(inv.utc(i.expires_at), zone=False):<{width}}  "
                   f"{inv.invite_state(i)}")
     finally:
         store.close()
@@ -151,7 +164,7 @@ def run_invites_revoke(args: argparse.Namespace) -> int:
     """Revoke by id or code."""
     from vettriage.web import invites as inv
 
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         try:
             target = inv.find_target(store, args.target)
@@ -185,7 +198,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if idle < 10:
         raise InputError("command line", "--idle-timeout", "must be at least 10s")
 
-    url = store_url(args.store)
+    url = store_url(args.db)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
     from vettriage.commands._packs import load_content, pack_dirs
     from vettriage.content.catalogue import PACKS_ENV

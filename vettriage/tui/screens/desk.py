@@ -73,7 +73,9 @@ class DeskScreen(Screen[None]):
             rows = store.list_intakes(dog=query)
             heading = f"Intakes of dogs matching {query!r}"
         else:
-            rows = store.list_intakes(date=dt.datetime.now(dt.timezone.utc).date())
+            from vettriage.localtime import intakes_of_day, today
+
+            rows = intakes_of_day(store, today(), limit=200)  # the local day, not UTC's
             heading = "Today's intakes"
         from vettriage.tui.widgets.dayboard import DayBoard, urgency_text
 
