@@ -120,6 +120,9 @@ class Hit(_Model):
     id: str
     title: str
     evidence: list[Evidence]
+    act: Literal["now", "today"] | None = None
+    """A red flag's tier: `now` (go in without delay) or `today` (call now, seen the same day); None for
+    cautions and medication flags."""
 
 
 @part
@@ -156,6 +159,9 @@ class Assessment(_Model):
     red_flags_unanswered: list[str] = dataclasses.field(default_factory=list)
     """Red-flag (emergency) questions asked for this dog with no answer ("don't know" is an answer). While any
     is listed, no output may say that no red flag was reported."""
+    emergency_act: Literal["now", "today"] | None = None
+    """When urgency is `emergency`, its tier: `now` if any red flag raised says go in now, else `today` (call
+    now, seen the same day). None otherwise, and in records written before the tiers existed."""
 
     @property
     def red_flag_ids(self) -> list[str]:

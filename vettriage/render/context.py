@@ -18,6 +18,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
 from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
+from vettriage.medicines import medicine_instructions
 from vettriage.plan import Plan
 
 Kind = Literal["previsit", "handout"]
@@ -42,6 +43,16 @@ URGENCY = {
     "emergency": {
         "owner": "EMERGENCY: call your vet or the nearest emergency clinic now.",
         "tech": "EMERGENCY: red flag reported. Advise immediate presentation; the care plan is deferred.",
+    },
+    # the two tiers of an emergency (each red flag's `act`): the words match the action, so a same-day sign
+    # never reads "EMERGENCY: now" (issue 22)
+    "emergency_now": {
+        "owner": "EMERGENCY: call your vet or the nearest emergency clinic now and go in.",
+        "tech": "EMERGENCY (go now): red flag reported. Advise immediate presentation; the care plan is deferred.",
+    },
+    "emergency_today": {
+        "owner": "URGENT TODAY: call your vet now; your dog needs to be seen today.",
+        "tech": "SAME-DAY EMERGENCY: red flag reported. Call the owner now and see the dog today; the care plan is deferred.",
     },
     "soon": {
         "owner": "Please book a vet visit soon: within days, not weeks.",
@@ -361,7 +372,17 @@ def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: b
         return URGENCY_ROUTINE_UNANSWERED[mode]
     if a.urgency == "routine" and med_flags:
         return URGENCY_ROUTINE_MEDICINE[mode]
+    if a.urgency == "emergency" and getattr(a, "emergency_act", None):
+        return URGENCY[f"emergency_{a.emergency_act}"][mode]
     return URGENCY[a.urgency][mode]
+
+
+CALL_LINE = {
+    "now": "now, or the nearest emergency vet service.",
+    "today": "now so your dog can be seen today. If you cannot reach them, or your dog gets worse, go to the "
+             "nearest emergency vet service.",
+}
+"""How the emergency handout ends its "Call the clinic" line, by the emergency's tier."""
 
 
 def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
@@ -451,6 +472,12 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "diary": meta.diary,
         "urgency": assessment.urgency,
         "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags)),
+        "emergency_act": getattr(assessment, "emergency_act", None),
+        "call_line": CALL_LINE[getattr(assessment, "emergency_act", None) or "now"],
+        # one instruction per medicine the dog takes, the strictest any raised flag asks for (vettriage.medicines)
+        "medicines": [{"name": ln.owner_name if mode == "owner" else ln.tech_name, "text": ln.text(mode),
+                       "action": ln.action, "because": list(ln.because)}
+                      for ln in medicine_instructions(catalogue, assessment, answers)],
         "red_flag_questions": rf_asked,
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
