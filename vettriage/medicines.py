@@ -19,6 +19,8 @@ from vettriage.engine.assessment import Assessment
 RANK = {a: n for n, a in enumerate(MEDICINE_ACTIONS)}
 MEDICINES_ITEM = "med_current"
 NOT_A_MEDICINE = ("none", "other")
+PLANNED = {"med_nsaid_planned": "nsaid"}
+"""Answers saying a medicine of a class is about to be given (a vet suggested one, or one is at home)."""
 
 
 @dataclass(frozen=True)
@@ -95,13 +97,14 @@ def medicine_instructions(catalogue: Catalogue, assessment: Assessment,
     # only planned): the hold is still said once, about the class, so that it is never lost.
     listed = {class_of[m].id for m in meds if m in class_of}
     unknown_list = given is None or given == UNKNOWN
-    med_flags = set(assessment.medication_flag_ids)
+    planned = {cls for item_id, cls in PLANNED.items() if answers.get(item_id) is True}
     for cls in classes.values():
         if cls.id in listed:
             continue
         action, because = strictest(cls.id)
-        # a red flag's hold about a medicine the list says the dog does not take is no instruction at all
-        if action == "hold" and (unknown_list or med_flags.intersection(because)):
+        # a hold about a medicine the list says the dog does not take, and is not about to take, is no
+        # instruction at all
+        if action == "hold" and (unknown_list or cls.id in planned):
             name = cls.title.owner[:1].upper() + cls.title.owner[1:]
             out.append(line(cls.id, name, cls.title.tech, cls.id))
     return out

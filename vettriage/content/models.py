@@ -364,6 +364,9 @@ class RedFlag(Strict):
     act_source: Id
     source: Id
     medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+    call_list: bool = True
+    """Listed on every handout under "call at once if you see"; false for a sign that only some dogs can show
+    (on trilostane, a known heart disease) or that a broader listed sign already covers."""
 
 
 @content

@@ -394,6 +394,23 @@ def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
     return " ".join(kept if option_id in FULL_TEXT_OPTIONS else kept[:OPTION_SENTENCES])
 
 
+def _medicines(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str, Any],
+               mode: Mode) -> list[dict[str, Any]]:
+    """One line per medicine with an instruction of its own; the medicines to keep giving as usual share one
+    line (the handout's two pages hold a long medicine list)."""
+    lines = medicine_instructions(catalogue, assessment, answers)
+    name = (lambda ln: ln.owner_name) if mode == "owner" else (lambda ln: ln.tech_name)  # noqa: E731
+    out = [{"name": name(ln), "text": ln.text(mode), "action": ln.action, "because": list(ln.because)}
+           for ln in lines if ln.action != "continue"]
+    kept = [name(ln) for ln in lines if ln.action == "continue"]
+    if kept:
+        words = catalogue.medicine_instructions["continue"]
+        names = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+        text = (words.owner if mode == "owner" else words.tech).replace("{medicine}", names)
+        out.append({"name": names, "text": text, "action": "continue", "because": []})
+    return out
+
+
 def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any],
            shown: Callable[[], list[str]]) -> Any:
     """For an intake not completed: how far it got (answered of asked, and the section it stopped in)."""
@@ -475,9 +492,7 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "emergency_act": getattr(assessment, "emergency_act", None),
         "call_line": CALL_LINE[getattr(assessment, "emergency_act", None) or "now"],
         # one instruction per medicine the dog takes, the strictest any raised flag asks for (vettriage.medicines)
-        "medicines": [{"name": ln.owner_name if mode == "owner" else ln.tech_name, "text": ln.text(mode),
-                       "action": ln.action, "because": list(ln.because)}
-                      for ln in medicine_instructions(catalogue, assessment, answers)],
+        "medicines": _medicines(catalogue, assessment, answers, mode),
         "red_flag_questions": rf_asked,
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
@@ -501,7 +516,8 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "notes": [n.tech if mode == "tech" else n.owner for n in assessment.notes],
         "options": plan.options,
         "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in plan.options},
-        "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
+        "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()
+                         if getattr(rf, "call_list", True)],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,
         "answered": assessment.answered,
