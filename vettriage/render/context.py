@@ -73,6 +73,10 @@ URGENCY_ROUTINE_MEDICINE = {
     "owner": "Book a visit with your vet, and read the medicine warning below before the next dose.",
     "tech": "ROUTINE: no red flag reported; medication-safety flag raised (see below).",
 }
+URGENCY_MEDICINE_TODAY = {
+    "owner": "Call your vet today about a medicine (below); visit within days.",
+    "tech": "SOON: a medicine is held or needs a call today (see the medicine instructions); visit within days.",
+}
 EVIDENCE_WORDS = {  # the handout's are short: a grade in small print after each option (issue 13)
     "strong": {"owner": "strong (good studies or approval)", "tech": "strong"},
     "moderate": {"owner": "moderate (at least one good study)", "tech": "moderate"},
@@ -367,7 +371,12 @@ def _history(catalogue: Catalogue, answers: Mapping[str, Any]) -> list[dict[str,
     return rows
 
 
-def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: bool) -> str:
+def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: bool,
+                  call_today: bool = False) -> str:
+    if a.urgency != "emergency" and call_today:
+        # a medicine held or to be discussed today: the banner asks for that call, so the page's first line and
+        # the medicine list say the same thing
+        return URGENCY_MEDICINE_TODAY[mode]
     if a.urgency == "routine" and unanswered:
         return URGENCY_ROUTINE_UNANSWERED[mode]
     if a.urgency == "routine" and med_flags:
@@ -469,6 +478,7 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         rf_unanswered = [i for i in rf_items if answers.get(i) is None]
         rf_asked = len(rf_items)
     findings = _findings(catalogue, assessment, answers, mode, visible)
+    medicines = _medicines(catalogue, assessment, answers, mode)
     any_not_assessed = any(f["not_assessed"] for f in findings)
     option_ids = [o.id for o in plan.options]
     return {
@@ -488,11 +498,12 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "draft": _draft(catalogue, meta, answers, shown),
         "diary": meta.diary,
         "urgency": assessment.urgency,
-        "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags)),
+        "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags),
+                                      any(m["action"] in ("hold", "call_today") for m in medicines)),
         "emergency_act": getattr(assessment, "emergency_act", None),
         "call_line": CALL_LINE[getattr(assessment, "emergency_act", None) or "now"],
         # one instruction per medicine the dog takes, the strictest any raised flag asks for (vettriage.medicines)
-        "medicines": _medicines(catalogue, assessment, answers, mode),
+        "medicines": medicines,
         "red_flag_questions": rf_asked,
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
