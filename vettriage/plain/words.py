@@ -38,9 +38,11 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
     owner = s.mode == "owner"
     a = Assessment.model_validate(intake.assessment)
     plan = make_plan(s.catalogue, a, s.answers)
-    lines = [f"Intake completed for {s.dog_name}. Result:", f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    act = getattr(a, "emergency_act", None)
+    tier = {"now": " (go in now)", "today": " (call now, seen today)"}.get(act or "", "")
+    lines = [f"Intake completed for {s.dog_name}. Result:", f"Urgency: {a.urgency.upper()}{tier}.", red_flag_line(a)]
     if a.red_flags:
-        lines.append("Emergency signs, act now:")
+        lines.append("Emergency signs, call now to be seen today:" if act == "today" else "Emergency signs, act now:")
         for hit in a.red_flags:
             flag = s.catalogue.red_flags[hit.id]
             lines += [f"Red flag: {flag.title.for_mode(s.mode)}.", flag.action.for_mode(s.mode)]
