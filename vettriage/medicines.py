@@ -78,10 +78,15 @@ def medicine_instructions(catalogue: Catalogue, assessment: Assessment,
                 because.append(f.id)
         return best, tuple(because)
 
-    def line(medicine: str, owner_name: str, tech_name: str, cls_id: str | None) -> MedicineLine:
+    def line(medicine: str, owner_name: str, tech_name: str, cls_id: str | None,
+             listed: bool = True) -> MedicineLine:
         action, because = strictest(cls_id)
         cls = classes.get(cls_id) if cls_id else None
-        words = cls.hold if action == "hold" and cls is not None and cls.hold else catalogue.medicine_instructions[action]
+        words = catalogue.medicine_instructions[action]
+        if not listed and words.not_listed is not None:
+            words = words.not_listed
+        elif action == "hold" and cls is not None and cls.hold:
+            words = cls.hold
         return MedicineLine(medicine, owner_name, tech_name, action,
                             words.owner.replace("{medicine}", owner_name),
                             words.tech.replace("{medicine}", tech_name), because)
@@ -106,5 +111,5 @@ def medicine_instructions(catalogue: Catalogue, assessment: Assessment,
         # instruction at all
         if action == "hold" and (unknown_list or cls.id in planned):
             name = cls.title.owner[:1].upper() + cls.title.owner[1:]
-            out.append(line(cls.id, name, cls.title.tech, cls.id))
+            out.append(line(cls.id, name, cls.title.tech, cls.id, listed=False))
     return out

@@ -407,6 +407,9 @@ class MedicineInstruction(Strict):
     id: MedicineAction
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
+    not_listed: Wording | None = None
+    """The same instruction about a class the dog is not recorded as taking (the list was not asked, or one is
+    about to be started): "do not give any" rather than "the next dose"."""
 
 
 @content
