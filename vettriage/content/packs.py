@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 RESERVED = ("pack", "references", "scores")
 """File names a pack's `sections` and `rule_files` cannot use: they have a fixed role."""
 
-FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag")
+FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag", "pain_kind")
 """Rule effects a pack may not use: each would change a conclusion of the shipped content."""
 
 

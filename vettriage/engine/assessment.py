@@ -162,6 +162,9 @@ class Assessment(_Model):
     emergency_act: Literal["now", "today"] | None = None
     """When urgency is `emergency`, its tier: `now` if any red flag raised says go in now, else `today` (call
     now, seen the same day). None otherwise, and in records written before the tiers existed."""
+    pain_kinds: list[Hit] = dataclasses.field(default_factory=list)
+    """What kind of pain the answers point to (joint, spine, mouth, bone_cancer, acute, or unknown: not yet
+    known), each with the answers behind it; never a diagnosis. Empty without a pain finding."""
 
     @property
     def red_flag_ids(self) -> list[str]:
@@ -172,6 +175,11 @@ class Assessment(_Model):
     def caution_ids(self) -> list[str]:
         """The ids of the ketamine cautions raised."""
         return [h.id for h in self.ketamine_cautions]
+
+    @property
+    def pain_kind_ids(self) -> list[str]:
+        """The ids of the pain kinds the answers point to."""
+        return [h.id for h in self.pain_kinds]
 
     @property
     def medication_flag_ids(self) -> list[str]:
@@ -186,7 +194,8 @@ def assessment_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://vettriage.invalid/schemas/assessment.schema.json"
     schema["description"] = (
         "vettriage Assessment: decision support before a vet visit, never a diagnosis. "
-        "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, categories keys, scores keys."
+        "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, pain_kinds[].id, categories keys, "
+        "scores keys."
     )
     _public_ids(schema)
     return schema
@@ -194,9 +203,9 @@ def assessment_json_schema() -> dict[str, Any]:
 
 def _public_ids(schema: dict[str, Any]) -> None:
     """Each hit list names its public id vocabulary (content.models), so a consumer can validate the ids."""
-    from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, RED_FLAG_IDS
+    from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, PAIN_KIND_IDS, RED_FLAG_IDS
 
     for field, ids in (("red_flags", RED_FLAG_IDS), ("ketamine_cautions", KETAMINE_CAUTION_IDS),
-                       ("medication_flags", MEDICATION_FLAG_IDS)):
+                       ("medication_flags", MEDICATION_FLAG_IDS), ("pain_kinds", PAIN_KIND_IDS)):
         prop = schema["properties"][field]
         prop["items"] = {"allOf": [prop["items"], {"properties": {"id": {"enum": list(ids)}}}]}

@@ -390,7 +390,7 @@ def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bo
 def rule_program(catalogue: Catalogue) -> Program:
     """The catalogue's rules as one generator function (compiled once; the catalogue is immutable). A rule is
     explained when it draws a conclusion whose evidence is kept (a flag, a finding, a limit)."""
-    explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
+    explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag or e.pain_kind)
                for e in (r.then for r in catalogue.rules)]
     key = f"rules|{catalogue.hash}|{''.join('1' if x else '0' for x in explain)}"
     # assess validates every answer first: each is of its item's type (engine.answers)

@@ -95,8 +95,10 @@ class _Tables:
     multi: frozenset[str]
     """The multi-choice items: their answers are lists."""
     hit_order: tuple[dict[str, tuple[int, str, str | None]], ...]
-    """For red flags, ketamine cautions and medication flags: each id's place in the content, its title, and
-    (red flags) its tier."""
+    """For red flags, ketamine cautions, medication flags and pain kinds: each id's place in the content, its
+    title, and (red flags) its tier."""
+    fallback_kinds: frozenset[str]
+    """Pain kinds raised only when no other kind is ("not yet known")."""
     by_item: dict[str, dict[Any, AnswerEvidence]]
     """Per item, the AnswerEvidence of each of its answers (a multi-choice answer keyed as a tuple), shared by
     every rule and list that cites it and across assessments (nothing changes one once built): for items with
@@ -112,9 +114,10 @@ def _tables(catalogue: Catalogue) -> _Tables:
         e = r.then
         effects.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
                         LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
-                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag),
+                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag
+                             or e.pain_kind),
                         comp.negated[r.id], e.ketamine_caution, e.medication_flag, e.urgency == "soon",
-                        tuple(e.workup), Note(r.id, e.note.owner, e.note.tech) if e.note else None))
+                        tuple(e.workup), Note(r.id, e.note.owner, e.note.tech) if e.note else None, e.pain_kind))
     items, named = _category_items(catalogue, comp)
     scores = {c: tuple(s.id for s in catalogue.scores if s.category == c) for c in CATEGORIES}
     red = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
@@ -129,7 +132,9 @@ def _tables(catalogue: Catalogue) -> _Tables:
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
         multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
         hit_order=tuple({k: (n, v.title.tech, getattr(v, "act", None)) for n, (k, v) in enumerate(table.items())}
-                        for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags)),
+                        for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags,
+                                      catalogue.pain_kinds)),
+        fallback_kinds=frozenset(k for k, v in catalogue.pain_kinds.items() if v.fallback),
         by_item={**{i: {} for i in catalogue.items}, **_fixed_answers(catalogue)},
     )
 
@@ -164,6 +169,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     red_hits: dict[str, list[Evidence]] = {}
     ket_hits: dict[str, list[Evidence]] = {}
     med_hits: dict[str, list[Evidence]] = {}
+    kind_hits: dict[str, list[Evidence]] = {}
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
@@ -189,7 +195,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     for k, truth, names in tables.program(known.get, hidden, unknown_ids, spans, levels, levels_hi,
                                           ctx.red_flags, ctx.red_flags_maybe):
         (rule, finding, level, cap, cap_level, red_flag, conclusive, negated, ketamine, medication, urgent,
-         rule_workup, note) = effects[k]
+         rule_workup, note, pain_kind) = effects[k]
         if truth is None:
             if finding:
                 if level > raised_maybe[finding]:
@@ -237,6 +243,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             ket_hits.setdefault(ketamine, []).append(ev)
         if medication:
             med_hits.setdefault(medication, []).append(ev)
+        if pain_kind:
+            kind_hits.setdefault(pain_kind, []).append(ev)
         if urgent:
             soon = True
         if rule_workup:
@@ -257,6 +265,9 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     red_list = _hits(red_hits, tables.hit_order[0])
     act = ("now" if any(h.act == "now" for h in red_list) else "today") if red_list else None
     unknown = len(unknown_ids)
+    if kind_hits and tables.fallback_kinds and not kind_hits.keys() <= tables.fallback_kinds:
+        # "not yet known" stands only alone: another kind raised says what the pain is
+        kind_hits = {k: v for k, v in kind_hits.items() if k not in tables.fallback_kinds}
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
     return Assessment(schema_version=SCHEMA_VERSION,
         content_version=catalogue.version,
@@ -277,6 +288,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         rules_fired=fired,
         red_flags_unanswered=_red_flags_unanswered(tables, ctx, answers.shown),
         emergency_act=act,
+        pain_kinds=_hits(kind_hits, tables.hit_order[3]),
     )
 
 
