@@ -107,8 +107,8 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     owner = s.mode == "owner"
     plan = make_plan(s.catalogue, a, s.answers)
     act = getattr(a, "emergency_act", None)
-    tier = {"now": " (go in now)", "today": " (call now, seen today)"}.get(act or "", "")
-    lines = [f"Urgency: {a.urgency.upper()}{tier}.", red_flag_line(a)]
+    tier = {"now": " Go in now.", "today": " Call now; the dog is seen today."}.get(act or "", "")
+    lines = [f"Urgency: {a.urgency.upper()}.{tier}", red_flag_line(a)]
     if a.red_flags:
         lines.append("Emergency signs, call now to be seen today:" if act == "today" else "Emergency signs, act now:")
         for hit in a.red_flags:
