@@ -69,7 +69,11 @@ def format_text(a: Any, catalogue: Any = None) -> str:
     for name, label in (("pain", "Pain"), ("medical", "Medical illness"), ("ccd", "Cognitive decline (CCD)")):
         cat = a.categories[name]
         marker = " (primary)" if a.primary == name else ""
-        out.append(f"{label}: {level_text(cat)}{marker}")
+        severity = f" (signs graded {cat.severity})" if getattr(cat, "severity", None) else ""
+        out.append(f"{label}: {level_text(cat)}{severity}{marker}")
+        if getattr(cat, "set_aside", None):
+            out.append("    set aside, explained by another finding (re-screen once treated): "
+                       + ", ".join(cat.set_aside))
         if cat.positives:
             out += listed("seen", [asked(x.item, x.value) for x in cat.positives], len(cat.positives))
         if cat.negatives:

@@ -111,19 +111,27 @@ def run_invite(args: argparse.Namespace) -> int:
         raise InputError("command line", "--expires", str(exc)) from None
     if not args.dog and args.dog_id is None:
         raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
+    from vettriage.commands.intakes import check_dog_name
+    from vettriage.store import StoreError
+
+    name = check_dog_name(args.dog, "command line", "--dog") if args.dog_id is None else None
     public = _public_url(args.public_url, "command line")
     cat = load_content(args)
     store = _open(args.db)
     try:
         try:
-            dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
+            if name is None:
+                name = store.get_dog(args.dog_id).name
+            prefill = {"dog_name": name} if "dog_name" in cat.items else {}
+            code, invite, intake = inv.invite_dog(store, name, args.dog_id, content_version=cat.version,
+                                                  content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
         except LookupError as exc:
             raise InputError("command line", "--dog", str(exc)) from None
-        prefill = {"dog_name": dog.name} if "dog_name" in cat.items else {}
-        code, invite, intake = inv.create_invite(store, dog, content_version=cat.version,
-                                                 content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
+        except StoreError as exc:
+            raise InputError("store", None, str(exc)) from None
     finally:
         store.close()
+    dog = intake.dog
     print(inv.invite_link(public, code))
     from vettriage.localtime import stamp
 

@@ -91,6 +91,12 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                     where.fail(f"condition names unknown score '{node.score}'", [key])
                 if seen_scores is not None:
                     where.fail("branching cannot depend on a score", [key])
+            elif isinstance(node, (m.RedFlagTest, m.FindingTest)) and seen_items is not None:
+                # branching is decided while the questions are asked, before any rule has run: the question
+                # would never be asked
+                what = "red flag" if isinstance(node, m.RedFlagTest) else "finding"
+                where.fail(f"branching cannot depend on a {what} (rules run after the questions: this one "
+                           "would never be asked)", [key])
             elif isinstance(node, m.RedFlagTest):
                 if node.red_flag != "any" and node.red_flag not in cat.red_flags:
                     where.fail(f"condition names unknown red flag '{node.red_flag}'", [key])
@@ -141,6 +147,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
             item = cat.items.get(ref)
             if item is not None and item.type not in ("scale", "number", "months"):
                 where.fail(f"'{ref}' is a {item.type} item and cannot be scored", ["of"])
+            if score.method == "percent_drop" and (item is None or item.type not in ("number", "months")):
+                where.fail(f"percent_drop reads two number items; '{ref}' is not one", ["of"])
         need_source(where, score.source)
         known.add(score.id)
 
@@ -156,7 +164,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
     # rules: ids unique, effects name real ids, finding tests only after every rule that sets that finding
     setters: dict[str, int] = {}
     for i, rule in enumerate(cat.rules):
-        for c in (rule.then.finding, rule.then.cap):
+        for c in (rule.then.finding, rule.then.cap, m.implied_finding(rule.then)):
             if c:
                 setters[c] = i
     rule_ids: set[str] = set()
@@ -182,6 +190,9 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         for w in eff.workup:
             if w not in cat.workup:
                 where.fail(f"unknown work-up step '{w}'", ["then", "workup"])
+        for item in eff.explains:
+            if item not in cat.items:
+                where.fail(f"explains unknown item '{item}'", ["then", "explains"])
         need_source(where, rule.source)
     for rf in cat.red_flags:
         if not any(r.then.red_flag == rf for r in cat.rules):

@@ -107,6 +107,9 @@ class PackFile(Strict):
     scales: list[Scale] = constrained([])
 
     def _check(self) -> None:
+        for name in ("title", "version", "licence"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"a pack's {name} must not be blank (every output of the pack prints it)")
         if "_" in self.id:
             raise ValueError("a pack id has no underscore (its ids are namespaced as '<pack id>_...')")
         if not self.sections and not self.rule_files and not self.scores:

@@ -8,6 +8,7 @@ load with the file, the id and the line, never later in the middle of an intake.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Literal, Union
 
 from vettriage.record import Checked, constrained, record
@@ -65,6 +66,11 @@ class Wording(Strict):
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
 
+    def _check(self) -> None:
+        # a blank red-flag action would tell an owner facing an emergency nothing at all
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a wording is blank: give both the owner's and the technician's words")
+
     def for_mode(self, mode: Mode) -> str:
         """The wording for `mode`."""
         return self.owner if mode == "owner" else self.tech
@@ -83,6 +89,9 @@ class Reference(Strict):
     def _check(self) -> None:
         if not self.url and not self.note:
             raise ValueError("a reference gives an address, or a note saying where to find it")
+        if self.url is not None and not _https(self.url):
+            # the vet's HTML report links it: a javascript: or data: address there would run in their browser
+            raise ValueError("a reference's url is an https:// address (no other scheme, no spaces)")
 
 
 @content
@@ -99,6 +108,11 @@ class Scale(Strict):
 
     id: Id
     points: list[ScalePoint] = constrained(min_len=2)
+
+    def _check(self) -> None:
+        values = [p.value for p in self.points]
+        if len(set(values)) != len(values):
+            raise ValueError("two points of the scale have the same value")
 
     @property
     def values(self) -> list[int]:
@@ -140,6 +154,12 @@ class ItemTest(Strict):
         ops = [OP_NAMES[ITEM_OPERATORS.index(k)] for k in ITEM_OPERATORS if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
+        values = list(self.operand) if self.operator in ("in", "contains_any") else [self.operand]
+        for v in values:
+            # an answer is a string, a number or true/false: `eq: {}` can match nothing (and cannot be looked up)
+            if not isinstance(v, (str, int, float)) or (isinstance(v, float) and not math.isfinite(v)):
+                raise ValueError(f"'{self.operator}' compares with a text, a whole number, a finite number or "
+                                 f"true/false, not {_shown(v)}")
 
     @property
     def operator(self) -> str:
@@ -171,6 +191,8 @@ class ScoreTest(Strict):
         ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
+        if not math.isfinite(getattr(self, ops[0])):
+            raise ValueError(f"'{ops[0]}' needs a finite number")
 
 
 @content
@@ -216,6 +238,10 @@ class AtLeast(Strict):
     at_least: int = constrained(ge=1)
     of: list[Condition] = constrained(min_len=1)
 
+    def _check(self) -> None:
+        if self.at_least > len(self.of):
+            raise ValueError(f"at_least {self.at_least} of {len(self.of)} conditions can never hold")
+
 
 Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
 
@@ -252,6 +278,10 @@ class Item(Strict):
     red-flag question."""
 
     def _check(self) -> None:
+        for name in ("min", "max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number (no answer could be checked against {value})")
         if self.history and self.type == "scale":
             raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
         if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
@@ -296,14 +326,15 @@ class Section(Strict):
 class Score(Strict):
     """A number computed from items or other scores.
 
-    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`.
-    Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
+    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`;
+    `percent_drop` of two numbers [before, now] is how much lower `now` is, as a percentage of `before` (e.g. a
+    weight lost). Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
     """
 
     id: Id
     title: Wording
     category: Category | None = None
-    method: Literal["sum", "mean", "max", "count_at_least"]
+    method: Literal["sum", "mean", "max", "count_at_least", "percent_drop"]
     of: list[Id] = constrained(min_len=1)
     threshold: float | None = None
     min_share: float = constrained(0.5, gt=0, le=1)
@@ -313,6 +344,12 @@ class Score(Strict):
     def _check(self) -> None:
         if (self.method == "count_at_least") != (self.threshold is not None):
             raise ValueError("count_at_least, and only it, needs a threshold")
+        if self.method == "percent_drop" and len(self.of) != 2:
+            raise ValueError("percent_drop reads exactly two inputs: [before, now]")
+        if self.threshold is not None and not math.isfinite(self.threshold):
+            raise ValueError("threshold must be a finite number")
+        if not math.isfinite(self.min_share):
+            raise ValueError("min_share must be a number above 0 and at most 1")
 
 
 @content
@@ -331,15 +368,31 @@ class Effect(Strict):
     urgency: Literal["soon"] | None = None
     workup: list[Id] = constrained([])
     note: Wording | None = None
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    """With a finding: how marked the signs behind it are (the highest a fired rule gives is reported)."""
+    explains: list[Id] = constrained([])
+    """Items whose answers what this rule found explains (e.g. pain explains less play): from here on they take
+    no part in any score, so later rules no longer count them (the items are still stored and shown)."""
 
     def _check(self) -> None:
         if (self.finding is None) != (self.level is None):
             raise ValueError("finding and level go together")
+        if self.severity is not None and self.finding is None:
+            raise ValueError("severity goes with a finding")
         if (self.cap is None) != (self.cap_level is None):
             raise ValueError("cap and cap_level go together")
         if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
-                    self.pain_kind, self.urgency, self.workup, self.note]):
+                    self.pain_kind, self.urgency, self.workup, self.note, self.explains]):
             raise ValueError("a rule's `then` does something")
+
+
+def implied_finding(effect: Effect) -> str | None:
+    """The finding a rule raises without naming one: a medication flag that asks for a visit soon is a medical
+    problem to review, so it raises `medical` to possible with the flag's evidence (a plan never reads "no
+    finding" beside it). Kept here so that the engine and the content checks read it the same way."""
+    if effect.finding is None and effect.medication_flag is not None and effect.urgency == "soon":
+        return "medical"
+    return None
 
 
 @content
@@ -485,6 +538,8 @@ class NotOffered(Strict):
     def _check(self) -> None:
         if sum([self.when is not None, self.situation is not None, self.unfit]) > 1:
             raise ValueError("a reason gives one of `when`, `situation` or `unfit`")
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a reason not to offer an option is blank")
 
 
 @content
@@ -574,3 +629,21 @@ class Pack(Strict):
     sections: list[Id] = constrained([])
     scores: list[Id] = constrained([])
     rules: list[Id] = constrained([])
+
+
+def _https(url: str) -> bool:
+    """An https:// address with a host and no spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.netloc) and url.startswith("https://")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -14,6 +14,7 @@ from vettriage.record import Record, json_schema, record
 Category = Literal["pain", "ccd", "medical"]
 Level = Literal["none", "possible", "likely"]
 Status = Literal["assessed", "incomplete", "not_assessed"]
+Severity = Literal["mild", "moderate", "severe"]
 
 SCHEMA_VERSION = 2
 """2: categories say how well they were assessed, scores are intervals, red-flag questions left unanswered are
@@ -111,6 +112,12 @@ class CategoryResult(_Model):
     """What was seen: the answers behind the rules that raised this category."""
     negatives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
     """Key negatives, when the category is assessed at none: the answers that ruled it out."""
+    severity: Severity | None = None
+    """With a finding, how marked its signs are (mild / moderate / severe), when the content grades it: for CCD,
+    the consensus severity of the signs, which is not a diagnosis (that needs the exclusion work-up)."""
+    set_aside: list[str] = dataclasses.field(default_factory=list)
+    """Items of this category whose answers another finding explains (e.g. pain explains less play): they were
+    not counted towards it; re-screen them once that is treated."""
 
 
 @part

@@ -77,16 +77,32 @@ def find_or_add_dog(store: Any, name: str | None, dog_id: int | None) -> Any:
 
 def create_invite(store: Any, dog: Any, *, content_version: str, content_hash: str, lifetime: dt.timedelta,
                   now: dt.datetime | None = None, prefill: dict[str, Any] | None = None) -> tuple[str, Any, Any]:
-    """A new owner-mode intake for `dog` (with `prefill` answers, e.g. the dog's name) and its invitation;
-    returns (code, invite, intake). The code is returned once and never stored: only its hash goes to the store."""
+    """A new owner-mode intake for the existing `dog` (with `prefill` answers, e.g. the dog's name) and its
+    invitation; returns (code, invite, intake). See invite_dog."""
+    return invite_dog(store, None, dog.id, content_version=content_version, content_hash=content_hash,
+                      lifetime=lifetime, now=now, prefill=prefill)
+
+
+def invite_dog(store: Any, name: str | None, dog_id: int | None, *, content_version: str, content_hash: str,
+               lifetime: dt.timedelta, now: dt.datetime | None = None, prefill: dict[str, Any] | None = None,
+               dog_details: dict[str, Any] | None = None) -> tuple[str, Any, Any]:
+    """The dog (by id, else the one dog of that name, else a new one), a new owner-mode intake with `prefill`
+    answers and its invitation, all in ONE store transaction (record_intake): a failure or a crash leaves
+    nothing, and two invitations racing for a new dog make one dog. Returns (code, invite, intake); the code is
+    returned once and never stored: only its hash goes to the store. Several dogs of that name: LookupError."""
+    from vettriage.store.sqlstore import AmbiguousDog
+
     now = now or now_utc()
-    intake = store.create_intake(dog.id, by="owner", mode="owner", content_version=content_version,
-                                 content_hash=content_hash)
-    for item_id, value in (prefill or {}).items():
-        store.save_answer(intake.id, item_id, value, who="owner", position=None)
     code = new_code()
-    invite = store.add_invite(intake.id, hash_code(code), now + lifetime)
-    return code, invite, intake
+    try:
+        _dog, intake = store.record_intake(name, dog_id=dog_id, by="owner", mode="owner",
+                                           content_version=content_version, content_hash=content_hash,
+                                           answers=dict(prefill or {}), assessment=None, dog_details=dog_details,
+                                           invite=(hash_code(code), now + lifetime))
+    except AmbiguousDog as exc:
+        raise LookupError(f"several dogs are called {exc.name!r} (ids {', '.join(map(str, exc.ids))}); choose "
+                          "one with --dog-id") from None
+    return code, store.find_invite(hash_code(code)), intake
 
 
 def check_code(store: Any, code: str | None, now: dt.datetime | None = None) -> Access:
