@@ -131,8 +131,9 @@ def test_an_acute_spinal_picture_gets_rest_and_a_same_day_exam_first(catalogue):
 
 
 def test_a_heart_that_may_be_failing_gets_no_exercise_plan_or_joint_diet(catalogue):
-    heart = {**JOINT, "med_conditions": ["heart_disease"], "med_current": ["pimobendan"],
-             "sys_breathing_rest": "faster_or_harder"}
+    # a cough (faster or harder breathing at rest in a cardiac dog is the same-day heart_failure red flag since
+    # 2026.12.3, which defers the whole plan)
+    heart = {**JOINT, "med_conditions": ["heart_disease"], "med_current": ["pimobendan"], "sys_cough": True}
     _, plan = plan_for(catalogue, **heart)
     assert not {"rehabilitation_exercise", "omega3_diet"} & set(offered(plan))
     assert {w.situation for w in plan.withheld} == {"unstable_heart"}

@@ -54,6 +54,10 @@ def contexts(draw: Any, catalogue: Any) -> SimpleNamespace:
             raw[item.id] = draw(value_for(catalogue, item))
         elif how == "unknown" and item.allow_unknown:
             raw[item.id] = "unknown"
+    for item in catalogue.items.values():  # an answer above its bound is refused (`not_above`): keep within it
+        bound = raw.get(item.not_above) if item.not_above else None
+        if isinstance(raw.get(item.id), (int, float)) and isinstance(bound, (int, float)):
+            raw[item.id] = min(raw[item.id], bound)
     answers = validate_answers(catalogue, raw)
     _, spans = compute_scores(catalogue, answers.values, answers.hidden)
     low = {c: draw(LEVEL) for c in ("pain", "ccd", "medical")}

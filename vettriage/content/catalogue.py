@@ -44,6 +44,10 @@ class Catalogue:
     """The content packs loaded on top of the shipped content, in load order."""
     base_version: str = ""
     """The shipped content's own version (`version` adds the packs' ids and versions)."""
+    medicine_classes: dict[str, m.MedicineClass] = field(default_factory=dict)
+    """Medicine classes by id (flags.yaml): which medicines take the same instruction (vettriage.medicines)."""
+    medicine_instructions: dict[str, m.MedicineInstruction] = field(default_factory=dict)
+    """The wording of each owner instruction about a medicine, by action id."""
     pain_kinds: dict[str, m.PainKind] = field(default_factory=dict)
     """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
     situations: dict[str, m.Situation] = field(default_factory=dict)
@@ -272,7 +276,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     scales = {s.id: s for s in cat.scales}
 
     _unique(docs["catalogue"], "scales", cat.scales)
-    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
+    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup", "medicine_classes",
+                "medicine_instructions"):
         _unique(docs["flags"], key, getattr(flags, key))
     _unique(docs["options"], "situations", options.situations)
     seen_kinds: set[str] = set()
@@ -325,6 +330,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         retired=tuple(retired.retired),
         packs=tuple(packs),
         base_version=cat.version,
+        medicine_classes={c.id: c for c in flags.medicine_classes},
+        medicine_instructions={i.id: i for i in flags.medicine_instructions},
         pain_kinds={k.id: k for _, k in kind_docs},
         situations={x.id: x for x in options.situations},
     )

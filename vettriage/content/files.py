@@ -7,7 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, Id, PainKind, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section, Situation, Strict,
+    CareOption, ChangelogEntry, Flag, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag, Reference,
+    RetiredSet, Rule, Scale, Score, Section, Situation, Strict,
     constrained, content,
 )
 
@@ -69,6 +70,10 @@ class FlagsFile(Strict):
     ketamine_cautions: list[Flag]
     medication_flags: list[Flag]
     workup: list[Flag]
+    medicine_classes: list[MedicineClass] = constrained([])
+    """Which medicines take the same instruction when a flag names their class (vettriage.medicines)."""
+    medicine_instructions: list[MedicineInstruction] = constrained([])
+    """The wording of each owner instruction about a medicine (continue, call_soon, call_today, hold)."""
 
 
 @content

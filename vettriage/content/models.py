@@ -7,6 +7,7 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Literal, Union
 
@@ -27,6 +28,7 @@ RED_FLAG_IDS = (
     "nonambulatory", "vomiting", "gi_blood", "toxin", "anorexia", "severe_pain",
     "first_seizure", "heatstroke", "trauma", "bleeding", "no_urine", "acute_abdomen", "diarrhoea", "hypoglycaemia",
     "pyometra",
+    "heart_failure", "spinal_acute", "head_pressing", "adrenal_crisis", "jaundice", "gums_red", "melaena_recent",
 )
 KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
 PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
@@ -34,7 +36,15 @@ PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
 MEDICATION_FLAG_IDS = (
     "nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney",
     "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
+    "human_nsaid", "paracetamol", "aspirin_alone", "cbd", "ketamine_home", "nsaid_liver", "trilostane_organ",
+    "steroid_insulin", "amitraz_selegiline", "bromide_kidney", "thyroid_test_drug",
 )
+ACTS = ("now", "today")
+"""The two tiers of an emergency: `now` (go in without delay) and `today` (call now, seen the same day). Both
+are urgency `emergency`; the tier picks the words everywhere the urgency is printed."""
+MedicineAction = Literal["continue", "call_soon", "call_today", "hold"]
+MEDICINE_ACTIONS: tuple[str, ...] = ("continue", "call_soon", "call_today", "hold")
+"""Owner instructions about one medicine, from the least to the most strict (the strictest raised wins)."""
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 
 
@@ -257,6 +267,9 @@ class Item(Strict):
     enable_when: Condition | None = None
     domain: Id | None = None
     source: Id
+    not_above: Id | None = None
+    """A number that cannot exceed another number answer (age at a first seizure is not more than the dog's
+    age): an answer above it is refused with a one-line error naming both."""
     history: bool | Literal["elapsed"] = False
     """History, not a sign: a follow-up intake starts with the last completed visit's answer for the owner to
     confirm (medicines, diagnosed conditions, signalment). `elapsed`: the answer counts time (months since a
@@ -395,22 +408,65 @@ class Rule(Strict):
 
 @content
 class RedFlag(Strict):
-    """An emergency sign and what to do about it now."""
+    """An emergency sign and what to do about it now.
+
+    `act` is its tier: `now` (go in without delay) or `today` (call now, seen the same day), with `act_source`
+    the reference that sets it. `medicines`: per medicine class (`medicine_classes` in flags.yaml), the owner
+    instruction this red flag calls for; the strictest over every flag raised is printed once per medicine."""
 
     id: Id
     title: Wording
     action: Wording
+    act: Literal["now", "today"]
+    act_source: Id
     source: Id
+    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+    call_list: bool = True
+    """Listed on every handout under "call at once if you see"; false for a sign that only some dogs can show
+    (on trilostane, a known heart disease) or that a broader listed sign already covers."""
 
 
 @content
 class Flag(Strict):
-    """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source."""
+    """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source.
+
+    A medication flag's `medicines` says, per medicine class, the owner instruction it calls for (as a red
+    flag's); its `detail` explains the risk and leaves the instruction to that list, so one page never gives
+    two instructions about one medicine."""
 
     id: Id
     title: Wording
     detail: Wording
     source: Id
+    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+
+
+@content
+class MedicineClass(Strict):
+    """Medicines (values of `med_current`) that take the same owner instruction when a flag names the class.
+
+    `abrupt_stop_harm`: stopping it suddenly can itself harm the dog (steroids, seizure and heart medicines,
+    behaviour medicines that are tapered): no flag may tell the owner to hold it (checked at load)."""
+
+    id: Id
+    title: Wording
+    medicines: list[Id] = constrained(min_len=1)
+    abrupt_stop_harm: bool = False
+    hold: Wording | None = None
+    """The hold instruction in this class's own words, where "the next dose" does not fit (a collar)."""
+    source: Id
+
+
+@content
+class MedicineInstruction(Strict):
+    """The wording of one owner instruction about a medicine; `{medicine}` is replaced by its name."""
+
+    id: MedicineAction
+    owner: str = constrained(min_len=1)
+    tech: str = constrained(min_len=1)
+    not_listed: Wording | None = None
+    """The same instruction about a class the dog is not recorded as taking (the list was not asked, or one is
+    about to be started): "do not give any" rather than "the next dose"."""
 
 
 @content

@@ -203,6 +203,15 @@ class IntakeSession:
         owner = self.mode == "owner"
         flags = tuple((self.catalogue.red_flags[f].title.for_mode(self.mode),
                        self.catalogue.red_flags[f].action.for_mode(self.mode)) for f in flag_ids)
+        # the words match the action: a same-day sign (every flag `act: today`) never reads "now" (issue 22)
+        if flag_ids and all(getattr(self.catalogue.red_flags[f], "act", "now") == "today" for f in flag_ids):
+            return EmergencyNotice(
+                title="Call your vet now: your dog needs to be seen today" if owner else "SAME-DAY EMERGENCY",
+                lead=("What you described needs a vet today. Do not wait for the appointment." if owner
+                      else "Red flag raised: call the owner back now; this dog needs to be seen today."),
+                flags=flags, contact=contact,
+                saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
+                       else "The intake is marked emergency; answers so far are saved."))
         return EmergencyNotice(
             title="This needs a vet now" if owner else "EMERGENCY",
             lead=("What you described can be an emergency. Do not wait for the appointment." if owner
@@ -220,11 +229,14 @@ class IntakeSession:
     def answer_item(self, item_id: str, value: Any) -> Outcome:
         """Save one answer, drop the answers branching now hides, and report newly raised red flags. An answer
         that withdraws every red flag raised so far is stored with that reason in the audit trail."""
-        from vettriage.engine.answers import coerce_value
+        from vettriage.engine.answers import bound_problem, coerce_value
 
         item = self.catalogue.items[item_id]
         if value is not None:
             value = coerce_value(item, value, self.catalogue)
+            problem = bound_problem(self.catalogue, item_id, value, self.answers)
+            if problem:
+                raise ValueError(problem)
         if self.answers.get(item_id) == value and value is not None:
             return Outcome()
         after = dict(self.answers)

@@ -106,9 +106,11 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     s = session
     owner = s.mode == "owner"
     plan = make_plan(s.catalogue, a, s.answers)
-    lines = [f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    act = getattr(a, "emergency_act", None)
+    tier = {"now": " Go in now.", "today": " Call now; the dog is seen today."}.get(act or "", "")
+    lines = [f"Urgency: {a.urgency.upper()}.{tier}", red_flag_line(a)]
     if a.red_flags:
-        lines.append("Emergency signs, act now:")
+        lines.append("Emergency signs, call now to be seen today:" if act == "today" else "Emergency signs, act now:")
         for hit in a.red_flags:
             flag = s.catalogue.red_flags[hit.id]
             lines += [f"Red flag: {flag.title.for_mode(s.mode)}.", flag.action.for_mode(s.mode)]
