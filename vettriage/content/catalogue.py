@@ -44,6 +44,37 @@ class Catalogue:
     """The content packs loaded on top of the shipped content, in load order."""
     base_version: str = ""
     """The shipped content's own version (`version` adds the packs' ids and versions)."""
+    gateways: tuple[m.Gateway, ...] = ()
+    """Screening questions that open blocks of details (gateways.yaml); each is also an item of `items`."""
+    follow_ups: tuple[m.FollowUp, ...] = ()
+    """Items asked only when one of some gateways is open (gateways.yaml `follow_ups`)."""
+    screens: tuple[m.Screen, ...] = ()
+    """The emergency questions grouped into screens, in asking order (screens.yaml)."""
+
+    @cached_property
+    def gateway_by_id(self) -> dict[str, m.Gateway]:
+        """Gateway id → Gateway."""
+        return {g.id: g for g in self.gateways}
+
+    @cached_property
+    def gateway_of(self) -> dict[str, str]:
+        """Detail id (an item or an inner gateway) → the gateway it is directly behind."""
+        return {d: g.id for g in self.gateways for d in g.details}
+
+    def gateway_leaves(self, gateway_id: str) -> list[str]:
+        """Every item behind a gateway (through inner gateways), in asking order; inner gateways included."""
+        out: list[str] = []
+        for d in self.gateway_by_id[gateway_id].details:
+            out.append(d)
+            if d in self.gateway_by_id:
+                out += self.gateway_leaves(d)
+        order = {i: n for n, i in enumerate(self.items)}
+        return sorted(out, key=order.__getitem__)
+
+    @cached_property
+    def screen_of(self) -> dict[str, m.Screen]:
+        """Emergency item id → its screen."""
+        return {i: sc for sc in self.screens for i in sc.items}
 
     @cached_property
     def items(self) -> dict[str, m.Item]:
@@ -225,7 +256,7 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files),
                        ("reference_files", cat.reference_files)):
         for i, name in enumerate(names):
-            if name in FIXED_FILES or not name.replace("_", "").isalnum() or names.count(name) > 1:
+            if name in FIXED_FILES + ("screens", "gateways") or not name.replace("_", "").isalnum() or names.count(name) > 1:
                 raise InputError(_label(directory, "catalogue"), key, f"'{name}' is not a usable file name",
                                  docs["catalogue"].line([key, i]))
     sections: list[tuple[YamlDoc, m.Section]] = []
@@ -257,6 +288,21 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
             raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
                              f"by {seen_sections[section.id]}.yaml", section_doc.line(["section", "id"]))
         seen_sections[section.id] = name
+    gateways: list[m.Gateway] = []
+    follow_ups: list[m.FollowUp] = []
+    screens: list[m.Screen] = []
+    if (directory / "screens.yaml").is_file() or (directory / "gateways.yaml").is_file():
+        from vettriage.content.gateways import apply_gateways, apply_screens
+
+        if (directory / "screens.yaml").is_file():
+            doc = docs["screens"] = read_yaml(directory / "screens.yaml")
+            screens = _parse(doc, files.ScreensFile, _label(directory, "screens")).screens
+            sections = apply_screens(sections, doc, screens)
+        if (directory / "gateways.yaml").is_file():
+            doc = docs["gateways"] = read_yaml(directory / "gateways.yaml")
+            gw_file = _parse(doc, files.GatewaysFile, _label(directory, "gateways"))
+            gateways, follow_ups = gw_file.gateways, gw_file.follow_ups
+            sections = apply_gateways(sections, doc, gateways, follow_ups)
 
     packs: list[m.Pack] = []
     if pack_dirs:
@@ -295,6 +341,9 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         retired=tuple(retired.retired),
         packs=tuple(packs),
         base_version=cat.version,
+        gateways=tuple(gateways),
+        follow_ups=tuple(follow_ups),
+        screens=tuple(screens),
     )
     from vettriage.content.crosscheck import check_references, check_retired, crosscheck
 
