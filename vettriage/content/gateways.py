@@ -161,6 +161,8 @@ def apply_screens(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc,
         raise InputError(path, "screens", f"there is no '{RED_FLAG_SECTION}' section to group")
     section = sections[at][1]
     items = {i.id: i for i in section.items}
+    if len(items) != len(section.items):
+        return sections  # an id used twice: the cross-check names it
     seen: dict[str, str] = {}
     ids: set[str] = set()
     for k, sc in enumerate(screens):
