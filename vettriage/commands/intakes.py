@@ -105,6 +105,7 @@ def run_add(args: argparse.Namespace) -> int:
     made irrelevant)."""
     from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
+    from vettriage.engine.gateways import implied_gateways
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
@@ -112,6 +113,11 @@ def run_add(args: argparse.Namespace) -> int:
         raise InputError("--dog", None, "give the dog's name")
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
+    implied = implied_gateways(cat, answers.values)
+    if implied:  # a form that answers a block's questions and skips its screening question: that was a yes
+        from vettriage.engine.answers import validate_answers
+
+        answers = validate_answers(cat, {**answers.values, **{g: True for g in implied}}, args.file)
     assessment = assess(cat, answers)
     store = _open(args)
     try:
@@ -134,6 +140,9 @@ def run_add(args: argparse.Namespace) -> int:
         # kept out of the record: the question is not asked given the other answers (branching)
         print(f"warning: {args.file}: {item_id}: answer ignored: this question is not asked given the other "
               "answers", file=sys.stderr)
+    for gid in implied:
+        print(f"note: {args.file}: {gid}: screening question not answered; stored as yes because questions behind "
+              "it are answered", file=sys.stderr)
     missing = assessment.red_flags_unanswered
     if missing:
         # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"

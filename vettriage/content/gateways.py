@@ -29,6 +29,30 @@ def open_condition(gateway_id: str) -> m.Condition:
     return m.AnyOf(any=[m.ItemTest(item=gateway_id, known=False), m.ItemTest(item=gateway_id, eq=True)])
 
 
+def split_condition(gateway_ids: Any, cond: m.Condition | None) -> tuple[list[str], m.Condition | None]:
+    """A detail's precondition taken apart: the gateways it is behind (outermost first) and its own condition
+    from its section file (None when it has none). For the answers form and any front end that shows blocks."""
+    if cond is None:
+        return [], None
+    parts = cond.all if isinstance(cond, m.AllOf) else [cond]
+    gates: list[str] = []
+    for n, part in enumerate(parts):
+        gid = _gate_id(gateway_ids, part)
+        if gid is None:
+            rest = parts[n:]
+            return gates, (rest[0] if len(rest) == 1 else m.AllOf(all=list(rest))) if gates else cond
+        gates.append(gid)
+    return gates, None
+
+
+def _gate_id(gateway_ids: Any, cond: m.Condition) -> str | None:
+    if isinstance(cond, m.AnyOf) and len(cond.any) == 2 and all(isinstance(t, m.ItemTest) for t in cond.any):
+        a, b = cond.any
+        if a.item == b.item and a.item in gateway_ids and a.known is False and b.eq is True:
+            return a.item
+    return None
+
+
 def _both(a: m.Condition | None, b: m.Condition | None) -> m.Condition | None:
     if a is None or b is None:
         return a or b
@@ -98,10 +122,15 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
             if d in items and items[d][1].required:
                 fail(k, g, f"detail '{d}' is required and cannot be behind a gateway", ["details", j])
 
+    def opens(gid: str) -> list[m.Condition]:
+        """The gateway's own test, after those of every gateway around it (outermost first)."""
+        up = parent.get(gid)
+        return ([] if up is None else opens(up)) + [open_condition(gid)]
+
     def gate_of(gid: str) -> m.Condition:
         """Open when every gateway around `gid`'s block is open."""
-        up = parent.get(gid)
-        return open_condition(gid) if up is None else _both(gate_of(up), open_condition(gid))  # type: ignore[return-value]
+        tests = opens(gid)
+        return tests[0] if len(tests) == 1 else m.AllOf(all=tests)
 
     extra: dict[str, m.Condition] = {}
     for k, f in enumerate(follow_ups):
@@ -120,26 +149,37 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
                              "and only a choice item does", line)
         extra[f.item] = m.AnyOf(any=[gate_of(g) for g in f.after])
 
-    # the gateways to insert before each item (outermost first), and each gated id's new precondition
-    before: dict[str, list[str]] = {}
-    for gid in sorted(by_id, key=lambda g: _depth(g, parent)):
-        before.setdefault(first_leaf[gid], []).append(gid)
+    # Each outermost gateway's block is asked together where its first detail stood: the gateway, then its
+    # details in the order `details` lists them (an inner gateway with its own block). A detail whose own
+    # condition names a later question fails the cross-check, naming it.
+    def gated(item: m.Item) -> m.Item:
+        if item.id in parent:
+            tests = opens(parent[item.id]) + ([item.enable_when] if item.enable_when is not None else [])
+            return replace(item, enable_when=tests[0] if len(tests) == 1 else m.AllOf(all=tests))
+        if item.id in extra:
+            return replace(item, enable_when=_both(extra[item.id], item.enable_when))
+        return item
+
+    def block(gid: str) -> list[m.Item]:
+        g = by_id[gid][1]
+        up = parent.get(gid)
+        out_ = [m.Item(id=g.id, type="yesno", text=g.text, help=g.help, source=g.source,
+                       enable_when=gate_of(up) if up else None)]
+        for d in g.details:
+            out_ += block(d) if d in by_id else [gated(items[d][1])]
+        return out_
+
+    starts = {first_leaf[g]: g for g in by_id if g not in parent}
     out: list[tuple[YamlDoc, m.Section]] = []
     for sdoc, section in sections:
         new_items: list[m.Item] = []
         for item in section.items:
-            for gid in before.get(item.id, ()):
-                g = by_id[gid][1]
-                up = parent.get(gid)
-                new_items.append(m.Item(id=g.id, type="yesno", text=g.text, help=g.help, source=g.source,
-                                        enable_when=gate_of(up) if up else None))
-            if item.id in parent:
-                item = replace(item, enable_when=_both(gate_of(parent[item.id]), item.enable_when))
-            elif item.id in extra:
-                item = replace(item, enable_when=_both(extra[item.id], item.enable_when))
-            new_items.append(item)
-        out.append((sdoc, replace(section, items=new_items) if len(new_items) != len(section.items)
-                    or any(a is not b for a, b in zip(new_items, section.items)) else section))
+            if item.id in starts:
+                new_items += block(starts[item.id])
+            elif item.id not in parent:
+                new_items.append(gated(item))
+        changed = len(new_items) != len(section.items) or any(a is not b for a, b in zip(new_items, section.items))
+        out.append((sdoc, replace(section, items=new_items) if changed else section))
     return out
 
 
