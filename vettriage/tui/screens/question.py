@@ -197,11 +197,16 @@ class QuestionScreen(Screen[None]):
             return
         if self._emergency_open():
             return  # the interrupt comes first; the screen is shown again after it
+        self._next_sign()
+        self.show_question()
+
+    def _next_sign(self) -> None:
+        """Highlight the next sign of the grouped screen (the last one stays highlighted)."""
+        s = self.session
         ids = s.screen_items()
         if s.item.id in ids and ids.index(s.item.id) < len(ids) - 1:
             s.go(s.visible.index(ids[ids.index(s.item.id) + 1]), remember=False)
             self._remember_soon()
-        self.show_question()
 
     def action_screen_none(self) -> None:
         """0 on a grouped screen: "none of these", no to every sign still unanswered, then go on."""
@@ -258,8 +263,11 @@ class QuestionScreen(Screen[None]):
 
             self._remember_now()
             self.app.push_screen(ResultScreen(self.session, None, draft=True))
-        elif self.session.item.type == "multi" or self.session.screen is not None:
-            self.show_question()  # more boxes to tick, or more signs to answer on the screen that raised it
+        elif self.session.screen is not None:
+            self._next_sign()  # the other signs of the screen that raised it still need answering
+            self.show_question()
+        elif self.session.item.type == "multi":
+            self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:
             self.action_next()  # finishing for the record: on to the next question
 
