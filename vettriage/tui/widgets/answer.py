@@ -94,7 +94,9 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
         self.choices = [Choice(0, key, line) for key, line in rows]
         self._last_digit = None
         self.clear_options()
-        self.add_options([Option(line) for _, line in rows])
+        from rich.text import Text
+
+        self.add_options([Option(Text(line)) for _, line in rows])  # text, never markup: "[no ]" is a mark
         self.highlighted = at
 
     def pick_number(self, digit: int) -> Any:
