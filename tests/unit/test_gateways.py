@@ -246,3 +246,29 @@ def test_answers_template_indents_each_block_under_its_gateway_and_reads_back(ca
     path = tmp_path / "form.yaml"
     path.write_text(text)
     assert read_answers_file(cat, path).values == {}
+
+
+# --- intakes add ----------------------------------------------------------------------------------------------
+
+
+def test_intakes_add_implies_a_skipped_gateway_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from vettriage.cli import main
+    from vettriage.store import open_store
+
+    form = tmp_path / "phone.yaml"
+    form.write_text(yaml.safe_dump({**HEALTHY, "gw_pain": False, "gw_systems": False,
+                                    "cog_sleep_night_waking": 2, "cog_sleep_night_restless": 2}))
+    db = f"sqlite:///{tmp_path / 'vt.db'}"
+    assert main(["intakes", "add", str(form), "--dog", "Poppy", "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert "gw_cognition: screening question not answered; stored as yes" in err
+    assert "gw_cog_sleep" in err and "gw_pain:" not in err.replace("gw_pain_", "")
+    store = open_store(db)
+    try:
+        intake = store.get_intake(store.list_intakes()[0].id)
+    finally:
+        store.close()
+    assert intake.answers["gw_cognition"] is True and intake.answers["gw_cog_sleep"] is True
+    assert intake.answers["cog_sleep_night_waking"] == 2  # the details are kept, never dropped
+    assert "pain_sign_rising" not in intake.answers  # behind the no the form gave: dropped, with a warning
+    assert "pain_sign_rising: answer ignored" in err

@@ -117,7 +117,10 @@ def run_add(args: argparse.Namespace) -> int:
     if implied:  # a form that answers a block's questions and skips its screening question: that was a yes
         from vettriage.engine.answers import validate_answers
 
-        answers = validate_answers(cat, {**answers.values, **{g: True for g in implied}}, args.file)
+        from dataclasses import replace
+
+        again = validate_answers(cat, {**answers.values, **{g: True for g in implied}}, args.file)
+        answers = replace(again, dropped=tuple(dict.fromkeys(answers.dropped + again.dropped)))
     assessment = assess(cat, answers)
     store = _open(args)
     try:
