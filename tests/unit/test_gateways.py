@@ -272,3 +272,15 @@ def test_intakes_add_implies_a_skipped_gateway_and_says_so(tmp_path: Path, capsy
     assert intake.answers["cog_sleep_night_waking"] == 2  # the details are kept, never dropped
     assert "pain_sign_rising" not in intake.answers  # behind the no the form gave: dropped, with a warning
     assert "pain_sign_rising: answer ignored" in err
+
+
+def test_a_diagnosis_carried_to_a_follow_up_opens_its_gateway(cat: Any) -> None:
+    import datetime as dt
+
+    from vettriage.followup import prefill
+
+    day, later = dt.date(2026, 1, 1), dt.date(2026, 6, 1)
+    carried = prefill(cat, {"med_conditions": ["ckd"], "med_current": ["none"]}, day, later)
+    assert carried["gw_history"] is True and cat.items["gw_history"].history
+    assert "gw_history" not in prefill(cat, {"med_conditions": ["none"]}, day, later)  # the owner is asked
+    assert "gw_pain" not in prefill(cat, {"pain_sign_rising": 2}, day, later)  # a sign is never carried

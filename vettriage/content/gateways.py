@@ -164,7 +164,7 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
         g = by_id[gid][1]
         up = parent.get(gid)
         out_ = [m.Item(id=g.id, type="yesno", text=g.text, help=g.help, source=g.source,
-                       enable_when=gate_of(up) if up else None)]
+                       enable_when=gate_of(up) if up else None, history=g.history)]
         for d in g.details:
             out_ += block(d) if d in by_id else [gated(items[d][1])]
         return out_

@@ -458,6 +458,9 @@ class Gateway(Strict):
     not_seen: list[NotSeen] = constrained([])
     reason: str = constrained(min_len=1)
     source: Id
+    history: bool = False
+    """The gateway asks history (a diagnosis ever made), not a change: a follow-up intake starts with the last
+    visit's answer for the owner to confirm, as for history items."""
 
 
 @content
