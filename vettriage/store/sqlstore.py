@@ -401,7 +401,9 @@ class SqlStore:
 
     def audit(self, intake_id: int, damaged: list[Damaged] | None = None) -> list[AuditEvent]:
         """Every answer change of one intake, oldest first (damaged events: see list_intakes)."""
-        rows = self.run(lambda tx: tx.rows("SELECT * FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,),
+        # the columns by name: a damaged schema then fails as SQL (reported), never as a missing key
+        rows = self.run(lambda tx: tx.rows("SELECT id, intake_id, item_id, old_value, new_value, who, at, reason "
+                                           "FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,),
                                            damaged, "audit event"))
         return [r.audit_from(row) for row in rows]
 
