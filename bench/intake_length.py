@@ -113,7 +113,11 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 from vettriage.intake.session import choices_for
 
                 number = next(c.number for c in choices_for(item, catalogue, s.mode) if c.value == v)
-                await press(pilot, *str(number), "enter")
+                await press(pilot, *str(number))
+                await pilot.pause()
+                if isinstance(app.screen, EmergencyScreen):
+                    continue  # the answer raised a red flag: the interrupt is answered at the loop's top
+                await press(pilot, "enter")
             elif item.type == "multi":
                 from vettriage.intake.session import choices_for
 
