@@ -122,9 +122,11 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 from vettriage.intake.session import choices_for
 
                 nums = [str(c.number) for c in choices_for(item, catalogue, s.mode) if c.value in v]
+                from vettriage.tui.widgets.answer import TWO_DIGIT_WINDOW
+
                 for num in nums:
                     await press(pilot, *num)
-                    await pilot.pause()
+                    await pilot.pause(TWO_DIGIT_WINDOW + 0.1)  # two numbers typed at once would combine
                 await press(pilot, "enter")
             else:
                 text = f"{v:g}" if isinstance(v, (int, float)) else str(v)
