@@ -4,7 +4,9 @@ screening gateways and grouped emergency screens (issue 27), measured in the sam
 "Before" is the same content without gateways.yaml and screens.yaml (a temporary copy of questionnaires/: what
 main asked before issue 27); "after" is the shipped content. Each answers set is walked as an owner would answer:
 after, a gateway is answered no when every detail behind it was "not seen" in the answers file, yes when any was
-seen or "don't know" (vettriage.engine.gateways.screened_walk); before, the file is answered as it is.
+seen or "don't know" (vettriage.engine.gateways.screened_walk); before, the file is answered as it is. A practice
+file records only what the owner reported (many questions left blank): there a detail left blank counts as not
+seen for its gateway, as the owner, asked the screening question, would have said no.
 
 - questions: the questions branching shows for those answers (every emergency sign counts as one);
 - screens: the question screens shown (a grouped emergency screen counts once);
@@ -167,7 +169,9 @@ def main() -> None:
         print(f"{'':<22}{'before → after':>18}{'before → after':>16}{'before → after':>18}")
         for n, (name, path) in enumerate(sets):
             full = dict(read_answers_file(before, path).values)
-            walked = screened_walk(after, full)
+            # a practice file records only what the owner reported: asked a screening question, that owner says
+            # no where the file reports nothing behind it (tests/unit/test_gateways.py: same clinical results)
+            walked = screened_walk(after, full, blank_is_no=path.parent.name != "examples")
             q0, s0 = stops(before, full)
             q1, s1 = stops(after, walked)
             k = ""

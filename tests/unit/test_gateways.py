@@ -144,6 +144,22 @@ def test_every_example_and_case_gives_the_same_result_with_and_without_gateways(
                 assert new.categories[k].status == "assessed", (name, k)
 
 
+def test_phone_forms_walked_with_a_no_where_nothing_was_reported_keep_their_results(cat: Any) -> None:
+    """The case bank's answers files record only what the owner said. Walked as if the owner answered each
+    screening question no where nothing behind it was reported, the clinical results are the same and no
+    category's status gets worse (blanks become known: most become `assessed`)."""
+    rank = {"not_assessed": 0, "incomplete": 1, "assessed": 2}
+    better = 0
+    for path in sorted((ROOT / "validation" / "cases").glob("*.answers.yaml")):
+        values = validate_answers(cat, yaml.safe_load(path.read_text()) or {}).values
+        old, new = assess(cat, values), assess(cat, screened_walk(cat, values, blank_is_no=True))
+        assert _clinical(new) == _clinical(old), path.name
+        for k, c in old.categories.items():
+            assert rank[new.categories[k].status] >= rank[c.status], (path.name, k)
+            better += rank[new.categories[k].status] > rank[c.status]
+    assert better
+
+
 def test_the_healthy_senior_walk_answers_every_gateway_no(cat: Any) -> None:
     walked = screened_walk(cat, validate_answers(cat, HEALTHY).values)
     assert {g: walked.get(g) for g in ("gw_cognition", "gw_pain", "gw_history", "gw_systems")} == dict.fromkeys(

@@ -38,17 +38,18 @@ def not_seen(catalogue: Any, item_id: str) -> Any:
     return None
 
 
-def _state(catalogue: Any, gid: str, answers: Mapping[str, Any], out: dict[str, Any]) -> Any:
+def _state(catalogue: Any, gid: str, answers: Mapping[str, Any], out: dict[str, Any],
+           blank_is_no: bool = False) -> Any:
     """True / False / None for one gateway, from its details (inner gateways decided first, into `out`)."""
     states = []
     for d in catalogue.gateway_by_id[gid].details:
         if d in catalogue.gateway_by_id:
-            out[d] = _state(catalogue, d, answers, out)
+            out[d] = _state(catalogue, d, answers, out, blank_is_no)
             states.append("no" if out[d] is False else "seen" if out[d] is True else "blank")
             continue
         a = answers.get(d)
         if a is None or (isinstance(a, str) and not a.strip() and catalogue.items[d].type == "text"):
-            states.append("blank" if not_seen(catalogue, d) is not None else "no")
+            states.append("blank" if not_seen(catalogue, d) is not None and not blank_is_no else "no")
         elif a == UNKNOWN:
             states.append("seen")
         elif a == not_seen(catalogue, d):
@@ -62,14 +63,16 @@ def _state(catalogue: Any, gid: str, answers: Mapping[str, Any], out: dict[str, 
     return None
 
 
-def screened_walk(catalogue: Any, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """`answers` as an owner answering the gateways would give them (see the module's note)."""
+def screened_walk(catalogue: Any, answers: Mapping[str, Any], *, blank_is_no: bool = False) -> dict[str, Any]:
+    """`answers` as an owner answering the gateways would give them (see the module's note). `blank_is_no`:
+    a detail left blank counts as not seen too (a phone form that records only what the owner reported: asked
+    the screening question, that owner would have said no)."""
     out = {k: v for k, v in answers.items() if k not in catalogue.gateway_by_id}
     states: dict[str, Any] = {}
     for g in catalogue.gateways:
         if g.id in catalogue.gateway_of:
             continue  # decided with its outer gateway
-        states[g.id] = _state(catalogue, g.id, answers, states)
+        states[g.id] = _state(catalogue, g.id, answers, states, blank_is_no)
     for gid, state in states.items():
         if state is None:
             continue
