@@ -121,7 +121,7 @@ def test_content_values_stay_data_in_the_source() -> None:
     """Quotes, backslashes, newlines and code-like text in a value are compared as text, never run."""
     tricky = ["a'b", 'a"b', "x\\", "line\nbreak", "__import__('os').system('true')", "\u00e9\u4e2d", "' or True or '"]
     conds = conditions(*({"item": "q", "eq": v} for v in tricky), {"item": "q", "in": tricky},
-                       {"item": "n", "eq": float("inf")}, {"item": "n", "gte": 1e308})
+                       {"item": "n", "eq": 1.7976931348623157e308}, {"item": "n", "gte": 1e308})
     prog = build(conds)
     for value in tricky:
         ctx = SimpleNamespace(answers={"q": value}, hidden=frozenset(), scores={}, levels={}, levels_hi={},
@@ -130,7 +130,8 @@ def test_content_values_stay_data_in_the_source() -> None:
         # the number is not answered: its two tests are undetermined
         assert got == {tricky.index(value): True, len(tricky): True, len(tricky) + 1: None,
                        len(tricky) + 2: None}, value
-    ctx = SimpleNamespace(answers={"q": "other", "n": float("inf")}, hidden=frozenset(), scores={}, levels={},
+    # the largest float (content refuses infinities: issue 25) is written as a literal that reads back the same
+    ctx = SimpleNamespace(answers={"q": "other", "n": 1.7976931348623157e308}, hidden=frozenset(), scores={}, levels={},
                           levels_hi={}, red_flags=set(), red_flags_maybe=set())
     assert {k: t for k, t, _ in run(prog, ctx)} == {len(tricky) + 1: True, len(tricky) + 2: True}
 
@@ -168,3 +169,20 @@ def test_the_compiled_program_is_cached_and_a_broken_cache_is_a_miss(tmp_path, m
     assert run(build(conds, cache_key="test|1"), ctx) == first  # read back from the cache
     files[0].write_bytes(b"not marshal data")
     assert run(build(conds, cache_key="test|1"), ctx) == first == [(1, True, (["a"], []))]
+
+
+def test_rules_after_one_that_stands_alone_read_the_scores_as_they_are_then() -> None:
+    """A rule that explains answers makes the caller change the scores (engine.triage): the program tests it on
+    its own and reads the scores for the rules below it only after handing it back."""
+    conds = conditions({"item": "a", "eq": "x"}, {"score": "s", "gte": 2}, {"score": "s", "gte": 2})
+    spans = {"s": (3.0, 3.0)}
+    got = []
+    prog = build(conds, alone=[True, False, False])
+    for k, t, _ in prog({"a": "x"}.get, frozenset(), set(), spans, {}, {}, set(), set()):
+        got.append((k, t))
+        if k == 0:
+            spans["s"] = (0.0, 1.0)  # what the caller does when an explaining rule holds
+    assert got == [(0, True)], "the score rules below were tested on the changed scores"
+    # without `alone` the three are one group, tested before any is handed back
+    spans["s"] = (3.0, 3.0)
+    assert [k for k, *_ in build(conds)({"a": "x"}.get, frozenset(), set(), spans, {}, {}, set(), set())] == [0, 1, 2]

@@ -6,13 +6,15 @@ import argparse
 import json
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg
 from vettriage.commands._packs import add_pack_arg
 
 
 def register(sub: Any) -> None:
     """Add the content commands."""
     p = sub.add_parser("validate", help="check the questionnaire content")
-    p.add_argument("directory", nargs="?", help="content folder (default: the shipped questionnaires)")
+    p.add_argument("directory", nargs="?", metavar="DIR", help="the content folder to check (default: the shipped "
+                   "questionnaires)")
     add_pack_arg(p)
     p.add_argument("--cases", action="append", default=[], metavar="DIR",
                    help="also run a clinical case bank (e.g. validation/cases; repeatable) and print its figures "
@@ -24,11 +26,12 @@ def register(sub: Any) -> None:
                    help="with --cases: rewrite the figures block in FILE (e.g. docs/VALIDATION.md) in place")
     p.set_defaults(func=run_validate)
     p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
-    p.add_argument("--mode", choices=["owner", "tech"], default="tech")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
-    p.add_argument("--dog-id", type=int, help="pre-fill the history answers (medicines, conditions, signalment) "
+    p.add_argument("--mode", choices=["owner", "tech"], default="tech",
+                   help="the questions' wording: owner or tech (default: tech)")
+    add_content_arg(p)
+    p.add_argument("--dog-id", type=int, metavar="ID", help="pre-fill the history answers (medicines, conditions, signalment) "
                    "from this dog's last completed visit, for the owner to confirm; never its signs or ratings")
-    p.add_argument("--db", metavar="PATH|URL", help="database (with --dog-id)")
+    add_db_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_template)
 
@@ -121,7 +124,9 @@ def run_template(args: argparse.Namespace) -> int:
         print(template_text(cat, args.mode, note=f"Dog {dog.id} ({dog.name}) has no completed visit yet: "
                                                   "nothing to pre-fill."))
         return 0
-    day = last.created_at.date()
+    from vettriage.localtime import local_day
+
+    day = local_day(last.created_at)
     values = prefill(cat, last.answers, day, dt.date.today())
     print(template_text(cat, args.mode, values, note=(
         f"Dog {dog.id} ({dog.name}): history answers are pre-filled from the visit of {day} (intake {last.id}). "

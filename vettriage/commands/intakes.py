@@ -15,10 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -30,39 +29,45 @@ def register(sub: Any) -> None:
     a.add_argument("file", help="answers file (YAML: question id -> answer)")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new one)")
-    who.add_argument("--dog-id", type=int, help="the dog's id (see `vettriage dogs list`)")
+    who.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id (see `vettriage dogs list`)")
     who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
-    a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(a)
     add_pack_arg(a)
     a.set_defaults(func=_guarded(run_add))
 
     ls = isub.add_parser("list", help="list intakes, newest first")
-    ls.add_argument("--date", help="day of creation, YYYY-MM-DD (UTC)")
-    ls.add_argument("--status", choices=["in_progress", "completed", "amended"])
-    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"])
+    ls.add_argument("--date", help="the day the intakes were started: YYYY-MM-DD or 'today' (the local calendar "
+                    "day)")
+    ls.add_argument("--status", choices=["in_progress", "completed", "amended"], help="only intakes in this state")
+    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"], help="only intakes of this urgency")
     ls.add_argument("--dog", help="part of the dog's name, any case")
-    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument("--limit", type=int, default=200, metavar="N", help="at most N intakes (default 200)")
     ls.set_defaults(func=_guarded(run_list))
 
+    se = isub.add_parser("seen", help="mark a red flag reported from home as seen (audited with who and when)")
+    se.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
+    se.add_argument("--by", required=True, help="who saw it (recorded in the audit trail)")
+    se.set_defaults(func=_guarded(run_seen))
+
     sh = isub.add_parser("show", help="show one intake")
-    sh.add_argument("id", type=int)
+    sh.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
     sh.add_argument("--json", action="store_true", help="the whole record as JSON")
     sh.set_defaults(func=_guarded(run_show))
 
     ex = isub.add_parser("export", help="export every dog and intake")
-    ex.add_argument("--format", choices=["json", "csv"], default="json")
-    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    ex.add_argument("--format", choices=["json", "csv"], default="json", help="json or csv (default: json)")
+    add_output_arg(ex)
     ex.set_defaults(func=_guarded(run_export))
 
     im = isub.add_parser("import", help="import an export file: all of it or nothing")
-    im.add_argument("file")
-    im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    im.add_argument("file", help="a file written by `vettriage intakes export` (JSON)")
+    add_content_arg(im)
     add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
-    for parser in (a, ls, sh, ex, im):
-        parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    for parser in (a, ls, se, sh, ex, im):
+        add_db_arg(parser)
 
 
 def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -93,10 +98,21 @@ MAX_BY = 200  # the column's width (PostgreSQL enforces it; it would fail the tr
 
 def check_by(by: str) -> str:
     """The `--by` value, or InputError before anything is read or written."""
-    by = by.strip() or "owner"
-    if len(by) > MAX_BY or any(ord(ch) < 32 or ord(ch) == 127 for ch in by):
-        raise InputError("--by", None, f"give a name of at most {MAX_BY} characters, without control characters")
-    return by
+    if not by.strip():
+        return "owner"
+    return check_dog_name(by, "--by")
+
+
+def check_dog_name(value: str, source: str, field: str | None = None, limit: int = MAX_BY) -> str:
+    """A name as given (`--dog`, `--by`, a FHIR Patient's name): spaces joined, or InputError when it is blank,
+    longer than `limit`, not valid Unicode or holds a control character (as `dogs add` refuses them)."""
+    from vettriage.textcheck import clean_name
+
+    name, problem = clean_name(value, limit)
+    if problem:
+        raise InputError(source, field, f"the name {problem}: give a name of 1 to {limit} characters, without "
+                         "control characters")
+    return name  # type: ignore[return-value]
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -109,8 +125,7 @@ def run_add(args: argparse.Namespace) -> int:
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
-    if args.dog is not None and not args.dog.strip():
-        raise InputError("--dog", None, "give the dog's name")
+    dog_name = check_dog_name(args.dog, "--dog") if args.dog is not None else ""
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     implied = implied_gateways(cat, answers.values)
@@ -124,7 +139,6 @@ def run_add(args: argparse.Namespace) -> int:
     assessment = assess(cat, answers)
     store = _open(args)
     try:
-        store.check_integrity()  # never write into a damaged file: say how to rescue it instead
         known = None
         if args.dog is None:  # --dog-id or --chart: that dog, never one found by name
             from vettriage.commands.dogs import resolve_dog
@@ -132,7 +146,7 @@ def run_add(args: argparse.Namespace) -> int:
             known = resolve_dog(store, args.dog_id, args.chart).id
         try:
             dog, intake = store.record_intake(
-                args.dog or "", dog_id=known, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
+                dog_name, dog_id=known, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
                 content_hash=cat.hash, answers=answers.values, assessment=assessment.model_dump(mode="json"),
                 dog_details=_dog_details(answers.values))
         except AmbiguousDog as exc:
@@ -163,26 +177,53 @@ def report_damaged(damaged: list[Any], doing: str) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """A table of intakes."""
-    day = None
-    if args.date:
-        try:
-            day = dt.date.fromisoformat(args.date)
-        except ValueError:
-            raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    """A table of intakes, times in local time (the zone named in the heading); `--date` is a local day."""
+    from vettriage.commands.report import parse_day
+    from vettriage.localtime import intakes_of_day, stamp, zone_name
+
+    day = parse_day(args.date) if args.date else None
     store = _open(args)
     damaged: list[Any] = []
     try:
-        rows = store.list_intakes(date=day, status=args.status, dog=args.dog, urgency=args.urgency,
-                                  limit=args.limit, damaged=damaged)
+        filters = dict(status=args.status, dog=args.dog, urgency=args.urgency, damaged=damaged)
+        rows = (intakes_of_day(store, day, limit=args.limit, **filters) if day is not None
+                else store.list_intakes(limit=args.limit, **filters))
+        home = _home(store)
     finally:
         store.close()
     report_damaged(damaged, "the list")
-    out = [f"{'ID':>6}  {'CREATED (UTC)':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    # a red flag reported from home that nobody has marked seen comes first, with its time
+    rows = sorted(rows, key=lambda r: not (r.id in home and home[r.id].alarm))
+    started = f"STARTED ({zone_name()})"
+    width = max(16, len(started))
+    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  {'URGENCY':9}  AT HOME"]
     for r in rows:
-        out.append(f"{r.id:>6}  {r.created_at:%Y-%m-%d %H:%M}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
-                   f"{r.status:11}  {r.urgency or '-'}")
+        at_home = home[r.id].progress if r.id in home else "-"
+        out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):{width}}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
+                   f"{r.status:11}  {r.urgency or '-':9}  {at_home}")
     sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _home(store: Any) -> dict[int, Any]:
+    """Owners' progress at home by intake id; empty when it cannot be read (the list itself never waits on it)."""
+    from vettriage.intake.home import home_rows
+    from vettriage.store.api import StoreError
+
+    try:
+        return {r.intake_id: r for r in home_rows(store)}
+    except (StoreError, ValueError, KeyError):
+        return {}
+
+
+def run_seen(args: argparse.Namespace) -> int:
+    """Mark a home red flag seen."""
+    store = _open(args)
+    try:
+        store.mark_seen(args.id, args.by)
+    finally:
+        store.close()
+    print(f"intake {args.id}: red flag from home marked seen by {' '.join(args.by.split())}")
     return 0
 
 
@@ -196,14 +237,17 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     report_damaged(damaged, "the audit trail")
+    from vettriage.localtime import stamp, zone_name
+
     if args.json:
         rec = _jsonable(intake)
         rec["audit"] = [_jsonable(e) for e in trail]
+        rec["time_zone"] = zone_name()  # every time above is in it, with its UTC offset
         sys.stdout.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
         return 0
     d = intake.dog
     out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
-           f"Created {intake.created_at:%Y-%m-%d %H:%M} UTC, updated {intake.updated_at:%Y-%m-%d %H:%M} UTC",
+           f"Started {stamp(intake.created_at)}, updated {stamp(intake.updated_at)}",
            f"Urgency: {intake.urgency or '-'}{' (EMERGENCY SIGN REPORTED)' if intake.emergency else ''}",
            f"Content {intake.content_version} ({intake.content_hash[:12]})"]
     out += _assessment_lines(intake.assessment)
@@ -212,7 +256,7 @@ def run_show(args: argparse.Namespace) -> int:
     amended = [e for e in trail if e.reason]
     if amended:
         out.append("Changes with a reason (amendments, red flags withdrawn):")
-        out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
+        out += [f"  {stamp(e.at)} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -236,12 +280,16 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
 def _jsonable(record: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
+    from vettriage.localtime import iso
+
     def plain(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: plain(x) for k, x in v.items()}
         if isinstance(v, list):
             return [plain(x) for x in v]
-        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+        if isinstance(v, dt.datetime):
+            return iso(v)  # local time with its offset: the same instant, as the person reading it lives it
+        return v.isoformat() if isinstance(v, dt.date) else v
 
     return plain(asdict(record))
 
@@ -291,23 +339,12 @@ def run_import(args: argparse.Namespace) -> int:
     check_export(args.file, set(cat.known_versions), cat)  # before the database is even opened
     store = _open(args)
     try:
-        store.check_integrity()
+        store.check_integrity()  # the import's one transaction is a write: checked once per opening
         dogs, intakes = import_file(store, args.file, checked=True)
     finally:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
-
-
-def find_or_add_dog(store: Any, name: str, values: dict[str, Any], **details: Any) -> Any:
-    """The one dog called `name` (any case), else a new dog with what the answers (and `details`, e.g. the
-    owner's name from a FHIR Patient) say about it; several dogs of that name are an InputError (the intake would
-    land on the wrong one). Also used by `fhir import`."""
-    matches = [d for d in store.find_dogs(name) if d.name.casefold() == name.strip().casefold()]
-    if len(matches) > 1:
-        raise InputError("--dog", None, f"{len(matches)} dogs are named {name!r} (ids "
-                         f"{', '.join(str(d.id) for d in matches)}): rename one first")
-    return matches[0] if matches else store.add_dog(name.strip(), **{**_dog_details(values), **details})
 
 
 def _dog_details(values: dict[str, Any]) -> dict[str, Any]:

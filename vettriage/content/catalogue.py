@@ -75,6 +75,10 @@ class Catalogue:
     def screen_of(self) -> dict[str, m.Screen]:
         """Emergency item id → its screen."""
         return {i: sc for sc in self.screens for i in sc.items}
+    pain_kinds: dict[str, m.PainKind] = field(default_factory=dict)
+    """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
+    situations: dict[str, m.Situation] = field(default_factory=dict)
+    """Named states of the dog that care options are for or never shown with (options.yaml)."""
 
     @cached_property
     def items(self) -> dict[str, m.Item]:
@@ -149,10 +153,24 @@ class Catalogue:
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
+    from vettriage.files import read_regular
+
     digest = sha256()
     for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        # only regular files of bounded size (PyYAML is not imported on a cached start: read here, not through
+        # yamlfile): a FIFO named x.yaml here made every load, and `validate`, wait forever
+        try:
+            data = read_regular(path, MAX_CONTENT_FILE)
+        except OSError as exc:
+            raise InputError(str(path), None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+        except ValueError as exc:
+            raise InputError(str(path), None, str(exc)) from None
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
+
+
+MAX_CONTENT_FILE = 4 * 1024 * 1024
+"""Largest content file (yamlfile.MAX_BYTES: the same bound, without importing PyYAML)."""
 
 
 def combined_hash(base: str, pack_digests: list[str]) -> str:
@@ -178,7 +196,10 @@ def _parse(doc: YamlDoc, model: Any, label: str) -> Any:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # a condition is a union: the branch whose own check failed says why, where the others only say that
+        # their keys are missing
+        err = next((e for e in errors if e["type"] == "value_error"), errors[0])
         # union branches appear as class names; keyword fields are written `in` / `not` in the files
         loc = [BACK.get(p, p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
         field_ = _describe(doc.data, loc)
@@ -264,9 +285,12 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         doc = read_yaml(directory / f"{name}.yaml")
         sections.append((doc, _parse(doc, files.SectionFile, _label(directory, name)).section))
     rule_docs: list[tuple[YamlDoc, m.Rule]] = []
+    kind_docs: list[tuple[YamlDoc, m.PainKind]] = []
     for name in cat.rule_files:
         doc = read_yaml(directory / f"{name}.yaml")
-        rule_docs += [(doc, r) for r in _parse(doc, files.RulesFile, _label(directory, name)).rules]
+        parsed = _parse(doc, files.RulesFile, _label(directory, name))
+        rule_docs += [(doc, r) for r in parsed.rules]
+        kind_docs += [(doc, k) for k in parsed.pain_kinds]
     ref_docs = [docs["references"]] + [read_yaml(directory / f"{n}.yaml") for n in cat.reference_files]
     ref_lists: list[tuple[YamlDoc, m.Reference]] = []
     for doc in ref_docs:
@@ -281,6 +305,12 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     _unique(docs["catalogue"], "scales", cat.scales)
     for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
         _unique(docs["flags"], key, getattr(flags, key))
+    _unique(docs["options"], "situations", options.situations)
+    seen_kinds: set[str] = set()
+    for doc, kind in kind_docs:
+        if kind.id in seen_kinds:
+            raise InputError(str(doc.path), f"pain_kinds[{kind.id}]", f"pain kind '{kind.id}' is defined twice")
+        seen_kinds.add(kind.id)
     # reference ids across every references file: check_references below
     seen_sections: dict[str, str] = {}
     for name, (section_doc, section) in zip(cat.sections, sections):
@@ -344,11 +374,14 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         gateways=tuple(gateways),
         follow_ups=tuple(follow_ups),
         screens=tuple(screens),
+        pain_kinds={k.id: k for _, k in kind_docs},
+        situations={x.id: x for x in options.situations},
     )
     from vettriage.content.crosscheck import check_references, check_retired, crosscheck
 
     check_references(ref_lists)
-    crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs])
+    crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs],
+               [d for d, _ in kind_docs])
     check_retired(catalogue, docs["retired"])
     return catalogue
 

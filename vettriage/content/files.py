@@ -7,7 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, FollowUp, Gateway, Id, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Screen, Section, Strict,
+    CareOption, ChangelogEntry, Flag, FollowUp, Gateway, Id, PainKind, RedFlag, Reference, RetiredSet, Rule, Scale,
+    Score, Screen, Section, Situation, Strict,
     constrained, content,
 )
 
@@ -57,6 +58,8 @@ class RulesFile(Strict):
     """A rules file (`rules_*.yaml`); files are evaluated in the order `catalogue.yaml` lists them."""
 
     rules: list[Rule]
+    pain_kinds: list[PainKind] = constrained([])
+    """Kinds of pain the file's rules raise (`pain_kind`), defined beside them (rules_pain_kind.yaml)."""
 
 
 @content
@@ -74,6 +77,8 @@ class OptionsFile(Strict):
     """`options.yaml`: the care options."""
 
     options: list[CareOption]
+    situations: list[Situation] = constrained([])
+    """Named states of the dog that options are for (`for_situations`) or never shown with (`never_with`)."""
 
 
 @content
@@ -98,6 +103,9 @@ class PackFile(Strict):
     scales: list[Scale] = constrained([])
 
     def _check(self) -> None:
+        for name in ("title", "version", "licence"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"a pack's {name} must not be blank (every output of the pack prints it)")
         if "_" in self.id:
             raise ValueError("a pack id has no underscore (its ids are namespaced as '<pack id>_...')")
         if not self.sections and not self.rule_files and not self.scores:

@@ -7,6 +7,7 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal, Union
 
 from vettriage.record import Checked, constrained, record
@@ -28,6 +29,8 @@ RED_FLAG_IDS = (
     "pyometra",
 )
 KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
+PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
+"""What kind of pain the answers point to (issue 23): never a diagnosis, each with the answers behind it."""
 MEDICATION_FLAG_IDS = (
     "nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney",
     "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
@@ -53,6 +56,11 @@ class Wording(Strict):
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
 
+    def _check(self) -> None:
+        # a blank red-flag action would tell an owner facing an emergency nothing at all
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a wording is blank: give both the owner's and the technician's words")
+
     def for_mode(self, mode: Mode) -> str:
         """The wording for `mode`."""
         return self.owner if mode == "owner" else self.tech
@@ -71,6 +79,9 @@ class Reference(Strict):
     def _check(self) -> None:
         if not self.url and not self.note:
             raise ValueError("a reference gives an address, or a note saying where to find it")
+        if self.url is not None and not _https(self.url):
+            # the vet's HTML report links it: a javascript: or data: address there would run in their browser
+            raise ValueError("a reference's url is an https:// address (no other scheme, no spaces)")
 
 
 @content
@@ -87,6 +98,11 @@ class Scale(Strict):
 
     id: Id
     points: list[ScalePoint] = constrained(min_len=2)
+
+    def _check(self) -> None:
+        values = [p.value for p in self.points]
+        if len(set(values)) != len(values):
+            raise ValueError("two points of the scale have the same value")
 
     @property
     def values(self) -> list[int]:
@@ -128,6 +144,12 @@ class ItemTest(Strict):
         ops = [OP_NAMES[ITEM_OPERATORS.index(k)] for k in ITEM_OPERATORS if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
+        values = list(self.operand) if self.operator in ("in", "contains_any") else [self.operand]
+        for v in values:
+            # an answer is a string, a number or true/false: `eq: {}` can match nothing (and cannot be looked up)
+            if not isinstance(v, (str, int, float)) or (isinstance(v, float) and not math.isfinite(v)):
+                raise ValueError(f"'{self.operator}' compares with a text, a whole number, a finite number or "
+                                 f"true/false, not {_shown(v)}")
 
     @property
     def operator(self) -> str:
@@ -159,6 +181,8 @@ class ScoreTest(Strict):
         ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
+        if not math.isfinite(getattr(self, ops[0])):
+            raise ValueError(f"'{ops[0]}' needs a finite number")
 
 
 @content
@@ -204,6 +228,10 @@ class AtLeast(Strict):
     at_least: int = constrained(ge=1)
     of: list[Condition] = constrained(min_len=1)
 
+    def _check(self) -> None:
+        if self.at_least > len(self.of):
+            raise ValueError(f"at_least {self.at_least} of {len(self.of)} conditions can never hold")
+
 
 Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
 
@@ -237,6 +265,10 @@ class Item(Strict):
     red-flag question."""
 
     def _check(self) -> None:
+        for name in ("min", "max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number (no answer could be checked against {value})")
         if self.history and self.type == "scale":
             raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
         if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
@@ -281,14 +313,15 @@ class Section(Strict):
 class Score(Strict):
     """A number computed from items or other scores.
 
-    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`.
-    Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
+    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`;
+    `percent_drop` of two numbers [before, now] is how much lower `now` is, as a percentage of `before` (e.g. a
+    weight lost). Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
     """
 
     id: Id
     title: Wording
     category: Category | None = None
-    method: Literal["sum", "mean", "max", "count_at_least"]
+    method: Literal["sum", "mean", "max", "count_at_least", "percent_drop"]
     of: list[Id] = constrained(min_len=1)
     threshold: float | None = None
     min_share: float = constrained(0.5, gt=0, le=1)
@@ -298,6 +331,12 @@ class Score(Strict):
     def _check(self) -> None:
         if (self.method == "count_at_least") != (self.threshold is not None):
             raise ValueError("count_at_least, and only it, needs a threshold")
+        if self.method == "percent_drop" and len(self.of) != 2:
+            raise ValueError("percent_drop reads exactly two inputs: [before, now]")
+        if self.threshold is not None and not math.isfinite(self.threshold):
+            raise ValueError("threshold must be a finite number")
+        if not math.isfinite(self.min_share):
+            raise ValueError("min_share must be a number above 0 and at most 1")
 
 
 @content
@@ -311,18 +350,36 @@ class Effect(Strict):
     red_flag: Id | None = None
     ketamine_caution: Id | None = None
     medication_flag: Id | None = None
+    pain_kind: Id | None = None
+    """The kind of pain the answers point to (rules_pain_kind.yaml): carried by the Assessment with its evidence."""
     urgency: Literal["soon"] | None = None
     workup: list[Id] = constrained([])
     note: Wording | None = None
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    """With a finding: how marked the signs behind it are (the highest a fired rule gives is reported)."""
+    explains: list[Id] = constrained([])
+    """Items whose answers what this rule found explains (e.g. pain explains less play): from here on they take
+    no part in any score, so later rules no longer count them (the items are still stored and shown)."""
 
     def _check(self) -> None:
         if (self.finding is None) != (self.level is None):
             raise ValueError("finding and level go together")
+        if self.severity is not None and self.finding is None:
+            raise ValueError("severity goes with a finding")
         if (self.cap is None) != (self.cap_level is None):
             raise ValueError("cap and cap_level go together")
         if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
-                    self.urgency, self.workup, self.note]):
+                    self.pain_kind, self.urgency, self.workup, self.note, self.explains]):
             raise ValueError("a rule's `then` does something")
+
+
+def implied_finding(effect: Effect) -> str | None:
+    """The finding a rule raises without naming one: a medication flag that asks for a visit soon is a medical
+    problem to review, so it raises `medical` to possible with the flag's evidence (a plan never reads "no
+    finding" beside it). Kept here so that the engine and the content checks read it the same way."""
+    if effect.finding is None and effect.medication_flag is not None and effect.urgency == "soon":
+        return "medical"
+    return None
 
 
 @content
@@ -357,13 +414,76 @@ class Flag(Strict):
 
 
 @content
+class PainKind(Strict):
+    """A kind of pain (joint, spine, mouth...): defined in a rules file beside the rules that raise it.
+
+    `fallback`: raised only when no other kind is (e.g. "not yet known"); the engine drops it otherwise."""
+
+    id: Id
+    title: Wording
+    detail: Wording
+    fallback: bool = False
+    source: Id
+
+
+@content
+class Situation(Strict):
+    """A named state of this dog that options are for or must never be shown with (options.yaml `situations`).
+
+    It holds when its `when` holds (true, not undetermined), or when the Assessment carries one of its
+    `pain_kinds`, raises one of its `flags` (ketamine cautions or medication flags), or `capped` category is held
+    back by a rule (e.g. CCD while pain or an illness explains the signs). `why` says it to each audience: it
+    is printed where an option is withheld or moved down because of it."""
+
+    id: Id
+    title: Wording
+    why: Wording
+    when: Condition | None = None
+    pain_kinds: list[Id] = constrained([])
+    flags: list[Id] = constrained([])
+    capped: Category | None = None
+    capped_except: list[Id] = constrained([])
+    """Rules whose cap on `capped` does not count here (e.g. a cap that another test of the situation covers)."""
+    emergency_questions_open: bool = False
+    """Holds while emergency questions asked for this dog are unanswered (one could still be an emergency)."""
+    source: Id
+
+    def _check(self) -> None:
+        if (self.when is None and not self.pain_kinds and not self.flags and not self.capped
+                and not self.emergency_questions_open):
+            raise ValueError("a situation says when it holds (when, pain_kinds, flags or capped)")
+
+
+@content
+class Demote(Strict):
+    """Move an option down the plan while any of `situations` holds (e.g. the NSAID after safer options in
+    kidney disease): to `order`, with the situations' `why` said at the start of the option's text."""
+
+    situations: list[Id] = constrained(min_len=1)
+    order: int
+
+
+@content
 class NotOffered(Strict):
     """Why an option is not offered to this dog, in both audiences' words: the first reason whose `when` holds
-    (no `when`: always) is the plan's short answer about the option (e.g. "About ketamine")."""
+    (no `when` and no `situation`: always) is the plan's short answer about the option (e.g. "About ketamine").
+    With `situation`, the reason holds when that situation does (an option's `never_with`)."""
 
     when: Condition | None = None
+    situation: Id | None = None
+    unfit: bool = False
+    """Holds when the option's `fits` does not fit this dog's pain kinds (e.g. ketamine for mouth pain)."""
+    unsuitable: bool = False
+    """The reason makes the option unsuitable for this dog (not merely "not yet"): every such reason that holds
+    is said, not only the first."""
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
+
+    def _check(self) -> None:
+        if sum([self.when is not None, self.situation is not None, self.unfit]) > 1:
+            raise ValueError("a reason gives one of `when`, `situation` or `unfit`")
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a reason not to offer an option is blank")
 
 
 @content
@@ -385,7 +505,32 @@ class CareOption(Strict):
     """Questions the owner can ask the vet about this option (shown with it in both documents)."""
     not_offered: list[NotOffered] = constrained([])
     """When the option is not offered: why not, first matching reason (only options owners ask about have it)."""
+    fits: list[Id] = constrained([])
+    """The pain kinds the option is for: offered only when the Assessment carries one of them (empty: any)."""
+    for_situations: list[Id] = constrained([])
+    """Offered only while one of these situations holds (e.g. strict rest for an acute spinal picture)."""
+    never_with: list[Id] = constrained([])
+    """Situations the option must never be shown with (e.g. no exercise plan with a suspected bone tumour)."""
+    demote: list[Demote] = constrained([])
+    warn_with: list[Id] = constrained([])
+    """Situations that leave the option offered but carry a strong caution, said first with it (their `why`)."""
+    handout: str = constrained(min_len=1)
+    """The owner's handout wording, printed whole (never cut: a shortened text must not change meaning); the
+    vet's summary prints `owner_text` and `vet_text`."""
+    stop_signs: Wording | None = None
+    """For an option that is a medicine: the signs to stop and call the vet, printed with the option everywhere."""
+    at_home: Wording | None = None
+    """What still matters at home after an emergency (keep cool, a harness, strict rest): kept on the one-page
+    emergency handout when the option's conditions hold, although the plan itself is deferred."""
+    about_when: Condition | None = None
+    """For an option owners ask about: when the short answer about it is shown while it is not offered."""
+    about_mentions: list[str] = constrained([])
+    """... or when a typed answer mentions one of these words (case-insensitive)."""
     source: Id
+
+    def _check(self) -> None:
+        if self.about_mentions and not self.not_offered:
+            raise ValueError("about_mentions needs not_offered (the answer to show)")
 
 
 # --- Versions, retired items and packs --------------------------------------------------------------------
@@ -483,3 +628,19 @@ class Screen(Strict):
     id: Id
     title: Wording
     items: list[Id] = constrained(min_len=1)
+def _https(url: str) -> bool:
+    """An https:// address with a host and no spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.netloc) and url.startswith("https://")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 RESERVED = ("pack", "references", "scores")
 """File names a pack's `sections` and `rule_files` cannot use: they have a fixed role."""
 
-FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag")
+FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag", "pain_kind",
+                     "explains")
 """Rule effects a pack may not use: each would change a conclusion of the shipped content."""
 
 
@@ -80,9 +81,16 @@ def read_pack(folder: Path, shipped: PackParts, earlier: list[m.Pack]) -> tuple[
                 _Where(head_doc, [key, i], key).fail(f"'{name}' is not a usable file name")
 
     parts = PackParts(scales={s.id: s for s in head.scales})
+    for i, sc in enumerate(head.scales):
+        if [s.id for s in head.scales].index(sc.id) != i:  # a dict would keep the second silently
+            _Where(head_doc, ["scales", i], f"scales[{sc.id}]").fail(f"scale id '{sc.id}' is used twice", ["id"])
     for name in head.sections:
         doc = read_yaml(folder / f"{name}.yaml")
-        parts.sections.append((doc, _parse(doc, files.SectionFile, str(doc.path)).section))
+        section = _parse(doc, files.SectionFile, str(doc.path)).section
+        if any(s.id == section.id for _, s in parts.sections):
+            _Where(doc, ["section"], "section.id").fail(f"section id '{section.id}' is already used by another "
+                                                        "file of this pack", ["id"])
+        parts.sections.append((doc, section))
     if head.scores:
         doc = read_yaml(folder / "scores.yaml")
         parts.scores += [(doc, s) for s in _parse(doc, files.ScoresFile, str(doc.path)).scores]
@@ -95,7 +103,7 @@ def read_pack(folder: Path, shipped: PackParts, earlier: list[m.Pack]) -> tuple[
     _check_new_ids(head_doc, parts, taken, prefix)
     for (doc, rule), at in zip(parts.rules, _index_in_file([d for d, _ in parts.rules])):
         for name in FORBIDDEN_EFFECTS:
-            if getattr(rule.then, name) is not None:
+            if getattr(rule.then, name) not in (None, []):
                 _Where(doc, ["rules", at], f"rules[{rule.id}]").fail(
                     f"a pack's rule may add notes, work-up steps and urgency 'soon', not '{name}' "
                     "(that would change a conclusion of the shipped content)", ["then", name])

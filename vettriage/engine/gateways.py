@@ -95,3 +95,28 @@ def implied_gateways(catalogue: Any, answers: Mapping[str, Any]) -> list[str]:
                                              if d not in catalogue.gateway_by_id):
             out.append(g.id)
     return out
+
+
+def screened_answers(catalogue: Any, values: Mapping[str, Any], hidden: Any) -> dict[str, Any]:
+    """The "not seen" answers a gateway's no stands for: each detail behind a gateway answered no, hidden by it,
+    with a not-seen answer (a typed detail stays hidden). The engine reads them as known answers, so that a rule
+    asking for a healthy answer ("labs normal", "appetite as before") reads the no as that answer."""
+    out: dict[str, Any] = {}
+    for g in catalogue.gateways:
+        if values.get(g.id) is not False:
+            continue
+        for d in catalogue.gateway_leaves(g.id):
+            if d in out or d in catalogue.gateway_by_id or d not in hidden:
+                continue
+            if _own_condition(catalogue, d) is not None:
+                continue  # a follow-up inside the block: its own precondition decides
+            v = not_seen(catalogue, d)
+            if v is not None:
+                out[d] = v
+    return out
+
+
+def _own_condition(catalogue: Any, item_id: str) -> Any:
+    from vettriage.content.gateways import split_condition
+
+    return split_condition(catalogue.gateway_by_id, catalogue.items[item_id].enable_when)[1]

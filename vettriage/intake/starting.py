@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vettriage.intake.session import WHO
+from vettriage.localtime import local_day
 
 
 def find_in_progress(store: Any, dog_name: str) -> Any | None:
@@ -31,7 +32,7 @@ def dog_choices(store: Any, name: str) -> list[tuple[int, str]]:
         last = store.visits(d.id, limit=1)
         bits = [f"dog {d.id}", d.name] + [x for x in (
             f"chart {d.chart}" if d.chart else "", f"owner {d.owner_name}" if d.owner_name else "",
-            d.breed_or_size or "", f"last visit {last[-1].at.date()}" if last else "no visit yet") if x]
+            d.breed_or_size or "", f"last visit {local_day(last[-1].at)}" if last else "no visit yet") if x]
         out.append((d.id, " · ".join(bits)))
     return out
 
@@ -72,7 +73,7 @@ def prefill_history(store: Any, catalogue: Any, intake_id: int, dog_id: int, who
     if not visits:
         return 0
     last = store.get_intake(visits[-1].intake_id)
-    day = last.created_at.date()
+    day = local_day(last.created_at)
     values = {k: v for k, v in prefill(catalogue, last.answers, day, dt.date.today()).items() if k != "dog_name"}
     if values:
         store.save_answers(intake_id, values, who=who,

@@ -80,16 +80,33 @@ def red_flag_words(a: Any, owner: bool) -> str:
             "Emergency questions: all answered; no red flag reported.")
 
 
-def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
-    """The completed intake's result, as the result screen says it, one statement a line."""
+def result_lines(session: Any, intake: Any, contact: str, db: str = "") -> list[str]:
+    """The completed intake's result, as the result screen says it, one statement a line, then the command for
+    its documents; `db` is the ` --db PATH` the command was given (the documents are in that database)."""
     from vettriage.engine.assessment import Assessment
+
+    a = Assessment.model_validate(intake.assessment)
+    return [f"Intake completed for {session.dog_name}. Result:", *summary_lines(session, a, contact),
+            *documents(session.mode, intake.id, db)]
+
+
+def documents(mode: str, intake_id: int, db: str = "", draft: bool = False) -> list[str]:
+    """The command that writes this intake's documents, on the database it is in (the owner: the handout)."""
+    mark = ["Until the intake is completed, every page is marked DRAFT."] if draft else []
+    if mode == "owner":
+        return [f"Your handout: vettriage report --intake {intake_id} --kind handout --format pdf -o handout.pdf"
+                f"{db}", *mark]
+    return [f"Documents: vettriage report --intake {intake_id} --kind previsit{db} (or --kind handout)", *mark]
+
+
+def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
+    """An Assessment as the result screen says it: urgency, red flags, findings, cautions, options."""
     from vettriage.plan import make_plan
 
     s = session
     owner = s.mode == "owner"
-    a = Assessment.model_validate(intake.assessment)
     plan = make_plan(s.catalogue, a, s.answers)
-    lines = [f"Intake completed for {s.dog_name}. Result:", f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    lines = [f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
     if a.red_flags:
         lines.append("Emergency signs, act now:")
         for hit in a.red_flags:
@@ -115,6 +132,4 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
         mark = " (with a caution)" if o.cautioned else ""
         lines.append(f"{n}. {o.title if owner else o.vet_title}{mark}")
     lines.append(DISCLAIMER)
-    if not owner:
-        lines.append(f"Documents: vettriage report --intake {intake.id} --kind previsit (or handout).")
     return lines
