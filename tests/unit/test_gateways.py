@@ -122,6 +122,8 @@ def _answer_sets() -> list[tuple[str, dict[str, Any]]]:
     sets += [(p.name, yaml.safe_load(p.read_text()) or {})
              for p in sorted((ROOT / "validation" / "cases").glob("*.answers.yaml"))]
     sets += [(c["name"], answers_of(c)) for c in CASES]
+    sets += [(p.name, yaml.safe_load(p.read_text()) or {})
+             for p in sorted((ROOT / "validation" / "practice").glob("*.yaml"))]  # practice stories' answers
     partial = yaml.safe_load((ROOT / "tests" / "cases" / "partial.yaml").read_text())["cases"]
     sets += [(c["name"], c["answers"]) for c in partial]
     return sets
@@ -152,7 +154,9 @@ def test_phone_forms_walked_with_a_no_where_nothing_was_reported_keep_their_resu
     category's status gets worse (blanks become known: most become `assessed`)."""
     rank = {"not_assessed": 0, "incomplete": 1, "assessed": 2}
     better = 0
-    for path in sorted((ROOT / "validation" / "cases").glob("*.answers.yaml")):
+    paths = sorted((ROOT / "validation" / "cases").glob("*.answers.yaml"))
+    paths += sorted((ROOT / "validation" / "practice").glob("*.yaml"))
+    for path in paths:
         values = validate_answers(cat, yaml.safe_load(path.read_text()) or {}).values
         old, new = assess(cat, values), assess(cat, screened_walk(cat, values, blank_is_no=True))
         assert _clinical(new) == _clinical(old), path.name
