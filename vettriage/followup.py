@@ -292,4 +292,10 @@ def prefill(catalogue: Any, answers: Mapping[str, Any], last: dt.date, today: dt
             value = round(min(float(item.max), value + step), 1) if item.max is not None else round(value + step, 1)
             value = int(value) if item.type == "months" else value
         out[item.id] = value
+    # A diagnosis carried over is behind a screening question (gw_history): that question starts as yes, so that
+    # a known illness is confirmed detail by detail and never dropped by a quick "no" (issue 27).
+    from vettriage.engine.gateways import implied_gateways, not_seen
+
+    seen = {k: v for k, v in out.items() if k in catalogue.gateway_of and v != not_seen(catalogue, k)}
+    out.update(dict.fromkeys(implied_gateways(catalogue, seen), True))
     return out

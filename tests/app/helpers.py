@@ -30,7 +30,9 @@ async def answer_current(pilot: Any, app: Any) -> str:
     """Answer the question on screen with a calm, non-emergency answer, using the keys; return its id."""
     item = current_item(app)
     t = item.type
-    if t == "yesno":
+    if app.screen.session.screen is not None:
+        await pilot.press("0")  # a grouped emergency screen: none of these, and on
+    elif t == "yesno":
         await pilot.press("2", "enter")  # No
     elif t in ("scale", "choice"):
         first = app.screen.query_one("ChoiceList").choices[0].number

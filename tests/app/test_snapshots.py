@@ -36,7 +36,8 @@ def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> Non
 
 
 def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
-    iid = _intake(store, catalogue, "Biscuit", {}, "pain_sign_stiff_after_rest")
+    # the section's first question (its screening question since issue 27), with the section's intro
+    iid = _intake(store, catalogue, "Biscuit", {}, "gw_pain")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
     assert snap_compare(app, terminal_size=SIZE, press=["2"])
 
@@ -68,3 +69,10 @@ def test_result(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> N
     store.complete(iid, assess(catalogue, store.get_intake(iid).answers).model_dump(mode="json"))
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid)
     assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_red_flag_screen(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    # A grouped emergency screen (issue 27): one sign answered no, one don't know, the rest blank.
+    iid = _intake(store, catalogue, "Biscuit", {}, "rf_retching")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
+    assert snap_compare(app, terminal_size=SIZE, press=["n", "u"])

@@ -34,6 +34,8 @@ def planned_answers(catalogue: Any) -> dict[str, Any]:
             continue
         if item_id in FIXED:
             out[item_id] = FIXED[item_id]
+        elif item_id in catalogue.gateway_by_id:
+            out[item_id] = True  # every screening question opens its block: every section gets answered
         elif item.type == "yesno":
             out[item_id] = False
         elif item.type == "scale":

@@ -136,7 +136,10 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def template_text(cat: Any, mode: str, values: dict[str, Any] | None = None, note: str | None = None) -> str:
-    """The answers form for `mode`: blank, or with `values` (history from the last visit) filled in."""
+    """The answers form for `mode`: blank, or with `values` (history from the last visit) filled in. Each
+    screening question (gateway) comes with the questions it opens indented under it, so that a technician on
+    the phone can skip a block the owner answers no to."""
+    from vettriage.content.gateways import split_condition
     values = values or {}
     lines = [f"# vettriage answers form - {cat.title} {cat.version} ({mode} wording)",
              "# Fill in each answer after the colon. Leave null for not answered; write unknown for don't know.",
@@ -152,14 +155,29 @@ def template_text(cat: Any, mode: str, values: dict[str, Any] | None = None, not
         if section.recall_window:
             lines.append(f"# Think about {section.recall_window}.")
         for item in section.items:
-            lines.append(f"# {item.text.for_mode(mode)}")
-            lines.append(f"#   type: {item.type}; {_allowed(cat, item, mode)}"
-                         + ("; unknown allowed" if item.allow_unknown else "")
-                         + ("; required" if item.required else ""))
-            if item.enable_when is not None:
-                lines.append("#   asked only when: " + json.dumps(item.enable_when.model_dump(by_alias=True, exclude_none=True)))
+            gates, own = split_condition(cat.gateway_by_id, item.enable_when)
+            # a block's details are indented under its gateway (comments only: the file stays a flat mapping)
+            bar = "#" + "   |" * len(gates) + " "
+            gateway = cat.gateway_by_id.get(item.id)
+            if gateway is not None:
+                n = sum(1 for d in cat.gateway_leaves(item.id) if d not in cat.gateway_by_id)
+                lines.append(f"{bar}[screening] {item.text.for_mode(mode)}")
+                lines.append(f"{bar}  yes or no; unknown allowed. No: skip the {n} questions indented below (they "
+                             "count as not seen). Yes, unknown or null: ask them.")
+            else:
+                lines.append(f"{bar}{item.text.for_mode(mode)}")
+                lines.append(f"{bar}  type: {item.type}; {_allowed(cat, item, mode)}"
+                             + ("; unknown allowed" if item.allow_unknown else "")
+                             + ("; required" if item.required else ""))
+            follow = next((f for f in cat.follow_ups if f.item == item.id), None)
+            if follow is not None:
+                own = split_condition(cat.gateway_by_id, item.enable_when)[1]
+                lines.append(f"{bar}  asked unless {', '.join(follow.after)} are all answered no")
+                own = None  # its own condition is the gateways'
+            if own is not None:
+                lines.append(f"{bar}  asked only when: " + json.dumps(own.model_dump(by_alias=True, exclude_none=True)))
             if item.id in values:
-                lines.append("#   from the last visit: confirm with the owner")
+                lines.append(f"{bar}  from the last visit: confirm with the owner")
                 lines.append(f"{item.id}: {json.dumps(values[item.id], ensure_ascii=False)}")
             else:
                 lines.append(f"{item.id}: null")

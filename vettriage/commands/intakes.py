@@ -121,12 +121,21 @@ def run_add(args: argparse.Namespace) -> int:
     made irrelevant)."""
     from vettriage.commands._packs import load_content
     from vettriage.engine import assess, read_answers_file
+    from vettriage.engine.gateways import implied_gateways
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
     dog_name = check_dog_name(args.dog, "--dog") if args.dog is not None else ""
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
+    implied = implied_gateways(cat, answers.values)
+    if implied:  # a form that answers a block's questions and skips its screening question: that was a yes
+        from vettriage.engine.answers import validate_answers
+
+        from dataclasses import replace
+
+        again = validate_answers(cat, {**answers.values, **{g: True for g in implied}}, args.file)
+        answers = replace(again, dropped=tuple(dict.fromkeys(answers.dropped + again.dropped)))
     assessment = assess(cat, answers)
     store = _open(args)
     try:
@@ -148,6 +157,9 @@ def run_add(args: argparse.Namespace) -> int:
         # kept out of the record: the question is not asked given the other answers (branching)
         print(f"warning: {args.file}: {item_id}: answer ignored: this question is not asked given the other "
               "answers", file=sys.stderr)
+    for gid in implied:
+        print(f"note: {args.file}: {gid}: screening question not answered; stored as yes because questions behind "
+              "it are answered", file=sys.stderr)
     missing = assessment.red_flags_unanswered
     if missing:
         # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"

@@ -48,6 +48,37 @@ class Catalogue:
     """Medicine classes by id (flags.yaml): which medicines take the same instruction (vettriage.medicines)."""
     medicine_instructions: dict[str, m.MedicineInstruction] = field(default_factory=dict)
     """The wording of each owner instruction about a medicine, by action id."""
+    gateways: tuple[m.Gateway, ...] = ()
+    """Screening questions that open blocks of details (gateways.yaml); each is also an item of `items`."""
+    follow_ups: tuple[m.FollowUp, ...] = ()
+    """Items asked only when one of some gateways is open (gateways.yaml `follow_ups`)."""
+    screens: tuple[m.Screen, ...] = ()
+    """The emergency questions grouped into screens, in asking order (screens.yaml)."""
+
+    @cached_property
+    def gateway_by_id(self) -> dict[str, m.Gateway]:
+        """Gateway id → Gateway."""
+        return {g.id: g for g in self.gateways}
+
+    @cached_property
+    def gateway_of(self) -> dict[str, str]:
+        """Detail id (an item or an inner gateway) → the gateway it is directly behind."""
+        return {d: g.id for g in self.gateways for d in g.details}
+
+    def gateway_leaves(self, gateway_id: str) -> list[str]:
+        """Every item behind a gateway (through inner gateways), in asking order; inner gateways included."""
+        out: list[str] = []
+        for d in self.gateway_by_id[gateway_id].details:
+            out.append(d)
+            if d in self.gateway_by_id:
+                out += self.gateway_leaves(d)
+        order = {i: n for n, i in enumerate(self.items)}
+        return sorted(out, key=order.__getitem__)
+
+    @cached_property
+    def screen_of(self) -> dict[str, m.Screen]:
+        """Emergency item id → its screen."""
+        return {i: sc for sc in self.screens for i in sc.items}
     pain_kinds: dict[str, m.PainKind] = field(default_factory=dict)
     """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
     situations: dict[str, m.Situation] = field(default_factory=dict)
@@ -250,7 +281,7 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     for key, names in (("sections", cat.sections), ("rule_files", cat.rule_files),
                        ("reference_files", cat.reference_files)):
         for i, name in enumerate(names):
-            if name in FIXED_FILES or not name.replace("_", "").isalnum() or names.count(name) > 1:
+            if name in FIXED_FILES + ("screens", "gateways") or not name.replace("_", "").isalnum() or names.count(name) > 1:
                 raise InputError(_label(directory, "catalogue"), key, f"'{name}' is not a usable file name",
                                  docs["catalogue"].line([key, i]))
     sections: list[tuple[YamlDoc, m.Section]] = []
@@ -292,6 +323,21 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
             raise InputError(_label(directory, name), "section.id", f"section id '{section.id}' is already used "
                              f"by {seen_sections[section.id]}.yaml", section_doc.line(["section", "id"]))
         seen_sections[section.id] = name
+    gateways: list[m.Gateway] = []
+    follow_ups: list[m.FollowUp] = []
+    screens: list[m.Screen] = []
+    if (directory / "screens.yaml").is_file() or (directory / "gateways.yaml").is_file():
+        from vettriage.content.gateways import apply_gateways, apply_screens
+
+        if (directory / "screens.yaml").is_file():
+            doc = docs["screens"] = read_yaml(directory / "screens.yaml")
+            screens = _parse(doc, files.ScreensFile, _label(directory, "screens")).screens
+            sections = apply_screens(sections, doc, screens)
+        if (directory / "gateways.yaml").is_file():
+            doc = docs["gateways"] = read_yaml(directory / "gateways.yaml")
+            gw_file = _parse(doc, files.GatewaysFile, _label(directory, "gateways"))
+            gateways, follow_ups = gw_file.gateways, gw_file.follow_ups
+            sections = apply_gateways(sections, doc, gateways, follow_ups)
 
     packs: list[m.Pack] = []
     if pack_dirs:
@@ -332,6 +378,9 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         base_version=cat.version,
         medicine_classes={c.id: c for c in flags.medicine_classes},
         medicine_instructions={i.id: i for i in flags.medicine_instructions},
+        gateways=tuple(gateways),
+        follow_ups=tuple(follow_ups),
+        screens=tuple(screens),
         pain_kinds={k.id: k for _, k in kind_docs},
         situations={x.id: x for x in options.situations},
     )

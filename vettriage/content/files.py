@@ -7,8 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag, Reference,
-    RetiredSet, Rule, Scale, Score, Section, Situation, Strict,
+    CareOption, ChangelogEntry, Flag, FollowUp, Gateway, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag,
+    Reference, RetiredSet, Rule, Scale, Score, Screen, Section, Situation, Strict,
     constrained, content,
 )
 
@@ -114,3 +114,18 @@ class PackFile(Strict):
             raise ValueError("a pack id has no underscore (its ids are namespaced as '<pack id>_...')")
         if not self.sections and not self.rule_files and not self.scores:
             raise ValueError("a pack adds at least a section, a scores file or a rules file")
+
+
+@content
+class GatewaysFile(Strict):
+    """`gateways.yaml` (optional): the screening questions that open blocks of detail items."""
+
+    gateways: list[Gateway] = constrained([])
+    follow_ups: list[FollowUp] = constrained([])
+
+
+@content
+class ScreensFile(Strict):
+    """`screens.yaml` (optional): the emergency questions grouped into screens, in asking order."""
+
+    screens: list[Screen] = constrained(min_len=1)

@@ -631,6 +631,59 @@ class Pack(Strict):
     rules: list[Id] = constrained([])
 
 
+# --- Screening gateways and grouped screens (content 2026.12.3, issue 27) -----------------------------------
+
+
+@content
+class NotSeen(Strict):
+    """What a gateway's "no" means for one choice detail: the option it stands for ("about the same")."""
+
+    item: Id
+    value: Id
+
+
+@content
+class Gateway(Strict):
+    """A screening question that opens a block of detail items: asked as a yes/no item just before the first
+    of them; its details are asked on yes, don't know or no answer, and hidden by "no" (the engine reads a
+    hidden question as not seen). `details` are items of one section, or other gateways (a gateway inside
+    another). A choice detail says in `not_seen` which of its options the "no" stands for; `reason` records
+    why this block gets a gateway (a clinical decision)."""
+
+    id: Id
+    text: Wording
+    help: Wording | None = None
+    topic: Wording
+    """The block's name in the documents: "Screened: no change reported (<topic>)"."""
+    details: list[Id] = constrained(min_len=1)
+    not_seen: list[NotSeen] = constrained([])
+    reason: str = constrained(min_len=1)
+    source: Id
+    history: bool = False
+    """The gateway asks history (a diagnosis ever made), not a change: a follow-up intake starts with the last
+    visit's answer for the owner to confirm, as for history items."""
+
+
+@content
+class FollowUp(Strict):
+    """An item asked when any of `after` (gateways) is open, and hidden when every one was answered no: a
+    question that presupposes a change ("did the changes come on suddenly?"). `not_seen` is the option the
+    hidden question stands for, for a choice item."""
+
+    item: Id
+    after: list[Id] = constrained(min_len=1)
+    not_seen: Id | None = None
+    reason: str = constrained(min_len=1)
+
+
+@content
+class Screen(Strict):
+    """Emergency questions asked together on one screen (each still answered on its own: yes / no / don't
+    know, with "none of these" for the rest). A screen of several items holds yes/no items only."""
+
+    id: Id
+    title: Wording
+    items: list[Id] = constrained(min_len=1)
 def _https(url: str) -> bool:
     """An https:// address with a host and no spaces or control characters."""
     from urllib.parse import urlsplit

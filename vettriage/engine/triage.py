@@ -155,9 +155,20 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     values = answers.values
     hidden = answers.hidden
     unknown_ids = answers.unknown_ids()
+    given = len(values)
+    lists = answers.list_keys()
+    if hidden and catalogue.gateways:
+        # a screening question answered no stands for "not seen" on each detail it hid (issue 27)
+        from vettriage.engine.gateways import screened_answers
+
+        filled = screened_answers(catalogue, values, hidden)
+        if filled:
+            values = {**values, **filled}
+            hidden = hidden - filled.keys()
+            lists = {**lists, **{k: tuple(v) for k, v in filled.items() if v.__class__ is list}}
     scores, spans = compute_scores(catalogue, values, hidden, unknown_ids)
     ctx = _Ctx(values, hidden, spans, tables.floor)
-    ctx.lists = answers.list_keys()
+    ctx.lists = lists
     comp = tables.comp
     effects = tables.effects
 
@@ -314,7 +325,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         notes=notes,
         workup=list(dict.fromkeys(workup)) if workup else workup,
         scores=scores,
-        answered=len(values) - unknown,
+        answered=given - unknown,
         unknown=unknown,
         total_items=asked,
         dropped=list(answers.dropped),

@@ -151,7 +151,49 @@ class IntakeSession:
     @property
     def at_end(self) -> bool:
         """True once every visible question has been passed (the next stop is the review)."""
-        return self.index >= len(self.visible) - 1
+        return self.visible.index(self.screen_items()[-1]) >= len(self.visible) - 1
+
+    # --- grouped emergency screens (content screens.yaml) ---------------------------------------------
+
+    @property
+    def screen(self) -> Any:
+        """The grouped screen the current question is on (several emergency signs shown and answered
+        together), or None for a question shown on its own."""
+        sc = self.catalogue.screen_of.get(self.item.id)
+        return sc if sc is not None and len(sc.items) > 1 else None
+
+    def screen_items(self, item_id: str | None = None) -> list[str]:
+        """The visible questions on the same screen as `item_id` (default: the current one), in asking
+        order; just that question when it is shown on its own. Every front end shows these together."""
+        item_id = item_id or self.item.id
+        sc = self.catalogue.screen_of.get(item_id)
+        if sc is None or len(sc.items) == 1:
+            return [item_id]
+        members = set(sc.items)
+        return [i for i in self.visible if i in members]
+
+    def screen_blanks(self) -> list[str]:
+        """The current screen's yes/no signs with no answer yet: what "none of these" answers no."""
+        return [i for i in self.screen_items() if i not in self.answers and self.catalogue.items[i].type == "yesno"]
+
+    def answer_screen_none(self) -> Outcome:
+        """"None of these": answer no to every sign of the current screen still unanswered. A sign already
+        answered (yes, no, don't know) keeps its answer; a screen never touched stays unanswered."""
+        raised: list[str] = []
+        dropped: list[str] = []
+        for item_id in self.screen_blanks():
+            if item_id in self.visible:
+                out = self.answer_item(item_id, False)
+                raised += out.new_red_flags
+                dropped += out.dropped
+        return Outcome(tuple(raised), tuple(dropped))
+
+    def previous_index(self) -> int:
+        """Where "back" goes: the first question of the screen before the current one (0 at the start)."""
+        first = self.visible.index(self.screen_items()[0])
+        if first == 0:
+            return 0
+        return self.visible.index(self.screen_items(self.visible[first - 1])[0])
 
     def progress(self) -> Progress:
         """Section and question counts for the current question, counting visible questions only."""
@@ -286,12 +328,18 @@ class IntakeSession:
             return self._stored_urgency == "emergency"
         return bool(self._raised)
 
-    def next_stop(self, *, back_to_review: bool = False) -> str | None:
-        """What comes after the current question: the next visible question's id, or None when the next stop
-        is the review (after the last question, or `back_to_review` when the answer was changed from it)."""
-        if back_to_review or self.at_end:
+    def next_stop(self, *, back_to_review: bool = False, one_by_one: bool = False) -> str | None:
+        """What comes after the current question: the first visible question after its screen, or None when
+        the next stop is the review (after the last question, or `back_to_review` when the answer was changed
+        from it). `one_by_one`: the next question even within a grouped screen (the plain mode asks each sign
+        on its own line)."""
+        if back_to_review:
             return None
-        return self.visible[self.index + 1]
+        if one_by_one:
+            return None if self.index >= len(self.visible) - 1 else self.visible[self.index + 1]
+        if self.at_end:
+            return None
+        return self.visible[self.visible.index(self.screen_items()[-1]) + 1]
 
     def first_red_flag_gap(self) -> str | None:
         """The first emergency question still unanswered, if any: where completing sends the reader."""

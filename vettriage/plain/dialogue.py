@@ -18,6 +18,8 @@ from vettriage.plain.words import HELP, clean, draft_lines
 LISTED = ("scale", "yesno", "choice", "multi")
 YES = {"y", "yes"}
 NO = {"n", "no"}
+SCREEN_NONE = "0"
+"""On a sign of a grouped emergency screen: "none of these", the screen's unanswered signs are no."""
 SECTION_NONE = "x"
 """Technician mode: "none of these" for the rest of the section (the app's ctrl+n). Not "n": that is "no"."""
 
@@ -97,6 +99,9 @@ class PlainDialogue:
             if word == "q":
                 self._leave()
                 return
+            if word == SCREEN_NONE and s.screen is not None:
+                self._screen_none()
+                return
             if word == SECTION_NONE and s.mode == "tech":
                 if self._section_none():
                     return
@@ -133,12 +138,23 @@ class PlainDialogue:
                 return
             self.to_red_flags = False
             self.return_to_review = True
-        nxt = s.next_stop(back_to_review=self.return_to_review)
+        nxt = s.next_stop(back_to_review=self.return_to_review, one_by_one=True)
         self.return_to_review = False
         if nxt is None:
             self._review()
             return
         s.go_to(nxt)
+
+    def _screen_none(self) -> None:
+        """"None of these" on a grouped emergency screen: no to its unanswered signs, then past the screen."""
+        s = self.session
+        blanks = s.screen_blanks()
+        outcome = s.answer_screen_none()
+        self.say(f"None of these: answered {len(blanks)} sign{'s' if len(blanks) != 1 else ''} of this group no.")
+        if outcome.new_red_flags and not self._emergency(outcome.new_red_flags):
+            return
+        s.go(s.visible.index(s.screen_items()[-1]), remember=False)
+        self._next()
 
     # --- one question ---------------------------------------------------------------------------------
 
@@ -155,6 +171,11 @@ class PlainDialogue:
             section = next(x for x in s.catalogue.sections if x.id == sec_id)
             if section.intro and p.question_index == 1:
                 lines.append(section.intro.for_mode(s.mode))
+        screen = s.screen
+        if screen is not None and s.screen_items()[0] == item.id:
+            signs = len(s.screen_items())
+            lines.append(f"{screen.title.for_mode(s.mode)}: {signs} signs, one per line. Answer each y, n or u "
+                         f"(don't know); {SCREEN_NONE} at any of them: none of these (the rest of the group no).")
         lines.append(f"Question {p.question_index} of {p.questions}: {item.text.for_mode(s.mode)}")
         if item.type in LISTED:
             if item.type == "multi":
@@ -170,6 +191,8 @@ class PlainDialogue:
         if item.type in LISTED:
             numbers = [c.number for c in choices_for(item, s.catalogue, s.mode)]
             what = f"{numbers[0]} to {numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+            if s.screen is not None:
+                what += f", {SCREEN_NONE} none of these"
             return f"Answer, {what}: " if item.type != "multi" else f"Numbers, {what}: "
         if item.type in ("number", "months"):
             unit = item.unit or ("months" if item.type == "months" else "")
@@ -206,6 +229,8 @@ class PlainDialogue:
             return f"Type the numbers of every option that applies, separated by spaces{unknown}; ? for help."
         if item.type in LISTED:
             yes = " (or y / n)" if item.type == "yesno" else ""
+            if self.session.screen is not None:
+                yes += f", {SCREEN_NONE} for none of these"
             return f"Type one of the numbers shown{yes}{unknown}; ? for help."
         return f"{self._prompt(item).removeprefix('Answer, ').rstrip(': ').capitalize()}{unknown}; ? for help."
 

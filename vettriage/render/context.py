@@ -295,6 +295,12 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
         negatives = [(x.item, x.value) for x in (getattr(res, "negatives", None) or [])
                      if x.item not in HISTORY_IDS and x.item not in _section_ids(catalogue, "dog")]
         not_assessed = res.level == "none" and status != "assessed"
+        # a screening question answered no stands for its whole block (issue 27): said once, not per question
+        behind_no = {d for g in catalogue.gateways if answers.get(g.id) is False for d in catalogue.gateway_leaves(g.id)}
+        negatives = [(i, v) for i, v in negatives if i not in behind_no]
+        screened = [g.topic.for_mode(mode) for g in catalogue.gateways
+                    if answers.get(g.id) is False and answers.get(catalogue.gateway_of.get(g.id, "")) is not False
+                    and catalogue.section_of.get(g.id) == CATEGORY_SECTION[cat]]
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
             "level_word": NOT_ASSESSED_WORDS[mode] if not_assessed else LEVEL_WORDS[mode][res.level],
@@ -308,6 +314,7 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "negatives": [_qa(catalogue, i, v, mode) for i, v in negatives],
             "key_negatives": [_qa(catalogue, i, v, mode) for i, v in negatives[:NEGATIVES_SHOWN]],
             "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
+            "screened": screened,
         })
     return out
 

@@ -294,7 +294,7 @@ def build_app(owner: OwnerForm) -> Starlette:
             # the stored position is the last question answered (each answer stores it in its own
             # transaction), or where the owner saved and left: go on from it
             if s.answers.get(s.item.id) is not None:
-                following = s.next_stop()
+                following = s.next_stop(one_by_one=True)
                 return _see(_q(following) if following else "/form/review")
             return _see(_q(s.item.id))
 
@@ -381,8 +381,9 @@ def build_app(owner: OwnerForm) -> Starlette:
             if outcome is not None and outcome.new_red_flags:
                 state.note_emergency(owner.store, s.intake_id)
                 # the emergency first, whatever was asked for; its "go on" leads where the answer would have
-                following = s.next_stop(back_to_review=back_to in ("review", "complete")) if action != "leave" \
-                    else None
+                # one sign per page: the form asks a grouped emergency screen's signs one by one (issue 27)
+                following = (s.next_stop(back_to_review=back_to in ("review", "complete"), one_by_one=True)
+                             if action != "leave" else None)
                 return _see("/form/emergency" + (f"?next={quote(following)}" if following else ""))
             if action == "leave":
                 return leave_now(s, verdict.token or "")
@@ -391,7 +392,7 @@ def build_app(owner: OwnerForm) -> Starlette:
             if back_to == "complete":
                 gap = s.first_red_flag_gap()
                 return _see(_q(gap, "from=complete") if gap else "/form/review")
-            nxt = s.next_stop(back_to_review=back_to == "review")
+            nxt = s.next_stop(back_to_review=back_to == "review", one_by_one=True)
             return _see(_q(nxt) if nxt else "/form/review")
 
         return await owner.call(save)

@@ -41,6 +41,9 @@ class QuestionScreen(Screen[None]):
         # technician mode: the owner said no to the whole section ("none of these"); ctrl so a field's letters stay
         Binding("ctrl+n", "section_none", "None in section", key_display="^n", priority=True),
         Binding("r", "review", "Review"),
+        # a grouped emergency screen: each sign yes / no on the highlighted row; 0 is "none of these"
+        Binding("y", "sign(True)", "Yes", show=False),
+        Binding("n", "sign(False)", "No", show=False),
         Binding("escape", "leave", "Save & leave"),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
     ]
@@ -91,8 +94,11 @@ class QuestionScreen(Screen[None]):
     # --- painting -------------------------------------------------------------------------------------
 
     def show_question(self) -> None:
-        """Refill the widgets for the session's current question."""
+        """Refill the widgets for the session's current question (or its grouped screen)."""
         s = self.session
+        if s.screen is not None:
+            self._show_screen()
+            return
         item, mode = s.item, s.mode
         p = s.progress()
         flag = "  ! EMERGENCY" if s.emergency_now else ""
@@ -137,6 +143,81 @@ class QuestionScreen(Screen[None]):
         if item.type in LISTED or item.type == "multi":
             self.call_after_refresh(self._fit_list, multi if item.type == "multi" else choices)
 
+    def _show_screen(self) -> None:
+        """A grouped emergency screen: one row per sign with its answer so far; the session's current question
+        is the highlighted row."""
+        s = self.session
+        p = s.progress()
+        flag = "  ! EMERGENCY" if s.emergency_now else ""
+        self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
+        ids = s.screen_items()
+        section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[ids[0]])]
+        first = s.visible.index(ids[0]) == s.visible.index(next(i for i in s.visible
+                                                               if s.catalogue.section_of[i] == section.id))
+        intro = section.intro.for_mode(s.mode) if section.intro and first else ""
+        self.query_one("#intro", Static).update(intro)
+        _show(self.query_one("#intro"), bool(intro))
+        self.query_one("#question", Static).update(
+            f"{s.screen.title.for_mode(s.mode)}: answer each sign (↑↓ to move).")
+        _show(self.query_one("#help"), False)
+        self.query_one("#error", Static).update("")
+        choices = self.query_one(ChoiceList)
+        _show(choices, True)
+        _show(self.query_one(MultiList), False)
+        _show(self.query_one(AnswerInput), False)
+        keys = self.query_one("#keys", Static)
+        _show(keys, True)
+        keys.update("y yes · n no · u don't know · 0 none of these (the rest no) · Enter: next")
+        marks = {True: "yes", False: "no ", UNKNOWN: " ? "}
+        rows = [(i, f"[{marks.get(s.answers.get(i), '   ')}] {s.catalogue.items[i].text.for_mode(s.mode)}")
+                for i in ids]
+        choices.fill_rows(rows, ids.index(s.item.id))
+        self.set_focus(choices)
+        self.refresh_bindings()
+        self.call_after_refresh(self._fit_list, choices)
+
+    def on_option_list_option_highlighted(self, event: ChoiceList.OptionHighlighted) -> None:
+        """On a grouped screen the highlighted row is the question being answered."""
+        s = self.session
+        if s.screen is None or event.option_index is None:
+            return
+        ids = s.screen_items()
+        if 0 <= event.option_index < len(ids) and s.item.id != ids[event.option_index]:
+            s.go(s.visible.index(ids[event.option_index]), remember=False)
+            self._remember_soon()
+
+    def action_sign(self, value: bool) -> None:
+        """y / n on a grouped screen: answer the highlighted sign, then highlight the next one."""
+        if self.session.screen is not None:
+            self._answer_sign(value)
+
+    def _answer_sign(self, value: Any) -> None:
+        s = self.session
+        if not self._save(value):
+            return
+        if self._emergency_open():
+            return  # the interrupt comes first; the screen is shown again after it
+        self._next_sign()
+        self.show_question()
+
+    def _next_sign(self) -> None:
+        """Highlight the next sign of the grouped screen (the last one stays highlighted)."""
+        s = self.session
+        ids = s.screen_items()
+        if s.item.id in ids and ids.index(s.item.id) < len(ids) - 1:
+            s.go(s.visible.index(ids[ids.index(s.item.id) + 1]), remember=False)
+            self._remember_soon()
+
+    def action_screen_none(self) -> None:
+        """0 on a grouped screen: "none of these", no to every sign still unanswered, then go on."""
+        outcome = self.session.answer_screen_none()
+        if outcome.new_red_flags:  # pragma: no cover - a no raises nothing today; kept for content that might
+            from vettriage.tui.screens.emergency import EmergencyScreen
+
+            self.app.push_screen(EmergencyScreen(self.session, list(outcome.new_red_flags)), self._after_emergency)
+            return
+        self.action_next()
+
     def _fit_list(self, widget: Any) -> None:
         """A long list (36 medicines) must end above the key bar and scroll, so that every option, "none"
         included, can be reached. Checked after the frame is laid out; the cap is set only when a list would
@@ -153,6 +234,8 @@ class QuestionScreen(Screen[None]):
             item = self.session.item
             if not item.allow_unknown or (item.type == "text") != (action == "unknown_text"):
                 return False
+        if action == "sign":
+            return self.session.screen is not None
         if action == "section_none":
             return self.session.mode == "tech" and bool(self.session.section_blanks())
         return True
@@ -180,6 +263,9 @@ class QuestionScreen(Screen[None]):
 
             self._remember_now()
             self.app.push_screen(ResultScreen(self.session, None, draft=True))
+        elif self.session.screen is not None:
+            self._next_sign()  # the other signs of the screen that raised it still need answering
+            self.show_question()
         elif self.session.item.type == "multi":
             self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:
@@ -188,6 +274,9 @@ class QuestionScreen(Screen[None]):
     def on_picked(self, message: Picked) -> None:
         """An option was chosen (digit, Enter, click)."""
         message.stop()
+        if self.session.screen is not None:
+            self.action_next()  # Enter on a grouped screen goes on; the signs are answered with keys
+            return
         if self._save(message.value) and message.advance and not self._emergency_open():
             self.action_next()
 
@@ -261,8 +350,15 @@ class QuestionScreen(Screen[None]):
     # --- actions --------------------------------------------------------------------------------------
 
     def action_digit(self, digit: int) -> None:
-        """A digit picks (or ticks) the option with that number."""
+        """A digit picks (or ticks) the option with that number. On a grouped screen: 1 yes, 2 no (as on a
+        yes/no question), 0 none of these."""
         item = self.session.item
+        if self.session.screen is not None:
+            if digit == 0:
+                self.action_screen_none()
+            elif digit in (1, 2):
+                self._answer_sign(digit == 1)
+            return
         if item.type in LISTED:
             value = self.query_one(ChoiceList).pick_number(digit)
             if value is not None:
@@ -288,7 +384,7 @@ class QuestionScreen(Screen[None]):
     def action_back(self) -> None:
         """Back one question."""
         if self.session.index > 0:
-            self.session.go(self.session.index - 1, remember=False)
+            self.session.go(self.session.previous_index(), remember=False)
             self._remember_soon()
             self.show_question()
 
@@ -296,6 +392,9 @@ class QuestionScreen(Screen[None]):
         """Answer "don't know" and go on."""
         item = self.session.item
         if not item.allow_unknown:
+            return
+        if self.session.screen is not None:
+            self._answer_sign(UNKNOWN)
             return
         if self._save(UNKNOWN) and not self._emergency_open():
             self.action_next()

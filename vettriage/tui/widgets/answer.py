@@ -88,6 +88,17 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
         values = [c.value for c in choices]
         self.highlighted = values.index(value) if value in values and value != UNKNOWN else None
 
+    def fill_rows(self, rows: list[tuple[str, str]], at: int) -> None:
+        """Show one row per sign of a grouped screen (`(item id, line)`), the row `at` highlighted; Enter on
+        a row goes on (the signs are answered with keys, not picked)."""
+        self.choices = [Choice(0, key, line) for key, line in rows]
+        self._last_digit = None
+        self.clear_options()
+        from rich.text import Text
+
+        self.add_options([Option(Text(line)) for _, line in rows])  # text, never markup: "[no ]" is a mark
+        self.highlighted = at
+
     def pick_number(self, digit: int) -> Any:
         """Highlight and return the value whose number is `digit` (1 then 0 quickly gives 10)."""
         now = time.monotonic()

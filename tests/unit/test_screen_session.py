@@ -1,0 +1,89 @@
+"""The intake session's grouped emergency screens (issue 27), headless: what each front end calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.intake_fixtures import db_url, store  # noqa: F401 (fixtures)
+from vettriage.content import load_catalogue
+from vettriage.content.models import UNKNOWN
+from vettriage.intake.session import IntakeSession, RedFlagsUnanswered
+from vettriage.intake.starting import start_intake
+
+
+@pytest.fixture(scope="module")
+def cat() -> Any:
+    return load_catalogue()
+
+
+def _session(store: Any, cat: Any) -> IntakeSession:
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, store, intake, "tech")
+    s.go_to("rf_collapse")
+    return s
+
+
+def test_the_first_emergency_screen_groups_its_signs(store: Any, cat: Any) -> None:
+    s = _session(store, cat)
+    assert s.screen is not None and s.screen.id == "collapse_breathing"
+    assert s.screen_items() == ["rf_collapse", "rf_breathing", "rf_heat"]
+    assert s.next_stop() == "rf_gums"  # past the whole screen
+    assert s.next_stop(one_by_one=True) == "rf_breathing"  # the plain mode asks each sign on its own line
+    s.go_to("rf_gums")
+    assert s.screen is None and s.screen_items() == ["rf_gums"]
+    assert s.visible[s.previous_index()] == "rf_collapse"
+
+
+def test_none_of_these_answers_no_to_the_blanks_only(store: Any, cat: Any) -> None:
+    s = _session(store, cat)
+    s.answer_item("rf_breathing", UNKNOWN)
+    out = s.answer_screen_none()
+    assert out.new_red_flags == ()
+    assert s.answers["rf_collapse"] is False and s.answers["rf_heat"] is False
+    assert s.answers["rf_breathing"] == UNKNOWN  # an answer given is kept
+    stored = store.get_intake(s.intake_id).answers
+    assert stored["rf_collapse"] is False and stored["rf_breathing"] == UNKNOWN
+
+
+def test_an_untouched_screen_stays_unanswered_and_completion_is_refused(store: Any, cat: Any) -> None:
+    s = _session(store, cat)
+    s.answer_screen_none()  # the first screen only
+    s.go_to(s.next_stop())
+    s.go_to(s.next_stop())  # the belly screen: passed without a key
+    belly = s.screen_items()
+    assert s.screen.id == "belly"
+    assert not set(belly) & set(s.answers)
+    assert set(belly) <= set(s.gaps().red_flags)
+    with pytest.raises(RedFlagsUnanswered):
+        s.complete()
+
+
+def test_a_yes_inside_a_grouped_screen_interrupts_at_once(store: Any, cat: Any) -> None:
+    s = _session(store, cat)
+    out = s.answer_item("rf_breathing", True)
+    assert out.new_red_flags == ("breathing",)
+    assert s.emergency and store.get_intake(s.intake_id).emergency
+    out = s.answer_screen_none()  # the rest of the screen can still be answered for the record
+    assert s.answers["rf_breathing"] is True and s.answers["rf_collapse"] is False
+
+
+def test_a_follow_up_screen_appears_after_a_yes(store: Any, cat: Any) -> None:
+    s = _session(store, cat)
+    s.go_to("rf_seizure_recent")
+    assert s.screen.id == "neurological"
+    assert "rf_seizure_first" not in s.visible
+    s.answer_item("rf_seizure_recent", True)
+    s.answer_screen_none()
+    nxt = s.next_stop()
+    assert nxt == "rf_seizure_first"
+    s.go_to(nxt)
+    assert s.screen.id == "seizure_details" and len(s.screen_items()) == 3
+
+
+def test_every_red_flag_item_is_on_exactly_one_screen(cat: Any) -> None:
+    red = [i for i, sec in cat.section_of.items() if sec == "redflags"]
+    on_screens = [i for sc in cat.screens for i in sc.items]
+    assert sorted(red) == sorted(on_screens) and len(on_screens) == len(set(on_screens))
+    assert len(cat.screens) <= 10
