@@ -19,7 +19,7 @@ COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report
 COMMANDS = {
     "validate": "content", "answers-template": "content", "assess": "assess", "intakes": "intakes", "dogs": "dogs",
     "plan": "report", "report": "report", "handouts": "report", "desk": "tui", "intake": "tui", "config": "config",
-    "invite": "web", "invites": "web", "serve": "web", "web-child": "web", "fhir": "fhir",
+    "invite": "web", "invites": "web", "serve": "web", "fhir": "fhir",
 }
 
 

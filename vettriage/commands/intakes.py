@@ -45,6 +45,11 @@ def register(sub: Any) -> None:
     ls.add_argument("--limit", type=int, default=200, metavar="N", help="at most N intakes (default 200)")
     ls.set_defaults(func=_guarded(run_list))
 
+    se = isub.add_parser("seen", help="mark a red flag reported from home as seen (audited with who and when)")
+    se.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
+    se.add_argument("--by", required=True, help="who saw it (recorded in the audit trail)")
+    se.set_defaults(func=_guarded(run_seen))
+
     sh = isub.add_parser("show", help="show one intake")
     sh.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
     sh.add_argument("--json", action="store_true", help="the whole record as JSON")
@@ -61,7 +66,7 @@ def register(sub: Any) -> None:
     add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
-    for parser in (a, ls, sh, ex, im):
+    for parser in (a, ls, se, sh, ex, im):
         add_db_arg(parser)
 
 
@@ -162,16 +167,42 @@ def run_list(args: argparse.Namespace) -> int:
         filters = dict(status=args.status, dog=args.dog, urgency=args.urgency, damaged=damaged)
         rows = (intakes_of_day(store, day, limit=args.limit, **filters) if day is not None
                 else store.list_intakes(limit=args.limit, **filters))
+        home = _home(store)
     finally:
         store.close()
     report_damaged(damaged, "the list")
+    # a red flag reported from home that nobody has marked seen comes first, with its time
+    rows = sorted(rows, key=lambda r: not (r.id in home and home[r.id].alarm))
     started = f"STARTED ({zone_name()})"
     width = max(16, len(started))
-    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  {'URGENCY':9}  AT HOME"]
     for r in rows:
+        at_home = home[r.id].progress if r.id in home else "-"
         out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):{width}}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
-                   f"{r.status:11}  {r.urgency or '-'}")
+                   f"{r.status:11}  {r.urgency or '-':9}  {at_home}")
     sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _home(store: Any) -> dict[int, Any]:
+    """Owners' progress at home by intake id; empty when it cannot be read (the list itself never waits on it)."""
+    from vettriage.intake.home import home_rows
+    from vettriage.store.api import StoreError
+
+    try:
+        return {r.intake_id: r for r in home_rows(store)}
+    except (StoreError, ValueError, KeyError):
+        return {}
+
+
+def run_seen(args: argparse.Namespace) -> int:
+    """Mark a home red flag seen."""
+    store = _open(args)
+    try:
+        store.mark_seen(args.id, args.by)
+    finally:
+        store.close()
+    print(f"intake {args.id}: red flag from home marked seen by {' '.join(args.by.split())}")
     return 0
 
 

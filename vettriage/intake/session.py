@@ -227,7 +227,6 @@ class IntakeSession:
             value = coerce_value(item, value, self.catalogue)
         if self.answers.get(item_id) == value and value is not None:
             return Outcome()
-        before = self.red_flags  # raised by the answers as they were, before this one
         after = dict(self.answers)
         if value is None:
             after.pop(item_id, None)
@@ -238,6 +237,13 @@ class IntakeSession:
         except Exception:
             self._save(item_id, value)  # nothing typed is lost, whatever the engine does
             raise
+        if self._raised is None and not flags and self._stored_urgency != "emergency":
+            # A session made for one answer (the web form makes one per request) need not run the engine a
+            # second time on the answers before it: none raised a red flag (the store marks the intake an
+            # emergency when one is raised, and clears it when every one is withdrawn), and none is raised now.
+            before: set[str] = set()
+        else:
+            before = self.red_flags  # raised by the answers as they were, before this one
         withdrawn = sorted(before - set(flags))
         reason = self.reason
         if withdrawn and not reason:

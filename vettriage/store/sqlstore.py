@@ -445,6 +445,55 @@ class SqlStore:
         """Mark an invitation used."""
         self._set_invite(invite_id, used=True)
 
+    def invited_intakes(self, limit: int = 500) -> list[tuple[Invite, IntakeSummary, int]]:
+        """Each intake that has an invitation, newest first, with its first invitation (where the web form
+        keeps the owner's progress marks) and how many questions it has answered: the desk's and `intakes
+        list`'s view of owners at home, in one read."""
+        first = "SELECT MIN(w.id) FROM invites w GROUP BY w.intake_id"
+
+        def tx(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            invites = tx.rows(f"SELECT * FROM invites WHERE id IN ({first}) ORDER BY intake_id DESC LIMIT ?",
+                              (max(0, int(limit)),))
+            ids = [row["intake_id"] for row in invites]
+            if not ids:
+                return invites, []
+            intakes = tx.rows(f"SELECT {r.SUMMARY_COLUMNS}, i.answers FROM intakes i JOIN dogs d ON i.dog_id = d.id "
+                              f"WHERE i.id IN ({', '.join('?' * len(ids))})", ids)
+            return invites, intakes
+
+        invites, intakes = self.run(tx)
+        by_id = {row["id"]: row for row in intakes}
+        out = []
+        for row in invites:
+            intake = by_id.get(row["intake_id"])
+            if intake is None:
+                continue
+            answered = sum(1 for v in (intake["answers"] or {}).values() if v is not None)
+            out.append((r.invite_from(row), r.summary_from({k: intake[k] for k in r.SUMMARY_FIELDS}), answered))
+        return out
+
+    def mark_seen(self, intake_id: int, who: str, note: str = "red flag reported from home seen") -> None:
+        """A member of staff has seen the red flag an owner reported from home: marked on the intake's first
+        invitation (`extra.web.seen`, so the desk stops putting it first) and recorded in the audit trail with
+        who and when, in one transaction."""
+        who = " ".join((who or "").split())[:200] or "staff"
+
+        def tx(tx: Tx) -> None:
+            self._locked(tx, intake_id, "id")
+            row = tx.one("SELECT id, extra FROM invites WHERE intake_id = ? ORDER BY id LIMIT 1"
+                         + tx.dialect.for_update, (intake_id,))
+            now = utcnow()
+            if row is not None:
+                extra = dict(row["extra"] or {})
+                web = dict(extra.get("web") or {})
+                web["seen"] = {"by": who, "at": now.isoformat(timespec="seconds")}
+                extra["web"] = web
+                tx.update("invites", {"extra": extra}, "id = ?", (row["id"],))
+            tx.insert("audit", dict(intake_id=intake_id, item_id="emergency_seen", old_value=None,
+                                    new_value=True, who=who, at=now, reason=note))
+
+        self.run(tx, write=True)
+
     def _set_invite(self, invite_id: int, **values: Any) -> None:
         def tx(tx: Tx) -> None:
             if tx.update("invites", values, "id = ?", (invite_id,)) == 0:
