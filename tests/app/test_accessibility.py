@@ -57,7 +57,7 @@ async def _walk(store: Any, catalogue: Any, config: Any, look: Callable[[str, li
         await pilot.pause()
         app.screen.session.go_to("rf_collapse")
         app.screen.show_question()
-        await pilot.press("1")
+        await pilot.press("1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
         look("emergency", _modal_cells(app, "#box"))

@@ -51,7 +51,7 @@ def test_text_question(snap_compare: Any, store: Any, catalogue: Any, config: An
 def test_emergency(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
     iid = _intake(store, catalogue, "Biscuit", {}, "rf_breathing")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
-    assert snap_compare(app, terminal_size=SIZE, press=["1"])
+    assert snap_compare(app, terminal_size=SIZE, press=["1", "enter"])
 
 
 def test_review(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:

@@ -28,7 +28,7 @@ class DeskScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("escape", "clear_search", "Today", show=False),
         Binding("s", "seen", "Mark seen"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -177,33 +177,68 @@ class DeskScreen(Screen[None]):
         self.query_one("#intakes", DataTable).focus()
 
     def action_new(self) -> None:
-        """Ask for the dog's name; when dogs of that name are on record, which one (or a new dog: names alone
-        never merge two dogs); then resume that dog's intake in progress or start one."""
+        """The technician's name first (once per desk session: it is recorded on every answer); then the dog:
+        a chart number picks its dog; a name offers the dogs of that name on record (names alone never merge
+        two dogs) or a new dog, whose record (owner, phone, chart number) is asked for. Then that dog's intake
+        in progress is resumed or one is started."""
         from vettriage.tui.screens.dialogs import TextPrompt
+
+        app: Any = self.app
+        if not app.technician:
+            def named(who: str | None) -> None:
+                if who:
+                    app.technician = who
+                    title = self.query_one("#title", Static)
+                    title.update(f"{title.render()} · at the desk: {who}")
+                    self.action_new()
+
+            app.push_screen(TextPrompt("Who is at the desk?", "Your name (recorded on every answer you "
+                                       "enter until the app is closed):"), named)
+            return
 
         def start(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            from vettriage.intake.starting import dog_choices, start_intake
+            from vettriage.intake.starting import dog_choices
+            from vettriage.store.api import NotFoundError
 
-            app: Any = self.app
+            try:
+                dog = app.store.dog_by_chart(name)
+            except NotFoundError:
+                dog = None
+            if dog is not None:
+                self._start_for(dog.id, dog.name)
+                return
             choices = dog_choices(app.store, name)
             if not choices:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
+                self._new_dog(name)
                 return
             from vettriage.tui.screens.dialogs import DogPicker
 
             def picked(dog_id: int | None) -> None:
-                if dog_id is None:
-                    return
                 if dog_id == 0:
-                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
-                else:
+                    self._new_dog(name)
+                elif dog_id is not None:
                     self._start_for(dog_id, name)
 
-            self.app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
+            app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
 
-        self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
+        app.push_screen(TextPrompt("New intake", "The dog's name, or its chart number:"), start)
+
+    def _new_dog(self, name: str) -> None:
+        """Ask for the new dog's record, store it, and start its intake."""
+        from vettriage.tui.screens.dialogs import DogRecord
+
+        app: Any = self.app
+
+        def save(record: dict[str, str]) -> int:
+            return app.store.add_dog(record.pop("name"), **record).id
+
+        def saved(dog_id: int | None) -> None:
+            if dog_id is not None:
+                self._start_for(dog_id, name)
+
+        app.push_screen(DogRecord(" ".join(name.split()), save), saved)
 
     def _start_for(self, dog_id: int, name: str) -> None:
         """A known dog: its intake in progress is offered before a second one."""
@@ -212,7 +247,8 @@ class DeskScreen(Screen[None]):
         app: Any = self.app
         open_ = in_progress_of(app.store, dog_id)
         if open_ is None:
-            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id,
+                                         who=app.technician))
             return
         # the same dog again, half asked: offer its intake before a second one
         from vettriage.tui.screens.dialogs import Confirm
@@ -221,7 +257,8 @@ class DeskScreen(Screen[None]):
             if resume:
                 app.open_intake(app.store.get_intake(open_.id))
             elif resume is False:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id,
+                                             who=app.technician))
 
         started = _local(open_.created_at)
         self.app.push_screen(Confirm(

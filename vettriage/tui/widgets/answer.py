@@ -67,7 +67,8 @@ class _KeepRenders:
 
 
 class ChoiceList(_KeepRenders, _Moves, OptionList):
-    """Single choice. Enter on a highlighted option picks it and goes on; with nothing highlighted, goes on."""
+    """Single choice. A digit or a click chooses (the screen saves it); Enter goes on, with the highlighted
+    option as the answer (the arrows only move the highlight)."""
 
     BINDINGS = [
         Binding("right", "go_next", "Next", key_display="→"),
@@ -104,11 +105,19 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
         return None
 
     def action_select(self) -> None:
-        """Enter: pick the highlighted option and go on, or just go on."""
+        """Enter: the highlighted option is the answer, and go on; or just go on."""
         if self.highlighted is None:
             self.post_message(Next())
         else:
             self.post_message(Picked(self.choices[self.highlighted].value, advance=True))
+
+    async def _on_click(self, event: events.Click) -> None:
+        # A click chooses, as a digit does: it never goes on to the next question (Enter does).
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is not None:
+            self.highlighted = clicked
+            self.post_message(Picked(self.choices[clicked].value, advance=False))
 
 
 class MultiList(_KeepRenders, _Moves, SelectionList[str]):
@@ -168,6 +177,7 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
 
     async def _on_click(self, event: events.Click) -> None:
         # A click ticks the option under the pointer; it must not go on to the next question.
+        event.prevent_default()
         clicked = event.style.meta.get("option")
         if clicked is not None:
             self.highlighted = clicked
@@ -221,8 +231,9 @@ class AnswerInput(Input):
         self.kind = kind
         self.placeholder = placeholder
         self.value = "" if value is None or value == UNKNOWN else (f"{value:g}" if isinstance(value, float) else str(value))
-        # The old answer is selected so that typing replaces it (as on focus, but also when the field is reused).
-        self.selection = InputSelection(0, len(self.value)) if self.value else InputSelection.cursor(0)
+        # The cursor goes after the old answer, nothing selected: a key typed adds to it ("Border Collie" +
+        # " cross"), never replaces it all.
+        self.selection = InputSelection.cursor(len(self.value))
 
     async def _on_key(self, event: events.Key) -> None:
         # At the edges of the field the arrows move between questions, as they do everywhere else.
