@@ -409,12 +409,13 @@ class IntakeSession:
                                reason=reason or self.reason)
 
     def _refresh_visible(self) -> list[str]:
-        """Recompute the visible questions; return answered ids that branching now hides."""
-        from vettriage.engine.answers import visible_items
+        """Recompute the visible questions; return answered ids that branching now rules out. An answer whose
+        question waits on one not answered yet (a pre-filled "treatments tried" before the pain signs) is kept:
+        nothing has ruled it out."""
+        from vettriage.engine.answers import shown_and_ruled_out
 
-        self.visible = visible_items(self.catalogue, self.answers)
-        shown = set(self.visible)
-        return [i for i in self.answers if i not in shown]
+        self.visible, ruled_out = shown_and_ruled_out(self.catalogue, self.answers)
+        return [i for i in self.answers if i in ruled_out]
 
     def _red_flags(self, answers: dict[str, Any] | None = None) -> list[str]:
         from vettriage.engine import assess
