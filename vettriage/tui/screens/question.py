@@ -57,6 +57,7 @@ class QuestionScreen(Screen[None]):
         self._ticked: set[str] = set()
         self._position_unsaved = False
         self._pending: list[str] = []
+        self._said: dict[str, str] = {}
         """Red flags raised by the answer on screen, shown on the next Enter (or any move away)."""
 
     def compose(self) -> ComposeResult:
@@ -102,16 +103,16 @@ class QuestionScreen(Screen[None]):
         item, mode = s.item, s.mode
         p = s.progress()
         flag = "  ! EMERGENCY" if s.emergency_now else ""
-        self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
+        self._say("progress", f"{s.dog_name} · {p.line()}{flag}")
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
-        self.query_one("#intro", Static).update(intro)
+        self._say("intro", intro)
         _show(self.query_one("#intro"), bool(intro))
-        self.query_one("#question", Static).update(item.text.for_mode(mode))
+        self._say("question", item.text.for_mode(mode))
         help_w = self.query_one("#help", Static)
-        help_w.update(item.help.for_mode(mode) if item.help else "No further help for this question.")
+        self._say("help", item.help.for_mode(mode) if item.help else "No further help for this question.")
         _show(help_w, item.type in TYPED and item.help is not None)
-        self.query_one("#error", Static).update("")
+        self._say("error", "")
         value = s.answers.get(item.id)
         choices = self.query_one(ChoiceList)
         multi = self.query_one(MultiList)
@@ -124,7 +125,7 @@ class QuestionScreen(Screen[None]):
         if item.type in TYPED:
             unknown = (" · ctrl+u: don't know" if item.type == "text" else " · u: don't know") \
                 if item.allow_unknown else ""
-            keys.update(f"Enter: next · Backspace on an empty field: back{unknown}")
+            self._say("keys", f"Enter: next · Backspace on an empty field: back{unknown}")
         note = "  (answered: don't know)" if value == UNKNOWN else ""
         if s.unconfirmed(item.id):
             note = f"Pre-filled ({s.prefilled[item.id]}): confirm with the owner; Enter keeps it."
@@ -139,11 +140,18 @@ class QuestionScreen(Screen[None]):
             typed.fill(item.type, value, _placeholder(item))
             self.set_focus(typed)
         if note:
-            self.query_one("#error", Static).update(note.strip())
+            self._say("error", note.strip())
         # The key bar repaints only if the keys on offer changed ("don't know" comes and goes with the item).
         self.refresh_bindings()
         if item.type in LISTED or item.type == "multi":
             self.call_after_refresh(self._fit_list, multi if item.type == "multi" else choices)
+
+    def _say(self, widget_id: str, text: str) -> None:
+        """Set a line's text, only if it changed: each update lays the screen out again, and most lines (the
+        error line, the keys hint, often the intro) stay the same from one question to the next."""
+        if self._said.get(widget_id) != text:
+            self._said[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def _fit_list(self, widget: Any) -> None:
         """A long list (36 medicines) must end above the key bar and scroll, so that every option, "none"
@@ -173,7 +181,7 @@ class QuestionScreen(Screen[None]):
         try:
             outcome = self.session.answer(value)
         except ValueError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self._say("error", str(exc))
             return False
         self._pending = [f for f in self._pending if f in self.session.red_flags]
         self._pending += [f for f in outcome.new_red_flags if f not in self._pending]
@@ -182,7 +190,7 @@ class QuestionScreen(Screen[None]):
             line = "! Emergency sign. Enter: the emergency steps; or choose another answer."
         elif outcome.dropped:
             line = f"No longer asked, cleared (kept in the audit): {', '.join(outcome.dropped)}"
-        self.query_one("#error", Static).update(line)
+        self._say("error", line)
         return True
 
     def _raise_pending(self) -> bool:
@@ -254,7 +262,7 @@ class QuestionScreen(Screen[None]):
                 try:
                     self.session.answer_item(item_id, None, reason=f"cleared the pre-filled answer: {why}")
                 except ValueError as exc:
-                    self.query_one("#error", Static).update(str(exc))
+                    self._say("error", str(exc))
                     return
                 self.action_next()
 
@@ -266,7 +274,7 @@ class QuestionScreen(Screen[None]):
         try:
             return True, parse_typed(self.session.item, text)
         except ValueError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self._say("error", str(exc))
             return False, None
 
     def _unsaved_typing(self) -> bool:
@@ -319,7 +327,7 @@ class QuestionScreen(Screen[None]):
         if self._raise_pending():
             return
         if s.needs_answer():
-            self.query_one("#error", Static).update(NEEDS_ANSWER)
+            self._say("error", NEEDS_ANSWER)
             return
         s.confirm(s.item.id)
         nxt = s.next_stop(back_to_review=self.return_to_review)
@@ -355,7 +363,7 @@ class QuestionScreen(Screen[None]):
             else:
                 self.query_one(AnswerInput).value = ""
             if not self._pending:
-                self.query_one("#error", Static).update("answered: don't know · Enter: next")
+                self._say("error", "answered: don't know · Enter: next")
 
     def action_unknown_text(self) -> None:
         """ctrl+u in a text field: "don't know" (Enter goes on)."""
@@ -383,7 +391,7 @@ class QuestionScreen(Screen[None]):
         self._remember_soon()
         self.show_question()
         n = len(blanks)
-        self.query_one("#error", Static).update(
+        self._say("error", 
             f"None in section: {n} answer{'s' if n != 1 else ''} no / not seen (r: review).")
 
     def action_help(self) -> None:

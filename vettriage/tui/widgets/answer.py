@@ -78,14 +78,18 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.choices: list[Choice] = []
+        self._prompts: list[str] = []
         self._last_digit: tuple[int, float] | None = None
 
     def fill(self, choices: list[Choice], value: Any) -> None:
         """Show `choices` with the current answer highlighted."""
         self.choices = choices
         self._last_digit = None  # a digit typed on the last question never combines with one typed here
-        self.clear_options()
-        self.add_options([Option(_prompt(c)) for c in choices])
+        prompts = [_prompt(c) for c in choices]
+        if prompts != self._prompts:  # a run of questions on one scale keeps its options: no re-render
+            self._prompts = prompts
+            self.clear_options()
+            self.add_options([Option(p) for p in prompts])
         values = [c.value for c in choices]
         self.highlighted = values.index(value) if value in values and value != UNKNOWN else None
 
