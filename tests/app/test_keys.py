@@ -30,3 +30,56 @@ async def test_a_technician_intake_with_the_documented_keys_only(section_none: b
     dog = store.dog_by_chart(RECORD["chart"])
     assert (dog.id, dog.owner_name, dog.owner_phone) == (intake.dog.id, RECORD["owner"], RECORD["phone"])
     assert count.by_key.get("ctrl+n", 0) > 0 if section_none else "ctrl+n" not in count.by_key
+
+
+async def test_a_mistyped_yes_on_a_red_flag_is_put_right_before_enter(store: Any, catalogue: Any,
+                                                                      config: Any) -> None:
+    from tests.app.helpers import current_item
+    from tests.app.test_flows import _seed
+    from vettriage.tui.screens.question import QuestionScreen
+
+    intake = _seed(store, catalogue, "Kip", {}, "rf_collapse")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, mode="tech")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # a slip: "yes, collapsed"
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and current_item(app).id == "rf_collapse"
+        await pilot.press("2", "enter")  # put right, then on
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and current_item(app).id != "rf_collapse"
+    got = store.get_intake(intake.id)
+    assert got.answers["rf_collapse"] is False and got.urgency != "emergency"
+    trail = [e for e in store.audit(intake.id) if e.item_id == "rf_collapse"]
+    assert [e.new_value for e in trail] == [True, False] and "red flag withdrawn" in (trail[-1].reason or "")
+
+
+async def test_u_and_a_click_choose_like_a_digit_and_never_move_on(store: Any, catalogue: Any,
+                                                                  config: Any) -> None:
+    from tests.app.helpers import current_item
+    from tests.app.test_flows import _seed
+
+    intake = _seed(store, catalogue, "Kip", {}, "dog_size")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, mode="tech")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert current_item(app).id == "dog_size" and store.get_intake(intake.id).answers["dog_size"] == "unknown"
+        options = app.screen.query_one("ChoiceList")
+        await pilot.click(options, offset=(4, 2))  # the second option's row, under the border
+        await pilot.pause()
+        assert current_item(app).id == "dog_size"
+        assert store.get_intake(intake.id).answers["dog_size"] == options.choices[1].value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current_item(app).id != "dog_size"
+
+
+async def test_q_quits_the_desk(store: Any, catalogue: Any, config: Any) -> None:
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
