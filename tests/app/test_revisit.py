@@ -43,7 +43,13 @@ async def test_a_follow_up_shows_the_prefilled_history_and_clearing_it_asks_why(
         assert isinstance(app.screen, QuestionScreen)
         assert current_item(app).id == "dog_age_years", "the pre-filled history is shown, not skipped"
         assert "Pre-filled" in screen_text(app) and "Enter keeps it" in screen_text(app)
-        await pilot.press("backspace", "backspace", "enter")  # cleared: asks why
+        await pilot.press("ctrl+u", "enter")  # cleared: asks why; Esc keeps it
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert current_item(app).id == "dog_age_years" and app.screen.query_one(AnswerInput).value
+        await pilot.press("ctrl+u", "enter")  # the field emptied (Ctrl+U is the field's own here)
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"owner unsure", "enter")

@@ -258,13 +258,17 @@ class QuestionScreen(Screen[None]):
         item_id = self.session.item.id
 
         def clear(why: str | None) -> None:
-            if why and self.session.item.id == item_id:
-                try:
-                    self.session.answer_item(item_id, None, reason=f"cleared the pre-filled answer: {why}")
-                except ValueError as exc:
-                    self._say("error", str(exc))
-                    return
-                self.action_next()
+            if self.session.item.id != item_id:
+                return
+            if not why:
+                self.show_question()  # kept: the field or the ticks show the pre-filled answer again
+                return
+            try:
+                self.session.answer_item(item_id, None, reason=f"cleared the pre-filled answer: {why}")
+            except ValueError as exc:
+                self._say("error", str(exc))
+                return
+            self.action_next()
 
         self.app.push_screen(TextPrompt("Clear the pre-filled answer?",
                                         "Why (recorded with the change; Esc keeps the answer):"), clear)
