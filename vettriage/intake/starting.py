@@ -90,6 +90,8 @@ PREFILL_MARK = "pre-filled from "
 def prefilled_of(store: Any, intake: Any) -> dict[str, str]:
     """The intake's answers still as pre-filled from an earlier visit, each with where it came from
     ("pre-filled from the visit of 2026-03-02 (intake 4)"), read from the audit trail."""
+    if not any(k != "dog_name" for k in intake.answers):
+        return {}  # nothing but the name: no trail to read before the first question is painted
     out: dict[str, str] = {}
     for event in store.audit(intake.id):
         reason = event.reason or ""
