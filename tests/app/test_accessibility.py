@@ -44,6 +44,7 @@ async def _walk(store: Any, catalogue: Any, config: Any, look: Callable[[str, li
 
     _intake(store, catalogue, {"sys_mouth": ["bad_breath"]}, "sys_mouth")
     app = make_app(store=store, catalogue=catalogue, config=config)
+    app.technician = "Sam"  # asked once per desk session (tests/app/test_keys.py)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         look("desk", cells(app))

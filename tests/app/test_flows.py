@@ -274,6 +274,8 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
         assert "Daisy" in _table_text(app)
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.press(*"Sam", "enter")  # who is at the desk: asked once, before the first intake opens
+        await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
         await pilot.press("a")
         await pilot.pause()
@@ -299,6 +301,7 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
     assert got.status == "amended" and got.answers["dog_age_years"] == 13
     events = [e for e in store.audit(intake.id) if e.item_id == "dog_age_years"]
     assert events[-1].reason == "owner corrected age" and events[-1].new_value == 13
+    assert events[-1].who == "Sam"
 
 
 async def test_desk_lists_and_searches(store: Any, catalogue: Any, config: Any) -> None:

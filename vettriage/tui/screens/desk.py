@@ -144,7 +144,27 @@ class DeskScreen(Screen[None]):
             self._open(int(key.value))  # type: ignore[arg-type]
 
     def _open(self, intake_id: int) -> None:
-        self.app.open_intake(self.app.store.get_intake(intake_id))  # type: ignore[attr-defined]
+        app: Any = self.app
+        self._with_technician(lambda: app.open_intake(app.store.get_intake(intake_id)))
+
+    def _with_technician(self, then: Any) -> None:
+        """Ask the technician's name once per desk session (it is recorded on every answer they enter and on
+        the intakes they start), then go on with `then`."""
+        app: Any = self.app
+        if app.technician or app.mode != "tech":
+            then()
+            return
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        def named(who: str | None) -> None:
+            if who:
+                app.technician = who
+                title = self.query_one("#title", Static)
+                title.update(f"{title.render()} · at the desk: {who}")
+                then()
+
+        app.push_screen(TextPrompt("Who is at the desk?", "Your name (recorded on every answer you enter "
+                                   "until the app is closed):"), named)
 
     def action_seen(self) -> None:
         """Mark the highlighted intake's red flag from home as seen, after asking who is marking it (recorded
@@ -184,16 +204,8 @@ class DeskScreen(Screen[None]):
         from vettriage.tui.screens.dialogs import TextPrompt
 
         app: Any = self.app
-        if not app.technician:
-            def named(who: str | None) -> None:
-                if who:
-                    app.technician = who
-                    title = self.query_one("#title", Static)
-                    title.update(f"{title.render()} · at the desk: {who}")
-                    self.action_new()
-
-            app.push_screen(TextPrompt("Who is at the desk?", "Your name (recorded on every answer you "
-                                       "enter until the app is closed):"), named)
+        if not app.technician and app.mode == "tech":
+            self._with_technician(self.action_new)
             return
 
         def start(name: str | None) -> None:
