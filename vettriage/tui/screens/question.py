@@ -57,7 +57,6 @@ class QuestionScreen(Screen[None]):
         self._ticked: set[str] = set()
         self._position_unsaved = False
         self._pending: list[str] = []
-        self._said: dict[str, str] = {}
         """Red flags raised by the answer on screen, shown on the next Enter (or any move away)."""
 
     def compose(self) -> ComposeResult:
@@ -149,9 +148,9 @@ class QuestionScreen(Screen[None]):
     def _say(self, widget_id: str, text: str) -> None:
         """Set a line's text, only if it changed: each update lays the screen out again, and most lines (the
         error line, the keys hint, often the intro) stay the same from one question to the next."""
-        if self._said.get(widget_id) != text:
-            self._said[widget_id] = text
-            self.query_one(f"#{widget_id}", Static).update(text)
+        widget = self.query_one(f"#{widget_id}", Static)
+        if widget.content != text:  # the widget's own text: right whoever updated it last
+            widget.update(text)
 
     def _fit_list(self, widget: Any) -> None:
         """A long list (36 medicines) must end above the key bar and scroll, so that every option, "none"
