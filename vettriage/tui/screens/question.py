@@ -186,7 +186,9 @@ class QuestionScreen(Screen[None]):
         self._pending += [f for f in outcome.new_red_flags if f not in self._pending]
         line = ""
         if self._pending:
-            line = "! Emergency sign. Enter: the emergency steps; or choose another answer."
+            line = ("! This answer can be an emergency. Press Enter to see what to do now, or choose another "
+                    "answer." if self.session.mode == "owner"
+                    else "! Emergency sign. Enter: the emergency steps; or choose another answer.")
         elif outcome.dropped:
             line = f"No longer asked, cleared (kept in the audit): {', '.join(outcome.dropped)}"
         self._say("error", line)
