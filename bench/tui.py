@@ -6,7 +6,9 @@
 2. Answer -> next question painted, median and p95 over whole intakes (store write, branching, red-flag check
    and repaint; several intakes pooled, each in a fresh process), against the issue's floor, a screen that only
    recomposes one label (target <= 1.5x); also shown against a screen that only updates a label's text, a
-   stricter floor (no recompose at all).
+   stricter floor (no recompose at all). Then the same intakes as the keys give them (README, "Keys"): the
+   digit's frame (the answer saved, the highlight painted) and Enter's (the next question painted), each
+   against the recompose floor.
 3. Resident memory after a full intake, against the bare app.
 
 Start-up goes through the real command (`vettriage intake --dog`), run headless. Opening the store in a thread
@@ -92,10 +94,11 @@ def calm(item, cat):
     if t == "date": return "2024-01-15"
     return "bench"
 
-async def ours(db):
+async def ours(db, split=False):
     from vettriage.tui.app import make_app
     app = make_app(dog_name="Steps", store_url=db)
     times = []
+    moves = []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -110,11 +113,16 @@ async def ours(db):
                 screen._save(value)
                 if not last:
                     screen.action_next()
-            times.append(await paint(app, step))
+            if split:  # the keys as pressed: a digit chooses (saved, painted), then Enter moves on
+                times.append(await paint(app, lambda: screen._save(value)))
+                if not last:
+                    moves.append(await paint(app, screen.action_next))
+            else:
+                times.append(await paint(app, step))
             if last:
                 break
         rss = rss_mib()
-    return times, rss
+    return ((times, moves) if split else times), rss
 
 class Bare(App):
     n = 0
@@ -141,6 +149,8 @@ async def main():
     which, db = sys.argv[1], sys.argv[2]
     if which == "ours":
         t, rss = await ours(db)
+    elif which == "keys":
+        t, rss = await ours(db, split=True)
     else:
         t, rss = await bare(90, recompose=which == "recompose")
     print(json.dumps({"times": t, "rss": rss}))
@@ -199,12 +209,17 @@ def main() -> None:
               f"{a / b:.2f}x (target <= 1.25x), {args.runs} runs each")
 
         ours_t: list[float] = []
+        chosen_t: list[float] = []
+        moved_t: list[float] = []
         floors: dict[str, list[float]] = {"recompose": [], "update": []}
         rss = base_rss = 0.0
         for n in range(args.intakes):  # interleaved, as above
             ours = _steps("ours", str(Path(tmp) / f"steps{n}.db"))
             ours_t += ours["times"]
             rss = max(rss, ours["rss"])
+            keys = _steps("keys", str(Path(tmp) / f"keys{n}.db"))
+            chosen_t += keys["times"][0]
+            moved_t += keys["times"][1]
             for kind, times in floors.items():
                 base = _steps(kind, str(Path(tmp) / "unused.db"))
                 times += base["times"]
@@ -217,6 +232,14 @@ def main() -> None:
             bm, bp = statistics.median(floors[kind]), _p95(floors[kind])
             print(f"  against a {label}: median {bm:.1f} ms, p95 {bp:.1f} ms: "
                   f"{om / bm:.2f}x median, {op / bp:.2f}x p95{target}")
+        # The keys as the README's rule has them: a digit chooses (saved at once), Enter moves on. Each key's
+        # own frame, against the recompose floor.
+        bm, bp = statistics.median(floors["recompose"]), _p95(floors["recompose"])
+        for label, xs in (("digit -> choice saved and painted", chosen_t),
+                          ("Enter -> next question painted", moved_t)):
+            m, p = statistics.median(xs), _p95(xs)
+            print(f"{label}: median {m:.1f} ms, p95 {p:.1f} ms over {len(xs)}: {m / bm:.2f}x median, "
+                  f"{p / bp:.2f}x p95 the recompose floor")
         print(f"resident memory after a full intake: {rss:.0f} MiB (bare app {base_rss:.0f} MiB)")
 
 

@@ -44,6 +44,7 @@ async def _walk(store: Any, catalogue: Any, config: Any, look: Callable[[str, li
 
     _intake(store, catalogue, {"sys_mouth": ["bad_breath"]}, "sys_mouth")
     app = make_app(store=store, catalogue=catalogue, config=config)
+    app.technician = "Sam"  # asked once per desk session (tests/app/test_keys.py)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         look("desk", cells(app))
@@ -57,7 +58,7 @@ async def _walk(store: Any, catalogue: Any, config: Any, look: Callable[[str, li
         await pilot.pause()
         app.screen.session.go_to("rf_collapse")
         app.screen.show_question()
-        await pilot.press("1")
+        await pilot.press("1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
         look("emergency", _modal_cells(app, "#box"))

@@ -103,7 +103,12 @@ async def test_red_flag_mid_pain_interrupts(store: Any, config: Any, tmp_path: P
         await pilot.pause()
         assert current_item(app).id == "pain_sign_vocal"
         assert "pain" in screen_text(app).lower() and "question" in screen_text(app)
-        await pilot.press("3")  # every day
+        await pilot.press("3")  # every day: chosen and saved, the intake marked; the emergency waits for Enter
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and current_item(app).id == "pain_sign_vocal"
+        assert store.get_intake(intake.id).emergency is True
+        assert "Enter: the emergency steps" in screen_text(app)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
         text = screen_text(app)
@@ -111,7 +116,10 @@ async def test_red_flag_mid_pain_interrupts(store: Any, config: Any, tmp_path: P
         assert "Riverside Vets" in text and "01632 960000" in text
         assert store.get_intake(intake.id).emergency is True
         assert store.get_intake(intake.id).answers["pain_sign_vocal"] == 3
-        await pilot.press("enter")  # finish the questionnaire for the record: on to the next question
+        await pilot.press("enter")  # a second Enter does not finish past the emergency
+        await pilot.pause()
+        assert isinstance(app.screen, EmergencyScreen)
+        await pilot.press("f")  # finish the questionnaire for the record: on to the next question
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert "EMERGENCY" in screen_text(app)
@@ -142,8 +150,8 @@ async def test_emergency_choice_by_arrow_and_enter(store: Any, catalogue: Any, c
         await pilot.press("3", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
-        assert app.focused is not None and app.focused.id == "finish"
-        await pilot.press("right")
+        assert app.focused is not None and app.focused.id == "box", "no button: a stray Enter chooses nothing"
+        await pilot.press("right", "right")
         assert app.focused.id == "stop"
         await pilot.press("enter")  # Enter presses the button in focus: stop here, so the emergency summary
         await pilot.pause()          # shows (a draft, with documents to print), not the next question
@@ -160,7 +168,7 @@ async def test_owner_emergency_focuses_the_call_and_shows_the_phone(store: Any, 
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=intake.id, locked=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("1")  # yes: collapsed (a digit picks and saves; the emergency opens at once)
+        await pilot.press("1", "enter")  # yes: collapsed (a digit chooses and saves; Enter opens the emergency)
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
         assert app.focused is not None and app.focused.id == "stop"
@@ -266,6 +274,8 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
         assert "Daisy" in _table_text(app)
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.press(*"Sam", "enter")  # who is at the desk: asked once, before the first intake opens
+        await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
         await pilot.press("a")
         await pilot.pause()
@@ -279,7 +289,7 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
         review.dismiss("dog_age_years")
         await pilot.pause()
         assert current_item(app).id == "dog_age_years"
-        await pilot.press(*"13", "enter")  # typing replaces the old answer; back to the review
+        await pilot.press("backspace", "backspace", *"13", "enter")  # the cursor is after "12"; back to the review
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("c")
@@ -291,6 +301,7 @@ async def test_amend_completed_intake(store: Any, catalogue: Any, config: Any) -
     assert got.status == "amended" and got.answers["dog_age_years"] == 13
     events = [e for e in store.audit(intake.id) if e.item_id == "dog_age_years"]
     assert events[-1].reason == "owner corrected age" and events[-1].new_value == 13
+    assert events[-1].who == "Sam"
 
 
 async def test_desk_lists_and_searches(store: Any, catalogue: Any, config: Any) -> None:
@@ -308,9 +319,20 @@ async def test_desk_lists_and_searches(store: Any, catalogue: Any, config: Any) 
         await pilot.press("escape")
         await pilot.press("n")
         await pilot.pause()
+        await pilot.press(*"Sam Lee", "enter")  # the technician's name, once per desk session
+        await pilot.pause()
         await pilot.press(*"Nutmeg", "enter")
         await pilot.pause()
+        await pilot.press(*"Ann Lee", "enter", *"01632 960111", "enter", *"C-77", "enter")  # the new dog's record
+        await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.screen.session.dog_name == "Nutmeg"
+        dog = store.dog_by_chart("C-77")
+        assert (dog.name, dog.owner_name, dog.owner_phone) == ("Nutmeg", "Ann Lee", "01632 960111")
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        intake_id = app.screen.session.intake_id
+        assert store.get_intake(intake_id).by == "Sam Lee"
+        assert {e.who for e in store.audit(intake_id)} == {"Sam Lee"}
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen) and "Nutmeg" in _table_text(app)
@@ -332,7 +354,11 @@ async def test_dont_know_on_a_text_question_is_ctrl_u(store: Any, catalogue: Any
         assert ("^u", "Don't know") in [(k.display, k.description) for k in keybar.keys]
         assert "u" not in [k.display for k in keybar.keys]
         assert "ctrl+u: don't know" in screen_text(app)
-        await pilot.press("u", "ctrl+u")  # "u" is a letter here; ctrl+u answers
+        await pilot.press("u", "ctrl+u")  # "u" is a letter here; ctrl+u chooses "don't know"
+        await pilot.pause()
+        assert store.get_intake(intake.id).answers["dog_breed"] == "unknown"
+        assert current_item(app).id == "dog_breed"  # choosing never moves on: Enter does
+        await pilot.press("enter")
         await pilot.pause()
         assert store.get_intake(intake.id).answers["dog_breed"] == "unknown"
         assert current_item(app).id != "dog_breed"
@@ -484,6 +510,7 @@ async def test_desk_new_intake_picks_a_known_dog_or_a_new_one(store: Any, catalo
 
     store.add_dog("Bella", chart="A-1", owner_name="Ann Lee")
     app = make_app(store=store, catalogue=catalogue, config=config)
+    app.technician = "Sam"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n", *"bella", "enter")
@@ -492,7 +519,9 @@ async def test_desk_new_intake_picks_a_known_dog_or_a_new_one(store: Any, catalo
         labels = [str(app.screen.query_one("#dogs").get_option_at_index(i).prompt)
                   for i in range(app.screen.query_one("#dogs").option_count)]
         assert "chart A-1" in labels[0] and "owner Ann Lee" in labels[0] and labels[-1] == "A new dog named bella"
-        await pilot.press("end", "enter")  # a new dog of that name
+        await pilot.press("end", "enter")  # a new dog of that name: its record
+        await pilot.pause()
+        await pilot.press("enter", "enter", "enter")  # owner, phone and chart left blank
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert len(store.dogs_named("Bella")) == 2
@@ -518,6 +547,7 @@ async def test_desk_new_intake_for_a_known_dog_prefills_history_never_signs(stor
     first = _seed(store, catalogue, "Bella", {"med_current": ["carprofen"], "pain_sign_stairs": 3}, None)
     store.complete(first.id, assess(catalogue, store.get_intake(first.id).answers).model_dump(mode="json"))
     app = make_app(store=store, catalogue=catalogue, config=config)
+    app.technician = "Sam"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n", *"Bella", "enter")

@@ -52,7 +52,7 @@ def test_text_question(snap_compare: Any, store: Any, catalogue: Any, config: An
 def test_emergency(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
     iid = _intake(store, catalogue, "Biscuit", {}, "rf_breathing")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
-    assert snap_compare(app, terminal_size=SIZE, press=["1"])
+    assert snap_compare(app, terminal_size=SIZE, press=["1", "enter"])
 
 
 def test_review(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
@@ -76,3 +76,35 @@ def test_red_flag_screen(snap_compare: Any, store: Any, catalogue: Any, config: 
     iid = _intake(store, catalogue, "Biscuit", {}, "rf_retching")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
     assert snap_compare(app, terminal_size=SIZE, press=["n", "u"])
+
+
+def test_tech_emergency(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    # The technician's two buttons whole at 80 columns: "Stop here (s)" keeps its key.
+    iid = _intake(store, catalogue, "Biscuit", {}, "rf_collapse")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="tech")
+    assert snap_compare(app, terminal_size=SIZE, press=["1", "enter"])
+
+
+def test_progress_line_wraps(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    # A long name and section title: the line wraps, "question 12 of 19" stays whole.
+    iid = _intake(store, catalogue, "Biscuit the Magnificent", {}, "pain_sign_irritable")
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="tech")
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_tech_result(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    # The result's key bar in technician mode: every key whole ("a Amend" on the first line, Esc on the next).
+    iid = _intake(store, catalogue, "Biscuit", {"dog_age_years": 13, "med_current": ["carprofen"]}, None)
+    store.complete(iid, assess(catalogue, store.get_intake(iid).answers).model_dump(mode="json"))
+    app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="tech")
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_desk_asks_who(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    assert snap_compare(app, terminal_size=SIZE, press=["n"])
+
+
+def test_desk_new_dog_record(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    app = make_app(store=store, catalogue=catalogue, config=config)
+    assert snap_compare(app, terminal_size=SIZE, press=["n", *"Sam", "enter", *"Nutmeg", "enter"])

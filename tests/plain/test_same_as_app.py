@@ -47,10 +47,11 @@ async def _through_the_app(url: str, catalogue: Any, config: Any) -> Any:
                     else:
                         await pilot.press(key)
                 await pilot.pause()
+                if isinstance(app.screen, QuestionScreen) and app.screen.session.item.id == item.id:
+                    await pilot.press("enter")  # choosing never moves on; Enter does (and opens an emergency)
+                    await pilot.pause()
                 if isinstance(app.screen, EmergencyScreen):
                     await pilot.press("f")  # finish for the record: on to the next question
-                elif isinstance(app.screen, QuestionScreen) and app.screen.session.item.id == item.id:
-                    await pilot.press("enter")
                 await pilot.pause()
             assert isinstance(app.screen, ReviewScreen), type(app.screen).__name__
             await pilot.press("c")

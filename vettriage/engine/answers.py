@@ -225,6 +225,13 @@ def visible_items(catalogue: Catalogue, values: Mapping[str, Any]) -> list[str]:
     return _walk(catalogue, values)[2]
 
 
+def shown_and_ruled_out(catalogue: Catalogue, values: Mapping[str, Any]) -> tuple[list[str], set[str]]:
+    """The items asked given `values`, in order, and those their answers rule out (an item whose precondition
+    is unanswered is in neither: an answer it holds, such as one pre-filled from an earlier visit, stays)."""
+    _, _, shown, hidden = _walk(catalogue, values)
+    return shown, hidden
+
+
 def _walk(catalogue: Catalogue,
           values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str], set[str]]:
     """One pass in asking order: (answers kept, ids dropped because not shown, ids shown, ids ruled out).

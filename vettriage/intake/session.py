@@ -109,11 +109,20 @@ class Progress:
 
 
 class IntakeSession:
-    """The state of one intake and the operations on it. `mode` picks the wording; `reason` marks amendments."""
+    """The state of one intake and the operations on it. `mode` picks the wording; `reason` marks amendments;
+    `who` is the person recorded on every answer (the technician's name; default the mode's word);
+    `prefilled` maps the answers copied from an earlier visit to that visit's words (`starting.prefilled_of`):
+    a change of one is audited as such."""
 
-    def __init__(self, catalogue: Any, store: Any, intake: Any, mode: str, reason: str | None = None) -> None:
+    def __init__(self, catalogue: Any, store: Any, intake: Any, mode: str, reason: str | None = None,
+                 who: str | None = None, prefilled: dict[str, str] | None = None) -> None:
         self.catalogue = catalogue
         self.store = store
+        self.who = who or WHO.get(mode, mode)
+        self.prefilled: dict[str, str] = dict(prefilled or {})
+        self._fresh: set[str] = set()
+        """Questions first answered since the current question was reached: a change of one of those is
+        still the first answer, not a change of an earlier one."""
         self.intake_id: int = intake.id
         self.dog_name: str = intake.dog.name
         self.mode = mode
@@ -127,6 +136,14 @@ class IntakeSession:
         self._refresh_visible()
         self._raised: set[str] | None = None
         self.index = self._start_index(intake.position)
+
+    def unconfirmed(self, item_id: str) -> bool:
+        """An answer copied from an earlier visit that nobody has looked at in this intake yet."""
+        return item_id in self.prefilled and item_id in self.answers
+
+    def confirm(self, item_id: str) -> None:
+        """The reader saw a pre-filled answer and kept it (it stays audited as pre-filled)."""
+        self.prefilled.pop(item_id, None)
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -268,9 +285,11 @@ class IntakeSession:
         """Save `value` (canonical form; raises ValueError if invalid) for the current question."""
         return self.answer_item(self.item.id, value)
 
-    def answer_item(self, item_id: str, value: Any) -> Outcome:
-        """Save one answer, drop the answers branching now hides, and report newly raised red flags. An answer
-        that withdraws every red flag raised so far is stored with that reason in the audit trail."""
+    def answer_item(self, item_id: str, value: Any, reason: str | None = None) -> Outcome:
+        """Save one answer, drop the answers branching now hides, and report newly raised red flags. Nothing
+        changes silently: an answer that withdraws a red flag, changes or clears an answer pre-filled from an
+        earlier visit or given earlier, and every answer branching drops, is stored with its reason in the
+        audit trail (`reason` given by the caller comes first)."""
         from vettriage.engine.answers import bound_problem, coerce_value
 
         item = self.catalogue.items[item_id]
@@ -299,16 +318,29 @@ class IntakeSession:
         else:
             before = self.red_flags  # raised by the answers as they were, before this one
         withdrawn = sorted(before - set(flags))
-        reason = self.reason
+        old = self.answers.get(item_id)
+        reason = reason or self.reason
         if withdrawn and not reason:
             reason = "red flag withdrawn: " + ", ".join(withdrawn)
+        if not reason and item_id in self.prefilled and old is not None:
+            verb = "cleared" if value is None else "changed"
+            reason = f"{verb} the answer {self.prefilled[item_id]}"
+        elif not reason and old is not None and item_id not in self._fresh:
+            verb = "cleared" if value is None else "changed"
+            reason = f"{verb} an earlier answer (was: {self.label(item, old)})"
         self._save(item_id, value, reason=reason)
+        self.prefilled.pop(item_id, None)
+        if old is None:
+            self._fresh.add(item_id)
         self.answers = after
         current = self.visible[self.index] if self.visible else item_id
         dropped = self._refresh_visible()
+        how = "cleared" if value is None else f"answered {self.label(item, value)!r}"
+        because = f"no longer asked after {item_id} was {how}"
         for gone in dropped:
-            self._save(gone, None)
+            self._save(gone, None, reason=self.reason or because)
             self.answers.pop(gone, None)
+            self.prefilled.pop(gone, None)
         if current in self.visible:
             self.index = self.visible.index(current)
         new = tuple(f for f in flags if f not in before)
@@ -350,6 +382,7 @@ class IntakeSession:
         """Move to question `index` (clamped) and remember it for resuming; `remember=False` leaves that to a
         later `save_position()` (the screen saves it once the owner pauses, not on every key)."""
         self.index = max(0, min(index, len(self.visible) - 1))
+        self._fresh = set()
         if remember:
             self.save_position()
 
@@ -391,6 +424,19 @@ class IntakeSession:
                 dropped += out.dropped
         return Outcome(tuple(raised), tuple(dropped))
 
+    def section_stop(self) -> str | None:
+        """Where "none in this section" leaves the reader: the first question of the current section still
+        unanswered (one that cannot be assumed: a choice, a typed answer), else the question after the section
+        (None: the review)."""
+        cat = self.catalogue
+        sec = cat.section_of[self.item.id]
+        in_sec = [i for i in self.visible if cat.section_of[i] == sec]
+        for i in in_sec:
+            if i not in self.answers:
+                return i
+        last = self.visible.index(in_sec[-1])
+        return self.visible[last + 1] if last + 1 < len(self.visible) else None
+
     def gaps(self) -> Gaps:
         """The questions asked for this dog that have no answer yet ("don't know" is an answer)."""
         from vettriage.engine.triage import RED_FLAG_SECTION
@@ -418,17 +464,18 @@ class IntakeSession:
     # --- internals ------------------------------------------------------------------------------------
 
     def _save(self, item_id: str, value: Any, reason: str | None = None) -> None:
-        self.store.save_answer(self.intake_id, item_id, value, who=WHO.get(self.mode, self.mode),
+        self.store.save_answer(self.intake_id, item_id, value, who=self.who,
                                position=self.visible[self.index] if self.visible else item_id,
                                reason=reason or self.reason)
 
     def _refresh_visible(self) -> list[str]:
-        """Recompute the visible questions; return answered ids that branching now hides."""
-        from vettriage.engine.answers import visible_items
+        """Recompute the visible questions; return answered ids that branching now rules out. An answer whose
+        question waits on one not answered yet (a pre-filled "treatments tried" before the pain signs) is kept:
+        nothing has ruled it out."""
+        from vettriage.engine.answers import shown_and_ruled_out
 
-        self.visible = visible_items(self.catalogue, self.answers)
-        shown = set(self.visible)
-        return [i for i in self.answers if i not in shown]
+        self.visible, ruled_out = shown_and_ruled_out(self.catalogue, self.answers)
+        return [i for i in self.answers if i in ruled_out]
 
     def _red_flags(self, answers: dict[str, Any] | None = None) -> list[str]:
         from vettriage.engine import assess
@@ -436,10 +483,11 @@ class IntakeSession:
         return assess(self.catalogue, self.answers if answers is None else answers).red_flag_ids
 
     def _start_index(self, position: str | None) -> int:
-        """Resume at the stored position; else at the first unanswered question."""
+        """Resume at the stored position; else at the first unanswered question or answer pre-filled from an
+        earlier visit (shown for confirmation, never skipped)."""
         if position in self.visible:
             return self.visible.index(position)
         for n, item_id in enumerate(self.visible):
-            if item_id not in self.answers:
+            if item_id not in self.answers or item_id in self.prefilled:
                 return n
         return 0

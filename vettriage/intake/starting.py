@@ -37,9 +37,11 @@ def dog_choices(store: Any, name: str) -> list[tuple[int, str]]:
     return out
 
 
-def start_intake(store: Any, catalogue: Any, dog_name: str, mode: str, dog_id: int | None = None) -> Any:
+def start_intake(store: Any, catalogue: Any, dog_name: str, mode: str, dog_id: int | None = None,
+                 who: str | None = None) -> Any:
     """Create a new intake, with the dog's name already answered: for dog `dog_id`, for a new dog when
-    `dog_id` is 0, else (None) for the dog of that name or a new one."""
+    `dog_id` is 0, else (None) for the dog of that name or a new one. `who` (the technician's name) is
+    recorded as the intake's author and on its first answers; default the mode's word."""
     name = " ".join(dog_name.split())
     if not name:
         raise ValueError("the dog's name is empty")
@@ -51,12 +53,13 @@ def start_intake(store: Any, catalogue: Any, dog_name: str, mode: str, dog_id: i
     else:
         dogs = [d for d in store.find_dogs(name) if d.name.casefold() == name.casefold()]
         dog = dogs[0] if dogs else store.add_dog(name)
-    intake = store.create_intake(dog.id, by=WHO.get(mode, mode), mode=mode,  # type: ignore[arg-type]
+    who = who or WHO.get(mode, mode)
+    intake = store.create_intake(dog.id, by=who, mode=mode,  # type: ignore[arg-type]
                                  content_version=catalogue.version, content_hash=catalogue.hash)
     if "dog_name" in catalogue.items:
-        store.save_answer(intake.id, "dog_name", name, who=WHO.get(mode, mode), position=None)
+        store.save_answer(intake.id, "dog_name", name, who=who, position=None)
     if dog_id:
-        prefill_history(store, catalogue, intake.id, dog.id, WHO.get(mode, mode))
+        prefill_history(store, catalogue, intake.id, dog.id, who)
     return store.get_intake(intake.id)
 
 
@@ -79,6 +82,24 @@ def prefill_history(store: Any, catalogue: Any, intake_id: int, dog_id: int, who
         store.save_answers(intake_id, values, who=who,
                            reason=f"pre-filled from the visit of {day} (intake {last.id}): confirm with the owner")
     return len(values)
+
+
+PREFILL_MARK = "pre-filled from "
+
+
+def prefilled_of(store: Any, intake: Any) -> dict[str, str]:
+    """The intake's answers still as pre-filled from an earlier visit, each with where it came from
+    ("pre-filled from the visit of 2026-03-02 (intake 4)"), read from the audit trail."""
+    if not any(k != "dog_name" for k in intake.answers):
+        return {}  # nothing but the name: no trail to read before the first question is painted
+    out: dict[str, str] = {}
+    for event in store.audit(intake.id):
+        reason = event.reason or ""
+        if reason.startswith(PREFILL_MARK):
+            out[event.item_id] = reason.split(":")[0]
+        elif event.item_id in out:
+            out.pop(event.item_id)  # changed since: no longer the pre-filled answer
+    return {k: v for k, v in out.items() if k in intake.answers}
 
 
 def resume_or_start(store: Any, catalogue: Any, dog_name: str, mode: str) -> Any:

@@ -55,6 +55,8 @@ class VetTriageApp(App[None]):
         """Where documents are saved in a terminal (None: the user's downloads folder)."""
         self.store_error: Exception | None = None
         """Set when the app stopped because the database failed (the command prints it as one line)."""
+        self.technician: str | None = None
+        """The technician's name, asked once per desk session: recorded on every answer and intake."""
         self.crash: str | None = None
         """Set when the app stopped on an unexpected error: one line, naming the log file with the details."""
 
@@ -118,8 +120,13 @@ class VetTriageApp(App[None]):
         """Show an intake: its result if completed (unless amending), else its current question."""
         from vettriage.intake.session import IntakeSession
 
+        from vettriage.intake.starting import prefilled_of
+
         mode = "owner" if self.locked else self.mode
-        session = IntakeSession(self.catalogue, self.store, intake, mode, reason=reason)
+        prefilled = prefilled_of(self.store, intake) if intake.status == "in_progress" else {}
+        who = self.technician if mode == "tech" else None
+        session = IntakeSession(self.catalogue, self.store, intake, mode, reason=reason, who=who,
+                                prefilled=prefilled)
         if intake.status != "in_progress" and reason is None:
             from vettriage.tui.screens.result import ResultScreen
 

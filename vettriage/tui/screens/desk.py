@@ -28,7 +28,7 @@ class DeskScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("escape", "clear_search", "Today", show=False),
         Binding("s", "seen", "Mark seen"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -144,7 +144,27 @@ class DeskScreen(Screen[None]):
             self._open(int(key.value))  # type: ignore[arg-type]
 
     def _open(self, intake_id: int) -> None:
-        self.app.open_intake(self.app.store.get_intake(intake_id))  # type: ignore[attr-defined]
+        app: Any = self.app
+        self._with_technician(lambda: app.open_intake(app.store.get_intake(intake_id)))
+
+    def _with_technician(self, then: Any) -> None:
+        """Ask the technician's name once per desk session (it is recorded on every answer they enter and on
+        the intakes they start), then go on with `then`."""
+        app: Any = self.app
+        if app.technician or app.mode != "tech":
+            then()
+            return
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        def named(who: str | None) -> None:
+            if who:
+                app.technician = who
+                title = self.query_one("#title", Static)
+                title.update(f"{title.render()} · at the desk: {who}")
+                then()
+
+        app.push_screen(TextPrompt("Who is at the desk?", "Your name (recorded on every answer you enter "
+                                   "until the app is closed):"), named)
 
     def action_seen(self) -> None:
         """Mark the highlighted intake's red flag from home as seen, after asking who is marking it (recorded
@@ -177,33 +197,60 @@ class DeskScreen(Screen[None]):
         self.query_one("#intakes", DataTable).focus()
 
     def action_new(self) -> None:
-        """Ask for the dog's name; when dogs of that name are on record, which one (or a new dog: names alone
-        never merge two dogs); then resume that dog's intake in progress or start one."""
+        """The technician's name first (once per desk session: it is recorded on every answer); then the dog:
+        a chart number picks its dog; a name offers the dogs of that name on record (names alone never merge
+        two dogs) or a new dog, whose record (owner, phone, chart number) is asked for. Then that dog's intake
+        in progress is resumed or one is started."""
         from vettriage.tui.screens.dialogs import TextPrompt
+
+        app: Any = self.app
+        if not app.technician and app.mode == "tech":
+            self._with_technician(self.action_new)
+            return
 
         def start(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            from vettriage.intake.starting import dog_choices, start_intake
+            from vettriage.intake.starting import dog_choices
+            from vettriage.store.api import NotFoundError
 
-            app: Any = self.app
+            try:
+                dog = app.store.dog_by_chart(name)
+            except NotFoundError:
+                dog = None
+            if dog is not None:
+                self._start_for(dog.id, dog.name)
+                return
             choices = dog_choices(app.store, name)
             if not choices:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
+                self._new_dog(name)
                 return
             from vettriage.tui.screens.dialogs import DogPicker
 
             def picked(dog_id: int | None) -> None:
-                if dog_id is None:
-                    return
                 if dog_id == 0:
-                    app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=0))
-                else:
+                    self._new_dog(name)
+                elif dog_id is not None:
                     self._start_for(dog_id, name)
 
-            self.app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
+            app.push_screen(DogPicker(" ".join(name.split()), choices), picked)
 
-        self.app.push_screen(TextPrompt("New intake", "The dog's name:"), start)
+        app.push_screen(TextPrompt("New intake", "The dog's name, or its chart number:"), start)
+
+    def _new_dog(self, name: str) -> None:
+        """Ask for the new dog's record, store it, and start its intake."""
+        from vettriage.tui.screens.dialogs import DogRecord
+
+        app: Any = self.app
+
+        def save(record: dict[str, str]) -> int:
+            return app.store.add_dog(record.pop("name"), **record).id
+
+        def saved(dog_id: int | None) -> None:
+            if dog_id is not None:
+                self._start_for(dog_id, name)
+
+        app.push_screen(DogRecord(" ".join(name.split()), save), saved)
 
     def _start_for(self, dog_id: int, name: str) -> None:
         """A known dog: its intake in progress is offered before a second one."""
@@ -212,7 +259,8 @@ class DeskScreen(Screen[None]):
         app: Any = self.app
         open_ = in_progress_of(app.store, dog_id)
         if open_ is None:
-            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+            app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id,
+                                         who=app.technician))
             return
         # the same dog again, half asked: offer its intake before a second one
         from vettriage.tui.screens.dialogs import Confirm
@@ -221,7 +269,8 @@ class DeskScreen(Screen[None]):
             if resume:
                 app.open_intake(app.store.get_intake(open_.id))
             elif resume is False:
-                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id))
+                app.open_intake(start_intake(app.store, app.catalogue, name, app.mode, dog_id=dog_id,
+                                             who=app.technician))
 
         started = _local(open_.created_at)
         self.app.push_screen(Confirm(

@@ -109,3 +109,60 @@ class DogPicker(ModalScreen[int | None]):
     def action_cancel(self) -> None:
         """Close without starting an intake."""
         self.dismiss(None)
+
+
+class DogRecord(ModalScreen["int | None"]):
+    """A new dog's record for the desk: its name, the owner, the owner's phone and the clinic's chart number.
+    Enter goes to the next field, and on the last one saves through `save` (the fields, stripped, empty ones
+    left out -> the new dog's id); only the name is required, and what the store refuses (a chart number
+    another dog has) is said on one line, the record still open. Dismisses with the dog's id, None on Esc."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    FIELDS = (("name", "Dog's name"), ("owner_name", "Owner"), ("owner_phone", "Owner's phone"),
+              ("chart", "Chart number"))
+
+    def __init__(self, name: str, save: Any) -> None:
+        super().__init__()
+        self.dog_name = name
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        """A labelled field per part of the record."""
+        with Vertical(id="dialog"):
+            yield Static("New dog", id="dialog-title")
+            for key, label in self.FIELDS:
+                yield Static(label, classes="label")
+                yield Input(self.dog_name if key == "name" else "", id=key, max_length=200)
+            yield Static("", id="record-error", markup=False)
+            yield Static("Enter: next field, then save · Esc to cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        """Start at the owner's name: the dog's is already typed."""
+        self.query_one("#owner_name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Next field; the last one saves."""
+        event.stop()
+        keys = [k for k, _ in self.FIELDS]
+        at = keys.index(str(event.input.id))
+        if at + 1 < len(keys):
+            self.query_one(f"#{keys[at + 1]}", Input).focus()
+            return
+        record = {k: " ".join(self.query_one(f"#{k}", Input).value.split()) for k in keys}
+        if not record["name"]:
+            self.query_one("#record-error", Static).update("The dog needs a name.")
+            self.query_one("#name", Input).focus()
+            return
+        from vettriage.store.api import StoreError
+
+        try:
+            dog_id = self.save({k: v for k, v in record.items() if v})
+        except StoreError as exc:
+            self.query_one("#record-error", Static).update(f"Not saved: {exc}")
+            return
+        self.dismiss(dog_id)
+
+    def action_cancel(self) -> None:
+        """Close without a new dog."""
+        self.dismiss(None)

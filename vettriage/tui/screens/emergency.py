@@ -20,12 +20,14 @@ class EmergencyScreen(ModalScreen[bool]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
-        Binding("enter,f", "finish", "Finish for the record"),
+        # Not Enter: the Enter that confirmed the red flag, pressed twice, must not finish past the emergency.
+        Binding("f", "finish", "Finish for the record"),
         Binding("escape,s", "stop", "Stop here"),
         Binding("c", "stop", "Call now", show=False),
         # Arrows move between the two buttons, as people try first (tried in tmux: → did nothing).
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        # Priority: the scrolling box has the focus first and would take them.
+        Binding("left", "app.focus_previous", show=False, priority=True),
+        Binding("right", "app.focus_next", show=False, priority=True),
     ]
 
     def __init__(self, session: IntakeSession, flag_ids: list[str]) -> None:
@@ -60,13 +62,20 @@ class EmergencyScreen(ModalScreen[bool]):
                                  id="stop", variant="error")
                     yield Button("Finish the questions too (f)", id="finish", variant="primary")
                 else:
-                    yield Button("Finish the questions for the record (f)", id="finish", variant="primary")
-                    yield Button("Stop here: emergency summary (s)", id="stop", variant="error")
+                    yield Button("Finish for the record (f)", id="finish", variant="primary")
+                    yield Button("Stop here (s)", id="stop", variant="error")
+            if not owner:
+                yield Static("f: finish the questions for the record · s: stop here, the emergency summary",
+                             classes="muted")
 
     def on_mount(self) -> None:
-        """The owner's focus is on the call; the technician's on finishing the record (the vet is told either
-        way: the intake is marked emergency at once)."""
-        self.query_one("#stop" if self.session.mode == "owner" else "#finish", Button).focus()
+        """The owner's focus is on the call (Enter there stops here, the safe way out). The technician's is on
+        no button: `f` or `s` chooses, and a stray Enter does nothing (the vet is told either way: the intake
+        is marked emergency at once)."""
+        if self.session.mode == "owner":
+            self.query_one("#stop", Button).focus()
+        else:
+            self.query_one("#box").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Either button dismisses the screen."""

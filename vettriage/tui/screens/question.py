@@ -1,7 +1,11 @@
 """The intake: one question at a time, in the mode's wording, saved the moment it is answered.
 
+One rule for keys on every question (README, "Keys"): a digit, `u`, Space or a click chooses, and the choice
+is saved at once; only Enter (or ->) moves on. A key pressed twice, or a slip, can then change only the answer
+on screen, never land on the next question. An answer that raises a red flag is saved and marks the intake at
+once; the emergency screen opens on the Enter that confirms it, so a mistyped `1` can still be changed.
+
 The screen keeps one widget of each kind and refills it for each question instead of mounting new ones.
-A red flag, answered anywhere, opens the emergency screen at once.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class QuestionScreen(Screen[None]):
         self._review_at: str | None = None
         self._ticked: set[str] = set()
         self._position_unsaved = False
+        self._pending: list[str] = []
+        """Red flags raised by the answer on screen, shown on the next Enter (or any move away)."""
 
     def compose(self) -> ComposeResult:
         """The progress line, the question, its help, the answer widgets and the footer."""
@@ -102,16 +108,16 @@ class QuestionScreen(Screen[None]):
         item, mode = s.item, s.mode
         p = s.progress()
         flag = "  ! EMERGENCY" if s.emergency_now else ""
-        self.query_one("#progress", Static).update(f"{s.dog_name} · {p.line()}{flag}")
+        self._say("progress", f"{s.dog_name} · {p.line()}{flag}")
         section = s.catalogue.sections[[x.id for x in s.catalogue.sections].index(s.catalogue.section_of[item.id])]
         intro = section.intro.for_mode(mode) if section.intro and p.question_index == 1 else ""
-        self.query_one("#intro", Static).update(intro)
+        self._say("intro", intro)
         _show(self.query_one("#intro"), bool(intro))
-        self.query_one("#question", Static).update(item.text.for_mode(mode))
+        self._say("question", item.text.for_mode(mode))
         help_w = self.query_one("#help", Static)
-        help_w.update(item.help.for_mode(mode) if item.help else "No further help for this question.")
+        self._say("help", item.help.for_mode(mode) if item.help else "No further help for this question.")
         _show(help_w, item.type in TYPED and item.help is not None)
-        self.query_one("#error", Static).update("")
+        self._say("error", "")
         value = s.answers.get(item.id)
         choices = self.query_one(ChoiceList)
         multi = self.query_one(MultiList)
@@ -124,8 +130,10 @@ class QuestionScreen(Screen[None]):
         if item.type in TYPED:
             unknown = (" · ctrl+u: don't know" if item.type == "text" else " · u: don't know") \
                 if item.allow_unknown else ""
-            keys.update(f"Enter: next · Backspace on an empty field: back{unknown}")
+            self._say("keys", f"Enter: next · Backspace on an empty field: back{unknown}")
         note = "  (answered: don't know)" if value == UNKNOWN else ""
+        if s.unconfirmed(item.id):
+            note = f"Pre-filled ({s.prefilled[item.id]}): confirm with the owner; Enter keeps it."
         if item.type in LISTED:
             choices.fill(choices_for(item, s.catalogue, mode), value)
             self.set_focus(choices)
@@ -137,7 +145,7 @@ class QuestionScreen(Screen[None]):
             typed.fill(item.type, value, _placeholder(item))
             self.set_focus(typed)
         if note:
-            self.query_one("#error", Static).update(note.strip())
+            self._say("error", note.strip())
         # The key bar repaints only if the keys on offer changed ("don't know" comes and goes with the item).
         self.refresh_bindings()
         if item.type in LISTED or item.type == "multi":
@@ -160,7 +168,8 @@ class QuestionScreen(Screen[None]):
         self.query_one("#question", Static).update(
             f"{s.screen.title.for_mode(s.mode)}: answer each sign (↑↓ to move).")
         _show(self.query_one("#help"), False)
-        self.query_one("#error", Static).update("")
+        if not self._pending:  # a yes waiting for its Enter keeps its warning line
+            self._say("error", "")
         choices = self.query_one(ChoiceList)
         _show(choices, True)
         _show(self.query_one(MultiList), False)
@@ -195,8 +204,11 @@ class QuestionScreen(Screen[None]):
         s = self.session
         if not self._save(value):
             return
-        if self._emergency_open():
-            return  # the interrupt comes first; the screen is shown again after it
+        if self._pending:
+            # the same rule as every question: a yes is saved and marks the emergency at once, and the
+            # emergency steps open on Enter (or on moving away), so a slip can be put right first
+            self.show_question()
+            return
         self._next_sign()
         self.show_question()
 
@@ -217,6 +229,13 @@ class QuestionScreen(Screen[None]):
             self.app.push_screen(EmergencyScreen(self.session, list(outcome.new_red_flags)), self._after_emergency)
             return
         self.action_next()
+
+    def _say(self, widget_id: str, text: str) -> None:
+        """Set a line's text, only if it changed: each update lays the screen out again, and most lines (the
+        error line, the keys hint, often the intro) stay the same from one question to the next."""
+        widget = self.query_one(f"#{widget_id}", Static)
+        if widget.content != text:  # the widget's own text: right whoever updated it last
+            widget.update(text)
 
     def _fit_list(self, widget: Any) -> None:
         """A long list (36 medicines) must end above the key bar and scroll, so that every option, "none"
@@ -243,17 +262,34 @@ class QuestionScreen(Screen[None]):
     # --- answering ------------------------------------------------------------------------------------
 
     def _save(self, value: Any) -> bool:
-        """Save an answer; show an error and return False if it is not valid. Opens the emergency screen."""
+        """Save an answer; show an error and return False if it is not valid. A red flag it raises waits for
+        the next Enter (the intake is already marked an emergency in the store)."""
         try:
             outcome = self.session.answer(value)
         except ValueError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self._say("error", str(exc))
             return False
-        self.query_one("#error", Static).update("")
-        if outcome.new_red_flags:
-            from vettriage.tui.screens.emergency import EmergencyScreen
+        self._pending = [f for f in self._pending if f in self.session.red_flags]
+        self._pending += [f for f in outcome.new_red_flags if f not in self._pending]
+        line = ""
+        if self._pending:
+            line = ("! This answer can be an emergency. Press Enter to see what to do now, or choose another "
+                    "answer." if self.session.mode == "owner"
+                    else "! Emergency sign. Enter: the emergency steps; or choose another answer.")
+        elif outcome.dropped:
+            line = f"No longer asked, cleared (kept in the audit): {', '.join(outcome.dropped)}"
+        self._say("error", line)
+        return True
 
-            self.app.push_screen(EmergencyScreen(self.session, list(outcome.new_red_flags)), self._after_emergency)
+    def _raise_pending(self) -> bool:
+        """Open the emergency screen for the red flags the answer on screen raised; True if it opened."""
+        flags = [f for f in self._pending if f in self.session.red_flags]
+        self._pending = []
+        if not flags:
+            return False
+        from vettriage.tui.screens.emergency import EmergencyScreen
+
+        self.app.push_screen(EmergencyScreen(self.session, flags), self._after_emergency)
         return True
 
     def _after_emergency(self, keep_going: bool | None) -> None:
@@ -266,18 +302,16 @@ class QuestionScreen(Screen[None]):
         elif self.session.screen is not None:
             self._next_sign()  # the other signs of the screen that raised it still need answering
             self.show_question()
-        elif self.session.item.type == "multi":
-            self.show_question()  # more boxes may need ticking on the list that raised the flag
         else:
             self.action_next()  # finishing for the record: on to the next question
 
     def on_picked(self, message: Picked) -> None:
-        """An option was chosen (digit, Enter, click)."""
+        """An option was chosen (a click), or Enter on the highlighted one (`advance`: then go on)."""
         message.stop()
         if self.session.screen is not None:
             self.action_next()  # Enter on a grouped screen goes on; the signs are answered with keys
             return
-        if self._save(message.value) and message.advance and not self._emergency_open():
+        if self._save(message.value) and message.advance:
             self.action_next()
 
     def on_next(self, message: Next) -> None:
@@ -291,7 +325,7 @@ class QuestionScreen(Screen[None]):
         self.action_back()
 
     def on_dont_know(self, message: DontKnow) -> None:
-        """`u` in a number or date field."""
+        """`u` in a number or date field: chooses "don't know" (Enter goes on)."""
         message.stop()
         self.action_unknown()
 
@@ -301,17 +335,44 @@ class QuestionScreen(Screen[None]):
         ok, value = self._typed_value(event.value)
         if not ok:
             return
-        if (value is not None or self.session.item.id in self.session.answers) and not self._save(value):
+        stored = self.session.answers.get(self.session.item.id)
+        if value is None and stored == UNKNOWN:
+            value = UNKNOWN  # the empty field of a "don't know" keeps it
+        if value is None and self.session.unconfirmed(self.session.item.id):
+            self._ask_clear_reason()
             return
-        if not self._emergency_open():
+        if (value is not None or stored is not None) and not self._save(value):
+            return
+        self.action_next()
+
+    def _ask_clear_reason(self) -> None:
+        """Clearing an answer pre-filled from an earlier visit asks why (recorded in the audit)."""
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        item_id = self.session.item.id
+
+        def clear(why: str | None) -> None:
+            if self.session.item.id != item_id:
+                return
+            if not why:
+                self.show_question()  # kept: the field or the ticks show the pre-filled answer again
+                return
+            try:
+                self.session.answer_item(item_id, None, reason=f"cleared the pre-filled answer: {why}")
+            except ValueError as exc:
+                self._say("error", str(exc))
+                return
             self.action_next()
+
+        self.app.push_screen(TextPrompt("Clear the pre-filled answer?",
+                                        "Why (recorded with the change; Esc keeps the answer):"), clear)
 
     def _typed_value(self, text: str) -> tuple[bool, Any]:
         """What a typed field holds, as an answer (None when empty); (False, None) after showing why not."""
         try:
             return True, parse_typed(self.session.item, text)
         except ValueError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self._say("error", str(exc))
             return False, None
 
     def _unsaved_typing(self) -> bool:
@@ -340,18 +401,16 @@ class QuestionScreen(Screen[None]):
         if not current and stored in (None, UNKNOWN):
             return
         if current != stored:
+            if not current and self.session.unconfirmed(self.session.item.id):
+                self._ask_clear_reason()
+                return
             self._save(current or None)
-
-    def _emergency_open(self) -> bool:
-        from vettriage.tui.screens.emergency import EmergencyScreen
-
-        return isinstance(self.app.screen, EmergencyScreen)
 
     # --- actions --------------------------------------------------------------------------------------
 
     def action_digit(self, digit: int) -> None:
-        """A digit picks (or ticks) the option with that number. On a grouped screen: 1 yes, 2 no (as on a
-        yes/no question), 0 none of these."""
+        """A digit chooses (or ticks) the option with that number; Enter goes on. On a grouped screen: 1 yes,
+        2 no (as on a yes/no question), 0 none of these."""
         item = self.session.item
         if self.session.screen is not None:
             if digit == 0:
@@ -367,11 +426,15 @@ class QuestionScreen(Screen[None]):
             self.query_one(MultiList).toggle_number(digit)
 
     def action_next(self) -> None:
-        """Go on: to the next question, or to the review after the last one (or when jumping from it)."""
+        """Go on: to the next question, or to the review after the last one (or when jumping from it). A red
+        flag raised on this question opens the emergency screen first."""
         s = self.session
-        if s.needs_answer():
-            self.query_one("#error", Static).update(NEEDS_ANSWER)
+        if self._raise_pending():
             return
+        if s.needs_answer():
+            self._say("error", NEEDS_ANSWER)
+            return
+        s.confirm(s.item.id)
         nxt = s.next_stop(back_to_review=self.return_to_review)
         self.return_to_review = False
         if nxt is None:
@@ -383,47 +446,61 @@ class QuestionScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back one question."""
+        if self._raise_pending():
+            return
         if self.session.index > 0:
             self.session.go(self.session.previous_index(), remember=False)
             self._remember_soon()
             self.show_question()
 
     def action_unknown(self) -> None:
-        """Answer "don't know" and go on."""
+        """Choose "don't know" (like a digit: Enter goes on)."""
         item = self.session.item
         if not item.allow_unknown:
             return
         if self.session.screen is not None:
             self._answer_sign(UNKNOWN)
             return
-        if self._save(UNKNOWN) and not self._emergency_open():
-            self.action_next()
+        if self._save(UNKNOWN):
+            if item.type in LISTED:
+                self.query_one(ChoiceList).highlighted = None
+            elif item.type == "multi":
+                multi = self.query_one(MultiList)
+                multi.fill(multi.choices, UNKNOWN)
+                self._ticked = set()
+            else:
+                self.query_one(AnswerInput).value = ""
+            if not self._pending:
+                self._say("error", "answered: don't know · Enter: next")
 
     def action_unknown_text(self) -> None:
-        """ctrl+u in a text field: "don't know" and go on."""
+        """ctrl+u in a text field: "don't know" (Enter goes on)."""
         self.action_unknown()
 
     def action_section_none(self) -> None:
-        """Technician mode: answer "no / not seen" to the section's remaining blanks, after a confirmation."""
-        from vettriage.tui.screens.dialogs import Confirm
-
+        """Technician mode, one step: "no / not seen" to every unanswered question of the section that has
+        such an answer (each saved and audited like any other), then on to the first question of the section
+        that cannot be assumed (gum colour, a number), or past the section. Every answer shows in the review."""
         s = self.session
         blanks = s.section_blanks()
         if s.mode != "tech" or not blanks:
             return
-        sec = s.catalogue.section_of[s.item.id]
-        title = next(x.title.tech for x in s.catalogue.sections if x.id == sec)
-
-        def apply(yes: bool | None) -> None:
-            if yes:
-                s.answer_section_none()
-                self.show_question()
-
-        self.app.push_screen(Confirm(
-            f"None of these in {title}?",
-            f"Answer no / not seen to the {len(blanks)} unanswered question{'s' if len(blanks) > 1 else ''} of "
-            f"this section that have such an answer. Choices such as gum colour still need asking.",
-            yes="Answer none", no="Go back"), apply)
+        if self._raise_pending():
+            return
+        outcome = s.answer_section_none()
+        self._pending += [f for f in outcome.new_red_flags if f not in self._pending]
+        if self._raise_pending():
+            return
+        stop = s.section_stop()
+        if stop is None:
+            self.action_review()
+            return
+        s.go(s.visible.index(stop), remember=False)
+        self._remember_soon()
+        self.show_question()
+        n = len(blanks)
+        self._say("error", 
+            f"None in section: {n} answer{'s' if n != 1 else ''} no / not seen (r: review).")
 
     def action_help(self) -> None:
         """Show or hide the help text."""
@@ -434,6 +511,8 @@ class QuestionScreen(Screen[None]):
         """Open the review of every answer."""
         from vettriage.tui.screens.review import ReviewScreen
 
+        if self._raise_pending():
+            return
         at, self._review_at = self._review_at, None
         self.app.push_screen(ReviewScreen(self.session, at=at), self._after_review)
 
@@ -462,7 +541,7 @@ class QuestionScreen(Screen[None]):
             text = self.query_one(AnswerInput).value
             ok, value = self._typed_value(text)
             if ok and self._save(value):
-                if self._emergency_open():
+                if self._raise_pending():
                     return  # the emergency comes first; leaving waits
             else:
                 from vettriage.tui.screens.dialogs import Confirm
@@ -476,6 +555,8 @@ class QuestionScreen(Screen[None]):
         self._leave()
 
     def _leave(self) -> None:
+        if self._raise_pending():
+            return  # the emergency comes first; leaving waits
         self._remember_now()
         self.app.leave_intake()  # type: ignore[attr-defined]
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vettriage import DISCLAIMER
 from vettriage.intake.session import IntakeSession
@@ -125,7 +125,9 @@ class ResultScreen(Screen[None]):
                 yield Static(Text(f"  {n}. {title}{mark}"), classes="option")
             yield Static(DISCLAIMER, id="disclaimer", markup=False)
             yield Static("", id="saved", classes="muted", markup=False)
-        yield Footer()
+        from vettriage.tui.widgets.keybar import KeyBar
+
+        yield KeyBar()  # whole keys, on a second line when 80 columns are not enough (Footer cut "a Ame")
 
     def action_save(self, kind: str, fmt: str) -> None:
         """Build a document in a worker thread and deliver it."""

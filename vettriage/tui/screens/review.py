@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from vettriage.content.models import UNKNOWN
@@ -44,7 +44,9 @@ class ReviewScreen(Screen[str | None]):
                      f"{len(unanswered)} unanswered, {len(unknown)} don't know", id="summary", markup=False)
         yield OptionList(*self._options(), id="answers")
         yield Static("Enter: change the highlighted answer · c: see the result", classes="muted", id="hint")
-        yield Footer()
+        from vettriage.tui.widgets.keybar import KeyBar
+
+        yield KeyBar()  # whole keys, on a second line when 80 columns are not enough (Footer cut "a Ame")
 
     def _options(self) -> list[Option]:
         s = self.session

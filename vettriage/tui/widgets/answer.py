@@ -67,7 +67,8 @@ class _KeepRenders:
 
 
 class ChoiceList(_KeepRenders, _Moves, OptionList):
-    """Single choice. Enter on a highlighted option picks it and goes on; with nothing highlighted, goes on."""
+    """Single choice. A digit or a click chooses (the screen saves it); Enter goes on, with the highlighted
+    option as the answer (the arrows only move the highlight)."""
 
     BINDINGS = [
         Binding("right", "go_next", "Next", key_display="→"),
@@ -77,14 +78,18 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.choices: list[Choice] = []
+        self._prompts: list[str] = []
         self._last_digit: tuple[int, float] | None = None
 
     def fill(self, choices: list[Choice], value: Any) -> None:
         """Show `choices` with the current answer highlighted."""
         self.choices = choices
         self._last_digit = None  # a digit typed on the last question never combines with one typed here
-        self.clear_options()
-        self.add_options([Option(_prompt(c)) for c in choices])
+        prompts = [_prompt(c) for c in choices]
+        if prompts != self._prompts:  # a run of questions on one scale keeps its options: no re-render
+            self._prompts = prompts
+            self.clear_options()
+            self.add_options([Option(p) for p in prompts])
         values = [c.value for c in choices]
         self.highlighted = values.index(value) if value in values and value != UNKNOWN else None
 
@@ -115,11 +120,19 @@ class ChoiceList(_KeepRenders, _Moves, OptionList):
         return None
 
     def action_select(self) -> None:
-        """Enter: pick the highlighted option and go on, or just go on."""
+        """Enter: the highlighted option is the answer, and go on; or just go on."""
         if self.highlighted is None:
             self.post_message(Next())
         else:
             self.post_message(Picked(self.choices[self.highlighted].value, advance=True))
+
+    async def _on_click(self, event: events.Click) -> None:
+        # A click chooses, as a digit does: it never goes on to the next question (Enter does).
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is not None:
+            self.highlighted = clicked
+            self.post_message(Picked(self.choices[clicked].value, advance=False))
 
 
 class MultiList(_KeepRenders, _Moves, SelectionList[str]):
@@ -179,6 +192,7 @@ class MultiList(_KeepRenders, _Moves, SelectionList[str]):
 
     async def _on_click(self, event: events.Click) -> None:
         # A click ticks the option under the pointer; it must not go on to the next question.
+        event.prevent_default()
         clicked = event.style.meta.get("option")
         if clicked is not None:
             self.highlighted = clicked
@@ -232,8 +246,9 @@ class AnswerInput(Input):
         self.kind = kind
         self.placeholder = placeholder
         self.value = "" if value is None or value == UNKNOWN else (f"{value:g}" if isinstance(value, float) else str(value))
-        # The old answer is selected so that typing replaces it (as on focus, but also when the field is reused).
-        self.selection = InputSelection(0, len(self.value)) if self.value else InputSelection.cursor(0)
+        # The cursor goes after the old answer, nothing selected: a key typed adds to it ("Border Collie" +
+        # " cross"), never replaces it all.
+        self.selection = InputSelection.cursor(len(self.value))
 
     async def _on_key(self, event: events.Key) -> None:
         # At the edges of the field the arrows move between questions, as they do everywhere else.
