@@ -152,3 +152,19 @@ def test_a_grouped_page_post_needs_the_origin_and_the_csrf_token(client, store, 
     assert client.post(action_of(page.text), data={**fields, "csrf": "0" * 40},
                        headers={"Origin": BASE}).status_code == 403
     assert not set(ids) & set(stored(store, intake)) and not store.get_intake(intake.id).emergency
+
+
+def test_a_refused_sign_says_why_next_to_it_and_the_other_answers_are_saved(client, store, catalogue):
+    code, _, intake = invite(store, catalogue, "Rex")
+    open_link(client, code)
+    ids = screen_ids(catalogue, "rf_collapse")
+    page = client.get(f"/form/q/{ids[0]}")
+    bad = post(client, action_of(page.text), page.text,
+               {f"answer-{ids[0]}": "9", f"answer-{ids[1]}": "2", "action": "none"})
+    assert bad.status_code == 422 and "<title>Error: " in bad.text
+    assert re.search(rf'<fieldset class="sign" id="sign-{ids[0]}" aria-describedby="[^"]*e-{ids[0]}"', bad.text)
+    assert f'id="e-{ids[0]}"' in bad.text and f'id="{ids[0]}-1" name="answer-{ids[0]}" value="1" aria-invalid' \
+        in bad.text
+    answers = stored(store, intake)
+    # the valid answer is saved; "None of these" waits until the page is right: nothing is answered no unseen
+    assert answers[ids[1]] is False and ids[0] not in answers and ids[2] not in answers
