@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from tests.web.formclient import action_of, invite, make_client, open_link, options_of, post
+from tests.web.formclient import action_of, invite, make_client, open_link, post
 from vettriage.intake.starting import start_intake
 from vettriage.tui.app import make_app
 from vettriage.tui.screens.desk import REFRESH_SECONDS, DeskScreen
@@ -46,9 +46,8 @@ async def test_a_red_flag_from_home_reaches_the_top_of_the_desk(store: Any, cata
         # the owner, at home, in the web form: opens the link and reports laboured breathing
         web, _ = make_client(db_url, catalogue)
         open_link(web, code)
-        page = web.get("/form/q/rf_breathing")
-        yes = next(v for v, label in options_of(page.text) if label == "Yes")
-        assert post(web, action_of(page.text), page.text, {"answer": yes}).status_code == 303
+        page = web.get("/form/q/rf_breathing")  # a grouped emergency screen: the sign's own field, 1 is "Yes"
+        assert post(web, action_of(page.text), page.text, {"answer-rf_breathing": "1"}).status_code == 303
 
         assert await _until(pilot, lambda: "EMERGENCY" in _cells(table, 0)[3], 10.0)
         top = _cells(table, 0)

@@ -44,6 +44,18 @@ def legend_of(page: str) -> str:
     return html.unescape(re.search(r"<legend><h1>(.*?)</h1></legend>", page).group(1))
 
 
+def is_screen(page: str) -> bool:
+    """A grouped emergency screen: several signs on one page, each its own fieldset."""
+    return 'class="question screen"' in page
+
+
+def signs_of(page: str) -> list[tuple[str, str]]:
+    """(item id, question) of each sign on a grouped page, in the page's order."""
+    return [(i, html.unescape(q)) for i, q in
+            re.findall(r'<fieldset class="sign" id="sign-([^"]+)"[^>]*>\s*<legend><span class="sign-q">(.*?)</span>',
+                       page)]
+
+
 def follow(client: Any, response: Any, limit: int = 5) -> Any:
     """Follow 303s (the form's post-redirect-get) to the page."""
     while response.status_code in (302, 303) and limit:
@@ -73,13 +85,19 @@ def invite(store: Any, catalogue: Any, name: str, **kw: Any) -> tuple[str, Any, 
                              lifetime=kw.pop("lifetime", dt.timedelta(hours=72)), prefill={"dog_name": name}, **kw)
 
 
-def answer_all(client: Any, page: Any, pick: Any, limit: int = 300) -> Any:
-    """Answer every question with `pick(legend, options, page_text) -> dict of form fields` until the review."""
+def answer_all(client: Any, page: Any, pick: Any, limit: int = 300, screen: Any = None) -> Any:
+    """Answer every question with `pick(legend, options, page_text) -> dict of form fields` until the review;
+    a grouped emergency screen with `screen(signs, page_text) -> dict of form fields` ("None of these" if not
+    given)."""
     for _ in range(limit):
         if "/form/review" in str(page.url) or "Check your answers</h1>" in page.text:
             return page
         if "/form/emergency" in str(page.url):
             page = follow(client, client.get(re.search(r'class="button" href="([^"]+)"', page.text).group(1)))
+            continue
+        if is_screen(page.text):  # a grouped emergency screen: "None of these", unless told otherwise
+            fields = screen(signs_of(page.text), page.text) if screen else {"action": "none"}
+            page = follow(client, post(client, action_of(page.text), page.text, fields))
             continue
         fields = pick(legend_of(page.text), options_of(page.text), page.text)
         page = follow(client, post(client, action_of(page.text), page.text, fields))

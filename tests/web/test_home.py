@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.web.formclient import action_of, invite, make_client, open_link, options_of, post
+from tests.web.formclient import action_of, invite, make_client, open_link, post
 from vettriage.cli import main
 from vettriage.intake.home import home_rows
 
@@ -12,9 +12,9 @@ from vettriage.intake.home import home_rows
 def _red_flag_from_home(store_url, catalogue, code):
     web, _ = make_client(store_url, catalogue)
     open_link(web, code)
-    page = web.get("/form/q/rf_collapse")
-    yes = next(v for v, label in options_of(page.text) if label == "Yes")
-    assert post(web, action_of(page.text), page.text, {"answer": yes}).status_code == 303
+    page = web.get("/form/q/rf_collapse")  # a grouped emergency screen: the sign's own field, 1 is "Yes"
+    hit = post(web, action_of(page.text), page.text, {"answer-rf_collapse": "1"})
+    assert hit.status_code == 303 and hit.headers["location"].startswith("/form/emergency")
 
 
 def test_progress_words_and_alarms_first(store_url, store, catalogue):

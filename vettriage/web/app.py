@@ -293,8 +293,10 @@ def build_app(owner: OwnerForm) -> Starlette:
                 return _see("/form/emergency")
             # the stored position is the last question answered (each answer stores it in its own
             # transaction), or where the owner saved and left: go on from it
+            if grouped(s) and any(i not in s.answers for i in s.screen_items()):
+                return _see(_q(s.screen_items()[0]))  # a grouped screen with a sign still blank: that screen
             if s.answers.get(s.item.id) is not None:
-                following = s.next_stop(one_by_one=True)
+                following = s.next_stop()
                 return _see(_q(following) if following else "/form/review")
             return _see(_q(s.item.id))
 
@@ -319,8 +321,63 @@ def build_app(owner: OwnerForm) -> Starlette:
 
         return await owner.call(show)
 
+    def grouped(s: IntakeSession) -> bool:
+        """The current question is on a grouped emergency screen that is asked as one page: each sign a
+        fieldset of radio buttons."""
+        return s.screen is not None and all(s.catalogue.items[i].type in forms.SCREEN_TYPES
+                                            for i in s.screen_items())
+
+    def back_of(s: IntakeSession, back_to: str) -> str:
+        """Where "Back" goes: the review when changing from it, else the screen before this one."""
+        if back_to == "review":
+            return "/form/review"
+        first = s.visible.index(s.screen_items()[0])
+        return _q(s.visible[s.previous_index()]) if first > 0 else ""
+
+    def refused_notice(s: IntakeSession, back_to: str) -> str:
+        if back_to == "complete":
+            gaps = s.gaps().red_flags
+            if gaps:
+                return (f"Before your answers can be sent: {red_flags_unanswered(len(gaps))} Answer each one, "
+                        "or choose \"Don't know\".")
+        return ""
+
+    def screen_page(s: IntakeSession, token: str, *, back_to: str = "", errors: dict[str, str] | None = None,
+                    status: int = 200) -> Response:
+        """A grouped emergency screen as one page: a fieldset per sign, "None of these" for the blank ones."""
+        cat = s.catalogue
+        ids = s.screen_items()
+        s.go(s.visible.index(ids[0]), remember=False)
+        p = s.progress()
+        errors = errors or {}
+        section = next(x for x in cat.sections if x.id == cat.section_of[ids[0]])
+        signs = []
+        for i in ids:
+            item = cat.items[i]
+            stored = s.answers.get(i)
+            options = list(forms.control_for(item, cat, stored, "owner").options)
+            if item.allow_unknown:
+                options.append(forms.Option(forms.UNKNOWN_FIELD, "Don't know", stored == UNKNOWN))
+            signs.append({"id": i, "field": forms.screen_field(i), "question": item.text.for_mode("owner"),
+                          "help": item.help.for_mode("owner") if item.help else "", "options": options,
+                          "error": errors.get(i, "")})
+        n = len(errors)
+        return owner.page(
+            "screen.html", status=status,
+            title=("Error: " if errors else "") + s.screen.title.for_mode("owner"),
+            heading=s.screen.title.for_mode("owner"), signs=signs, progress=p, first=p.question_index,
+            last=p.question_index + len(ids) - 1,
+            intro=section.intro.for_mode("owner") if section.intro and p.question_index == 1 else "",
+            errors=(f"{n} answer{'s' if n != 1 else ''} could not be saved (marked below); the others are saved."
+                    if n else ""),
+            notice=refused_notice(s, back_to), csrf=state.csrf_token(token),
+            action=_q(ids[0], f"from={back_to}" if back_to else ""), back_url=back_of(s, back_to),
+            none_of_these=bool(s.screen_blanks()), emergency=s.emergency_now, dog=s.dog_name)
+
     def question_page(s: IntakeSession, token: str, *, back_to: str = "", error: str = "",
                       typed: str | None = None, status: int = 200) -> Response:
+        if grouped(s):
+            return screen_page(s, token, back_to=back_to, status=status)
         item = s.item
         cat = s.catalogue
         p = s.progress()
@@ -328,21 +385,14 @@ def build_app(owner: OwnerForm) -> Starlette:
         section = next(x for x in cat.sections if x.id == sec_id)
         intro = section.intro.for_mode("owner") if section.intro and p.question_index == 1 else ""
         control = forms.control_for(item, cat, s.answers.get(item.id), "owner", typed)
-        previous = s.visible[s.index - 1] if s.index > 0 else None
-        notice = ""
-        if back_to == "complete":
-            gaps = s.gaps().red_flags
-            if gaps:
-                notice = (f"Before your answers can be sent: {red_flags_unanswered(len(gaps))} Answer each one, "
-                          "or choose \"Don't know\".")
+        notice = refused_notice(s, back_to)
         return owner.page(
             "question.html", status=status, title=("Error: " if error else "") + item.text.for_mode("owner"),
             item=item, question=item.text.for_mode("owner"),
             help=item.help.for_mode("owner") if item.help else "", intro=intro, control=control,
             progress=p, error=error, csrf=state.csrf_token(token), action=_q(item.id, f"from={back_to}" if back_to
                                                                                     else ""),
-            back_url=_q(previous) if previous and back_to != "review" else ("/form/review" if back_to == "review"
-                                                                             else ""),
+            back_url=back_of(s, back_to),
             dont_know=item.allow_unknown, answered_unknown=s.answers.get(item.id) == UNKNOWN,
             emergency=s.emergency_now, dog=s.dog_name, notice=notice)
 
@@ -362,6 +412,8 @@ def build_app(owner: OwnerForm) -> Starlette:
             if item_id not in s.visible:
                 return _see(_q(s.item.id))
             s.go(s.visible.index(item_id), remember=False)
+            if grouped(s):
+                return save_screen(s, verdict.token or "", data, action, back_to)
             item = s.item
             fields = forms.form_list(data, "answer")
             typed = fields[0] if fields and item.type not in forms.LISTED else None
@@ -379,23 +431,53 @@ def build_app(owner: OwnerForm) -> Starlette:
             if value is not None or item.id in s.answers:
                 outcome = s.answer_item(item.id, value)
             if outcome is not None and outcome.new_red_flags:
-                state.note_emergency(owner.store, s.intake_id)
-                # the emergency first, whatever was asked for; its "go on" leads where the answer would have
-                # one sign per page: the form asks a grouped emergency screen's signs one by one (issue 27)
-                following = (s.next_stop(back_to_review=back_to in ("review", "complete"), one_by_one=True)
-                             if action != "leave" else None)
-                return _see("/form/emergency" + (f"?next={quote(following)}" if following else ""))
-            if action == "leave":
-                return leave_now(s, verdict.token or "")
-            if action == "review":
-                return _see("/form/review")
-            if back_to == "complete":
-                gap = s.first_red_flag_gap()
-                return _see(_q(gap, "from=complete") if gap else "/form/review")
-            nxt = s.next_stop(back_to_review=back_to == "review", one_by_one=True)
-            return _see(_q(nxt) if nxt else "/form/review")
+                return interrupted(s, action, back_to)
+            return went_on(s, verdict.token or "", action, back_to)
 
         return await owner.call(save)
+
+    def interrupted(s: IntakeSession, action: str, back_to: str) -> Response:
+        """The emergency first, whatever was asked for; its "go on" leads where the answer would have."""
+        state.note_emergency(owner.store, s.intake_id)
+        following = s.next_stop(back_to_review=back_to in ("review", "complete")) if action != "leave" else None
+        return _see("/form/emergency" + (f"?next={quote(following)}" if following else ""))
+
+    def went_on(s: IntakeSession, token: str, action: str, back_to: str) -> Response:
+        """Where a saved page leads: leaving, the review, the next emergency gap, or the next screen."""
+        if action == "leave":
+            return leave_now(s, token)
+        if action == "review":
+            return _see("/form/review")
+        if back_to == "complete":
+            gap = s.first_red_flag_gap()
+            return _see(_q(gap, "from=complete") if gap else "/form/review")
+        nxt = s.next_stop(back_to_review=back_to == "review")
+        return _see(_q(nxt) if nxt else "/form/review")
+
+    def save_screen(s: IntakeSession, token: str, data: Any, action: str, back_to: str) -> Response:
+        """A grouped page's answers, each saved through `answer_item` in the page's order (a sign left
+        untouched stays unanswered); then "None of these" answers no to the signs still blank. Any yes shows
+        the emergency page: the interrupt is marked in the store with the first yes."""
+        shown = s.screen_items()
+        first = shown[0]
+        answers, errors = forms.posted_screen([s.catalogue.items[i] for i in shown], s.catalogue, data)
+        raised = False
+        for item_id, value in answers.items():
+            if item_id in s.visible:
+                raised = bool(s.answer_item(item_id, value).new_red_flags) or raised
+        s.go(s.visible.index(first), remember=False)
+        # "None of these" only when the page's signs are still the ones shown and all were read: a sign the
+        # owner has not seen is never answered for them
+        unchanged = s.screen_items() == shown
+        if action == "none" and not errors and unchanged:
+            raised = bool(s.answer_screen_none().new_red_flags) or raised
+        if raised:  # the emergency first, whatever else the page holds
+            return interrupted(s, action, back_to)
+        if errors and action != "leave":
+            return screen_page(s, token, back_to=back_to, errors=errors, status=422)
+        if action == "none" and not unchanged:
+            return screen_page(s, token, back_to=back_to)
+        return went_on(s, token, action, back_to)
 
     def leave_now(s: IntakeSession, token: str) -> Response:
         s.save_position()
@@ -436,6 +518,7 @@ def build_app(owner: OwnerForm) -> Starlette:
     def review_page(s: IntakeSession, token: str, *, error: str = "", confirm: str = "",
                     status: int = 200) -> Response:
         sections = []
+        grouped_ids = {i for sc in s.catalogue.screens if len(sc.items) > 1 for i in sc.items}
         for section in s.catalogue.sections:
             ids = [i for i in s.visible if s.catalogue.section_of[i] == section.id]
             if ids:
@@ -443,7 +526,7 @@ def build_app(owner: OwnerForm) -> Starlette:
                          "answer": s.label(s.catalogue.items[i], s.answers.get(i)),
                          "state": "answered" if s.answers.get(i) not in (None, UNKNOWN) else
                          ("unknown" if s.answers.get(i) == UNKNOWN else "blank"),
-                         "url": _q(i, "from=review")} for i in ids]
+                         "url": _q(i, "from=review") + (f"#sign-{i}" if i in grouped_ids else "")} for i in ids]
                 sections.append({"title": section.title.for_mode("owner"), "rows": rows})
         unanswered = sum(1 for i in s.visible if i not in s.answers)
         return owner.page("review.html", status=status, title=("Error: " if error else "") + "Check your answers",

@@ -127,3 +127,34 @@ def form_list(form: Mapping[str, Any], name: str) -> list[str]:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+UNKNOWN_FIELD = "unknown"
+"""The value of a sign's "Don't know" radio button on a grouped page (its other options post their numbers)."""
+SCREEN_TYPES = ("yesno", "choice", "scale")
+"""The questions a grouped page can ask together: one choice each, as radio buttons."""
+
+
+def screen_field(item_id: str) -> str:
+    """The form field that holds one sign's answer on a grouped page."""
+    return f"answer-{item_id}"
+
+
+def posted_screen(items: Sequence[Any], catalogue: Any,
+                  form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A grouped page's answers, in the page's order: {item id: value} for each sign given an answer (a sign
+    left untouched is absent: it stays unanswered, never a no), and {item id: why refused}."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for item in items:
+        fields = form_list(form, screen_field(item.id))
+        if fields == [UNKNOWN_FIELD] and item.allow_unknown:
+            answers[item.id] = UNKNOWN
+            continue
+        try:
+            value = posted_answer(item, catalogue, fields)
+            if value is not None:
+                answers[item.id] = check_answer(item, catalogue, value)
+        except Refused as exc:
+            errors[item.id] = str(exc)
+    return answers, errors

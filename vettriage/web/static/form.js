@@ -1,6 +1,7 @@
 // A little help, never required: every page works with JavaScript off.
 // One tap answers: tapping (or clicking) a radio button sends the form, as "Next" would. Only a pointer's
-// click does this (event.detail > 0); choosing with the arrow keys never sends the form by surprise.
+// click does this (event.detail > 0); choosing with the arrow keys never sends the form by surprise. A grouped
+// emergency screen (class "screen", several signs) is never sent on a tap: it waits for its own button.
 // A checklist's "none of these" clears the other ticks, and another tick clears it.
 document.addEventListener("click", function (event) {
   var input = event.target;
