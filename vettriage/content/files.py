@@ -7,7 +7,7 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, Id, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section, Strict,
+    CareOption, ChangelogEntry, Flag, Id, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section, Strict, WorkupStep,
     constrained, content,
 )
 
@@ -66,7 +66,7 @@ class FlagsFile(Strict):
     red_flags: list[RedFlag]
     ketamine_cautions: list[Flag]
     medication_flags: list[Flag]
-    workup: list[Flag]
+    workup: list[WorkupStep]
 
 
 @content

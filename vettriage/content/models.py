@@ -33,6 +33,7 @@ MEDICATION_FLAG_IDS = (
     "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
 )
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
+LABEL_MAX = 40
 
 
 class Strict(Checked):
@@ -218,6 +219,9 @@ class Item(Strict):
     id: Id
     type: ItemType
     text: Wording
+    label: str | None = None
+    """A short clinical label in the technician's words ("stiff after rest", "PU/PD"): the vet's summary lists
+    answers as `label: answer` so that a page-1 problem list holds them all. At most LABEL_MAX characters."""
     help: Wording | None = None
     scale: Id | None = None
     options: list[Option] | None = None
@@ -237,6 +241,10 @@ class Item(Strict):
     red-flag question."""
 
     def _check(self) -> None:
+        label = self.label
+        if label is not None and (not 0 < len(label) <= LABEL_MAX or label != label.strip() or label[-1] in ".?:;"):
+            raise ValueError(f"label is a short phrase of 1-{LABEL_MAX} characters, without surrounding spaces or "
+                             "closing punctuation")
         if self.history and self.type == "scale":
             raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
         if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
@@ -353,6 +361,23 @@ class Flag(Strict):
     id: Id
     title: Wording
     detail: Wording
+    source: Id
+
+
+WorkupGroup = Literal["today", "screening"]
+WORKUP_GROUPS: tuple[WorkupGroup, ...] = ("today", "screening")
+
+
+@content
+class WorkupStep(Strict):
+    """A work-up step, like a Flag, with its `group` on the vet's page 1: `today` (before any treatment: the
+    exam and tests that decide whether a medicine is safe or an urgent problem exists) or `screening` (routine
+    senior screening)."""
+
+    id: Id
+    title: Wording
+    detail: Wording
+    group: WorkupGroup
     source: Id
 
 
