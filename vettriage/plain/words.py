@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vettriage import DISCLAIMER
+from vettriage import DISCLAIMER, DISCLAIMER_TECH
 
 HELP = (
     "Keys, each followed by Enter:",
@@ -63,7 +63,7 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
     for n, o in enumerate(plan.options, 1):
         mark = " (with a caution)" if o.cautioned else ""
         lines.append(f"{n}. {o.title if owner else o.vet_title}{mark}")
-    lines.append(DISCLAIMER)
+    lines.append(DISCLAIMER if owner else DISCLAIMER_TECH)  # the clinic team is not told "your dog"
     if not owner:
         lines.append(f"Documents: vettriage report --intake {intake.id} --kind previsit (or handout).")
     return lines

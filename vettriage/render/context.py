@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Literal, Mapping
 
-from vettriage import DISCLAIMER
+from vettriage import DISCLAIMER, DISCLAIMER_TECH
 from vettriage.content.asked import asked_earlier
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
 from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
 from vettriage.plan import Plan
+from vettriage.render import page1
 
 Kind = Literal["previsit", "handout"]
 
@@ -138,6 +139,13 @@ class ReportMeta:
     diary: bool = False
     content_version: str | None = None
     """The content version the intake was answered under (stored with it); None means today's."""
+    dog: Any = None
+    """The dog's stored record (chart number, owner's phone, birth date), when the intake came from the store."""
+    changes: Any = None
+    """The intake's withdrawn red flags and amendments (vettriage.record_changes.RecordChanges), when stored."""
+    previous_scores: Mapping[str, Any] | None = None
+    """The last completed visit's scores (stored Assessment JSON `scores`), for page 1's profile chart."""
+    previous_day: str | None = None
 
 
 def format_answer(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) -> str:
@@ -302,21 +310,40 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "negatives": [_qa(catalogue, i, v, mode) for i, v in negatives],
             "key_negatives": [_qa(catalogue, i, v, mode) for i, v in negatives[:NEGATIVES_SHOWN]],
             "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
+            "limited_by_cited": [{"title": ev.title, "source": ev.source} for ev in res.limited_by],
         })
     return out
 
 
-def _sources(catalogue: Catalogue, a: Assessment, plan: Plan) -> list[dict[str, Any]]:
-    """Every reference the document leans on, in order of first use."""
+def source_ids(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[Any] | None = None,
+               scores: list[str] = ()) -> list[str]:
+    """Every reference id a document cites, in order of first use: red flags, the rules behind findings, what
+    holds them back and the notes, cautions and flags, work-up steps, scores drawn, and the options shown."""
+    rules = _rule_sources(catalogue)
     ids: list[str] = []
     ids += [catalogue.red_flags[r].source for r in a.red_flag_ids if r in catalogue.red_flags]
     for cat in CATEGORY_ORDER:
         res = a.categories.get(cat)  # type: ignore[call-overload]
         ids += [ev.source for ev in (res.evidence if res else [])]
+        ids += [ev.source for ev in (res.limited_by if res else [])]
+    ids += [rules[n.rule] for n in a.notes if n.rule in rules]
     ids += [catalogue.ketamine_cautions[c].source for c in a.caution_ids if c in catalogue.ketamine_cautions]
     ids += [catalogue.medication_flags[c].source for c in a.medication_flag_ids if c in catalogue.medication_flags]
     ids += [catalogue.workup[w.id].source for w in plan.workup if w.id in catalogue.workup]
-    ids += [o.source for o in plan.options]
+    ids += [catalogue.score_by_id[s].source for s in scores if s in catalogue.score_by_id]
+    ids += [o.source for o in (plan.options if options is None else options)]
+    return list(dict.fromkeys(ids))
+
+
+@cache
+def _rule_sources(catalogue: Catalogue) -> dict[str, str]:
+    return {r.id: r.source for r in catalogue.rules}
+
+
+def _sources(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[Any] | None = None,
+             scores: list[str] = ()) -> list[dict[str, Any]]:
+    """Every reference the document leans on, in order of first use."""
+    ids = source_ids(catalogue, a, plan, options, scores)
     seen = dict.fromkeys(i for i in ids if i in catalogue.references)
     return [{"id": r.id, "title": r.title, "url": r.url, "note": r.note}
             for r in (catalogue.references[i] for i in seen)]
@@ -432,8 +459,11 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         rf_asked = len(rf_items)
     findings = _findings(catalogue, assessment, answers, mode, visible)
     any_not_assessed = any(f["not_assessed"] for f in findings)
-    option_ids = [o.id for o in plan.options]
+    options = page1.document_options(catalogue, assessment, plan)
+    option_ids = [o.id for o in options]
+    vet = _vet_page1(catalogue, assessment, answers, plan, meta, name, findings, owner_words) if kind == "previsit" else {}
     return {
+        **vet,
         "kind": kind,
         "mode": mode,
         "clinic": meta.clinic,
@@ -472,8 +502,10 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "owner_words": owner_words,
         "tech_notes": tech_notes,
         "notes": [n.tech if mode == "tech" else n.owner for n in assessment.notes],
-        "options": plan.options,
-        "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in plan.options},
+        "notes_cited": [{"text": n.tech if mode == "tech" else n.owner, "source": _rule_sources(catalogue).get(n.rule)}
+                        for n in assessment.notes],
+        "options": options,
+        "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in options},
         "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,
@@ -487,7 +519,48 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         # content packs this intake answered: their results and the licence note each output must print
         "packs": pack_results(catalogue, answers, assessment.scores),
         "content_hash": assessment.content_hash,
-        "sources": _sources(catalogue, assessment, plan),
+        "sources": _sources(catalogue, assessment, plan, options, vet.get("profile_scores", [])),
         "evidence_words": EVIDENCE_WORDS,
-        "disclaimer": DISCLAIMER,
+        # the vet's summary is read by the clinic: the decision-support line is worded for them, not the owner
+        "disclaimer": DISCLAIMER_TECH if kind == "previsit" else DISCLAIMER,
+        "changes": meta.changes,
+        "withdrawn": meta.changes.withdrawn_lines("tech" if kind == "previsit" else "owner") if meta.changes else [],
+        "amendments": meta.changes.amendment_lines() if meta.changes else [],
+    }
+
+
+def _vet_page1(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], plan: Plan, meta: ReportMeta,
+               name: str, findings: list[dict[str, Any]], owner_words: list[dict[str, str]]) -> dict[str, Any]:
+    """What page 1 of the vet's summary shows beyond the shared context (issue 26), in its order."""
+    from vettriage.render.profile import profile_rows, profile_svg
+
+    rows = profile_rows(catalogue, a.scores, meta.previous_scores)
+    concern = next((t["answer"] for t in owner_words if t["id"] == OWNER_ACCOUNT_ITEM), None) or (
+        owner_words[0]["answer"] if owner_words else None)
+    cut = concern is not None and len(concern) > page1.CONCERN_CHARS
+    meds = page1.medicines(catalogue, a, answers, plan)
+    # every answer some other block shows: the rest are listed apart, so that no answered sign is lost
+    shown = set(HISTORY_IDS) | set(TRIED_ITEMS) | set(_section_ids(catalogue, "dog"))
+    for f in findings:
+        shown |= {qa["id"] for qa in f["positives"]} | {qa["id"] for qa in f["negatives"]}
+    for hit in a.red_flags:
+        shown |= {x.item for ev in hit.evidence for x in ev.answers}
+    alert = page1.handling_alert(catalogue, a, answers)
+    for f in findings:
+        f["labels"] = [page1.phrase(catalogue, qa["id"], answers.get(qa["id"])) for qa in f["positives"]]
+        f["negative_labels"] = [page1.negative_phrase(catalogue, qa["id"], answers.get(qa["id"]))
+                                for qa in f["negatives"]]
+    return {
+        "patient": page1.patient_line(catalogue, answers, meta.dog, meta, name),
+        "concern": (concern[:page1.CONCERN_CHARS].rsplit(" ", 1)[0] + " ...") if cut else concern,
+        "concern_cut": cut,
+        "handling_alert": alert,
+        "labels_shown": page1.LABELS_SHOWN,
+        "profile": profile_svg(rows, meta.previous_day) if any(r["low"] is not None for r in rows) else None,
+        "profile_scores": [r["id"] for r in rows],
+        "profile_rows": rows,
+        "medicines": meds,
+        "workup_groups": page1.workup_groups(catalogue, a, plan, HISTORY_IDS | _section_ids(catalogue, "dog")),
+        "other_answers": page1.other_answers(catalogue, answers, shown, page1.PAGE1_TYPES),
+        "other_answers_all": page1.other_answers(catalogue, answers, shown),
     }
