@@ -304,6 +304,7 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "unanswered": unanswered, "asked": n_questions,
             "deciding": [_question(catalogue, i, mode) for i in deciding_ids[:DECIDING_SHOWN]],
             "deciding_more": max(0, len(deciding_ids) - DECIDING_SHOWN),
+            "deciding_ids": deciding_ids,
             "primary": a.primary == cat, "scores": scores, "evidence": evidence,
             "positives": [_qa(catalogue, i, v, mode) for i, v in pos],
             "key_positives": [_qa(catalogue, i, v, mode) for i, v in pos[:POSITIVES_SHOWN[mode]]],
@@ -461,7 +462,8 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
     any_not_assessed = any(f["not_assessed"] for f in findings)
     options = page1.document_options(catalogue, assessment, plan)
     option_ids = [o.id for o in options]
-    vet = _vet_page1(catalogue, assessment, answers, plan, meta, name, findings, owner_words) if kind == "previsit" else {}
+    vet = (page1.vet_page1(catalogue, assessment, answers, plan, meta, name, findings, owner_words, rf_unanswered)
+           if kind == "previsit" else {})
     return {
         **vet,
         "kind": kind,
@@ -526,41 +528,4 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "changes": meta.changes,
         "withdrawn": meta.changes.withdrawn_lines("tech" if kind == "previsit" else "owner") if meta.changes else [],
         "amendments": meta.changes.amendment_lines() if meta.changes else [],
-    }
-
-
-def _vet_page1(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], plan: Plan, meta: ReportMeta,
-               name: str, findings: list[dict[str, Any]], owner_words: list[dict[str, str]]) -> dict[str, Any]:
-    """What page 1 of the vet's summary shows beyond the shared context (issue 26), in its order."""
-    from vettriage.render.profile import profile_rows, profile_svg
-
-    rows = profile_rows(catalogue, a.scores, meta.previous_scores)
-    concern = next((t["answer"] for t in owner_words if t["id"] == OWNER_ACCOUNT_ITEM), None) or (
-        owner_words[0]["answer"] if owner_words else None)
-    cut = concern is not None and len(concern) > page1.CONCERN_CHARS
-    meds = page1.medicines(catalogue, a, answers, plan)
-    # every answer some other block shows: the rest are listed apart, so that no answered sign is lost
-    shown = set(HISTORY_IDS) | set(TRIED_ITEMS) | set(_section_ids(catalogue, "dog"))
-    for f in findings:
-        shown |= {qa["id"] for qa in f["positives"]} | {qa["id"] for qa in f["negatives"]}
-    for hit in a.red_flags:
-        shown |= {x.item for ev in hit.evidence for x in ev.answers}
-    alert = page1.handling_alert(catalogue, a, answers)
-    for f in findings:
-        f["labels"] = [page1.phrase(catalogue, qa["id"], answers.get(qa["id"])) for qa in f["positives"]]
-        f["negative_labels"] = [page1.negative_phrase(catalogue, qa["id"], answers.get(qa["id"]))
-                                for qa in f["negatives"]]
-    return {
-        "patient": page1.patient_line(catalogue, answers, meta.dog, meta, name),
-        "concern": (concern[:page1.CONCERN_CHARS].rsplit(" ", 1)[0] + " ...") if cut else concern,
-        "concern_cut": cut,
-        "handling_alert": alert,
-        "labels_shown": page1.LABELS_SHOWN,
-        "profile": profile_svg(rows, meta.previous_day) if any(r["low"] is not None for r in rows) else None,
-        "profile_scores": [r["id"] for r in rows],
-        "profile_rows": rows,
-        "medicines": meds,
-        "workup_groups": page1.workup_groups(catalogue, a, plan, HISTORY_IDS | _section_ids(catalogue, "dog")),
-        "other_answers": page1.other_answers(catalogue, answers, shown, page1.PAGE1_TYPES),
-        "other_answers_all": page1.other_answers(catalogue, answers, shown),
     }

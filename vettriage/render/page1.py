@@ -109,7 +109,12 @@ def patient_line(catalogue: Any, answers: Mapping[str, Any], dog: Any, meta: Any
     if sex_word is None and dog is not None and getattr(dog, "sex", None):
         sex_word = str(dog.sex)
     neuter = {True: "neutered", False: "entire"}.get(neutered) if isinstance(neutered, bool) else None
-    parts.append(" ".join(x for x in (sex_word or "sex not recorded", neuter or "neuter status not recorded")))
+    if sex_word and neuter:
+        parts.append(f"{sex_word} {neuter}")
+    elif sex_word or neuter:
+        parts.append(f"{sex_word}, neuter status not recorded" if sex_word else f"sex not recorded, {neuter}")
+    else:
+        parts.append("sex and neuter status not recorded")
     weight = known("dog_weight_kg")
     parts.append(f"{_num(weight)} kg (owner)" if weight is not None else "weight not recorded")
     bcs = known("dog_body_condition")
@@ -257,6 +262,52 @@ def other_answers(catalogue: Any, answers: Mapping[str, Any], shown: set[str],
             if not is_normal(catalogue, i.id, v):
                 out.append(phrase(catalogue, i.id, v))
     return out
+
+
+# --- page 1 as a whole ---------------------------------------------------------------------------------------
+
+
+def vet_page1(catalogue: Any, a: Any, answers: Mapping[str, Any], plan: Any, meta: Any,
+              name: str, findings: list[dict[str, Any]], owner_words: list[dict[str, str]],
+              rf_unanswered: list[str]) -> dict[str, Any]:
+    """What page 1 of the vet's summary shows beyond the shared context (issue 26), in its order."""
+    from vettriage.render.context import (DECIDING_SHOWN, HISTORY_IDS, OWNER_ACCOUNT_ITEM, TRIED_ITEMS,
+                                          _section_ids)
+    from vettriage.render.profile import profile_rows, profile_svg
+
+    rows = profile_rows(catalogue, a.scores, meta.previous_scores)
+    concern = next((t["answer"] for t in owner_words if t["id"] == OWNER_ACCOUNT_ITEM), None) or (
+        owner_words[0]["answer"] if owner_words else None)
+    cut = concern is not None and len(concern) > CONCERN_CHARS
+    meds = medicines(catalogue, a, answers, plan)
+    # every answer some other block shows: the rest are listed apart, so that no answered sign is lost
+    shown = set(HISTORY_IDS) | set(TRIED_ITEMS) | set(_section_ids(catalogue, "dog"))
+    for f in findings:
+        shown |= {qa["id"] for qa in f["positives"]} | {qa["id"] for qa in f["negatives"]}
+    for hit in a.red_flags:
+        shown |= {x.item for ev in hit.evidence for x in ev.answers}
+    alert = handling_alert(catalogue, a, answers)
+    for f in findings:
+        f["deciding_labels"] = [label_of(catalogue, i) for i in f["deciding_ids"][:DECIDING_SHOWN]]
+        f["labels"] = [phrase(catalogue, qa["id"], answers.get(qa["id"])) for qa in f["positives"]]
+        f["negative_labels"] = [negative_phrase(catalogue, qa["id"], answers.get(qa["id"]))
+                                for qa in f["negatives"]]
+    return {
+        "patient": patient_line(catalogue, answers, meta.dog, meta, name),
+        # the vet reads the unanswered emergency questions as short labels (the questions are on the form)
+        "red_flags_unanswered_labels": [label_of(catalogue, i) for i in rf_unanswered],
+        "concern": (concern[:CONCERN_CHARS].rsplit(" ", 1)[0] + " ...") if cut else concern,
+        "concern_cut": cut,
+        "handling_alert": alert,
+        "labels_shown": LABELS_SHOWN,
+        "profile": profile_svg(rows, meta.previous_day) if any(r["low"] is not None for r in rows) else None,
+        "profile_scores": [r["id"] for r in rows],
+        "profile_rows": rows,
+        "medicines": meds,
+        "workup_groups": workup_groups(catalogue, a, plan, HISTORY_IDS | _section_ids(catalogue, "dog")),
+        "other_answers": other_answers(catalogue, answers, shown, PAGE1_TYPES),
+        "other_answers_all": other_answers(catalogue, answers, shown),
+    }
 
 
 # --- the options the documents offer ------------------------------------------------------------------------
