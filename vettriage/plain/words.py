@@ -39,6 +39,13 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
     a = Assessment.model_validate(intake.assessment)
     plan = make_plan(s.catalogue, a, s.answers)
     lines = [f"Intake completed for {s.dog_name}. Result:", f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    try:  # withdrawn red flags and amendments, worded as the result screen and the documents word them
+        from vettriage.record_changes import record_changes
+
+        changes = record_changes(s.catalogue, intake.answers, s.store.audit(intake.id), intake.status)
+        lines += changes.withdrawn_lines("owner" if owner else "tech") + changes.amendment_lines()
+    except Exception:  # a store that cannot say: the result is still given
+        pass
     if a.red_flags:
         lines.append("Emergency signs, act now:")
         for hit in a.red_flags:
@@ -60,7 +67,9 @@ def result_lines(session: Any, intake: Any, contact: str) -> list[str]:
     lines.append("Options to discuss with the vet, in order:")
     if plan.deferred:
         lines.append("First things first: the emergency. Care options wait until the dog has been seen.")
-    for n, o in enumerate(plan.options, 1):
+    from vettriage.render.page1 import document_options  # the options the documents print (issue 26)
+
+    for n, o in enumerate(document_options(s.catalogue, a, plan), 1):
         mark = " (with a caution)" if o.cautioned else ""
         lines.append(f"{n}. {o.title if owner else o.vet_title}{mark}")
     lines.append(DISCLAIMER if owner else DISCLAIMER_TECH)  # the clinic team is not told "your dog"

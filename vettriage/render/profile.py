@@ -77,7 +77,7 @@ def profile_svg(rows: list[dict[str, Any]], previous_day: str | None = None) -> 
     """The chart. Rows as profile_rows gives them."""
     has_prev = any(r["prev"] for r in rows)
     row_h = ROW + (7 if has_prev else 0)
-    legend = 14
+    legend = 24 if has_prev else 14
     height = legend + row_h * len(rows) + 4
     x0 = LABEL_W
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="profile" width="{WIDTH}" height="{height}" '
@@ -86,16 +86,17 @@ def profile_svg(rows: list[dict[str, Any]], previous_day: str | None = None) -> 
            '<defs><pattern id="open" width="4" height="4" patternUnits="userSpaceOnUse" '
            'patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/>'
            '<line x1="0" y1="0" x2="0" y2="4" stroke="#555" stroke-width="1.6"/></pattern></defs>']
-    # legend: this visit, open range, previous visit
+    # legend: this visit, the range blanks leave open, the previous visit; then what the numbers say
     out.append(f'<rect x="{x0}" y="2" width="10" height="7" fill="#333"/>'
                f'<text x="{x0 + 13}" y="9" font-size="7.5">now</text>'
                f'<rect x="{x0 + 36}" y="2" width="10" height="7" fill="url(#open)" stroke="#555" stroke-width="0.5"/>'
                f'<text x="{x0 + 49}" y="9" font-size="7.5">range left open by blanks</text>')
     if has_prev:
-        label = f"last visit {previous_day}" if previous_day else "last visit"
-        out.append(f'<rect x="{x0 + 150}" y="3" width="10" height="5" fill="#fff" stroke="#000" stroke-width="0.8"/>'
-                   f'<text x="{x0 + 163}" y="9" font-size="7.5">{escape(label)}</text>')
-    out.append(f'<text x="{WIDTH - 2}" y="9" font-size="7" text-anchor="end">value / max · answered</text>')
+        label = f"last visit ({previous_day})" if previous_day else "last visit"
+        out.append(f'<rect x="{x0}" y="13" width="10" height="5" fill="#fff" stroke="#000" stroke-width="0.8"/>'
+                   f'<text x="{x0 + 13}" y="19" font-size="7.5">{escape(label)}</text>')
+    out.append(f'<text x="{WIDTH - 2}" y="{19 if has_prev else 9}" font-size="7" text-anchor="end">'
+               'value / max · answered</text>')
     for n, r in enumerate(rows):
         y = legend + n * row_h
         top = r["top"]
