@@ -332,8 +332,23 @@ def source_ids(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[An
     ids += [catalogue.medication_flags[c].source for c in a.medication_flag_ids if c in catalogue.medication_flags]
     ids += [catalogue.workup[w.id].source for w in plan.workup if w.id in catalogue.workup]
     ids += [catalogue.score_by_id[s].source for s in scores if s in catalogue.score_by_id]
-    ids += [o.source for o in (plan.options if options is None else options)]
+    shown = plan.options if options is None else options
+    ids += [o.source for o in shown]
+    # ids written inside printed text ("differentials (s15)"): listed too, so that every citation resolves
+    texts = [t for n in a.notes for t in (n.tech, n.owner)]
+    texts += [ev.title for res in a.categories.values() for ev in res.evidence + res.limited_by]
+    texts += [ev.title for hits in (a.red_flags, a.ketamine_cautions, a.medication_flags) for h in hits
+              for ev in h.evidence]
+    texts += [t for o in shown for t in (o.vet_text, o.owner_text, o.evidence_reason)]
+    texts += [t for c in plan.medication_flags + plan.ketamine_cautions for t in (c.detail, c.owner_detail)]
+    texts += [t for w in plan.workup for t in (w.detail, w.owner_detail)]
+    texts += [t for st in plan.now for t in (st.action, st.vet_action)]
+    ids += [m for t in texts for m in _ID_TOKEN.findall(t) if m in catalogue.references]
     return list(dict.fromkeys(ids))
+
+
+_ID_TOKEN = re.compile(r"\b[a-z][a-z0-9_]*[0-9][a-z0-9_]*\b|\bproduct_policy\b")
+"""A word that may be a reference id written into a text (ids carry a digit: s15, bel2020_walks)."""
 
 
 @cache
