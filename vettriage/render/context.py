@@ -343,8 +343,14 @@ def source_ids(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[An
     texts += [t for c in plan.medication_flags + plan.ketamine_cautions for t in (c.detail, c.owner_detail)]
     texts += [t for w in plan.workup for t in (w.detail, w.owner_detail)]
     texts += [t for st in plan.now for t in (st.action, st.vet_action)]
-    ids += [m for t in texts for m in _ID_TOKEN.findall(t) if m in catalogue.references]
+    ids += [m for t in texts for m in _id_tokens(t) if m in catalogue.references]
     return list(dict.fromkeys(ids))
+
+
+@cache
+def _id_tokens(text: str) -> tuple[str, ...]:
+    """The words of a content text that may be reference ids (content texts repeat: looked at once each)."""
+    return tuple(_ID_TOKEN.findall(text))
 
 
 _ID_TOKEN = re.compile(r"\b[a-z][a-z0-9_]*[0-9][a-z0-9_]*\b|\bproduct_policy\b")

@@ -247,20 +247,19 @@ def workup_groups(catalogue: Any, assessment: Any, plan: Any, history: frozenset
 # --- every answered sign somewhere --------------------------------------------------------------------------
 
 
-def other_answers(catalogue: Any, answers: Mapping[str, Any], shown: set[str],
-                  types: frozenset[str] | None = None) -> list[str]:
-    """Every answered sign with a non-normal answer that no other block of the vet summary shows, as phrases
-    (only items of `types`, when given)."""
+def other_answers(catalogue: Any, answers: Mapping[str, Any], shown: set[str]) -> list[tuple[str, str]]:
+    """Every answered sign with a non-normal answer that no other block of the vet summary shows, as (item type,
+    phrase): page 1 lists the signs, page 2 all of them."""
     out = []
     for s in catalogue.sections:
         if s.id not in SIGN_SECTIONS:
             continue
         for i in s.items:
-            if i.type == "text" or i.id in shown or (types is not None and i.type not in types):
-                continue
             v = answers.get(i.id)
+            if v is None or i.type == "text" or i.id in shown:
+                continue
             if not is_normal(catalogue, i.id, v):
-                out.append(phrase(catalogue, i.id, v))
+                out.append((i.type, phrase(catalogue, i.id, v)))
     return out
 
 
@@ -287,6 +286,7 @@ def vet_page1(catalogue: Any, a: Any, answers: Mapping[str, Any], plan: Any, met
     for hit in a.red_flags:
         shown |= {x.item for ev in hit.evidence for x in ev.answers}
     alert = handling_alert(catalogue, a, answers)
+    others = other_answers(catalogue, answers, shown)
     for f in findings:
         f["deciding_labels"] = [label_of(catalogue, i) for i in f["deciding_ids"][:DECIDING_SHOWN]]
         f["labels"] = [phrase(catalogue, qa["id"], answers.get(qa["id"])) for qa in f["positives"]]
@@ -305,8 +305,8 @@ def vet_page1(catalogue: Any, a: Any, answers: Mapping[str, Any], plan: Any, met
         "profile_rows": rows,
         "medicines": meds,
         "workup_groups": workup_groups(catalogue, a, plan, HISTORY_IDS | _section_ids(catalogue, "dog")),
-        "other_answers": other_answers(catalogue, answers, shown, PAGE1_TYPES),
-        "other_answers_all": other_answers(catalogue, answers, shown),
+        "other_answers": [t for kind, t in others if kind in PAGE1_TYPES],
+        "other_answers_all": [t for _, t in others],
     }
 
 

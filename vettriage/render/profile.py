@@ -9,6 +9,7 @@ visit is an outlined bar below it, and every value is also written out as a numb
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Mapping
 
 from markupsafe import Markup, escape
@@ -23,6 +24,7 @@ PROFILE = (
 WIDTH, ROW, LABEL_W, BAR_W = 330, 17, 96, 140
 
 
+@cache
 def score_max(catalogue: Any, score_id: str) -> float | None:
     """The highest value a sum score can take: the top of each input's scale, summed (None for other methods)."""
     from vettriage.render.context import _score_items
