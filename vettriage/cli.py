@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from vettriage.errors import InputError, StoreError
+from vettriage.errors import InputError, InputErrors, StoreError
 
 # One module per group of commands; each has `register(subparsers)` and may have `default_command(args)`.
 COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report", "fhir", "config"]
@@ -30,6 +30,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         description="Pre-visit triage questionnaire for senior dogs. Decision support only: "
         "every dog must be examined by a vet.",
     )
+    from vettriage import __version__
+
+    parser.add_argument("--version", action="version", version=f"vettriage {__version__}",
+                        help="print the program's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     first = next((a for a in argv or () if not a.startswith("-")), None)
     for name in [COMMANDS[first]] if first in COMMANDS else COMMAND_MODULES:
@@ -38,14 +42,28 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         # A module may offer what `vettriage` with no command runs (the terminal app's desk).
         if hasattr(module, "default_command"):
             parser.default_command = module.default_command  # type: ignore[attr-defined]
+    describe_pages(sub)
     return parser
+
+
+def describe_pages(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Give every command's own `--help` page a description: its one-line summary from the list of commands,
+    unless the module wrote a longer one (a page with only a usage line tells a newcomer nothing)."""
+    summaries = {a.dest: a.help for a in sub._choices_actions}
+    for name, page in sub.choices.items():
+        if not page.description and summaries.get(name):
+            text = str(summaries[name])
+            page.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        for action in page._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                describe_pages(action)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; bad input prints one line naming the file and field and returns 2."""
     if argv is None:
         argv = sys.argv[1:]
-    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["desk", *argv]  # `vettriage --db PATH` is the desk on that database, as `vettriage` alone is
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -57,9 +75,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         func = default
     try:
+        if getattr(args, "db", False) is None:
+            # `--db` absent: the configured database (file or environment), the same for every command
+            from vettriage.config import load_config
+
+            args.db = load_config().database_url
         return int(func(args) or 0)
     except (InputError, StoreError) as exc:
-        print(f"vettriage: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        for line in exc.lines() if isinstance(exc, InputErrors) else [str(exc)]:
+            print(f"vettriage: error: {' '.join(line.split())}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A file the user named cannot be read or written (missing folder, permissions, full disk).

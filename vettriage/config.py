@@ -19,6 +19,8 @@ from vettriage.files import write_atomic
 Mode = Literal["owner", "tech"]
 Theme = Literal["dark", "light", "high-contrast"]
 MODES = ("owner", "tech")
+URI_SCHEMES = ("urn:oid:", "urn:uuid:", "http://", "https://")
+"""What a FHIR identifier system is written with (the chart numbers' `chart_system`)."""
 THEMES = ("dark", "light", "high-contrast")
 
 ENV = {
@@ -30,6 +32,7 @@ ENV = {
     "database_url": "VETTRIAGE_DATABASE_URL",
     "theme": "VETTRIAGE_THEME",
     "packs": "VETTRIAGE_PACKS",
+    "chart_system": "VETTRIAGE_CHART_SYSTEM",
 }
 """Field name -> the environment variable that overrides it."""
 
@@ -42,6 +45,9 @@ KEYS = {
     "database_url": "Where intakes are stored: a SQLite file path or a postgresql+psycopg:// URL.",
     "theme": "The terminal app's colours: dark, light or high-contrast (white on black, 7:1 or more).",
     "packs": "Content pack folders loaded on top of the shipped content by every command (a list of paths).",
+    "chart_system": "The URI that names the clinic's chart numbers in FHIR (Patient.identifier.system): your "
+                    "practice-management system's, e.g. urn:oid:1.2.3.4 or https://clinic.example/chart. Unset: "
+                    "https://vettriage.invalid/fhir/chart, which no other system knows.",
 }
 """Each setting, documented for `vettriage config` and the file `vettriage config init` writes."""
 
@@ -86,6 +92,8 @@ class Config:
     """Content pack folders loaded on top of the shipped content by every command (before any `--pack`).
     In the file a list of paths; in VETTRIAGE_PACKS paths separated by the platform's path separator."""
     rescreen: RescreenPolicy = field(default_factory=RescreenPolicy)
+    chart_system: str | None = None
+    """The identifier system of the clinic's chart numbers in FHIR exports and imports (a URI)."""
     path: Path | None = None
     origin: dict[str, str] = field(default_factory=dict)
 
@@ -185,6 +193,8 @@ def _check(source: str, key: str, value: Any) -> Any:
         raise InputError(source, key, f"{value!r} is not one of {', '.join(MODES)}")
     if key == "theme" and value not in THEMES:
         raise InputError(source, key, f"{value!r} is not one of {', '.join(THEMES)}")
+    if key == "chart_system" and (any(ch.isspace() for ch in value) or not value.startswith(URI_SCHEMES)):
+        raise InputError(source, key, f"{value!r} is not a URI (urn:oid:..., urn:uuid:..., http(s)://...)")
     if len(value) > 500:
         raise InputError(source, key, "longer than 500 characters")
     if key.startswith("clinic_") and key != "clinic_logo" and any(ord(ch) < 32 for ch in value):
@@ -263,7 +273,7 @@ def template() -> str:
     examples = {"clinic_name": "Riverside Veterinary Clinic", "clinic_phone": "01632 960000",
                 "clinic_address": "1 River Street, Riverside", "clinic_logo": "/path/to/logo.png",
                 "default_mode": "tech", "database_url": "/path/to/vettriage.sqlite3", "theme": "dark",
-                "packs": ["/path/to/pack"]}
+                "packs": ["/path/to/pack"], "chart_system": "urn:oid:1.2.3.4.5"}
     for key, doc in KEYS.items():
         out += [f"# {doc} (env {ENV[key]})", "# " + _toml_line(key, examples[key]), ""]
     r = RescreenPolicy()

@@ -24,6 +24,38 @@ class InputError(Exception):
         return f"{where}:{field} {text}"
 
 
+class InputErrors(InputError):
+    """Several problems in one input (an answers file with three bad answers): each is its own line, so a person
+    fixes them all in one go instead of one per run. Printed up to `SHOWN` lines, then how many more."""
+
+    SHOWN = 20
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.source, first.field, first.message, first.line)
+
+    def lines(self) -> list[str]:
+        """One line per problem, the first `SHOWN` of them, then "... and N more"."""
+        out = [str(e) for e in self.errors[:self.SHOWN]]
+        if len(self.errors) > self.SHOWN:
+            out.append(f"... and {len(self.errors) - self.SHOWN} more problem(s) in {self.source}")
+        return out
+
+    def __str__(self) -> str:
+        if not hasattr(self, "errors"):  # while InputError.__init__ runs
+            return super().__str__()
+        return "\n".join(self.lines())
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise nothing, the one error, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
+
+
 class StoreError(Exception):
     """A store problem the user must see as one line (corrupt or foreign database, unknown intake...).
 

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from vettriage.localtime import local_day
+
 NO_MID = ("descriptive only: no published minimal important difference exists for this score "
           "(DISHAA-style sums and our pain groupings have none), so no change is called better or worse")
 CATEGORY_TITLES = {"pain": "Pain", "ccd": "Cognition (CCD)", "medical": "Medical"}
@@ -217,11 +219,11 @@ def since_last_visit(catalogue: Any, visits: Sequence[tuple[dt.datetime, Mapping
     trends = []
     for category, defs in top_level_scores(catalogue).items():
         series = tuple(Series(d.id, d.title.for_mode(mode), tuple(
-            Point(at.date(), *(lambda r: (r.low, r.high, r.value))(Range.of((a.get("scores") or {}).get(d.id))))
+            Point(local_day(at), *(lambda r: (r.low, r.high, r.value))(Range.of((a.get("scores") or {}).get(d.id))))
             for at, a in visits)) for d in defs)
         if any(p.low is not None for s in series for p in s.points):
             trends.append(Trend(category, CATEGORY_TITLES.get(category, category), series))
-    return SinceLastVisit(p_at.date(), c_at.date(), scores, categories, tuple(trends), len(visits))
+    return SinceLastVisit(local_day(p_at), local_day(c_at), scores, categories, tuple(trends), len(visits))
 
 
 # --- Re-screen dates (product heuristic) ----------------------------------------------------------------------
@@ -267,7 +269,7 @@ def due_status(due: dt.date, today: dt.date) -> str:
 def values_by_date(visits: Iterable[tuple[dt.datetime, Mapping[str, Any]]], score_ids: Sequence[str]) -> list[
         tuple[dt.date, list[str]]]:
     """Rows of a table of score values by visit date (ranges where blanks leave the score open)."""
-    return [(at.date(), [Range.of((a.get("scores") or {}).get(s)).text() for s in score_ids]) for at, a in visits]
+    return [(local_day(at), [Range.of((a.get("scores") or {}).get(s)).text() for s in score_ids]) for at, a in visits]
 
 
 # --- Pre-fill from the last visit (history only) ------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The care plan: an Assessment turned into ordered care options, multimodal first and ketamine last.
 
 `make_plan` is pure: which options are offered, and which cautions each carries, is data in `options.yaml`
-(`offer_when`, `caution_when`, `cautions`), evaluated with the engine's compiled conditions. An emergency
-defers the plan: it then says only what to do now and offers nothing, ketamine least of all.
+(`offer_when`, `fits`, `for_situations`, `never_with`, `demote`, `caution_when`, `cautions`), evaluated with the
+engine's compiled conditions and the Assessment's pain kinds, flags and caps. An emergency defers the plan: it
+then says only what to do now, and the few instructions that still matter at home (`at_home`), and offers
+nothing, ketamine least of all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, ConfigDict
 
 from vettriage.content.catalogue import Catalogue
-from vettriage.content.models import CareOption, Flag
+from vettriage.content.models import CareOption, Flag, Situation
 from vettriage.engine.assessment import Assessment
 from vettriage.engine.conditions import LEVEL_RANK, Test, compile_condition, compiled
 
@@ -63,6 +65,15 @@ class PlanOption(_Model):
     source: str
     source_title: str
     source_url: str | None
+    handout: str = ""
+    """The handout's wording, printed whole (never cut)."""
+    why: list[str] = []
+    """For the owner, said first with the option: why it sits where it does for this dog (moved down because of
+    kidney disease...) or a strong caution (ketamine with heart disease)."""
+    vet_why: list[str] = []
+    stop_signs: str | None = None
+    """The medicine's stop-and-call signs for the owner, printed with the option in every document."""
+    vet_stop_signs: str | None = None
 
 
 class NowStep(_Model):
@@ -87,17 +98,41 @@ class WorkupStep(_Model):
 
 class AboutOption(_Model):
     """The short answer about an option owners ask for (ketamine) when it is not offered: why not, for this dog
-    now, and what comes first. Never an option: documents show it apart, unstyled."""
+    now, and what comes first, with the questions to ask a clinic that offers it. Never an option: documents
+    show it apart, unstyled."""
+
+    id: str
+    owner: str
+    tech: str
+    questions: list[str] = []
+    unsuitable: bool = False
+    """The reason is a condition that makes the option unsuitable for this dog (not merely "not yet")."""
+
+
+class HomeStep(_Model):
+    """What still matters at home while an emergency defers the plan (keep cool, a harness, strict rest)."""
 
     id: str
     owner: str
     tech: str
 
 
-class Plan(_Model):
-    """The ordered care options for one Assessment, or (when `deferred`) only what to do now.
+class Withheld(_Model):
+    """An option whose conditions held but that a situation of this dog keeps out of the plan (`never_with`)."""
 
-    `about_ketamine` is set exactly when ketamine is not among the options."""
+    id: str
+    title: str
+    vet_title: str
+    situation: str
+    owner: str
+    tech: str
+
+
+class Plan(_Model):
+    """The ordered care options for one Assessment, or (when `deferred`) only what to do now and `home`.
+
+    `about_ketamine` is set only when ketamine is not among the options and the owner asked about it (the
+    history item, or typed notes that mention it) or a pain finding exists (the option's `about_when`)."""
 
     deferred: bool
     routine: bool
@@ -110,6 +145,8 @@ class Plan(_Model):
     about_ketamine: AboutOption | None
     content_version: str
     content_hash: str
+    home: list[HomeStep] = []
+    withheld: list[Withheld] = []
 
     @property
     def titles(self) -> list[str]:
@@ -120,7 +157,8 @@ class Plan(_Model):
 class _Ctx:
     """The evaluation context the compiled conditions expect, rebuilt from a finished Assessment."""
 
-    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe")
+    __slots__ = ("answers", "hidden", "scores", "levels", "levels_hi", "red_flags", "red_flags_maybe", "kinds",
+                 "flags", "capped", "open_emergency")
 
     def __init__(self, assessment: Assessment, answers: Mapping[str, Any]) -> None:
         self.answers = answers
@@ -133,6 +171,11 @@ class _Ctx:
         self.levels_hi = self.levels
         self.red_flags = set(assessment.red_flag_ids)
         self.red_flags_maybe: set[str] = set()
+        self.open_emergency = bool(getattr(assessment, "red_flags_unanswered", None))
+        self.kinds = frozenset(h.id for h in getattr(assessment, "pain_kinds", ()))
+        self.flags = frozenset([*assessment.caution_ids, *assessment.medication_flag_ids])
+        self.capped = {c: frozenset(e.rule for e in r.limited_by) for c, r in assessment.categories.items()
+                       if r.limited_by}
 
 
 # Plan parts are built with model_construct: every value comes from content that was validated at load, and
@@ -163,32 +206,95 @@ def _fill(text: str, answers: Mapping[str, Any]) -> str:
 
 
 @cache
+def _situation_tests(catalogue: Catalogue) -> dict[str, Test | None]:
+    """Each situation's `when`, compiled once per catalogue."""
+    return {k: compile_condition(x.when) if x.when else None for k, x in catalogue.situations.items()}
+
+
+def _holds(catalogue: Catalogue, sid: str, ctx: "_Ctx", memo: dict[str, bool]) -> bool:
+    """Whether situation `sid` holds for this dog: its condition true (undetermined is not enough), or one of
+    its pain kinds, flags or capped category present in the Assessment."""
+    got = memo.get(sid)
+    if got is None:
+        sit: Situation = catalogue.situations[sid]
+        test = _situation_tests(catalogue)[sid]
+        got = memo[sid] = bool(
+            (test is not None and test(ctx) is True) or not ctx.kinds.isdisjoint(sit.pain_kinds)
+            or not ctx.flags.isdisjoint(sit.flags)
+            or (sit.capped is not None and bool(ctx.capped.get(sit.capped, frozenset()) - set(sit.capped_except)))
+            or (sit.emergency_questions_open and ctx.open_emergency))
+    return got
+
+
+@cache
 def _not_offered(catalogue: Catalogue) -> dict[str, tuple[tuple[Test | None, Any], ...]]:
     """Each option's `not_offered` reasons with their conditions compiled once per catalogue."""
     return {o.id: tuple((compile_condition(r.when) if r.when else None, r) for r in o.not_offered)
             for o in catalogue.options if o.not_offered}
 
 
-def _about(catalogue: Catalogue, option_id: str, ctx: "_Ctx") -> AboutOption | None:
-    for test, reason in _not_offered(catalogue).get(option_id, ()):
-        if test is None or test(ctx):
-            return AboutOption.model_construct(id=option_id, owner=reason.owner, tech=reason.tech)
+@cache
+def _about_tests(catalogue: Catalogue) -> dict[str, Test]:
+    return {o.id: compile_condition(o.about_when) for o in catalogue.options if o.about_when}
+
+
+def _asked(catalogue: Catalogue, opt: CareOption, ctx: "_Ctx") -> bool:
+    """Whether the short answer about a withheld option is wanted: `about_when` holds, or a typed answer
+    mentions the option (the owner asked)."""
+    test = _about_tests(catalogue).get(opt.id)
+    if test is not None and test(ctx) is True:
+        return True
+    if not opt.about_mentions:
+        return test is None
+    words = [w.lower() for w in opt.about_mentions]
+    return any(isinstance(v, str) and any(w in v.lower() for w in words)
+               for k, v in ctx.answers.items() if (i := catalogue.items.get(k)) is not None and i.type == "text")
+
+
+def _about(catalogue: Catalogue, opt: CareOption, ctx: "_Ctx", memo: dict[str, bool]) -> AboutOption | None:
+    """The first reason that holds; when it is one that makes the option unsuitable, every unsuitable reason
+    that holds (an owner told "seizures" must not conclude that the glaucoma does not matter)."""
+    reasons = _not_offered(catalogue).get(opt.id, ())
+
+    def holds(test: Test | None, reason: Any) -> bool:
+        if reason.situation is not None:
+            return _holds(catalogue, reason.situation, ctx, memo)
+        if reason.unfit:
+            return not _fits(opt, ctx)
+        return test is None or test(ctx) is True
+
+    for test, reason in reasons:
+        if not holds(test, reason):
+            continue
+        said = [r for t, r in reasons if r.unsuitable and holds(t, r)] if reason.unsuitable else [reason]
+        return AboutOption.model_construct(id=opt.id, owner=" ".join(r.owner for r in said),
+                                           tech=" ".join(r.tech for r in said), questions=list(opt.questions),
+                                           unsuitable=reason.unsuitable)
     return None
 
 
+def _fits(opt: CareOption, ctx: "_Ctx") -> bool:
+    """An option for some kinds of pain fits a dog whose pain is of one of them; a dog without a pain kind (no
+    pain finding) is not restricted, so an option offered for other reasons (cognition) stays."""
+    return not opt.fits or not ctx.kinds or not ctx.kinds.isdisjoint(opt.fits)
+
+
 def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution], flagged: bool,
-            answers: Mapping[str, Any]) -> PlanOption:
+            answers: Mapping[str, Any], order: int, why: list[Situation]) -> PlanOption:
     ref = catalogue.references[opt.source]
     cautions = [raised[c] for c in opt.cautions if c in raised]
     if opt.id != KETAMINE:
         cautions = [_as_condition(c) if c.kind == "ketamine_caution" else c for c in cautions]
     return PlanOption.model_construct(
         id=opt.id, title=_fill(opt.title.owner, answers), vet_title=_fill(opt.title.tech, answers),
-        category=opt.category, order=opt.order,
+        category=opt.category, order=order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
         vet_text=opt.vet_text, cautions=cautions, cautioned=flagged or bool(cautions),
         caution_by_condition=flagged,
         questions=list(opt.questions), source=ref.id, source_title=ref.title, source_url=ref.url,
+        handout=opt.handout, why=[w.why.owner for w in why], vet_why=[w.why.tech for w in why],
+        stop_signs=opt.stop_signs.owner if opt.stop_signs else None,
+        vet_stop_signs=opt.stop_signs.tech if opt.stop_signs else None,
     )
 
 
@@ -196,6 +302,7 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     """The plan for `assessment`. `answers` (optional) lets option conditions test individual answers."""
     comp = compiled(catalogue)
     ctx = _Ctx(assessment, answers or {})
+    memo: dict[str, bool] = {}
     ket = [_caution(catalogue.ketamine_cautions[i], "ketamine_caution")
            for i in assessment.caution_ids if i in catalogue.ketamine_cautions]
     med = [_caution(catalogue.medication_flags[i], "medication_flag")
@@ -211,18 +318,50 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     now = [NowStep.model_construct(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
                    vet_action=rf.action.tech)
            for rf in (catalogue.red_flags.get(i) for i in assessment.red_flag_ids) if rf is not None]
+    holds = lambda sid: _holds(catalogue, sid, ctx, memo)  # noqa: E731
     options: list[PlanOption] = []
-    if not deferred:
-        for opt in sorted(catalogue.options, key=lambda o: o.order):
-            offer = comp.offer_when.get(opt.id)
-            if offer is None or not offer(ctx):
-                continue
-            warn = comp.caution_when.get(opt.id)
-            options.append(_option(catalogue, opt, raised, bool(warn and warn(ctx)), ctx.answers))
-    # Content validation already keeps ketamine last; this keeps the promise even for a hand-edited folder.
+    withheld: list[Withheld] = []
+    home: list[HomeStep] = []
+    for opt in sorted(catalogue.options, key=lambda o: o.order):
+        offer = comp.offer_when.get(opt.id)
+        if opt.offer_when is not None and (offer is None or offer(ctx) is not True):
+            continue
+        if opt.offer_when is None and not opt.for_situations:
+            continue
+        if opt.for_situations and not any(holds(x) for x in opt.for_situations):
+            continue
+        if not _fits(opt, ctx):
+            continue
+        blocked = next((x for x in opt.never_with if holds(x)), None)
+        if blocked is not None:
+            sit = catalogue.situations[blocked]
+            withheld.append(Withheld.model_construct(
+                id=opt.id, title=_fill(opt.title.owner, ctx.answers), vet_title=_fill(opt.title.tech, ctx.answers),
+                situation=blocked, owner=sit.why.owner, tech=sit.why.tech))
+            continue
+        if deferred:
+            # Only what still matters at home is kept: the options themselves wait for the emergency.
+            if opt.at_home is not None:
+                home.append(HomeStep.model_construct(id=opt.id, owner=opt.at_home.owner, tech=opt.at_home.tech))
+            continue
+        order, why = opt.order, []
+        for d in opt.demote:
+            hit = [catalogue.situations[x] for x in d.situations if holds(x)]
+            if hit:
+                order = max(order, d.order)
+                why += [w for w in hit if w not in why]
+        why += [catalogue.situations[x] for x in opt.warn_with if holds(x) and catalogue.situations[x] not in why]
+        warn = comp.caution_when.get(opt.id)
+        options.append(_option(catalogue, opt, raised, bool(warn and warn(ctx)), ctx.answers, order, why))
+    # Ketamine last whatever a demotion did; then by (possibly demoted) order, the content's order breaking ties.
     options.sort(key=lambda o: (o.id == KETAMINE, o.order))
     routine = not deferred and all(r.level == "none" for r in assessment.categories.values())
-    about = None if any(o.id == KETAMINE for o in options) else _about(catalogue, KETAMINE, ctx)
+    about = None
+    if not any(o.id == KETAMINE for o in options):
+        ket_opt = next((o for o in catalogue.options if o.id == KETAMINE), None)
+        if ket_opt is not None and _asked(catalogue, ket_opt, ctx):
+            about = _about(catalogue, ket_opt, ctx, memo)
     return Plan.model_construct(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
                 ketamine_cautions=ket, medication_flags=med, workup=workup, about_ketamine=about,
-                content_version=catalogue.version, content_hash=catalogue.hash)
+                content_version=catalogue.version, content_hash=catalogue.hash, home=home,
+                withheld=[] if deferred else withheld)

@@ -16,7 +16,7 @@ from tests.app.contrast import Cell, cells
 from vettriage.config import THEMES as CONFIG_THEMES
 from vettriage.engine import assess
 from vettriage.tui.app import THEMES, make_app
-from vettriage.tui.intakes import start_intake
+from vettriage.intake.starting import start_intake
 
 SIZE = (80, 24)
 

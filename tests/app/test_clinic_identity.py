@@ -8,7 +8,7 @@ from typing import Any
 from tests.app.helpers import screen_text
 from vettriage.config import Config
 from vettriage.tui.app import make_app
-from vettriage.tui.intakes import start_intake
+from vettriage.intake.starting import start_intake
 from vettriage.tui.screens.emergency import EmergencyScreen
 
 SIZE = (90, 30)

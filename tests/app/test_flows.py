@@ -10,7 +10,7 @@ from typing import Any
 from tests.app.helpers import answer_current, current_item, screen_text
 from vettriage.content import load_catalogue
 from vettriage.tui.app import make_app
-from vettriage.tui.intakes import start_intake
+from vettriage.intake.starting import start_intake
 from vettriage.tui.messages import Picked
 from vettriage.tui.screens.desk import DeskScreen
 from vettriage.tui.screens.emergency import EmergencyScreen

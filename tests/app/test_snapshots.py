@@ -9,7 +9,7 @@ import pytest
 
 from vettriage.engine import assess
 from vettriage.tui.app import make_app
-from vettriage.tui.intakes import start_intake
+from vettriage.intake.starting import start_intake
 
 SIZE = (80, 24)
 

@@ -187,7 +187,7 @@ async def test_every_option_of_the_longest_list_can_be_reached(store: Any, catal
 
 
 def test_an_answer_is_saved_even_if_the_engine_fails(store: Any, catalogue: Any, monkeypatch: Any) -> None:
-    from vettriage.tui.session import IntakeSession
+    from vettriage.intake.session import IntakeSession
 
     intake = _seed(store, catalogue, "Fern", {}, "dog_age_years")
     session = IntakeSession(catalogue, store, store.get_intake(intake.id), "tech")

@@ -246,3 +246,10 @@ def test_the_packs_environment_variable_reaches_code_that_loads_content_itself(m
     monkeypatch.setenv("VETTRIAGE_PACKS", str(DEMO))
     assert "demo_sunny_spot" in load_catalogue().items
     assert "demo_sunny_spot" not in load_catalogue(packs=[]).items
+
+
+def test_a_pack_rule_cannot_set_answers_aside(pack) -> None:
+    # setting shipped answers aside would change what the shipped DISHAA domains count
+    _replace(pack / "rules.yaml", "      workup: [orthopaedic_exam]\n", "      explains: [cog_house_soiling]\n")
+    err = _refused(pack)
+    assert err.field == "rules[demo_total_high]" and "'explains'" in str(err)

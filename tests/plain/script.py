@@ -8,7 +8,7 @@ from typing import Any
 
 from vettriage.content.models import UNKNOWN
 from vettriage.engine.answers import visible_items
-from vettriage.tui.session import choices_for
+from vettriage.intake.session import choices_for
 
 DOG = "Rex"
 RED_FLAG = "rf_collapse"

@@ -9,8 +9,8 @@ from typing import Any
 
 from tests.plain.script import DOG, RED_FLAG, asked, plain_script, planned_answers
 from vettriage.plain import PlainDialogue
-from vettriage.tui.intakes import resume_or_start
-from vettriage.tui.session import IntakeSession
+from vettriage.intake.starting import resume_or_start
+from vettriage.intake.session import IntakeSession
 
 BOX = re.compile("[\u2500-\u259f]")
 """Box drawing and block elements: never in the plain mode's output."""

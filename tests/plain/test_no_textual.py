@@ -8,7 +8,7 @@ import sys
 
 def test_plain_mode_imports_no_textual() -> None:
     code = ("import sys, vettriage.plain, vettriage.plain.dialogue, vettriage.plain.words, "
-            "vettriage.tui.session, vettriage.tui.intakes, vettriage.commands.tui; "
+            "vettriage.intake.session, vettriage.intake.starting, vettriage.commands.tui; "
             "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'rich.'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -13,8 +13,8 @@ from textual.widgets import Input
 from tests.plain.script import DOG, WAIT, app_keys, plain_script, planned_answers
 from vettriage.plain import PlainDialogue
 from vettriage.store import open_store
-from vettriage.tui.intakes import resume_or_start
-from vettriage.tui.session import IntakeSession
+from vettriage.intake.starting import resume_or_start
+from vettriage.intake.session import IntakeSession
 from vettriage.tui.widgets.answer import TWO_DIGIT_WINDOW
 
 

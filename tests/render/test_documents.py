@@ -122,10 +122,15 @@ def test_previsit_shows_findings_with_answers_work_up_and_cautions(catalogue, ca
     a = cases[name].assessment
     primary = a.primary
     assert primary is not None
+    from vettriage.render.context import HISTORY_ITEMS
+
+    history = {i: label for label, ids in HISTORY_ITEMS for i in ids}
     for ev in a.categories[primary].evidence:
         assert _flat(md_escape(ev.title)) in doc
         for x in ev.answers:
-            assert _flat(md_escape(catalogue.items[x.item].text.tech)) in doc
+            # medicines and diagnoses behind a finding (e.g. on a pain medicine) are in the history block
+            shown = history[x.item] if x.item in history else catalogue.items[x.item].text.tech
+            assert _flat(md_escape(shown)) in doc
     for w in cases[name].plan.workup:
         assert _flat(md_escape(w.title)) in doc
     for c in a.ketamine_cautions:

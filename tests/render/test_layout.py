@@ -203,14 +203,17 @@ def test_handout_wording_follows_who_answered(catalogue, cases, mode, words):
 
 
 @pytest.mark.parametrize("name", case_names())
-def test_ketamine_questions_only_when_ketamine_is_an_option(catalogue, cases, name):
+def test_ketamine_questions_with_the_option_or_the_answer_about_it(catalogue, cases, name):
+    """The questions to ask a clinic come with ketamine wherever it is spoken of (the option, or the "About
+    ketamine" answer: issue 23), and nowhere else."""
     c = cases[name]
     ket = next(o for o in catalogue.options if o.id == "ketamine")
     doc = render_context(build_context("handout", catalogue, c.assessment, c.answers, c.plan, META), "html")
     from markupsafe import escape
 
     shown = [q for q in ket.questions if str(escape(q)) in doc]
-    if "ketamine" in [o.id for o in c.plan.options]:
+    spoken_of = "ketamine" in [o.id for o in c.plan.options] or (c.plan.about_ketamine and not c.plan.deferred)
+    if spoken_of:
         assert len(shown) == len(ket.questions)
     else:
         assert not shown, name

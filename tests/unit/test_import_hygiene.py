@@ -39,3 +39,13 @@ def test_plan_render_and_store_do_not_import_textual() -> None:
                     raise
     """)
     assert "textual" not in mods
+
+
+def test_intake_session_imports_no_user_interface() -> None:
+    """The headless intake package is driven by the app, the plain mode and the web form, never the reverse."""
+    mods = _loaded_after("""
+        import vettriage.intake, vettriage.intake.session, vettriage.intake.starting, vettriage.intake.words
+    """)
+    ui = {m for m in mods if m.split(".")[0] in ("textual", "rich", "starlette", "uvicorn", "aiohttp")
+          or m.startswith(("vettriage.tui", "vettriage.plain", "vettriage.web", "vettriage.commands"))}
+    assert not ui, sorted(ui)

@@ -168,3 +168,20 @@ def test_the_compiled_program_is_cached_and_a_broken_cache_is_a_miss(tmp_path, m
     assert run(build(conds, cache_key="test|1"), ctx) == first  # read back from the cache
     files[0].write_bytes(b"not marshal data")
     assert run(build(conds, cache_key="test|1"), ctx) == first == [(1, True, (["a"], []))]
+
+
+def test_rules_after_one_that_stands_alone_read_the_scores_as_they_are_then() -> None:
+    """A rule that explains answers makes the caller change the scores (engine.triage): the program tests it on
+    its own and reads the scores for the rules below it only after handing it back."""
+    conds = conditions({"item": "a", "eq": "x"}, {"score": "s", "gte": 2}, {"score": "s", "gte": 2})
+    spans = {"s": (3.0, 3.0)}
+    got = []
+    prog = build(conds, alone=[True, False, False])
+    for k, t, _ in prog({"a": "x"}.get, frozenset(), set(), spans, {}, {}, set(), set()):
+        got.append((k, t))
+        if k == 0:
+            spans["s"] = (0.0, 1.0)  # what the caller does when an explaining rule holds
+    assert got == [(0, True)], "the score rules below were tested on the changed scores"
+    # without `alone` the three are one group, tested before any is handed back
+    spans["s"] = (3.0, 3.0)
+    assert [k for k, *_ in build(conds)({"a": "x"}.get, frozenset(), set(), spans, {}, {}, set(), set())] == [0, 1, 2]

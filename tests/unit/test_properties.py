@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from vettriage.cli import main
 from vettriage.content import load_catalogue
 from vettriage.engine import assess, read_answers_file, validate_answers
-from vettriage.errors import InputError
+from vettriage.errors import InputError, InputErrors
 from vettriage.resources import questionnaires_dir
 
 SHIPPED = questionnaires_dir()
@@ -36,7 +36,9 @@ def test_answers_validator_only_raises_input_error(catalogue, data) -> None:
     try:
         answers = validate_answers(catalogue, raw)
     except InputError as exc:
-        assert "\n" not in str(exc)
+        # every problem at once (InputErrors), each on one line, and never more than the limit and a count
+        lines = exc.lines() if isinstance(exc, InputErrors) else [str(exc)]
+        assert all("\n" not in line for line in lines) and len(lines) <= InputErrors.SHOWN + 1
         return
     assess(catalogue, answers)
 

@@ -114,3 +114,50 @@ def test_the_fast_path_agrees_on_the_real_catalogue(catalogue) -> None:
         unknown = {i for i, v in answers.items() if v == "unknown"}
         for got, _ in (compute_scores(catalogue, answers), compute_scores(catalogue, answers, (), unknown)):
             assert [dataclasses.astuple(s) for s in got.values()] == [dataclasses.astuple(s) for s in want.values()]
+
+
+def _weight_cat():
+    from vettriage.content.models import Item as _Item
+
+    class _W:
+        items = {i: _Item.model_validate({"id": i, "type": "number", "unit": "kg", "min": 0.5, "max": 120,
+                                          "text": {"owner": i, "tech": i}, "source": "s1"}) for i in ("before", "now")}
+        scales: dict = {}
+        scores = (score(id="drop", method="percent_drop", of=["before", "now"], min_share=1.0),)
+        score_by_id = {"drop": scores[0]}
+
+    return _W()
+
+
+WEIGHT = _weight_cat()
+
+
+def test_percent_drop_is_the_share_of_the_earlier_value_lost() -> None:
+    s, spans = compute_scores(WEIGHT, {"before": 20.0, "now": 18.0})
+    assert s["drop"].value == 10.0 and spans["drop"] == (10.0, 10.0)
+    # a gain is a negative drop, never a loss
+    assert compute_scores(WEIGHT, {"before": 18, "now": 20})[1]["drop"][0] < 0
+
+
+def test_percent_drop_with_a_blank_spans_what_it_could_be() -> None:
+    s, spans = compute_scores(WEIGHT, {"before": 30.0})
+    lo, hi = spans["drop"]
+    assert s["drop"].value is None and lo < 0 < 10 < hi < 100, "today's weight unknown: any loss or none"
+    # no earlier weight asked (no loss reported): nothing to compare, so no drop
+    s, spans = compute_scores(WEIGHT, {"now": 18.0}, hidden={"before"})
+    assert spans["drop"] == (0.0, 0.0) and s["drop"].value is None and not s["drop"].sufficient
+
+
+def test_percent_drop_fast_path_agrees_with_the_interval_pass() -> None:
+    import dataclasses
+
+    from vettriage.engine.scoring import reference_scores
+
+    for answers in ({"before": 20.0, "now": 18.0}, {"before": 19, "now": 18}, {"before": 0.5, "now": 120},
+                    {"before": "unknown", "now": 18}, {"now": 18}, {}):
+        want = reference_scores(WEIGHT, answers)
+        unknown = {k for k, v in answers.items() if v == "unknown"}
+        for got in (compute_scores(WEIGHT, answers), compute_scores(WEIGHT, answers, (), unknown)):
+            assert got[1] == want[1], answers
+            assert [dataclasses.astuple(s) for s in got[0].values()] == \
+                [dataclasses.astuple(s) for s in want[0].values()], answers

@@ -7,7 +7,9 @@ import sys
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._options import add_content_arg
 from vettriage.commands._packs import add_pack_arg
+from vettriage.intake.words import level_text, red_flag_line, score_text
 
 
 def register(sub: Any) -> None:
@@ -15,7 +17,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("assess", help="assess an answers file (text, or JSON with --json)")
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the Assessment as JSON")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run)
 
@@ -31,12 +33,28 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(format_text(result) + "\n")
+        sys.stdout.write(format_text(result, cat) + "\n")
     return 0
 
 
-def format_text(a: Any) -> str:
-    """A readable summary of an Assessment for the terminal."""
+def format_text(a: Any, catalogue: Any = None) -> str:
+    """A readable summary of an Assessment for the terminal; with the catalogue, each answer's id is followed by
+    its question (technician wording), so the reader need not know the ids."""
+    def asked(item_id: str, value: Any = None, with_value: bool = True) -> str:
+        shown = f"{item_id}={_v(value)}" if with_value else item_id
+        item = catalogue.items.get(item_id) if catalogue is not None else None
+        if item is None:
+            return shown
+        text = " ".join(item.text.tech.split())
+        return f"{shown} ({text if len(text) <= 70 else text[:67] + '...'})"
+
+    def listed(head: str, entries: list[str], total: int) -> list[str]:
+        if catalogue is None:
+            more = f" (+{total - len(entries)} more)" if total > len(entries) else ""
+            return [f"    {head}: " + ", ".join(entries) + more]
+        more = [f"      (+{total - len(entries)} more)"] if total > len(entries) else []
+        return [f"    {head}:"] + [f"      {e}" for e in entries] + more
+
     out = [f"Urgency: {a.urgency.upper()}"]
     if a.red_flags:
         out.append("EMERGENCY - contact your vet or the nearest emergency clinic now:")
@@ -45,17 +63,18 @@ def format_text(a: Any) -> str:
     for name, label in (("pain", "Pain"), ("medical", "Medical illness"), ("ccd", "Cognitive decline (CCD)")):
         cat = a.categories[name]
         marker = " (primary)" if a.primary == name else ""
-        out.append(f"{label}: {level_text(cat)}{marker}")
+        severity = f" (signs graded {cat.severity})" if getattr(cat, "severity", None) else ""
+        out.append(f"{label}: {level_text(cat)}{severity}{marker}")
+        if getattr(cat, "set_aside", None):
+            out.append("    set aside, explained by another finding (re-screen once treated): "
+                       + ", ".join(cat.set_aside))
         if cat.positives:
-            out.append("    seen: " + ", ".join(f"{x.item}={_v(x.value)}" for x in cat.positives))
+            out += listed("seen", [asked(x.item, x.value) for x in cat.positives], len(cat.positives))
         if cat.negatives:
-            shown = cat.negatives[:8]
-            more = f" (+{len(cat.negatives) - len(shown)} more)" if len(cat.negatives) > len(shown) else ""
-            out.append("    ruled out by: " + ", ".join(f"{x.item}={_v(x.value)}" for x in shown) + more)
+            out += listed("ruled out by", [asked(x.item, x.value) for x in cat.negatives[:8]], len(cat.negatives))
         if cat.deciding:
-            shown = cat.deciding[:8]
-            more = f" (+{len(cat.deciding) - len(shown)} more)" if len(cat.deciding) > len(shown) else ""
-            out.append("    would be decided by: " + ", ".join(shown) + more)
+            out += listed("would be decided by", [asked(i, with_value=False) for i in cat.deciding[:8]],
+                          len(cat.deciding))
         for sid in cat.scores:
             s = a.scores[sid]
             out.append(f"    {s.title}: {score_text(s)} ({s.answered}/{s.of} answered)")
@@ -78,36 +97,6 @@ def format_text(a: Any) -> str:
         out.append("Ignored (question not asked after earlier answers): " + ", ".join(a.dropped))
     out.append(f"Content {a.content_version} ({a.content_hash[:12]}). {DISCLAIMER}")
     return "\n".join(out)
-
-
-def red_flag_line(a: Any) -> str:
-    """Whether every emergency question was answered: "no red flag reported" is said only when they all were."""
-    missing = len(a.red_flags_unanswered)
-    if missing:
-        return (f"Emergency questions: {missing} not answered - ask them now; this result cannot rule out "
-                "an emergency.")
-    return "Emergency questions: all answered" + ("." if a.red_flags else "; no red flag reported.")
-
-
-def level_text(cat: Any) -> str:
-    """A category's level in words; a "none" that the answers do not decide is never shown as "none"."""
-    if cat.level != "none" or cat.status == "assessed":
-        extra = f", could be {cat.could_reach}" if cat.could_reach != cat.level and cat.status == "assessed" else ""
-        return f"{cat.level}{extra}"
-    left = f"{cat.unanswered} of {cat.questions} questions unanswered"
-    if cat.status == "incomplete":
-        return f"could not be assessed: no finding so far, but {left} could still lead to one"
-    return f"could not be assessed ({left})"
-
-
-def score_text(s: Any) -> str:
-    """A score's value, or the range it could still take."""
-    if s.value is not None and (s.low is None or s.low == s.high):
-        return f"{s.value:g}"
-    if s.low is not None:
-        known = f"{s.value:g} over the answers given, " if s.value is not None else ""
-        return f"{known}between {s.low:g} and {s.high:g} once the rest are answered"
-    return "insufficient data"
 
 
 def _v(v: Any) -> str:

@@ -9,15 +9,18 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add `config` with its `set`, `unset` and `init` actions."""
-    p = sub.add_parser("config", help="the settings (clinic name, phone, address, logo, database): show, set, init")
+    p = sub.add_parser("config", help="the settings (clinic name, phone, address, logo, database): show, set, "
+                       "unset, init")
     p.set_defaults(func=run_show)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
+    w = actions.add_parser("show", help="each setting, what it is for and where its value comes from (the default)")
+    w.set_defaults(func=run_show)
     s = actions.add_parser("set", help="set one setting in the settings file")
     s.add_argument("key", help="a setting name (`vettriage config` lists them)")
     s.add_argument("value", help="its value (clinic_logo: a PNG or JPEG file)")
     s.set_defaults(func=run_set)
     u = actions.add_parser("unset", help="remove one setting from the settings file")
-    u.add_argument("key")
+    u.add_argument("key", help="a setting name (`vettriage config` lists them)")
     u.set_defaults(func=run_unset)
     i = actions.add_parser("init", help="write a settings file with every setting documented")
     i.add_argument("--force", action="store_true", help="replace an existing settings file")

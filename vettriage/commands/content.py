@@ -6,21 +6,32 @@ import argparse
 import json
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg
 from vettriage.commands._packs import add_pack_arg
 
 
 def register(sub: Any) -> None:
     """Add the content commands."""
     p = sub.add_parser("validate", help="check the questionnaire content")
-    p.add_argument("directory", nargs="?", help="content folder (default: the shipped questionnaires)")
+    p.add_argument("directory", nargs="?", metavar="DIR", help="the content folder to check (default: the shipped "
+                   "questionnaires)")
     add_pack_arg(p)
+    p.add_argument("--cases", action="append", default=[], metavar="DIR",
+                   help="also run a clinical case bank (e.g. validation/cases; repeatable) and print its figures "
+                   "with Wilson 95%% intervals and the cases where vettriage and the bank disagree")
+    p.add_argument("--json", action="store_true", help="with --cases: the figures and disagreements as JSON")
+    p.add_argument("--doc-block", action="store_true",
+                   help="with --cases: print the figures block for docs/VALIDATION.md (to paste)")
+    p.add_argument("--update-doc", metavar="FILE",
+                   help="with --cases: rewrite the figures block in FILE (e.g. docs/VALIDATION.md) in place")
     p.set_defaults(func=run_validate)
     p = sub.add_parser("answers-template", help="print a blank answers file to fill in")
-    p.add_argument("--mode", choices=["owner", "tech"], default="tech")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
-    p.add_argument("--dog-id", type=int, help="pre-fill the history answers (medicines, conditions, signalment) "
+    p.add_argument("--mode", choices=["owner", "tech"], default="tech",
+                   help="the questions' wording: owner or tech (default: tech)")
+    add_content_arg(p)
+    p.add_argument("--dog-id", type=int, metavar="ID", help="pre-fill the history answers (medicines, conditions, signalment) "
                    "from this dog's last completed visit, for the owner to confirm; never its signs or ratings")
-    p.add_argument("--db", metavar="PATH|URL", help="database (with --dog-id)")
+    add_db_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_template)
 
@@ -30,6 +41,13 @@ def run_validate(args: argparse.Namespace) -> int:
     from vettriage.commands._packs import load_content
 
     cat = load_content(args, args.directory)
+    if args.cases:
+        return run_cases(args, cat)
+    for flag in ("json", "doc_block", "update_doc"):
+        if getattr(args, flag):
+            from vettriage.errors import InputError
+
+            raise InputError("command line", "--" + flag.replace("_", "-"), "needs --cases DIR")
     n_items = len(cat.items)
     print(f"ok: {cat.title} {cat.version} ({cat.hash[:12]}): {len(cat.sections)} sections, {n_items} items, "
           f"{len(cat.scores)} scores, {len(cat.rules)} rules, {len(cat.options)} care options, "
@@ -38,6 +56,42 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"pack {pack.id} {pack.version} ({pack.hash[:12]}): {pack.title}: {len(pack.sections)} sections, "
               f"{len(pack.scores)} scores, {len(pack.rules)} rules. Licence: {pack.licence}")
     return 0
+
+
+def run_cases(args: argparse.Namespace, cat: Any) -> int:
+    """Run the case banks: the figures, the disagreements; exit 1 when an emergency case is not sent to
+    emergency or an expected red flag is missed (the guard's absolute measures), else 0."""
+    import sys
+    from pathlib import Path
+
+    from vettriage.casebank.cases import load_bank
+    from vettriage.casebank.check import run_case
+    from vettriage.casebank.metrics import measures
+    from vettriage.casebank.report import doc_block, guard_failures, json_report, text_report, update_doc
+
+    bank = load_bank(args.cases, cat)
+    outcomes = [run_case(cat, c) for c in bank]
+    ms = measures(outcomes)
+    where = ", ".join(args.cases)
+    command = "vettriage validate --cases " + " --cases ".join(args.cases)
+    if args.doc_block or args.update_doc:
+        block = doc_block(outcomes, ms, cat.version, command + " --doc-block")
+        if args.update_doc:
+            update_doc(Path(args.update_doc), block)
+            print(f"updated the figures in {args.update_doc}")
+        else:
+            print(block)
+    elif args.json:
+        meta = {"content_version": cat.version, "content_hash": cat.hash, "banks": args.cases}
+        sys.stdout.write(json.dumps(json_report(outcomes, ms, meta), indent=2) + "\n")
+    else:
+        print(text_report(outcomes, ms, f"vettriage validation: {len(bank)} cases from {where}; content "
+                                        f"{cat.version} ({cat.hash[:12]}). Invented cases, one writer: see "
+                                        "docs/VALIDATION.md for what they cannot show."))
+    failures = guard_failures(outcomes, ms)
+    for line in failures:
+        print(f"guard: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def run_template(args: argparse.Namespace) -> int:
@@ -70,7 +124,9 @@ def run_template(args: argparse.Namespace) -> int:
         print(template_text(cat, args.mode, note=f"Dog {dog.id} ({dog.name}) has no completed visit yet: "
                                                   "nothing to pre-fill."))
         return 0
-    day = last.created_at.date()
+    from vettriage.localtime import local_day
+
+    day = local_day(last.created_at)
     values = prefill(cat, last.answers, day, dt.date.today())
     print(template_text(cat, args.mode, values, note=(
         f"Dog {dog.id} ({dog.name}): history answers are pre-filled from the visit of {day} (intake {last.id}). "

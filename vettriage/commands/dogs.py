@@ -13,11 +13,10 @@ import json
 import sys
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.commands.intakes import _guarded
 from vettriage.errors import InputError
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -26,12 +25,12 @@ def register(sub: Any) -> None:
     dsub = p.add_subparsers(dest="dogs_command", metavar="ACTION", required=True)
 
     ad = dsub.add_parser("add", help="add a dog; prints its new id")
-    ad.add_argument("--name", required=True)
+    ad.add_argument("--name", required=True, help="the dog's name")
     ad.add_argument("--owner", help="the owner's name")
     ad.add_argument("--phone", help="the owner's phone")
     ad.add_argument("--chart", help="the clinic's chart number (unique)")
     ad.add_argument("--breed", help="breed or size")
-    ad.add_argument("--sex")
+    ad.add_argument("--sex", help="the dog's sex (female or male)")
     ad.add_argument("--born", help="date of birth YYYY-MM-DD, or an age in years at this first visit (e.g. 11.5)")
     ad.add_argument("--json", action="store_true", help="the new record as JSON")
     ad.set_defaults(func=run_add)
@@ -42,15 +41,15 @@ def register(sub: Any) -> None:
     ls.set_defaults(func=run_list)
 
     sh = dsub.add_parser("show", help="one dog: its visits by date and the change since the last visit")
-    sh.add_argument("id", type=int)
-    sh.add_argument("--json", action="store_true")
-    sh.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    sh.add_argument("id", type=int, help="the dog's id (see `vettriage dogs list`)")
+    sh.add_argument("--json", action="store_true", help="the dog and its visits as JSON")
+    add_content_arg(sh)
     add_pack_arg(sh)
     sh.set_defaults(func=run_show)
 
     du = dsub.add_parser("due", help="dogs due or overdue for a re-screen")
     du.add_argument("--within", default="0d", help="also those due within this many days (14d, 2w; default 0d)")
-    du.add_argument("--json", action="store_true")
+    du.add_argument("--json", action="store_true", help="the dogs due as JSON")
     du.set_defaults(func=run_due)
 
     rn = dsub.add_parser("rename", help="give a dog (by id) a new name")
@@ -59,7 +58,7 @@ def register(sub: Any) -> None:
     rn.set_defaults(func=run_rename)
 
     for parser in (ad, ls, sh, du, rn):
-        parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+        add_db_arg(parser)
         parser.set_defaults(func=_guarded(parser.get_default("func")))
 
 
@@ -118,7 +117,10 @@ def dog_json(dog: Any) -> dict[str, Any]:
     """A Dog as plain JSON values."""
     from dataclasses import asdict
 
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in asdict(dog).items()}
+    from vettriage.localtime import iso
+
+    return {k: (iso(v) if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in asdict(dog).items()}
 
 
 def _text(value: str | None, field: str, limit: int = 200) -> str | None:
@@ -197,13 +199,16 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
+        from vettriage.localtime import iso, zone_name
+
         doc = {"dog": dog_json(dog), "visits": [
-            {"intake_id": v.intake_id, "at": v.at.isoformat(), "urgency": v.urgency,
+            {"intake_id": v.intake_id, "at": iso(v.at), "urgency": v.urgency,
              "rescreen_due": v.rescreen_due.isoformat() if v.rescreen_due else None,
              "scores": {s: (v.assessment.get("scores") or {}).get(s) for s in score_ids},
              "levels": {c: (x or {}).get("level") for c, x in (v.assessment.get("categories") or {}).items()}}
             for v in visits],
-            "since_last_visit": json.loads(json.dumps(asdict(since), default=str)) if since else None}
+            "since_last_visit": json.loads(json.dumps(asdict(since), default=str)) if since else None,
+            "time_zone": zone_name()}
         print(json.dumps(doc, indent=2, ensure_ascii=False))
         return 0
     out = [f"dog {dog.id}: {dog.name}" + (f" (chart {dog.chart})" if dog.chart else ""),
@@ -252,7 +257,9 @@ def run_due(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([{"dog": dog_json(d.dog), "intake_id": d.intake_id, "last_visit": d.last_visit.isoformat(),
+        from vettriage.localtime import iso
+
+        print(json.dumps([{"dog": dog_json(d.dog), "intake_id": d.intake_id, "last_visit": iso(d.last_visit),
                            "due": d.due.isoformat(), "status": due_status(d.due, today), "reason": d.reason}
                           for d in due], indent=2, ensure_ascii=False))
         return 0

@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
-CONTENT_HELP = "content folder (default: the shipped questionnaires)"
 
 
 def register(sub: Any) -> None:
@@ -23,28 +21,28 @@ def register(sub: Any) -> None:
     fsub = p.add_subparsers(dest="fhir_command", metavar="ACTION", required=True)
 
     q = fsub.add_parser("questionnaire", help="the whole catalogue as one FHIR Questionnaire (JSON)")
-    q.add_argument("-o", "--output", help="file to write (default: standard output)")
+    add_output_arg(q)
     q.add_argument("--mode", choices=["owner", "tech"], default="owner", help="wording (default: owner)")
-    q.add_argument("--content", help=CONTENT_HELP)
+    add_content_arg(q)
     add_pack_arg(q)
     q.set_defaults(func=run_questionnaire)
 
     ex = fsub.add_parser("export", help="one stored intake as a FHIR Bundle: Patient, QuestionnaireResponse, "
                                         "RiskAssessment, Observations, DetectedIssues")
-    ex.add_argument("--intake", type=int, required=True, metavar="N", help="the intake's id (intakes list)")
-    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
-    ex.add_argument("--content", help=CONTENT_HELP)
+    ex.add_argument("--intake", type=int, required=True, metavar="ID", help="the intake's id (see `vettriage intakes list`)")
+    add_output_arg(ex)
+    add_content_arg(ex)
     add_pack_arg(ex)
-    ex.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    add_db_arg(ex)
     ex.set_defaults(func=run_export)
 
     im = fsub.add_parser("import", help="a QuestionnaireResponse (or a Bundle holding one) becomes an intake")
     im.add_argument("file", help="FHIR JSON: a QuestionnaireResponse to our Questionnaire, or a Bundle")
     im.add_argument("--dog", help="the dog's name (default: the Bundle's Patient, else the dog_name answer)")
     im.add_argument("--by", help="who answered: 'owner' or a technician's name (default: the response's author)")
-    im.add_argument("--content", help=CONTENT_HELP)
+    add_content_arg(im)
     add_pack_arg(im)
-    im.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+    add_db_arg(im)
     im.set_defaults(func=run_import)
 
 
@@ -76,12 +74,15 @@ def run_export(args: argparse.Namespace) -> int:
     from vettriage.fhir.bundle import export_bundle
     from vettriage.store import open_store
 
+    from vettriage.config import load_config
+
+    chart_system = load_config().chart_system
     store = open_store(args.db)
     try:
         intake = store.get_intake(args.intake)
     finally:
         store.close()
-    bundle = export_bundle(load_content(args, args.content), intake)
+    bundle = export_bundle(load_content(args, args.content), intake, chart_system)
     if _write(bundle.model_dump_json(indent=2) + "\n", args.output):
         kinds = [e.resource.get_resource_type() for e in bundle.entry or ()]
         print(f"wrote intake {intake.id} ({intake.dog.name}, {intake.status}) as a Bundle of {len(kinds)} "
@@ -96,7 +97,8 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
-    from vettriage.fhir.patient import owner_details, patient_name
+    from vettriage.config import load_config
+    from vettriage.fhir.patient import patient_details, patient_name
     from vettriage.fhir.reading import STATUS, read_fhir
     from vettriage.fhir.response import raw_answers
     from vettriage.store import open_store
@@ -112,12 +114,14 @@ def run_import(args: argparse.Namespace) -> int:
     if not name or not name.strip():
         raise InputError(args.file, None, "no dog's name (no Patient, no dog_name answer): give --dog")
     assessment = assess(cat, answers) if status == "completed" else None
+    details = patient_details(got.patient, load_config().chart_system) if got.patient else {}
+    when = authored(got.response.authored)
     store = open_store(args.db)
     try:
-        dog = find_or_add_dog(store, " ".join(name.split()), answers.values,
-                              **(owner_details(got.patient) if got.patient else {}))
+        dog = _dog_of_chart(store, details.get("chart")) or find_or_add_dog(
+            store, " ".join(name.split()), answers.values, **details)
         intake = store.create_intake(dog.id, by=by, mode=got.mode, content_version=cat.version,
-                                     content_hash=cat.hash)
+                                     content_hash=cat.hash, created_at=when)
         store.save_answers(intake.id, answers.values, who=by)
         if assessment is not None:
             intake = store.complete(intake.id, assessment.model_dump(mode="json"))
@@ -131,9 +135,35 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"warning: {len(missing)} emergency question(s) not answered in {args.file}: {', '.join(missing)}; "
               "the result cannot rule out an emergency", file=sys.stderr)
     urgency = f", urgency {intake.urgency}" if intake.urgency else ""
+    from vettriage.localtime import local_day
+
     print(f"imported intake {intake.id} for {dog.name} (dog {dog.id}) from {args.file}: "
-          f"{len(answers.values)} answers, {intake.status}{urgency}")
+          f"{len(answers.values)} answers, {intake.status}{urgency}, dated {local_day(intake.created_at)}")
     return 0
+
+
+def authored(value: Any) -> Any:
+    """`QuestionnaireResponse.authored` as the visit's time: a date alone is noon local time that day (never
+    the day before in any zone); a year or a month alone, or none, is not a time (the import is dated now)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(12)).astimezone()
+    return None
+
+
+def _dog_of_chart(store: Any, chart: str | None) -> Any:
+    """The dog with this chart number, if one has it: a chart number names one dog, whatever its name."""
+    from vettriage.store.api import NotFoundError
+
+    if not chart:
+        return None
+    try:
+        return store.dog_by_chart(chart)
+    except NotFoundError:
+        return None
 
 
 def _by(author: Any, mode: str) -> str:

@@ -15,10 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -30,39 +29,40 @@ def register(sub: Any) -> None:
     a.add_argument("file", help="answers file (YAML: question id -> answer)")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new one)")
-    who.add_argument("--dog-id", type=int, help="the dog's id (see `vettriage dogs list`)")
+    who.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id (see `vettriage dogs list`)")
     who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`)")
     a.add_argument("--by", default="owner", help="who filled it in: 'owner' (default) or a technician's name")
-    a.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(a)
     add_pack_arg(a)
     a.set_defaults(func=_guarded(run_add))
 
     ls = isub.add_parser("list", help="list intakes, newest first")
-    ls.add_argument("--date", help="day of creation, YYYY-MM-DD (UTC)")
-    ls.add_argument("--status", choices=["in_progress", "completed", "amended"])
-    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"])
+    ls.add_argument("--date", help="the day the intakes were started: YYYY-MM-DD or 'today' (the local calendar "
+                    "day)")
+    ls.add_argument("--status", choices=["in_progress", "completed", "amended"], help="only intakes in this state")
+    ls.add_argument("--urgency", choices=["emergency", "soon", "routine"], help="only intakes of this urgency")
     ls.add_argument("--dog", help="part of the dog's name, any case")
-    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument("--limit", type=int, default=200, metavar="N", help="at most N intakes (default 200)")
     ls.set_defaults(func=_guarded(run_list))
 
     sh = isub.add_parser("show", help="show one intake")
-    sh.add_argument("id", type=int)
+    sh.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
     sh.add_argument("--json", action="store_true", help="the whole record as JSON")
     sh.set_defaults(func=_guarded(run_show))
 
     ex = isub.add_parser("export", help="export every dog and intake")
-    ex.add_argument("--format", choices=["json", "csv"], default="json")
-    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    ex.add_argument("--format", choices=["json", "csv"], default="json", help="json or csv (default: json)")
+    add_output_arg(ex)
     ex.set_defaults(func=_guarded(run_export))
 
     im = isub.add_parser("import", help="import an export file: all of it or nothing")
-    im.add_argument("file")
-    im.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    im.add_argument("file", help="a file written by `vettriage intakes export` (JSON)")
+    add_content_arg(im)
     add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
     for parser in (a, ls, sh, ex, im):
-        parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
+        add_db_arg(parser)
 
 
 def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -151,24 +151,25 @@ def report_damaged(damaged: list[Any], doing: str) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """A table of intakes."""
-    day = None
-    if args.date:
-        try:
-            day = dt.date.fromisoformat(args.date)
-        except ValueError:
-            raise InputError("--date", None, f"{args.date!r} is not a date (YYYY-MM-DD)") from None
+    """A table of intakes, times in local time (the zone named in the heading); `--date` is a local day."""
+    from vettriage.commands.report import parse_day
+    from vettriage.localtime import intakes_of_day, stamp, zone_name
+
+    day = parse_day(args.date) if args.date else None
     store = _open(args)
     damaged: list[Any] = []
     try:
-        rows = store.list_intakes(date=day, status=args.status, dog=args.dog, urgency=args.urgency,
-                                  limit=args.limit, damaged=damaged)
+        filters = dict(status=args.status, dog=args.dog, urgency=args.urgency, damaged=damaged)
+        rows = (intakes_of_day(store, day, limit=args.limit, **filters) if day is not None
+                else store.list_intakes(limit=args.limit, **filters))
     finally:
         store.close()
     report_damaged(damaged, "the list")
-    out = [f"{'ID':>6}  {'CREATED (UTC)':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    started = f"STARTED ({zone_name()})"
+    width = max(16, len(started))
+    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
     for r in rows:
-        out.append(f"{r.id:>6}  {r.created_at:%Y-%m-%d %H:%M}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
+        out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):{width}}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
                    f"{r.status:11}  {r.urgency or '-'}")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -184,9 +185,12 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     report_damaged(damaged, "the audit trail")
+    from vettriage.localtime import stamp, zone_name
+
     if args.json:
         rec = _jsonable(intake)
         rec["audit"] = [_jsonable(e) for e in trail]
+        rec["time_zone"] = zone_name()  # every time above is in it, with its UTC offset
         sys.stdout.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
         return 0
     d = intake.dog
@@ -197,7 +201,7 @@ def run_show(args: argparse.Namespace) -> int:
     else:
         marker = " (EMERGENCY SIGN REPORTED)" if intake.emergency else ""
     out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
-           f"Created {intake.created_at:%Y-%m-%d %H:%M} UTC, updated {intake.updated_at:%Y-%m-%d %H:%M} UTC",
+           f"Started {stamp(intake.created_at)}, updated {stamp(intake.updated_at)}",
            f"Urgency: {intake.urgency or '-'}{marker}",
            f"Content {intake.content_version} ({intake.content_hash[:12]})"]
     out += changes.withdrawn_lines()
@@ -208,7 +212,7 @@ def run_show(args: argparse.Namespace) -> int:
     amended = [e for e in trail if e.reason]
     if amended:
         out.append("Changes with a reason (amendments, red flags withdrawn):")
-        out += [f"  {e.at:%Y-%m-%d %H:%M} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
+        out += [f"  {stamp(e.at)} {e.who}: {e.item_id} {json.dumps(e.old_value)} -> "
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -231,7 +235,7 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
     """The stored result's red-flag coverage and findings, worded as `vettriage assess` words them."""
     if not stored or stored.get("schema_version", 1) < 2:
         return []
-    from vettriage.commands.assess import level_text, red_flag_line
+    from vettriage.intake.words import level_text, red_flag_line
     from vettriage.engine.assessment import Assessment
 
     try:
@@ -245,12 +249,16 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
 def _jsonable(record: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
+    from vettriage.localtime import iso
+
     def plain(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: plain(x) for k, x in v.items()}
         if isinstance(v, list):
             return [plain(x) for x in v]
-        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+        if isinstance(v, dt.datetime):
+            return iso(v)  # local time with its offset: the same instant, as the person reading it lives it
+        return v.isoformat() if isinstance(v, dt.date) else v
 
     return plain(asdict(record))
 

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from vettriage import DISCLAIMER
+from vettriage.commands._options import add_content_arg, add_db_arg, add_output_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 from vettriage.files import write_atomic
-
-DB_HELP = "database: a file path or URL (default: $VETTRIAGE_DATABASE_URL, else the user's data directory)"
 
 
 def register(sub: Any) -> None:
@@ -26,22 +25,22 @@ def register(sub: Any) -> None:
     p = sub.add_parser("plan", help="the ordered care options for an answers file (text, or JSON with --json)")
     p.add_argument("file", help="answers file (YAML: question id -> answer)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_content_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_plan)
 
     r = sub.add_parser("report", help="the vet's pre-visit summary or the owner's handout (HTML, Markdown, PDF)")
-    r.add_argument("file", nargs="?", help="answers file (or use --intake)")
+    r.add_argument("file", nargs="?", help="an answers file (YAML: question id -> answer), or use --intake")
     r.add_argument("--intake", type=int, metavar="ID", help="a stored intake instead of an answers file")
-    r.add_argument("--kind", choices=["previsit", "handout"], default="previsit")
-    r.add_argument("--format", choices=["html", "md", "pdf"], default="html")
-    r.add_argument("-o", "--output", metavar="OUT", help="file to write ('-' or absent: standard output; "
-                   "a PDF needs a file)")
-    r.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    r.add_argument("--kind", choices=["previsit", "handout"], default="previsit",
+                   help="previsit: the vet's summary; handout: the owner's (default: previsit)")
+    r.add_argument("--format", choices=["html", "md", "pdf"], default="html", help="html, md or pdf (default: html)")
+    add_output_arg(r, "the file to write ('-' or absent: standard output; a PDF needs a file)")
+    r.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of a PDF (default: a4)")
     r.add_argument("--by", help="who answered an answers file (default: owner)")
     r.add_argument("--diary", action="store_true", help="add the two-week diary page to the owner's handout")
-    r.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
-    r.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_db_arg(r)
+    add_content_arg(r)
     add_pack_arg(r)
     r.set_defaults(func=run_report)
 
@@ -49,11 +48,11 @@ def register(sub: Any) -> None:
     h.add_argument("--date", required=True, help="day the intakes were started: YYYY-MM-DD or 'today' "
                    "(the local calendar day)")
     h.add_argument("--diary", action="store_true", help="add the two-week diary page to each handout")
-    h.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the handouts into")
-    h.add_argument("--format", choices=["pdf", "html"], default="pdf")
-    h.add_argument("--paper", choices=["a4", "letter"], default="a4")
-    h.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
-    h.add_argument("--content", help="content folder (default: the shipped questionnaires)")
+    add_output_arg(h, "the folder to write the handouts into (made if missing)", required=True)
+    h.add_argument("--format", choices=["pdf", "html"], default="pdf", help="pdf or html (default: pdf)")
+    h.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of a PDF (default: a4)")
+    add_db_arg(h)
+    add_content_arg(h)
     add_pack_arg(h)
     h.set_defaults(func=run_handouts)
 
@@ -77,12 +76,20 @@ def run_plan(args: argparse.Namespace) -> int:
     if plan.deferred:
         out.append("EMERGENCY - the care plan is deferred. Do this now:")
         out += [f"  ! {s.title}: {s.action}" for s in plan.now]
+        if plan.home:
+            out.append("Until your dog is seen:")
+            out += [f"  - {h.owner}" for h in plan.home]
     else:
         out.append("Care options, in order:" if not plan.routine else "No finding: routine senior care.")
         for i, o in enumerate(plan.options, 1):
             warn = " [caution for this dog]" if o.cautioned else ""
             out.append(f"  {i:>2}. {o.title} ({o.category}; evidence {o.evidence}){warn}")
+            out += [f"        ! {w}" for w in o.vet_why]
             out += [f"        - {c.title}" for c in o.cautions]
+        for w in plan.withheld:
+            out.append(f"  Not offered: {w.vet_title} ({w.tech})")
+        if plan.about_ketamine is not None:
+            out.append(f"  About ketamine: {plan.about_ketamine.tech}")
     out.append(DISCLAIMER)
     sys.stdout.write("\n".join(out) + "\n")
     return 0
@@ -217,29 +224,20 @@ def _slug(name: str) -> str:
 def parse_day(text: str) -> dt.date:
     """`today` (the local calendar day) or YYYY-MM-DD."""
     if text.strip().casefold() == "today":
-        return dt.datetime.now().astimezone().date()
+        from vettriage.localtime import today
+
+        return today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError("--date", None, f"{text!r} is not a date (YYYY-MM-DD or today)") from None
 
 
-def local_day(when: dt.datetime) -> dt.date:
-    """The local calendar day of a stored (UTC) time."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone().date()
-
-
 def intakes_of_day(store: Any, day: dt.date) -> list[Any]:
-    """The intakes started on `day` in local time. The store filters by UTC day, so the neighbouring UTC days
-    are read too and each intake is placed by its local date (an intake at 00:30 local in UTC+1 belongs to
-    today, not to yesterday's UTC day)."""
-    rows: dict[int, Any] = {}
-    for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
-        for r in store.list_intakes(date=d, limit=100_000):
-            rows[r.id] = r
-    return sorted((r for r in rows.values() if local_day(r.created_at) == day), key=lambda r: r.id)
+    """The intakes started on local day `day`, by id (vettriage.localtime places each by its local date)."""
+    from vettriage.localtime import intakes_of_day as of_day
+
+    return sorted(of_day(store, day), key=lambda r: r.id)
 
 
 def run_handouts(args: argparse.Namespace) -> int:

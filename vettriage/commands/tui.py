@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def register(sub: Any) -> None:
@@ -16,7 +16,12 @@ def register(sub: Any) -> None:
     _common(p)
     p.set_defaults(func=run_desk)
     p = sub.add_parser("intake", help="start (or resume) one dog's intake straight away")
-    p.add_argument("--dog", required=True, help="the dog's name; an intake in progress for it is resumed")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new one); an intake in "
+                     "progress for it is resumed")
+    who.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id (see `vettriage dogs list`): its "
+                     "intake in progress, else a new one with its history pre-filled from its last visit")
+    who.add_argument("--chart", help="the dog's chart number (see `vettriage dogs add --chart`), as --dog-id")
     p.add_argument("--owner", action="store_true",
                    help="owner mode: owner wording, locked to this one intake (no desk, no other records)")
     how = p.add_mutually_exclusive_group()
@@ -31,10 +36,12 @@ def register(sub: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="database URL or SQLite file (default: from the config)")
-    p.add_argument("--mode", choices=["owner", "tech"], help="wording (default: from the config)")
+    from vettriage.commands._options import add_db_arg
     from vettriage.commands._packs import add_pack_arg
 
+    add_db_arg(p)
+    p.add_argument("--mode", choices=["owner", "tech"],
+                   help="the questions' wording: owner or tech (default: the `default_mode` setting)")
     add_pack_arg(p)
 
 
@@ -48,20 +55,41 @@ def run_desk(args: argparse.Namespace) -> int:
 
 
 def run_intake(args: argparse.Namespace) -> int:
-    """Start or resume the dog's intake."""
+    """Start or resume the dog's intake: the dog by name, or by id or chart number (never mixed up with another
+    dog of the same name)."""
     from vettriage.config import load_config
 
-    name = " ".join(args.dog.split())
-    if not name:
+    name = " ".join((args.dog or "").split())
+    if args.dog is not None and not name:
         from vettriage.errors import InputError
 
         raise InputError("command line", "--dog", "the dog's name is empty")
+    ref = None if args.dog is not None else DogRef(args.dog_id, args.chart)
     config = load_config()
     mode = "owner" if args.owner else (args.mode or config.default_mode)
     if args.plain or (args.plain is None and wants_plain()):
-        return _run_plain(config, store_url=args.db, mode=mode, dog_name=name, packs=[*config.packs, *args.pack])
-    return _run(config, store_url=args.db, mode=mode, dog_name=name, locked=args.owner,
-                packs=[*config.packs, *args.pack])
+        # the hints to go on later name the database only when it was typed (never a configured URL's password)
+        typed_db = args.db if args.db and args.db != config.database_url else None
+        return _run_plain(config, store_url=args.db, mode=mode, dog_name=name, packs=[*config.packs, *args.pack],
+                          dog_ref=ref, typed_db=typed_db)
+    return _run(config, store_url=args.db, mode=mode, dog_name=name or None, locked=args.owner,
+                packs=[*config.packs, *args.pack], dog_ref=ref)
+
+
+class DogRef(NamedTuple):
+    """`--dog-id ID` or `--chart C`: one dog, whatever its name."""
+
+    dog_id: int | None
+    chart: str | None
+
+
+def _intake_of(store: Any, catalogue: Any, ref: DogRef, mode: str) -> Any:
+    """The dog's intake in progress, else a new one (history pre-filled from its last completed visit)."""
+    from vettriage.commands.dogs import resolve_dog
+    from vettriage.intake.starting import in_progress_of, start_intake
+
+    dog = resolve_dog(store, ref.dog_id, ref.chart)
+    return in_progress_of(store, dog.id) or start_intake(store, catalogue, dog.name, mode, dog_id=dog.id)
 
 
 def wants_plain(env: Any = None, stdout: Any = None, stdin: Any = None) -> bool:
@@ -93,22 +121,30 @@ def _refuse_shared_name(store: Any, name: str) -> None:
                          "with `vettriage dogs rename ID NEW-NAME`")
 
 
-def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str]) -> int:
+def _run_plain(config: Any, *, store_url: str | None, mode: str, dog_name: str, packs: list[str],
+               dog_ref: DogRef | None = None, typed_db: str | None = None) -> int:
     """The intake as a plain dialogue on stdin/stdout: the same session as the app, and no Textual import."""
     from vettriage.store import open_store
 
     store = open_store(store_url or config.database_url or None)
     try:
-        _refuse_shared_name(store, dog_name)
+        if dog_ref is None:
+            _refuse_shared_name(store, dog_name)
         from vettriage.content import load_catalogue
         from vettriage.plain import PlainDialogue
-        from vettriage.tui.intakes import resume_or_start
-        from vettriage.tui.session import IntakeSession
+        from vettriage.intake.starting import resume_or_start
+        from vettriage.intake.session import IntakeSession
 
         catalogue = load_catalogue(packs=list(dict.fromkeys(packs)))
-        intake = resume_or_start(store, catalogue, dog_name, mode)
+        if dog_ref is None:
+            intake = resume_or_start(store, catalogue, dog_name, mode)
+            again = ("--dog", dog_name)
+        else:
+            intake = _intake_of(store, catalogue, dog_ref, mode)
+            again = ("--chart", dog_ref.chart) if dog_ref.chart is not None else ("--dog-id", str(intake.dog.id))
         session = IntakeSession(catalogue, store, intake, mode)
-        return PlainDialogue(session, config, sys.stdin, sys.stdout).run()
+        dialogue = PlainDialogue(session, config, sys.stdin, sys.stdout, again=again, db=typed_db)
+        return dialogue.run()
     finally:
         store.close()
 
@@ -127,6 +163,7 @@ def _run(config: Any, **kwargs: Any) -> int:
     from vettriage.store import open_store
 
     packs = list(dict.fromkeys(kwargs.pop("packs", None) or config.packs))
+    dog_ref = kwargs.pop("dog_ref", None)
     store = open_store(kwargs.pop("store_url", None) or config.database_url or None)
     try:
         if kwargs.get("dog_name"):
@@ -134,6 +171,8 @@ def _run(config: Any, **kwargs: Any) -> int:
         from vettriage.content import load_catalogue
 
         catalogue = load_catalogue(packs=packs)
+        if dog_ref is not None:  # the dog by id or chart: its intake is found (or started) before the app opens
+            kwargs["intake_id"] = _intake_of(store, catalogue, dog_ref, kwargs["mode"]).id
         from vettriage.tui.app import make_app
 
         app = make_app(config=config, store=store, catalogue=catalogue, **kwargs)

@@ -10,6 +10,7 @@ import os
 import sys
 from typing import Any
 
+from vettriage.commands._options import add_db_arg
 from vettriage.commands._packs import add_pack_arg
 from vettriage.errors import InputError
 
@@ -21,7 +22,7 @@ def register(sub: Any) -> None:
     """Add `invite`, `invites`, `serve` and the hidden `web-child`."""
     p = sub.add_parser("invite", help="create an owner intake and print its invitation link")
     p.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new dog)")
-    p.add_argument("--dog-id", type=int, help="the dog's id, when several share a name")
+    p.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id, when several share a name")
     p.add_argument("--expires", default="72h", help="how long the link works: 90m, 72h, 3d (default 72h)")
     p.add_argument("--public-url", default=None, help=f"the address owners use (default {DEFAULT_PUBLIC_URL}, "
                    "or $VETTRIAGE_PUBLIC_URL)")
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
     _store_arg(q)
     q.set_defaults(func=run_invites_list)
     q = isub.add_parser("revoke", help="stop a link from working (by its code or its id)")
-    q.add_argument("target", metavar="CODE|ID")
+    q.add_argument("target", metavar="CODE|ID", help="the link's code (from the link) or the invitation's id")
     _store_arg(q)
     q.set_defaults(func=run_invites_revoke)
     _store_arg(p)
@@ -56,17 +57,17 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_serve)
 
     # Hidden: what each browser connection runs. The intake comes from the server, through the environment.
-    p = sub.add_parser("web-child")
+    p = sub.add_parser("web-child", description="What each browser connection of `vettriage serve` runs (not "
+                       "for people: the intake comes from the server through the environment).")
     p.set_defaults(func=run_web_child)
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=None, help="store URL (sqlite:///path or postgresql://...; "
-                   "default: the clinic's default store)")
+    add_db_arg(p, deprecated_store=True)  # `--store` was this option's name before `--db` was everyone's
 
 
 def store_url(value: str | None) -> str:
-    """The store every part uses: --store, else the configured database, else the default SQLite file."""
+    """The store every part uses: --db, else the configured database, else the default SQLite file."""
     from vettriage.config import default_database_url, load_config
 
     return value or load_config().database_url or default_database_url()
@@ -112,7 +113,7 @@ def run_invite(args: argparse.Namespace) -> int:
         raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
     public = _public_url(args.public_url, "command line")
     cat = load_content(args)
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         try:
             dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
@@ -124,22 +125,27 @@ def run_invite(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(inv.invite_link(public, code))
+    from vettriage.localtime import stamp
+
     print(f"intake {intake.id} for {dog.name}; invitation {invite.id} expires "
-          f"{inv.utc(invite.expires_at):%Y-%m-%d %H:%M} UTC (the link is shown only now)", file=sys.stderr)
+          f"{stamp(inv.utc(invite.expires_at))} (the link is shown only now)", file=sys.stderr)
     return 0
 
 
 def run_invites_list(args: argparse.Namespace) -> int:
     """One line per invitation, newest first."""
+    from vettriage.localtime import stamp, zone_name
     from vettriage.web import invites as inv
 
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         rows = sorted(store.list_invites(), key=lambda i: i.id, reverse=True)
-        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {'expires (UTC)':<16}  state")
+        expires = f"expires ({zone_name()})"
+        width = max(16, len(expires))
+        print(f"{'id':>5}  {'intake':>6}  {'dog':<20} {expires:<{width}}  state")
         for i in rows:
             dog = store.get_intake(i.intake_id).dog.name
-            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {inv.utc(i.expires_at):%Y-%m-%d %H:%M}  "
+            print(f"{i.id:>5}  {i.intake_id:>6}  {dog[:20]:<20} {stamp(inv.utc(i.expires_at), zone=False):<{width}}  "
                   f"{inv.invite_state(i)}")
     finally:
         store.close()
@@ -150,7 +156,7 @@ def run_invites_revoke(args: argparse.Namespace) -> int:
     """Revoke by id or code."""
     from vettriage.web import invites as inv
 
-    store = _open(args.store)
+    store = _open(args.db)
     try:
         try:
             target = inv.find_target(store, args.target)
@@ -181,7 +187,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if idle < 10:
         raise InputError("command line", "--idle-timeout", "must be at least 10s")
 
-    url = store_url(args.store)
+    url = store_url(args.db)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
     child_env = {STORE_ENV: url}  # the child opens exactly the store the server checks codes against
     from vettriage.commands._packs import load_content, pack_dirs

@@ -44,6 +44,10 @@ class Catalogue:
     """The content packs loaded on top of the shipped content, in load order."""
     base_version: str = ""
     """The shipped content's own version (`version` adds the packs' ids and versions)."""
+    pain_kinds: dict[str, m.PainKind] = field(default_factory=dict)
+    """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
+    situations: dict[str, m.Situation] = field(default_factory=dict)
+    """Named states of the dog that care options are for or never shown with (options.yaml)."""
 
     @cached_property
     def items(self) -> dict[str, m.Item]:
@@ -233,9 +237,12 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         doc = read_yaml(directory / f"{name}.yaml")
         sections.append((doc, _parse(doc, files.SectionFile, _label(directory, name)).section))
     rule_docs: list[tuple[YamlDoc, m.Rule]] = []
+    kind_docs: list[tuple[YamlDoc, m.PainKind]] = []
     for name in cat.rule_files:
         doc = read_yaml(directory / f"{name}.yaml")
-        rule_docs += [(doc, r) for r in _parse(doc, files.RulesFile, _label(directory, name)).rules]
+        parsed = _parse(doc, files.RulesFile, _label(directory, name))
+        rule_docs += [(doc, r) for r in parsed.rules]
+        kind_docs += [(doc, k) for k in parsed.pain_kinds]
     ref_docs = [docs["references"]] + [read_yaml(directory / f"{n}.yaml") for n in cat.reference_files]
     ref_lists: list[tuple[YamlDoc, m.Reference]] = []
     for doc in ref_docs:
@@ -250,6 +257,12 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     _unique(docs["catalogue"], "scales", cat.scales)
     for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
         _unique(docs["flags"], key, getattr(flags, key))
+    _unique(docs["options"], "situations", options.situations)
+    seen_kinds: set[str] = set()
+    for doc, kind in kind_docs:
+        if kind.id in seen_kinds:
+            raise InputError(str(doc.path), f"pain_kinds[{kind.id}]", f"pain kind '{kind.id}' is defined twice")
+        seen_kinds.add(kind.id)
     # reference ids across every references file: check_references below
     seen_sections: dict[str, str] = {}
     for name, (section_doc, section) in zip(cat.sections, sections):
@@ -295,11 +308,14 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         retired=tuple(retired.retired),
         packs=tuple(packs),
         base_version=cat.version,
+        pain_kinds={k.id: k for _, k in kind_docs},
+        situations={x.id: x for x in options.situations},
     )
     from vettriage.content.crosscheck import check_references, check_retired, crosscheck
 
     check_references(ref_lists)
-    crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs])
+    crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs],
+               [d for d, _ in kind_docs])
     check_retired(catalogue, docs["retired"])
     return catalogue
 

@@ -64,7 +64,8 @@ def check_retired(cat: "Catalogue", doc: "YamlDoc") -> None:
 
 
 def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list["YamlDoc"],
-               rule_docs: list["YamlDoc"], score_docs: list["YamlDoc"]) -> None:
+               rule_docs: list["YamlDoc"], score_docs: list["YamlDoc"],
+               kind_docs: list["YamlDoc"] | None = None) -> None:
     """Raise InputError on the first broken cross-reference. `section_docs`, `rule_docs` and `score_docs` are
     the files each section, rule and score came from (a pack's entries point into the pack's own files)."""
     from vettriage.content.catalogue import walk_conditions
@@ -135,6 +136,8 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
             item = cat.items.get(ref)
             if item is not None and item.type not in ("scale", "number", "months"):
                 where.fail(f"'{ref}' is a {item.type} item and cannot be scored", ["of"])
+            if score.method == "percent_drop" and (item is None or item.type not in ("number", "months")):
+                where.fail(f"percent_drop reads two number items; '{ref}' is not one", ["of"])
         need_source(where, score.source)
         known.add(score.id)
 
@@ -150,7 +153,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
     # rules: ids unique, effects name real ids, finding tests only after every rule that sets that finding
     setters: dict[str, int] = {}
     for i, rule in enumerate(cat.rules):
-        for c in (rule.then.finding, rule.then.cap):
+        for c in (rule.then.finding, rule.then.cap, m.implied_finding(rule.then)):
             if c:
                 setters[c] = i
     rule_ids: set[str] = set()
@@ -171,13 +174,48 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                                    (eff.medication_flag, cat.medication_flags, "medication flag")):
             if value is not None and value not in table:
                 where.fail(f"unknown {name} '{value}'", ["then"])
+        if eff.pain_kind is not None and eff.pain_kind not in cat.pain_kinds:
+            where.fail(f"unknown pain kind '{eff.pain_kind}' (define it under pain_kinds in a rules file)", ["then"])
         for w in eff.workup:
             if w not in cat.workup:
                 where.fail(f"unknown work-up step '{w}'", ["then", "workup"])
+        for item in eff.explains:
+            if item not in cat.items:
+                where.fail(f"explains unknown item '{item}'", ["then", "explains"])
         need_source(where, rule.source)
     for rf in cat.red_flags:
         if not any(r.then.red_flag == rf for r in cat.rules):
             _Where(docs["flags"], ["red_flags"], f"red_flags[{rf}]").fail(f"no rule raises red flag '{rf}'")
+
+    # pain kinds: exactly the public ids, each sourced and raised by a rule
+    if cat.pain_kinds or kind_docs:
+        got = sorted(cat.pain_kinds)
+        if got != sorted(m.PAIN_KIND_IDS):
+            doc = (kind_docs or rule_docs)[0]
+            _Where(doc, ["pain_kinds"], "pain_kinds").fail(
+                f"must define exactly the public pain kind ids (missing {sorted(set(m.PAIN_KIND_IDS) - set(got))}, "
+                f"unknown {sorted(set(got) - set(m.PAIN_KIND_IDS))})")
+        for (kid, kind), doc, at in zip(cat.pain_kinds.items(), kind_docs or [], _positions(kind_docs or [])):
+            where = _Where(doc, ["pain_kinds", at], f"pain_kinds[{kid}]")
+            need_source(where, kind.source)
+            if not any(r.then.pain_kind == kid for r in cat.rules):
+                where.fail(f"no rule raises pain kind '{kid}'")
+
+    # situations (options.yaml): what they test exists
+    for i, sit in enumerate(cat.situations.values()):
+        where = _Where(docs["options"], ["situations", i], f"situations[{sit.id}]")
+        check_condition(where, sit.when, None, None, "when")
+        for k in sit.pain_kinds:
+            if k not in cat.pain_kinds:
+                where.fail(f"unknown pain kind '{k}'", ["pain_kinds"])
+        for f in sit.flags:
+            if f not in cat.ketamine_cautions and f not in cat.medication_flags:
+                where.fail(f"'{f}' is neither a ketamine caution nor a medication flag", ["flags"])
+        rule_ids = {r.id for r in cat.rules}
+        for r in sit.capped_except:
+            if r not in rule_ids:
+                where.fail(f"capped_except names unknown rule '{r}'", ["capped_except"])
+        need_source(where, sit.source)
 
     # care options
     ids: set[str] = set()
@@ -193,6 +231,25 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         check_condition(where, opt.caution_when, None, None, "caution_when")
         for reason in opt.not_offered:
             check_condition(where, reason.when, None, None, "not_offered")
+            if reason.situation is not None and reason.situation not in cat.situations:
+                where.fail(f"not_offered names unknown situation '{reason.situation}'", ["not_offered"])
+        check_condition(where, opt.about_when, None, None, "about_when")
+        for k in opt.fits:
+            if k not in cat.pain_kinds:
+                where.fail(f"fits names unknown pain kind '{k}'", ["fits"])
+        for key in ("for_situations", "never_with", "warn_with"):
+            for x in getattr(opt, key):
+                if x not in cat.situations:
+                    where.fail(f"{key} names unknown situation '{x}'", [key])
+        for j, d in enumerate(opt.demote):
+            for x in d.situations:
+                if x not in cat.situations:
+                    where.fail(f"demote names unknown situation '{x}'", ["demote", j])
+            ket_order = next((o.order for o in cat.options if o.id == "ketamine"), None)
+            if opt.id != "ketamine" and ket_order is not None and d.order >= ket_order:
+                where.fail("demote cannot move an option to or past ketamine, which stays last", ["demote", j])
+        if "mg/kg" in (opt.handout + (opt.stop_signs.owner if opt.stop_signs else "")).lower():
+            where.fail("never a dose: no mg/kg in an owner's text", ["handout"])
         need_source(where, opt.source)
     if cat.options:
         last = max(cat.options, key=lambda o: o.order)

@@ -7,7 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, Id, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section, Strict, WorkupStep,
+    CareOption, ChangelogEntry, Flag, Id, PainKind, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section,
+    Situation, Strict, WorkupStep,
     constrained, content,
 )
 
@@ -57,6 +58,8 @@ class RulesFile(Strict):
     """A rules file (`rules_*.yaml`); files are evaluated in the order `catalogue.yaml` lists them."""
 
     rules: list[Rule]
+    pain_kinds: list[PainKind] = constrained([])
+    """Kinds of pain the file's rules raise (`pain_kind`), defined beside them (rules_pain_kind.yaml)."""
 
 
 @content
@@ -74,6 +77,8 @@ class OptionsFile(Strict):
     """`options.yaml`: the care options."""
 
     options: list[CareOption]
+    situations: list[Situation] = constrained([])
+    """Named states of the dog that options are for (`for_situations`) or never shown with (`never_with`)."""
 
 
 @content

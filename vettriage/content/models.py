@@ -28,6 +28,8 @@ RED_FLAG_IDS = (
     "pyometra",
 )
 KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
+PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
+"""What kind of pain the answers point to (issue 23): never a diagnosis, each with the answers behind it."""
 MEDICATION_FLAG_IDS = (
     "nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney",
     "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
@@ -289,14 +291,15 @@ class Section(Strict):
 class Score(Strict):
     """A number computed from items or other scores.
 
-    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`.
-    Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
+    `sum`/`mean`/`max` over known inputs; `count_at_least` counts inputs whose value is >= `threshold`;
+    `percent_drop` of two numbers [before, now] is how much lower `now` is, as a percentage of `before` (e.g. a
+    weight lost). Below `min_share` of inputs known, the score is "insufficient data" and no rule can use it.
     """
 
     id: Id
     title: Wording
     category: Category | None = None
-    method: Literal["sum", "mean", "max", "count_at_least"]
+    method: Literal["sum", "mean", "max", "count_at_least", "percent_drop"]
     of: list[Id] = constrained(min_len=1)
     threshold: float | None = None
     min_share: float = constrained(0.5, gt=0, le=1)
@@ -306,6 +309,8 @@ class Score(Strict):
     def _check(self) -> None:
         if (self.method == "count_at_least") != (self.threshold is not None):
             raise ValueError("count_at_least, and only it, needs a threshold")
+        if self.method == "percent_drop" and len(self.of) != 2:
+            raise ValueError("percent_drop reads exactly two inputs: [before, now]")
 
 
 @content
@@ -319,18 +324,36 @@ class Effect(Strict):
     red_flag: Id | None = None
     ketamine_caution: Id | None = None
     medication_flag: Id | None = None
+    pain_kind: Id | None = None
+    """The kind of pain the answers point to (rules_pain_kind.yaml): carried by the Assessment with its evidence."""
     urgency: Literal["soon"] | None = None
     workup: list[Id] = constrained([])
     note: Wording | None = None
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    """With a finding: how marked the signs behind it are (the highest a fired rule gives is reported)."""
+    explains: list[Id] = constrained([])
+    """Items whose answers what this rule found explains (e.g. pain explains less play): from here on they take
+    no part in any score, so later rules no longer count them (the items are still stored and shown)."""
 
     def _check(self) -> None:
         if (self.finding is None) != (self.level is None):
             raise ValueError("finding and level go together")
+        if self.severity is not None and self.finding is None:
+            raise ValueError("severity goes with a finding")
         if (self.cap is None) != (self.cap_level is None):
             raise ValueError("cap and cap_level go together")
         if not any([self.finding, self.cap, self.red_flag, self.ketamine_caution, self.medication_flag,
-                    self.urgency, self.workup, self.note]):
+                    self.pain_kind, self.urgency, self.workup, self.note, self.explains]):
             raise ValueError("a rule's `then` does something")
+
+
+def implied_finding(effect: Effect) -> str | None:
+    """The finding a rule raises without naming one: a medication flag that asks for a visit soon is a medical
+    problem to review, so it raises `medical` to possible with the flag's evidence (a plan never reads "no
+    finding" beside it). Kept here so that the engine and the content checks read it the same way."""
+    if effect.finding is None and effect.medication_flag is not None and effect.urgency == "soon":
+        return "medical"
+    return None
 
 
 @content
@@ -382,13 +405,74 @@ class WorkupStep(Strict):
 
 
 @content
+class PainKind(Strict):
+    """A kind of pain (joint, spine, mouth...): defined in a rules file beside the rules that raise it.
+
+    `fallback`: raised only when no other kind is (e.g. "not yet known"); the engine drops it otherwise."""
+
+    id: Id
+    title: Wording
+    detail: Wording
+    fallback: bool = False
+    source: Id
+
+
+@content
+class Situation(Strict):
+    """A named state of this dog that options are for or must never be shown with (options.yaml `situations`).
+
+    It holds when its `when` holds (true, not undetermined), or when the Assessment carries one of its
+    `pain_kinds`, raises one of its `flags` (ketamine cautions or medication flags), or `capped` category is held
+    back by a rule (e.g. CCD while pain or an illness explains the signs). `why` says it to each audience: it
+    is printed where an option is withheld or moved down because of it."""
+
+    id: Id
+    title: Wording
+    why: Wording
+    when: Condition | None = None
+    pain_kinds: list[Id] = constrained([])
+    flags: list[Id] = constrained([])
+    capped: Category | None = None
+    capped_except: list[Id] = constrained([])
+    """Rules whose cap on `capped` does not count here (e.g. a cap that another test of the situation covers)."""
+    emergency_questions_open: bool = False
+    """Holds while emergency questions asked for this dog are unanswered (one could still be an emergency)."""
+    source: Id
+
+    def _check(self) -> None:
+        if (self.when is None and not self.pain_kinds and not self.flags and not self.capped
+                and not self.emergency_questions_open):
+            raise ValueError("a situation says when it holds (when, pain_kinds, flags or capped)")
+
+
+@content
+class Demote(Strict):
+    """Move an option down the plan while any of `situations` holds (e.g. the NSAID after safer options in
+    kidney disease): to `order`, with the situations' `why` said at the start of the option's text."""
+
+    situations: list[Id] = constrained(min_len=1)
+    order: int
+
+
+@content
 class NotOffered(Strict):
     """Why an option is not offered to this dog, in both audiences' words: the first reason whose `when` holds
-    (no `when`: always) is the plan's short answer about the option (e.g. "About ketamine")."""
+    (no `when` and no `situation`: always) is the plan's short answer about the option (e.g. "About ketamine").
+    With `situation`, the reason holds when that situation does (an option's `never_with`)."""
 
     when: Condition | None = None
+    situation: Id | None = None
+    unfit: bool = False
+    """Holds when the option's `fits` does not fit this dog's pain kinds (e.g. ketamine for mouth pain)."""
+    unsuitable: bool = False
+    """The reason makes the option unsuitable for this dog (not merely "not yet"): every such reason that holds
+    is said, not only the first."""
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
+
+    def _check(self) -> None:
+        if sum([self.when is not None, self.situation is not None, self.unfit]) > 1:
+            raise ValueError("a reason gives one of `when`, `situation` or `unfit`")
 
 
 @content
@@ -410,7 +494,32 @@ class CareOption(Strict):
     """Questions the owner can ask the vet about this option (shown with it in both documents)."""
     not_offered: list[NotOffered] = constrained([])
     """When the option is not offered: why not, first matching reason (only options owners ask about have it)."""
+    fits: list[Id] = constrained([])
+    """The pain kinds the option is for: offered only when the Assessment carries one of them (empty: any)."""
+    for_situations: list[Id] = constrained([])
+    """Offered only while one of these situations holds (e.g. strict rest for an acute spinal picture)."""
+    never_with: list[Id] = constrained([])
+    """Situations the option must never be shown with (e.g. no exercise plan with a suspected bone tumour)."""
+    demote: list[Demote] = constrained([])
+    warn_with: list[Id] = constrained([])
+    """Situations that leave the option offered but carry a strong caution, said first with it (their `why`)."""
+    handout: str = constrained(min_len=1)
+    """The owner's handout wording, printed whole (never cut: a shortened text must not change meaning); the
+    vet's summary prints `owner_text` and `vet_text`."""
+    stop_signs: Wording | None = None
+    """For an option that is a medicine: the signs to stop and call the vet, printed with the option everywhere."""
+    at_home: Wording | None = None
+    """What still matters at home after an emergency (keep cool, a harness, strict rest): kept on the one-page
+    emergency handout when the option's conditions hold, although the plan itself is deferred."""
+    about_when: Condition | None = None
+    """For an option owners ask about: when the short answer about it is shown while it is not offered."""
+    about_mentions: list[str] = constrained([])
+    """... or when a typed answer mentions one of these words (case-insensitive)."""
     source: Id
+
+    def _check(self) -> None:
+        if self.about_mentions and not self.not_offered:
+            raise ValueError("about_mentions needs not_offered (the answer to show)")
 
 
 # --- Versions, retired items and packs --------------------------------------------------------------------

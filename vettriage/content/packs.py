@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 RESERVED = ("pack", "references", "scores")
 """File names a pack's `sections` and `rule_files` cannot use: they have a fixed role."""
 
-FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag")
+FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medication_flag", "pain_kind",
+                     "explains")
 """Rule effects a pack may not use: each would change a conclusion of the shipped content."""
 
 
@@ -95,7 +96,7 @@ def read_pack(folder: Path, shipped: PackParts, earlier: list[m.Pack]) -> tuple[
     _check_new_ids(head_doc, parts, taken, prefix)
     for (doc, rule), at in zip(parts.rules, _index_in_file([d for d, _ in parts.rules])):
         for name in FORBIDDEN_EFFECTS:
-            if getattr(rule.then, name) is not None:
+            if getattr(rule.then, name) not in (None, []):
                 _Where(doc, ["rules", at], f"rules[{rule.id}]").fail(
                     f"a pack's rule may add notes, work-up steps and urgency 'soon', not '{name}' "
                     "(that would change a conclusion of the shipped content)", ["then", name])

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Item
-from vettriage.errors import InputError
+from vettriage.errors import InputError, InputErrors, raise_all
 
 MAX_TEXT = 5000
 _YES = {"yes", "y", "true"}
@@ -80,15 +80,18 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
             return value.strip().lower() in _YES
         raise ValueError(f"{show(value)} is not yes or no")
     if t == "choice":
-        if not isinstance(value, str) or value not in {o.value for o in item.options or ()}:
-            raise ValueError(f"{show(value)} is not one of the options {[o.value for o in item.options or ()]}")
-        return value
+        options = [o.value for o in item.options or ()]
+        named = value if value in options else _option_named(value, item)
+        if named is None:
+            raise ValueError(f"{show(value)} is not one of the options {options}")
+        return named
     if t == "multi":
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             raise ValueError("expected a list of options")
         allowed = {o.value for o in item.options or ()}
+        value = [_option_named(v, item) or v if isinstance(v, str) and v not in allowed else v for v in value]
         for v in value:
             if not isinstance(v, str) or v not in allowed:
                 raise ValueError(f"{show(v)} is not one of the options {sorted(allowed)}")
@@ -129,8 +132,22 @@ def coerce_value(item: Item, value: Any, catalogue: Catalogue) -> Any:
     raise ValueError(f"unknown item type {t}")  # pragma: no cover - the model forbids it
 
 
+def _option_named(value: Any, item: Item) -> str | None:
+    """The one option `value` names in another case ("Large" for large), or by its label in either wording
+    ("F" for female), else None: none matches, or several do (then nothing is guessed)."""
+    if not isinstance(value, str):
+        return None
+    folded = value.strip().casefold()
+    for names in (lambda o: (o.value,), lambda o: (o.label.owner, o.label.tech)):
+        found = {o.value for o in item.options or () if any(n.strip().casefold() == folded for n in names(o))}
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
 def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str = "answers") -> Answers:
-    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item.
+    """Check every answer; unknown ids and bad values raise InputError naming `source` and the item (every
+    problem of the mapping at once: InputErrors when there are several).
 
     An answer to a retired item (one an earlier content version asked, catalogue.retired_items) is left out:
     a stored intake keeps it and the documents show it as it was asked, but nothing scores it any more."""
@@ -138,19 +155,23 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
     retired = catalogue.retired_items
     values: dict[str, Any] = {}
     unknown: set[str] = set()
+    errors: list[InputError] = []
     for key, value in raw.items():
         if isinstance(key, str) and key not in items and key in retired:
             continue
         if not isinstance(key, str) or key not in items:
-            raise InputError(source, key if isinstance(key, str) else show(key), "unknown question id")
+            errors.append(InputError(source, key if isinstance(key, str) else show(key), "unknown question id"))
+            continue
         if value is None:
             continue
         try:
             v = values[key] = coerce_value(items[key], value, catalogue)
         except ValueError as exc:
-            raise InputError(source, key, str(exc)) from None
+            errors.append(InputError(source, key, str(exc)))
+            continue
         if v is UNKNOWN:
             unknown.add(key)
+    raise_all(errors)
     return apply_branching(catalogue, values, unknown, True)
 
 
@@ -225,13 +246,18 @@ def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:
         return Answers({})
     if not isinstance(doc.data, dict):
         raise InputError(str(path), None, "expected a mapping of question id to answer", 1)
+    errors: list[InputError] = []
     for key in doc.data:
         if isinstance(key, str) and key not in catalogue.items and key in catalogue.retired_items:
             # a file names no content version, so an answer to a retired question is refused, never ignored
-            raise InputError(str(path), key, "question retired from the content (see the changelog in "
-                             "catalogue.yaml); answer today's questions instead", doc.line([key]))
+            errors.append(InputError(str(path), key, "question retired from the content (see the changelog in "
+                                     "catalogue.yaml); answer today's questions instead", doc.line([key])))
     try:
-        return validate_answers(catalogue, doc.data, str(path))
+        answers = validate_answers(catalogue, doc.data, str(path))
     except InputError as exc:
-        exc.line = doc.line([exc.field]) if exc.field else None
-        raise
+        found = exc.errors if isinstance(exc, InputErrors) else [exc]
+        for e in found:
+            e.line = doc.line([e.field]) if e.field else None
+        errors += found
+    raise_all(sorted(errors, key=lambda e: e.line or 0))
+    return answers

@@ -14,6 +14,7 @@ from vettriage.record import Record, json_schema, record
 Category = Literal["pain", "ccd", "medical"]
 Level = Literal["none", "possible", "likely"]
 Status = Literal["assessed", "incomplete", "not_assessed"]
+Severity = Literal["mild", "moderate", "severe"]
 
 SCHEMA_VERSION = 2
 """2: categories say how well they were assessed, scores are intervals, red-flag questions left unanswered are
@@ -111,6 +112,12 @@ class CategoryResult(_Model):
     """What was seen: the answers behind the rules that raised this category."""
     negatives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
     """Key negatives, when the category is assessed at none: the answers that ruled it out."""
+    severity: Severity | None = None
+    """With a finding, how marked its signs are (mild / moderate / severe), when the content grades it: for CCD,
+    the consensus severity of the signs, which is not a diagnosis (that needs the exclusion work-up)."""
+    set_aside: list[str] = dataclasses.field(default_factory=list)
+    """Items of this category whose answers another finding explains (e.g. pain explains less play): they were
+    not counted towards it; re-screen them once that is treated."""
 
 
 @part
@@ -156,6 +163,9 @@ class Assessment(_Model):
     red_flags_unanswered: list[str] = dataclasses.field(default_factory=list)
     """Red-flag (emergency) questions asked for this dog with no answer ("don't know" is an answer). While any
     is listed, no output may say that no red flag was reported."""
+    pain_kinds: list[Hit] = dataclasses.field(default_factory=list)
+    """What kind of pain the answers point to (joint, spine, mouth, bone_cancer, acute, or unknown: not yet
+    known), each with the answers behind it; never a diagnosis. Empty without a pain finding."""
 
     @property
     def red_flag_ids(self) -> list[str]:
@@ -166,6 +176,11 @@ class Assessment(_Model):
     def caution_ids(self) -> list[str]:
         """The ids of the ketamine cautions raised."""
         return [h.id for h in self.ketamine_cautions]
+
+    @property
+    def pain_kind_ids(self) -> list[str]:
+        """The ids of the pain kinds the answers point to."""
+        return [h.id for h in self.pain_kinds]
 
     @property
     def medication_flag_ids(self) -> list[str]:
@@ -180,7 +195,8 @@ def assessment_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://vettriage.invalid/schemas/assessment.schema.json"
     schema["description"] = (
         "vettriage Assessment: decision support before a vet visit, never a diagnosis. "
-        "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, categories keys, scores keys."
+        "Stable ids: red_flags[].id, ketamine_cautions[].id, medication_flags[].id, pain_kinds[].id, categories keys, "
+        "scores keys."
     )
     _public_ids(schema)
     return schema
@@ -188,9 +204,9 @@ def assessment_json_schema() -> dict[str, Any]:
 
 def _public_ids(schema: dict[str, Any]) -> None:
     """Each hit list names its public id vocabulary (content.models), so a consumer can validate the ids."""
-    from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, RED_FLAG_IDS
+    from vettriage.content.models import KETAMINE_CAUTION_IDS, MEDICATION_FLAG_IDS, PAIN_KIND_IDS, RED_FLAG_IDS
 
     for field, ids in (("red_flags", RED_FLAG_IDS), ("ketamine_cautions", KETAMINE_CAUTION_IDS),
-                       ("medication_flags", MEDICATION_FLAG_IDS)):
+                       ("medication_flags", MEDICATION_FLAG_IDS), ("pain_kinds", PAIN_KIND_IDS)):
         prop = schema["properties"][field]
         prop["items"] = {"allOf": [prop["items"], {"properties": {"id": {"enum": list(ids)}}}]}

@@ -303,7 +303,7 @@ def _guard(w: _Writer, gates: list[m.ItemTest]) -> str:
 
 
 def source(conditions: list[m.Condition], explain: list[bool] | None = None,
-           types: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+           types: dict[str, str] | None = None, alone: list[bool] | None = None) -> tuple[str, dict[str, Any]]:
     """The program's source for these conditions, and the constants it names. Each rule not found false is
     handed back as (index, truth, names): for a rule that held and is to be explained (`explain`, every rule
     when not given), the item and score ids that made it hold, else None.
@@ -312,7 +312,11 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None,
     order. Rules that read no earlier conclusion are independent of each other: between two rules that do,
     they are tested in groups that share a gate (a test on one answer that must hold, such as "the current
     medicines include an NSAID"), each group skipped at once when its answer rules out every gate, and what
-    they give is handed back in file order before the next rule that reads conclusions is tested."""
+    they give is handed back in file order before the next rule that reads conclusions is tested.
+
+    A rule marked `alone` is tested on its own, like one that reads conclusions, and so are the rules after
+    it: the caller may change the scores when it holds (a rule that `explains` answers), and the rules below
+    it read the scores only once it has been handled."""
     w = _Writer(types)
     body: list[str] = []
     segment: list[int] = []
@@ -363,7 +367,7 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None,
         segment.clear()
 
     for k, c in enumerate(conditions):
-        if _reads_state(c):
+        if _reads_state(c) or (alone is not None and alone[k]):
             flush()
             body.append(f"    if (t := {w.rule(c)}) is not False:\n        yield {k}, t, {names(k)}")
         else:
@@ -375,14 +379,15 @@ def source(conditions: list[m.Condition], explain: list[bool] | None = None,
 
 
 def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bool] | None = None,
-          cache_key: str | None = None, types: dict[str, str] | None = None) -> Program:
+          cache_key: str | None = None, types: dict[str, str] | None = None,
+          alone: list[bool] | None = None) -> Program:
     """Compile a program for these conditions (engine.codegen). With `cache_key` (naming the content and the
     explained rules), the compiled code is kept in the user's cache."""
     from pathlib import Path
 
     from vettriage.engine.codegen import function
 
-    return function("rules", cache_key, Path(__file__), lambda: source(conditions, explain, types),
+    return function("rules", cache_key, Path(__file__), lambda: source(conditions, explain, types, alone),
                     {"list": list, "int": int, "float": float}, name)
 
 
@@ -390,10 +395,13 @@ def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bo
 def rule_program(catalogue: Catalogue) -> Program:
     """The catalogue's rules as one generator function (compiled once; the catalogue is immutable). A rule is
     explained when it draws a conclusion whose evidence is kept (a flag, a finding, a limit)."""
-    explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag)
+    explain = [bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag or e.pain_kind)
                for e in (r.then for r in catalogue.rules)]
-    key = f"rules|{catalogue.hash}|{''.join('1' if x else '0' for x in explain)}"
+    # a rule that explains answers changes the scores the rules below it read (engine.triage)
+    alone = [bool(r.then.explains) for r in catalogue.rules]
+    key = (f"rules|{catalogue.hash}|{''.join('1' if x else '0' for x in explain)}"
+           f"|{''.join('1' if x else '0' for x in alone)}")
     # assess validates every answer first: each is of its item's type (engine.answers)
     types = {i.id: i.type for i in catalogue.items.values()}
     return build([r.when for r in catalogue.rules], f"<rules of content {catalogue.version}>", explain, key,
-                 types)
+                 types, alone)

@@ -102,6 +102,7 @@ def _interval(entry: Entry, get: Callable[[str], Any], hidden: Collection[str], 
     independent inputs)."""
     sid, method, inputs, threshold, min_share, title, heuristic = entry
     known: list[float] = []
+    ends: list[Interval] = []
     n = 0
     low = high = 0.0
     top_lo = top_hi = float("-inf")
@@ -119,6 +120,9 @@ def _interval(entry: Entry, get: Callable[[str], Any], hidden: Collection[str], 
                 known.append(v)
                 lo = hi = v
         n += 1
+        if method == "percent_drop":
+            ends.append((lo, hi))
+            continue
         if method == "count_at_least":
             if lo >= threshold:
                 low += 1
@@ -130,7 +134,15 @@ def _interval(entry: Entry, get: Callable[[str], Any], hidden: Collection[str], 
         else:
             low += lo
             high += hi
-    if method == "max":
+    if method == "percent_drop":
+        # [before, now]: the drop is largest with `before` high and `now` low. An input branching hid (no loss
+        # reported) leaves nothing to compare: 0.
+        if len(ends) == 2:
+            (b_lo, b_hi), (n_lo, n_hi) = ends
+            low, high = _drop(b_lo, n_hi), _drop(b_hi, n_lo)
+        else:
+            low = high = 0.0
+    elif method == "max":
         low, high = (top_lo, top_hi) if n else (0.0, 0.0)
     elif method == "mean" and n:
         low, high = round(low / n, 2), round(high / n, 2)
@@ -142,11 +154,20 @@ def _interval(entry: Entry, get: Callable[[str], Any], hidden: Collection[str], 
         sufficient = True
     elif sufficient:
         value = _value(method, known, threshold)
+    if method == "percent_drop" and len(ends) < 2:  # nothing to compare (a question branching hid): no value
+        value, sufficient = None, False
     # positional, in field order: id, title, value, answered, of, sufficient, heuristic, low, high
     out[sid] = DomainScore(sid, title, value, len(known), n, sufficient, heuristic, float(low), float(high))
 
 
+def _drop(before: float, now: float) -> float:
+    """How much lower `now` is than `before`, in percent of `before` (the fast path writes the same)."""
+    return round((before - now) / before * 100, 2) if before > 0 else 0.0
+
+
 def _value(method: str, known: list[float], threshold: float | None) -> float:
+    if method == "percent_drop":
+        return _drop(known[0], known[1]) if len(known) == 2 else 0.0
     if method == "sum":
         return float(sum(known))
     if method == "mean":
@@ -201,6 +222,9 @@ def _scores(plan: _Plan, var: dict[str, str], consts: dict[str, Any], checked: b
             expr = f"round(float({total}) / {n}, 2)"
         elif method == "max":
             expr = f"max({', '.join(values)})" if n > 1 else values[0]
+        elif method == "percent_drop":
+            expr = (f"(round(({values[0]} - {values[1]}) / {values[0]} * 100, 2) if {values[0]} > 0 "
+                    f"else 0.0)")
         else:
             expr = "float(" + " + ".join(f"({v} >= {float(threshold)!r})" for v in values) + ")"
         exact = [f"v = {expr}", f"S[{sid!r}] = (v, v)",

@@ -9,7 +9,7 @@ from operator import getitem
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
-from vettriage.content.models import UNKNOWN, Rule
+from vettriage.content.models import UNKNOWN, Rule, implied_finding
 from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
     SCHEMA_VERSION, AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
@@ -20,6 +20,8 @@ from vettriage.engine.scoring import compute_scores, score_input_floor
 
 CATEGORIES = ("pain", "ccd", "medical")
 LEVEL_NAMES = ("none", "possible", "likely")
+SEVERITY_NAMES = (None, "mild", "moderate", "severe")
+SEVERITY_RANK = {name: k for k, name in enumerate(SEVERITY_NAMES)}
 # When two categories stand at the same level with as much evidence, the one a vet addresses first wins:
 # pain and medical illness come before CCD, which is a diagnosis of exclusion.
 TIE_ORDER = {"pain": 0, "medical": 1, "ccd": 2}
@@ -79,8 +81,9 @@ class _Tables:
     program: Program
     effects: tuple[tuple[Any, ...], ...]
     """Per rule: (rule, finding, level rank, cap, cap rank, red flag, conclusive, the items it names only under
-    `not`, ketamine caution, medication flag, soon, work-up, note); a rule is conclusive when it draws a
-    conclusion whose evidence is kept. Its Note is built once: nothing changes one."""
+    `not`, ketamine caution, medication flag, soon, work-up, note, severity rank, the items it explains); a rule
+    is conclusive when it draws a conclusion whose evidence is kept. Its Note is built once: nothing changes
+    one. A medication flag that sets `soon` raises `medical` (content.models.implied_finding)."""
     floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]
     same_inputs: dict[str, str]
     """Per score, the first score with the same item inputs (through nested scores): they name the same
@@ -95,7 +98,10 @@ class _Tables:
     multi: frozenset[str]
     """The multi-choice items: their answers are lists."""
     hit_order: tuple[dict[str, tuple[int, str]], ...]
-    """For red flags, ketamine cautions and medication flags: each id's place in the content, and its title."""
+    """For red flags, ketamine cautions, medication flags and pain kinds: each id's place in the content, and its
+    title."""
+    fallback_kinds: frozenset[str]
+    """Pain kinds raised only when no other kind is ("not yet known")."""
     by_item: dict[str, dict[Any, AnswerEvidence]]
     """Per item, the AnswerEvidence of each of its answers (a multi-choice answer keyed as a tuple), shared by
     every rule and list that cites it and across assessments (nothing changes one once built): for items with
@@ -109,11 +115,14 @@ def _tables(catalogue: Catalogue) -> _Tables:
     effects = []
     for r in catalogue.rules:
         e = r.then
-        effects.append((r, e.finding, LEVEL_RANK[e.level] if e.level else 0, e.cap,
+        implied = implied_finding(e)
+        effects.append((r, e.finding or implied, LEVEL_RANK[e.level] if e.level else 1 if implied else 0, e.cap,
                         LEVEL_RANK[e.cap_level] if e.cap_level else 0, e.red_flag,
-                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag),
+                        bool(e.red_flag or e.finding or e.cap or e.ketamine_caution or e.medication_flag
+                             or e.pain_kind),
                         comp.negated[r.id], e.ketamine_caution, e.medication_flag, e.urgency == "soon",
-                        tuple(e.workup), Note(r.id, e.note.owner, e.note.tech) if e.note else None))
+                        tuple(e.workup), Note(r.id, e.note.owner, e.note.tech) if e.note else None,
+                        SEVERITY_RANK[e.severity], frozenset(e.explains), e.pain_kind))
     items, named = _category_items(catalogue, comp)
     scores = {c: tuple(s.id for s in catalogue.scores if s.category == c) for c in CATEGORIES}
     red = tuple(i.id for s in catalogue.sections if s.id == RED_FLAG_SECTION for i in s.items)
@@ -128,7 +137,9 @@ def _tables(catalogue: Catalogue) -> _Tables:
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
         multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
         hit_order=tuple({k: (n, v.title.tech) for n, (k, v) in enumerate(table.items())}
-                        for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags)),
+                        for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags,
+                                      catalogue.pain_kinds)),
+        fallback_kinds=frozenset(k for k, v in catalogue.pain_kinds.items() if v.fallback),
         by_item={**{i: {} for i in catalogue.items}, **_fixed_answers(catalogue)},
     )
 
@@ -154,7 +165,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     caps = {"pain": 2, "ccd": 2, "medical": 2}
     raised_maybe = {"pain": 0, "ccd": 0, "medical": 0}
     caps_maybe = {"pain": 2, "ccd": 2, "medical": 2}
-    maybe_rules: dict[str, list[Rule]] = {"pain": [], "ccd": [], "medical": []}
+    maybe_rules: dict[str, list[tuple[Rule, int]]] = {"pain": [], "ccd": [], "medical": []}
     cat_evidence: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_limits: dict[str, list[Evidence]] = {"pain": [], "ccd": [], "medical": []}
     cat_positive_ids: dict[str, list[str]] = {"pain": [], "ccd": [], "medical": []}
@@ -163,11 +174,17 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     red_hits: dict[str, list[Evidence]] = {}
     ket_hits: dict[str, list[Evidence]] = {}
     med_hits: dict[str, list[Evidence]] = {}
+    kind_hits: dict[str, list[Evidence]] = {}
     notes: list[Note] = []
     workup: list[str] = []
     soon = False
     fired: list[str] = []
     urgent_cats: set[str] = set()  # categories an emergency raised: what the vet addresses first
+    severity = {"pain": 0, "ccd": 0, "medical": 0}
+    worked_up: set[str] = set()  # categories a finding that asks for a work-up raised
+    explained: set[str] = set()  # answers a finding explains: no longer counted by any score
+    explained_maybe: set[str] = set()  # ... or would, once the blanks are filled
+    base: dict[str, tuple[float, float]] | None = None
     levels, levels_hi = ctx.levels, ctx.levels_hi
 
     def bound(c: str) -> None:
@@ -188,13 +205,27 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     for k, truth, names in tables.program(known.get, hidden, unknown_ids, spans, levels, levels_hi,
                                           ctx.red_flags, ctx.red_flags_maybe):
         (rule, finding, level, cap, cap_level, red_flag, conclusive, negated, ketamine, medication, urgent,
-         rule_workup, note) = effects[k]
+         rule_workup, note, rule_severity, explains, pain_kind) = effects[k]
+        if explains:
+            if truth is None:
+                # only an answer that was given can lower a score's low end once set aside
+                new = [i for i in explains if i not in explained and i not in explained_maybe]
+                explained_maybe.update(new)
+                moved = any(known.get(i) for i in new)
+            else:
+                moved = not explains <= explained
+                explained.update(explains)
+                explained_maybe.difference_update(explains)
+            if moved:
+                if base is None:  # the scores as answered, before anything was set aside
+                    base = dict(spans)
+                _set_aside(catalogue, values, hidden, unknown_ids, explained, explained_maybe, spans, base)
         if truth is None:
             if finding:
                 if level > raised_maybe[finding]:
                     raised_maybe[finding] = level
                     bound(finding)
-                maybe_rules[finding].append(rule)
+                maybe_rules[finding].append((rule, level))
             if cap:
                 if cap_level < caps_maybe[cap]:
                     caps_maybe[cap] = cap_level
@@ -217,6 +248,10 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             cat_evidence[finding].append(ev)
             if red_flag:
                 urgent_cats.add(finding)
+            if rule_severity > severity[finding]:
+                severity[finding] = rule_severity
+            if rule_workup:
+                worked_up.add(finding)
             # what was seen: the answers behind it (not those it names only as absent) and, for each score
             # that held, the inputs answered above their floor
             seen_ids = cat_positive_ids[finding]
@@ -236,6 +271,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
             ket_hits.setdefault(ketamine, []).append(ev)
         if medication:
             med_hits.setdefault(medication, []).append(ev)
+        if pain_kind:
+            kind_hits.setdefault(pain_kind, []).append(ev)
         if urgent:
             soon = True
         if rule_workup:
@@ -248,12 +285,20 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     categories = {}
     for c, items, item_set, named, cat_scores in tables.categories:
         categories[c] = _category(tables, c, items, item_set, named, cat_scores, final[c], ctx, answered,
-                                  unknown_ids, cat_evidence[c], cat_limits[c], cat_positive_ids[c], maybe_rules[c])
+                                  unknown_ids, cat_evidence[c], cat_limits[c], cat_positive_ids[c], maybe_rules[c],
+                                  SEVERITY_NAMES[severity[c]] if final[c] else None,
+                                  [i for i in items if i in explained] if explained else [])
     ranked = [c for c in CATEGORIES if final[c] > 0]
     if len(ranked) > 1:
-        ranked.sort(key=lambda c: (c not in urgent_cats, -final[c], -len(cat_evidence[c]), TIE_ORDER[c]))
+        # at the same level, a medical finding that asks for a work-up comes first: an illness to rule out
+        # changes what the pain or cognitive signs mean (CCD and pain plans wait on it)
+        ranked.sort(key=lambda c: (c not in urgent_cats, -final[c], not (c == "medical" and c in worked_up),
+                                   -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if red_hits else "soon" if soon else "routine"
     unknown = len(unknown_ids)
+    if kind_hits and tables.fallback_kinds and not kind_hits.keys() <= tables.fallback_kinds:
+        # "not yet known" stands only alone: another kind raised says what the pain is
+        kind_hits = {k: v for k, v in kind_hits.items() if k not in tables.fallback_kinds}
     asked = answers.asked if answers.asked is not None else len(visible_items(catalogue, values))
     return Assessment(schema_version=SCHEMA_VERSION,
         content_version=catalogue.version,
@@ -273,13 +318,16 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         dropped=list(answers.dropped),
         rules_fired=fired,
         red_flags_unanswered=_red_flags_unanswered(tables, ctx, answers.shown),
+        pain_kinds=_hits(kind_hits, tables.hit_order[3]),
     )
 
 
 def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: frozenset[str],
               named: tuple[str, ...], cat_scores: tuple[str, ...], level: int, ctx: _Ctx,
               answered: frozenset[str], unknown_ids: frozenset[str], evidence: list[Evidence],
-              limits: list[Evidence], positive_ids: list[str], maybe: list[Rule]) -> CategoryResult:
+              limits: list[Evidence], positive_ids: list[str], maybe: list[tuple[Rule, int]],
+              severity: str | None = None,
+              set_aside: list[str] | None = None) -> CategoryResult:
     """One category's result: its level, how well the answers decide it, and the answers behind it."""
     answers, hidden = ctx.answers, ctx.hidden
     # answers to hidden questions were dropped, so every answered id is one asked
@@ -295,10 +343,12 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
         status = "not_assessed"
     deciding: list[str] = []
     if high > level:
-        could = set().union(*(tables.comp.rule_items[r.id] for r in maybe if LEVEL_RANK[r.then.level] > level))
+        could = set().union(*(tables.comp.rule_items[r.id] for r, rank in maybe if rank > level))
         deciding = [i for i in items if i in could and i not in hidden
                     and ((a := answers.get(i)) is None or a == UNKNOWN)]
     positives: list[AnswerEvidence] = []
+    if positive_ids and set_aside:  # an answer a finding explains is not what was seen for this one
+        positive_ids = [i for i in positive_ids if i not in set_aside]
     if positive_ids:
         known_ids = answered - unknown_ids if unknown_ids else answered
         positives = _answers(tables, list(filter(known_ids.__contains__, dict.fromkeys(positive_ids))), ctx)
@@ -312,7 +362,26 @@ def _category(tables: _Tables, cat: str, items: tuple[str, ...], item_set: froze
     # positional, in field order: level, scores, evidence, limited_by, status, could_reach, unanswered,
     # questions, deciding, positives, negatives
     return CategoryResult(LEVEL_NAMES[level], list(cat_scores), evidence, limits, status, LEVEL_NAMES[high],
-                          questions - known, questions, deciding, positives, negatives)
+                          questions - known, questions, deciding, positives, negatives, severity,
+                          set_aside or [])
+
+
+def _set_aside(catalogue: Catalogue, values: Mapping[str, Any], hidden: frozenset[str],
+               unknown_ids: frozenset[str], explained: set[str], maybe: set[str],
+               spans: dict[str, tuple[float, float]], base: dict[str, tuple[float, float]]) -> None:
+    """Every score's interval again, the explained answers taking no part (as if branching hid them), in place:
+    the rules below read the new intervals. An explanation that blanks could still bring (`maybe`) widens them:
+    the low end without those answers, the high end with them."""
+    def without(drop: set[str]) -> dict[str, tuple[float, float]]:
+        # dropped from the answers as well: the scores' fast path reads every answer it is given
+        kept = {k: v for k, v in values.items() if k not in drop}
+        return compute_scores(catalogue, kept, hidden | drop, unknown_ids)[1]
+
+    sure = without(explained) if explained else base
+    if maybe:
+        low = without(explained | maybe)
+        sure = {sid: (low[sid][0], hi) for sid, (lo, hi) in sure.items()}
+    spans.update(sure)
 
 
 def _same_inputs(floor: dict[str, tuple[tuple[str, ...], tuple[float, ...], bool]]) -> dict[str, str]:

@@ -35,8 +35,9 @@ def author(intake: Intake) -> Reference:
     return Reference(type="Practitioner", display=intake.by)
 
 
-def export_bundle(catalogue: Catalogue, intake: Intake) -> Bundle:
-    """The Bundle for `intake`, every resource validated by fhir.resources as it is built."""
+def export_bundle(catalogue: Catalogue, intake: Intake, chart_system: str | None = None) -> Bundle:
+    """The Bundle for `intake`, every resource validated by fhir.resources as it is built; the dog's chart
+    number under `chart_system` (the clinic's `chart_system` setting)."""
     unknown = [k for k in intake.answers if k not in catalogue.items]
     if unknown:
         raise InputError(f"intake {intake.id}", unknown[0], f"answered with content {intake.content_version}, "
@@ -52,7 +53,7 @@ def export_bundle(catalogue: Catalogue, intake: Intake) -> Bundle:
     pid, rid = new_id("patient"), new_id("response")
     patient = Reference(reference=f"urn:uuid:{pid}", display=intake.dog.name)
     response = Reference(reference=f"urn:uuid:{rid}")
-    entries.append(build_patient(intake.dog, intake.answers, pid))
+    entries.append(build_patient(intake.dog, intake.answers, pid, chart_system))
     entries.append(QuestionnaireResponse(
         id=rid, identifier=Identifier(system=f"{codes.BASE}/intake", value=str(intake.id)),
         questionnaire=f"{codes.questionnaire_url(mode)}|"

@@ -31,6 +31,13 @@ def split_canonical(canonical: str) -> tuple[str, str | None]:
     return url, (version if sep else None)
 
 
+CHART_SYSTEM = f"{BASE}/chart"
+"""The chart numbers' identifier system when the clinic has not configured its own (`chart_system`)."""
+DOG_ID_SYSTEM = f"{BASE}/dog"
+"""Our own dog id (a secondary identifier: it means nothing outside this database)."""
+CS_V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+"""HL7 v2 identifier types: `MR` (medical record number) marks the chart number."""
+
 MODE_OF_URL = {questionnaire_url("owner"): "owner", questionnaire_url("tech"): "tech"}
 """The wording each of our Questionnaire URLs stands for (import accepts responses to either)."""
 

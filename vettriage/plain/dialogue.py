@@ -11,8 +11,9 @@ import re
 from typing import Any, TextIO
 
 from vettriage.content.models import UNKNOWN
-from vettriage.plain.words import HELP, clean, result_lines
-from vettriage.tui.session import IntakeSession, choices_for, parse_typed
+from vettriage.intake.session import IntakeSession, choices_for, parse_typed
+from vettriage.intake.words import DEFAULT_CONTACT, GAPS_WARNING, NEEDS_ANSWER, red_flags_unanswered, result_lines
+from vettriage.plain.words import HELP, clean, draft_lines
 
 LISTED = ("scale", "yesno", "choice", "multi")
 YES = {"y", "yes"}
@@ -28,11 +29,16 @@ class EndOfInput(Exception):
 class PlainDialogue:
     """One intake as a dialogue. `run()` returns the exit status: 0 when completed, stopped or at end of input."""
 
-    def __init__(self, session: IntakeSession, config: Any, inp: TextIO, out: TextIO) -> None:
+    def __init__(self, session: IntakeSession, config: Any, inp: TextIO, out: TextIO, *,
+                 again: tuple[str, str] | None = None, db: str | None = None) -> None:
         self.session = session
         self.config = config
         self.inp = inp
         self.out = out
+        self.again = again or ("--dog", session.dog_name)
+        """The option that picked this dog (`--dog NAME`, `--dog-id ID` or `--chart C`), for the hints."""
+        self.db = db
+        """The `--db` the command was given, if any: every hint names it, or it would point at another database."""
         self.echo = not _isatty(inp)
         """Input that is not typed at a terminal (a script, a pipe) is echoed, so the transcript reads whole."""
         self.return_to_review = False
@@ -86,7 +92,7 @@ class PlainDialogue:
                 s.go(s.index - 1)
                 return
             if word == "r":
-                self._review()
+                self._review(asked=True)
                 return
             if word == "q":
                 self._leave()
@@ -97,7 +103,7 @@ class PlainDialogue:
                 continue
             if not word:
                 if s.needs_answer():
-                    self.say("This question needs an answer.")
+                    self.say(NEEDS_ANSWER)
                     continue
                 self._next()  # Enter alone keeps the answer there is (or leaves the question blank)
                 return
@@ -105,10 +111,13 @@ class PlainDialogue:
                 value = UNKNOWN if word == "u" else self._value(item, raw)
                 if value == UNKNOWN and not item.allow_unknown:
                     raise ValueError("\"don't know\" is not possible for this question")
+                before = set(s.red_flags)
                 outcome = s.answer(value)
             except ValueError as exc:
                 self.say(f"Not accepted: {exc}. {self._accepted(item)}")
                 continue
+            if before - s.red_flags:
+                self._withdrawn(before - s.red_flags)
             if outcome.new_red_flags and not self._emergency(outcome.new_red_flags):
                 return
             self._next()
@@ -118,17 +127,18 @@ class PlainDialogue:
         """On to the next question, or to the review after the last one (or when sent from it)."""
         s = self.session
         if self.to_red_flags:
-            missing = s.gaps().red_flags
-            if missing:
-                s.go_to(missing[0])
+            gap = s.first_red_flag_gap()
+            if gap:
+                s.go_to(gap)
                 return
             self.to_red_flags = False
             self.return_to_review = True
-        if self.return_to_review or s.at_end:
-            self.return_to_review = False
+        nxt = s.next_stop(back_to_review=self.return_to_review)
+        self.return_to_review = False
+        if nxt is None:
             self._review()
             return
-        s.go(s.index + 1)
+        s.go_to(nxt)
 
     # --- one question ---------------------------------------------------------------------------------
 
@@ -233,8 +243,7 @@ class PlainDialogue:
     # --- the emergency --------------------------------------------------------------------------------
 
     def _contact(self) -> str:
-        return self.config.emergency_contact() if self.config else \
-            "Call your vet or the nearest emergency vet service now."
+        return self.config.emergency_contact() if self.config else DEFAULT_CONTACT
 
     def _emergency(self, flag_ids: tuple[str, ...]) -> bool:
         """Print the emergency message first, then ask: finish for the record (True) or stop here (False)."""
@@ -250,26 +259,57 @@ class PlainDialogue:
             if word == "f":
                 return True
             if word == "s":
-                self._leave()
+                self._stop()
                 return False
             self.say("Type f to finish the questions for the record, or s to stop here.")
 
+    def _withdrawn(self, gone: set[str]) -> None:
+        """Say that an answer took back a red flag (the screen reader must hear it as clearly as the alarm)."""
+        s = self.session
+        titles = "; ".join(s.catalogue.red_flags[f].title.for_mode(s.mode) for f in sorted(gone))
+        still = s.red_flags
+        now = (f" Still reported: {'; '.join(s.catalogue.red_flags[f].title.for_mode(s.mode) for f in sorted(still))}."
+               if still else " No emergency sign is reported now; the record keeps that one was, and why it changed.")
+        self.say(f"Emergency sign withdrawn: {titles}.{now}")
+
+    def _stop(self) -> None:
+        """Stop at the emergency: the summary as it stands (a draft) and its documents, as the app shows them."""
+        s = self.session
+        s.save_position()
+        self.say("", *draft_lines(s, self._contact(), self._db_words()), "",
+                 "Saved. Every answer given so far is kept.", self._resume_hint())
+        self.done = True
+
     # --- review and completion ------------------------------------------------------------------------
 
-    def _review(self) -> None:
-        """Every visible answer by section, numbered; a number changes that answer, c completes."""
+    def _review(self, asked: bool = False) -> None:
+        """The review: how many are answered, then every visible answer by section, numbered, when it was asked
+        for (r, or l here); coming back after a change, only what changed. A number changes that answer, c
+        completes. A key not understood gets one line, never the whole list again (a screen reader would read
+        every answer out once more)."""
         s = self.session
         self.to_red_flags = False
+        changed, self._changed = self._changed, None
+        numbered = self._review_order()
+        self.say("", self._review_summary())
+        if asked:
+            self._list_review(numbered)
+        elif changed is not None:
+            self._list_review(numbered, only=changed)
+        else:
+            self._review_gaps(numbered)
         while True:
-            numbered = self._show_review()
-            word = self._read("Type a number to change that answer, c to complete, b to go back to the "
-                              "questions, q to save and leave: ").strip().lower()
+            word = self._read("Type a number to change that answer, l to list every answer, c to complete, b to go "
+                              "back to the questions, q to save and leave: ").strip().lower()
             if word == "b" or word == "":
                 self._section = None  # say the section again on the way back
                 return
             if word == "q":
                 self._leave()
                 return
+            if word == "l":
+                self._list_review(numbered)
+                continue
             if word == "c":
                 if self._complete():
                     return
@@ -277,30 +317,60 @@ class PlainDialogue:
             if word.isdigit() and 1 <= int(word) <= len(numbered):
                 s.go_to(numbered[int(word) - 1])
                 self.return_to_review = True
+                self._changed = (numbered[int(word) - 1], list(numbered))
                 self._section = None
                 return
-            self.say(f"Not accepted: {word!r}. Type a number from 1 to {len(numbered)}, c, b or q.")
+            self.say(f"Not accepted: {word!r}. Type a number from 1 to {len(numbered)}, l, c, b or q.")
 
-    def _show_review(self) -> list[str]:
+    _changed: tuple[str, list[str]] | None = None
+    """The answer picked from the review to change, and the review's numbering then."""
+
+    def _review_order(self) -> list[str]:
+        """The visible questions in the review's numbering (by section, in asking order)."""
+        s = self.session
+        order = {sec.id: n for n, sec in enumerate(s.catalogue.sections)}
+        return sorted(s.visible, key=lambda i: (order[s.catalogue.section_of[i]], s.visible.index(i)))
+
+    def _review_summary(self) -> str:
         s = self.session
         unanswered = sum(1 for i in s.visible if i not in s.answers)
         unknown = sum(1 for i in s.visible if s.answers.get(i) == UNKNOWN)
         emergency = " An emergency sign is reported." if s.emergency_now else ""
-        lines = ["", f"Review for {s.dog_name}: {len(s.visible) - unanswered} of {len(s.visible)} answered, "
-                     f"{unanswered} not answered, {unknown} don't know.{emergency}"]
-        numbered: list[str] = []
-        for section in s.catalogue.sections:
-            ids = [i for i in s.visible if s.catalogue.section_of[i] == section.id]
-            if not ids:
-                continue
-            lines.append(f"{section.title.for_mode(s.mode)}:")
-            for item_id in ids:
-                numbered.append(item_id)
-                item = s.catalogue.items[item_id]
-                lines.append(f"{len(numbered)}. {item.text.for_mode(s.mode)} Answer: "
-                             f"{s.label(item, s.answers.get(item_id))}.")
+        return (f"Review for {s.dog_name}: {len(s.visible) - unanswered} of {len(s.visible)} answered, "
+                f"{unanswered} not answered, {unknown} don't know.{emergency}")
+
+    def _answer_line(self, number: int, item_id: str) -> str:
+        s = self.session
+        item = s.catalogue.items[item_id]
+        return f"{number}. {item.text.for_mode(s.mode)} Answer: {s.label(item, s.answers.get(item_id))}."
+
+    def _list_review(self, numbered: list[str], only: tuple[str, list[str]] | None = None) -> None:
+        """Every answer by section; with `only`, the one answer changed (and a word if the numbers moved)."""
+        s = self.session
+        if only is not None:
+            item_id, before = only
+            lines = [f"Changed: {self._answer_line(numbered.index(item_id) + 1, item_id)}"] \
+                if item_id in numbered else []
+            if before != numbered:
+                lines.append("That answer changed which questions are asked, so the numbers moved: l lists them.")
+            self.say(*lines)
+            return
+        lines = []
+        section = None
+        for n, item_id in enumerate(numbered, 1):
+            if s.catalogue.section_of[item_id] != section:
+                section = s.catalogue.section_of[item_id]
+                lines.append(f"{next(x for x in s.catalogue.sections if x.id == section).title.for_mode(s.mode)}:")
+            lines.append(self._answer_line(n, item_id))
         self.say(*lines)
-        return numbered
+
+    def _review_gaps(self, numbered: list[str]) -> None:
+        """On arriving at the review after the last question: the questions still open, not every answer."""
+        s = self.session
+        open_ = [(n, i) for n, i in enumerate(numbered, 1) if i not in s.answers]
+        if open_:
+            self.say("Not answered:", *(self._answer_line(n, i) for n, i in open_[:20]),
+                     *([f"... and {len(open_) - 20} more (l lists every answer)."] if len(open_) > 20 else []))
 
     def _complete(self) -> bool:
         """Complete if the session allows it (True: the result is printed), or go to the emergency questions
@@ -313,28 +383,39 @@ class PlainDialogue:
         gaps = s.gaps()
         if gaps.red_flags:
             n = len(gaps.red_flags)
-            self.say(f"Cannot finish yet: {n} urgent-sign question{'s are' if n > 1 else ' is'} not answered. "
+            self.say(f"Cannot finish yet: {red_flags_unanswered(n)} "
                      "Answer each one, or u for don't know. Going to the first of them; the review follows.")
             s.go_to(gaps.red_flags[0])
             self.to_red_flags = True
             self._section = None
             return True
         if gaps.others and not self._yes(
-                f"{gaps.describe()}. Unanswered questions make the result less certain: what they would have "
-                "shown is reported as not assessed. Finish anyway? y or n: "):
+                f"{gaps.describe()}. {GAPS_WARNING} Finish anyway? y or n: "):
             return False
         intake = s.complete()
         s.reason = None
-        self.say("", *result_lines(s, intake, self._contact()))
+        self.say("", *result_lines(s, intake, self._contact(), self._db_words()))
         self.done = True
         return True
 
+    def _db_words(self) -> str:
+        """` --db PATH` as the command was given it (shell-quoted, any password masked), else nothing."""
+        if not self.db:
+            return ""
+        import shlex
+
+        from vettriage.config import mask_password
+
+        return f" --db {shlex.quote(mask_password(self.db))}"
+
     def _resume_hint(self) -> str:
-        """The command that picks this intake up again (the dog's name quoted for the shell)."""
+        """The command that picks this intake up again: the same dog option and database as this one (quoted for
+        the shell)."""
         import shlex
 
         owner = " --owner" if self.session.mode == "owner" else ""
-        return f"To go on later: vettriage intake --plain{owner} --dog {shlex.quote(self.session.dog_name)}"
+        option, value = self.again
+        return f"To go on later: vettriage intake --plain{owner} {option} {shlex.quote(value)}{self._db_words()}"
 
     def _leave(self) -> None:
         s = self.session

@@ -96,15 +96,6 @@ NEGATIVES_SHOWN = 6
 # An option text may open with an all-clear written for a fully answered form; it is dropped when a category
 # could not be assessed (issue 10: a blank is never an all-clear). Content wording, matched as a sentence.
 ALL_CLEAR_SENTENCES = ("Nothing in your answers points to",)
-OPTION_SENTENCES = 2
-"""Options are short on the handout (issue 13: it ran 5-7 pages): the first two sentences of each."""
-FULL_TEXT_OPTIONS = frozenset({"ketamine"})
-"""Shown whole: the ketamine text is where the owner reads that home "micro-dosing" is neither safe nor legal."""
-# The handout words each medicine instruction once, from the medication flags (or one general line when none is
-# raised); the same instructions inside option texts are dropped there, so that "do not stop any medicine" and
-# "stop the anti-inflammatory and call your vet" never stand side by side (issue 13). Matched as sentence starts.
-MEDICINE_INSTRUCTION_SENTENCES = ("Never give human painkillers", "Stop and call the vet",
-                                  "Do not stop or change any medicine", "Do not start, stop or change")
 
 
 @dataclass(frozen=True)
@@ -339,12 +330,20 @@ def source_ids(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[An
     texts += [ev.title for res in a.categories.values() for ev in res.evidence + res.limited_by]
     texts += [ev.title for hits in (a.red_flags, a.ketamine_cautions, a.medication_flags) for h in hits
               for ev in h.evidence]
-    texts += [t for o in shown for t in (o.vet_text, o.owner_text, o.evidence_reason)]
-    texts += [t for c in plan.medication_flags + plan.ketamine_cautions for t in (c.detail, c.owner_detail)]
-    texts += [t for w in plan.workup for t in (w.detail, w.owner_detail)]
-    texts += [t for st in plan.now for t in (st.action, st.vet_action)]
+    texts += _strings(plan.model_dump()) + _strings([o.model_dump() for o in shown])
     ids += [m for t in texts for m in _id_tokens(t) if m in catalogue.references]
     return list(dict.fromkeys(ids))
+
+
+def _strings(data: Any) -> list[str]:
+    """Every string inside plain data (the plan's texts, whatever fields it grows)."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [t for v in data.values() for t in _strings(v)]
+    if isinstance(data, (list, tuple)):
+        return [t for v in data for t in _strings(v)]
+    return []
 
 
 @cache
@@ -413,13 +412,12 @@ def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: b
     return URGENCY[a.urgency][mode]
 
 
-def _handout_text(option_id: str, text: str, drop_all_clear: bool) -> str:
-    """An option's owner text for the handout: its first sentences (the vet explains the rest), without the
-    medicine instructions the handout gives once, and without an all-clear sentence when a category could not
-    be assessed."""
-    drop = MEDICINE_INSTRUCTION_SENTENCES + (ALL_CLEAR_SENTENCES if drop_all_clear else ())
-    kept = [x for x in re.split(r"(?<=[.!?])\s+", text) if not x.startswith(drop)]
-    return " ".join(kept if option_id in FULL_TEXT_OPTIONS else kept[:OPTION_SENTENCES])
+def _handout_text(text: str, drop_all_clear: bool) -> str:
+    """An option's handout wording (`handout` in options.yaml, written to be printed whole: a shortened text
+    must never change meaning, issue 23), without an all-clear sentence when a category could not be assessed."""
+    if not drop_all_clear:
+        return text
+    return " ".join(x for x in re.split(r"(?<=[.!?])\s+", text) if not x.startswith(ALL_CLEAR_SENTENCES))
 
 
 def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any],
@@ -528,7 +526,12 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "notes_cited": [{"text": n.tech if mode == "tech" else n.owner, "source": _rule_sources(catalogue).get(n.rule)}
                         for n in assessment.notes],
         "options": options,
-        "option_texts": {o.id: _handout_text(o.id, o.owner_text, any_not_assessed) for o in options},
+        "option_texts": {o.id: _handout_text(o.handout or o.owner_text, any_not_assessed) for o in options},
+        # what still matters at home while an emergency defers the plan; options this dog's situation rules out
+        "home": [h.owner if mode == "owner" else h.tech for h in getattr(plan, "home", ())],
+        "withheld": getattr(plan, "withheld", []),
+        "about_ketamine_questions": ([] if plan.deferred or plan.about_ketamine is None
+                                     else list(getattr(plan.about_ketamine, "questions", []))),
         "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,

@@ -156,7 +156,7 @@ class Store(Protocol):
 
     # intakes
     def create_intake(self, dog_id: int, *, by: str, mode: Mode, content_version: str,
-                      content_hash: str) -> Intake: ...
+                      content_hash: str, created_at: dt.datetime | None = None) -> Intake: ...
     def save_answer(self, intake_id: int, item_id: str, value: Any, *, who: str,
                     position: str | None = None, reason: str | None = None) -> None:
         """Store one answer (None clears it) and an audit event; durable when this returns (the autosave).

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import Any, Callable, TypeVar
 
+from vettriage.localtime import local_day
 from vettriage.store import records as r
 from vettriage.store.api import (AuditEvent, Dog, DueDog, Intake, IntakeSummary, Invite, Mode, NotFoundError,
                                  Status, StoreError, Visit)
@@ -196,7 +197,7 @@ class SqlStore:
             raise StoreError(f"cannot store those answers ({exc})") from None
         details = {k: (v if v not in ("", None) else None) for k, v in (dog_details or {}).items()}
         urgency = assessment.get("urgency")
-        due, why = self._rescreen(assessment, utcnow().date())
+        due, why = self._rescreen(assessment, local_day(utcnow()))
 
         given = dog_id
 
@@ -230,8 +231,9 @@ class SqlStore:
     # -- intakes --------------------------------------------------------------------------------------------
 
     def create_intake(self, dog_id: int, *, by: str, mode: Mode, content_version: str,
-                      content_hash: str) -> Intake:
-        """Start an intake (status in_progress, no answers)."""
+                      content_hash: str, created_at: dt.datetime | None = None) -> Intake:
+        """Start an intake (status in_progress, no answers). `created_at` dates a visit that happened earlier
+        (an imported response's `authored`): its visit date, trends and re-screen date follow it."""
         if mode not in MODES:
             raise StoreError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if not by or not by.strip():
@@ -240,7 +242,7 @@ class SqlStore:
         def tx(tx: Tx) -> int:
             if tx.one("SELECT id FROM dogs WHERE id = ?", (dog_id,)) is None:
                 raise NotFoundError(f"no dog {dog_id}")
-            now = utcnow()
+            now = min(created_at, utcnow()) if created_at is not None else utcnow()
             return tx.insert("intakes", dict(
                 dog_id=dog_id, by=by.strip(), mode=mode, status="in_progress", urgency=None, emergency=False,
                 created_at=now, updated_at=now, content_version=content_version, content_hash=content_hash,
@@ -320,10 +322,12 @@ class SqlStore:
         """Store the Assessment JSON, its urgency and re-screen date; status becomes completed (or stays
         amended)."""
         urgency = assessment.get("urgency")
-        due, why = self._rescreen(assessment, utcnow().date())
+        self._rescreen(assessment, utcnow().date())  # reads the policy (the configuration) before the transaction
 
         def tx(tx: Tx) -> None:
-            row = self._locked(tx, intake_id, "status, emergency")
+            row = self._locked(tx, intake_id, "status, emergency, created_at")
+            # counted from the visit's own (local) day: an imported visit of last year is due from then
+            due, why = self._rescreen(assessment, local_day(row["created_at"]))
             tx.update("intakes", dict(
                 assessment=assessment, urgency=urgency, emergency=bool(row["emergency"]) or urgency == "emergency",
                 status="amended" if row["status"] == "amended" else "completed", updated_at=utcnow(),
@@ -401,7 +405,9 @@ class SqlStore:
 
     def audit(self, intake_id: int, damaged: list[Damaged] | None = None) -> list[AuditEvent]:
         """Every answer change of one intake, oldest first (damaged events: see list_intakes)."""
-        rows = self.run(lambda tx: tx.rows("SELECT * FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,),
+        # the columns by name: a damaged file whose schema lost one is refused, not read as a row without it
+        rows = self.run(lambda tx: tx.rows("SELECT id, intake_id, item_id, old_value, new_value, who, at, reason "
+                                           "FROM audit WHERE intake_id = ? ORDER BY id", (intake_id,),
                                            damaged, "audit event"))
         return [r.audit_from(row) for row in rows]
 

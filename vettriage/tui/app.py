@@ -62,7 +62,7 @@ class VetTriageApp(App[None]):
     def store(self) -> Any:
         """The store, opened on first use (the driver is not imported before the first screen)."""
         if self._store is None:
-            from vettriage.tui.intakes import open_store
+            from vettriage.intake.starting import open_store
 
             self._store = open_store(self.store_url)
         return self._store
@@ -78,7 +78,7 @@ class VetTriageApp(App[None]):
 
     def on_mount(self) -> None:
         """Open the desk, or go straight to one intake."""
-        from vettriage.tui import intakes
+        from vettriage.intake import starting as intakes
 
         self.call_after_refresh(_settle_heap)
 
@@ -116,7 +116,7 @@ class VetTriageApp(App[None]):
 
     def open_intake(self, intake: Any, *, replace: bool = False, reason: str | None = None) -> None:
         """Show an intake: its result if completed (unless amending), else its current question."""
-        from vettriage.tui.session import IntakeSession
+        from vettriage.intake.session import IntakeSession
 
         mode = "owner" if self.locked else self.mode
         session = IntakeSession(self.catalogue, self.store, intake, mode, reason=reason)

@@ -56,7 +56,9 @@ class DeskScreen(Screen[None]):
             rows = store.list_intakes(dog=query)
             heading = f"Intakes of dogs matching {query!r}"
         else:
-            rows = store.list_intakes(date=dt.datetime.now(dt.timezone.utc).date())
+            from vettriage.localtime import intakes_of_day, today
+
+            rows = intakes_of_day(store, today(), limit=200)  # the local day, not UTC's
             heading = "Today's intakes"
         from vettriage.tui.widgets.dayboard import DayBoard, urgency_text
 
@@ -127,7 +129,7 @@ class DeskScreen(Screen[None]):
         def start(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            from vettriage.tui.intakes import dog_choices, start_intake
+            from vettriage.intake.starting import dog_choices, start_intake
 
             app: Any = self.app
             choices = dog_choices(app.store, name)
@@ -150,7 +152,7 @@ class DeskScreen(Screen[None]):
 
     def _start_for(self, dog_id: int, name: str) -> None:
         """A known dog: its intake in progress is offered before a second one."""
-        from vettriage.tui.intakes import in_progress_of, start_intake
+        from vettriage.intake.starting import in_progress_of, start_intake
 
         app: Any = self.app
         open_ = in_progress_of(app.store, dog_id)

@@ -10,7 +10,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from vettriage.tui.session import IntakeSession
+from vettriage.intake.session import IntakeSession
+from vettriage.intake.words import DEFAULT_CONTACT
 
 
 class EmergencyScreen(ModalScreen[bool]):
@@ -36,7 +37,7 @@ class EmergencyScreen(ModalScreen[bool]):
         """The warning, each red flag with its action, whom to call, and two buttons."""
         owner = self.session.mode == "owner"
         config = getattr(self.app, "config", None)
-        contact = config.emergency_contact() if config else "Call your vet or the nearest emergency vet service now."
+        contact = config.emergency_contact() if config else DEFAULT_CONTACT
         # The clinic's name and phone (in `contact`) and address, as configured (`vettriage config`): typed text,
         # so never read as markup (a name with "[" in it).
         address = getattr(config, "clinic_address", None)

@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from vettriage.content.models import UNKNOWN
 from vettriage.tui.messages import Back, DontKnow, Next, Picked
-from vettriage.tui.session import IntakeSession, parse_typed
+from vettriage.intake.session import IntakeSession, parse_typed
+from vettriage.intake.words import NEEDS_ANSWER
 from vettriage.tui.widgets.answer import AnswerInput, ChoiceList, MultiList, choices_for
 from vettriage.tui.widgets.keybar import KeyBar
 
@@ -273,13 +274,14 @@ class QuestionScreen(Screen[None]):
         """Go on: to the next question, or to the review after the last one (or when jumping from it)."""
         s = self.session
         if s.needs_answer():
-            self.query_one("#error", Static).update("This question needs an answer.")
+            self.query_one("#error", Static).update(NEEDS_ANSWER)
             return
-        if self.return_to_review or s.at_end:
-            self.return_to_review = False
+        nxt = s.next_stop(back_to_review=self.return_to_review)
+        self.return_to_review = False
+        if nxt is None:
             self.action_review()
             return
-        s.go(s.index + 1, remember=False)
+        s.go(s.visible.index(nxt), remember=False)
         self._remember_soon()
         self.show_question()
 

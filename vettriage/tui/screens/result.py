@@ -22,37 +22,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from vettriage import DISCLAIMER, DISCLAIMER_TECH
-from vettriage.tui.session import IntakeSession
-
-LEVEL_WORDS = {"none": "not suggested", "possible": "possible", "likely": "likely"}
-CATEGORY_WORDS = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
-
-
-def level_words(res: Any) -> str:
-    """A category's level; a "none" the answers do not decide reads "could not be assessed", never an all-clear."""
-    if res.level != "none" or res.status == "assessed":
-        return LEVEL_WORDS[res.level]
-    return f"could not be assessed ({res.unanswered} of {res.questions} questions unanswered)"
-
+from vettriage.intake.session import IntakeSession
+from vettriage.intake.words import CATEGORY_WORDS, LEVEL_WORDS, level_words, red_flag_words  # noqa: F401
 
 def _range(x: Any) -> str:
     """A score as evidence: its value, or the range it can still take while inputs are unanswered."""
     if x.high is None or x.high == x.value:
         return f"{x.value:g}"
     return f"at least {x.value:g} (up to {x.high:g} once the rest are answered)"
-
-
-def red_flag_words(a: Any, owner: bool) -> str:
-    """Whether every emergency question was answered."""
-    n = len(a.red_flags_unanswered)
-    if n:
-        return (f"{n} urgent-sign question{'s were' if n > 1 else ' was'} not answered: this result cannot rule "
-                "out an emergency." if owner else
-                f"Emergency questions: {n} not answered - an emergency is not ruled out.")
-    if a.red_flags:
-        return "Every urgent-sign question was answered." if owner else "Emergency questions: all answered."
-    return ("Every urgent-sign question was answered; no urgent sign reported." if owner else
-            "Emergency questions: all answered; no red flag reported.")
 
 
 class ResultScreen(Screen[None]):

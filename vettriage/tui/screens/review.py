@@ -13,7 +13,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vettriage.content.models import UNKNOWN
-from vettriage.tui.session import IntakeSession
+from vettriage.intake.session import IntakeSession
+from vettriage.intake.words import GAPS_WARNING, red_flags_unanswered
 
 COMPLETE = "__complete__"
 
@@ -108,7 +109,7 @@ class ReviewScreen(Screen[str | None]):
         gaps = s.gaps()
         if gaps.red_flags:
             n = len(gaps.red_flags)
-            self.notify(f"{n} urgent-sign question{'s are' if n > 1 else ' is'} not answered. Answer each one, "
+            self.notify(f"{red_flags_unanswered(n)} Answer each one, "
                         "or choose \"don't know\", before finishing.", title="Cannot finish yet",
                         severity="error", markup=False)
             answers = self.query_one(OptionList)
@@ -117,8 +118,7 @@ class ReviewScreen(Screen[str | None]):
         if gaps.others:
             self.app.push_screen(
                 Confirm("Finish with questions unanswered?",
-                        f"{gaps.describe()}. Unanswered questions make the result less certain: "
-                        "what they would have shown is reported as not assessed.",
+                        f"{gaps.describe()}. {GAPS_WARNING}",
                         yes="Finish anyway", no="Go back to the answers"),
                 lambda yes: self.dismiss(COMPLETE) if yes else None)
             return

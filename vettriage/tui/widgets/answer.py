@@ -18,7 +18,7 @@ from textual.widgets.selection_list import Selection
 
 from vettriage.content.models import UNKNOWN
 from vettriage.tui.messages import Back, DontKnow, Next, Picked
-from vettriage.tui.session import Choice, choices_for  # noqa: F401 - the numbering lives in the session
+from vettriage.intake.session import Choice, choices_for  # noqa: F401 - the numbering lives in the session
 
 TWO_DIGIT_WINDOW = 0.8
 """Seconds within which "1" then "0" picks 10 on a 0-10 scale."""

@@ -1,0 +1,379 @@
+"""One intake being filled in: answers, branching, position, what comes next, autosave and red-flag detection.
+
+No user interface here: the Textual screens, the plain dialogue and the web form call these methods and show
+the result, and the logic is tested with plain pytest. Every answer goes to the store the moment it is given (the store makes it durable on return).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vettriage.content.models import UNKNOWN, Item
+
+WHO = {"owner": "owner", "tech": "technician"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one answer changed: red flags raised for the first time, and answers dropped by branching."""
+
+    new_red_flags: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What is still unanswered: the emergency questions by id (each must be answered, "don't know" counts) and
+    every other section's count of unanswered questions, by section title in asking order."""
+
+    red_flags: tuple[str, ...]
+    elsewhere: tuple[tuple[str, int], ...]
+
+    @property
+    def others(self) -> int:
+        """How many questions outside the emergency section are unanswered."""
+        return sum(n for _, n in self.elsewhere)
+
+    def describe(self) -> str:
+        """`23 questions unanswered: Pain 10, Cognition 13`."""
+        parts = ", ".join(f"{title} {n}" for title, n in self.elsewhere)
+        return f"{self.others} question{'s' if self.others != 1 else ''} unanswered: {parts}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option as shown: the number that picks it, its stored value and its label."""
+
+    number: int
+    value: Any
+    label: str
+
+
+def choices_for(item: Item, catalogue: Any, mode: str) -> list[Choice]:
+    """The numbered options of a scale, yes/no, choice or multi item. Scales number by value (0-10 pain
+    scores are picked by their own digit); other lists count from 1. The terminal app and the plain mode
+    number them alike, so "press 2" means the same answer in both."""
+    if item.type == "scale":
+        return [Choice(p.value, p.value, p.label.for_mode(mode)) for p in catalogue.scales[item.scale].points]
+    if item.type == "yesno":
+        return [Choice(1, True, "Yes"), Choice(2, False, "No")]
+    return [Choice(n, o.value, o.label.for_mode(mode)) for n, o in enumerate(item.options or (), 1)]
+
+
+def parse_typed(item: Item, text: str) -> Any:
+    """What a typed answer holds, before validation: None when empty, a float for a number (a comma is a
+    decimal point), else the text. Raises ValueError naming what was typed when a number is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    if item.type in ("number", "months"):
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+    return text
+
+
+@dataclass(frozen=True)
+class EmergencyNotice:
+    """What a newly raised red flag tells the reader, in the mode's wording: the same words on the emergency
+    screen and in the plain mode."""
+
+    title: str
+    lead: str
+    flags: tuple[tuple[str, str], ...]
+    """(title, what to do now) per red flag."""
+    contact: str
+    saved: str
+
+
+class RedFlagsUnanswered(ValueError):
+    """Completing was refused: an emergency question has no answer."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the intake stands: section n of m and question n of m within that section."""
+
+    section_title: str
+    section_index: int
+    sections: int
+    question_index: int
+    questions: int
+
+    def line(self) -> str:
+        """`Section 3 of 6 · Pain · question 4 of 22`."""
+        return (f"Section {self.section_index} of {self.sections} · {self.section_title} · "
+                f"question {self.question_index} of {self.questions}")
+
+
+class IntakeSession:
+    """The state of one intake and the operations on it. `mode` picks the wording; `reason` marks amendments."""
+
+    def __init__(self, catalogue: Any, store: Any, intake: Any, mode: str, reason: str | None = None) -> None:
+        self.catalogue = catalogue
+        self.store = store
+        self.intake_id: int = intake.id
+        self.dog_name: str = intake.dog.name
+        self.mode = mode
+        self.reason = reason
+        self.emergency: bool = bool(intake.emergency)
+        """A red flag was reported at some point (kept even when withdrawn: the record shows it was)."""
+        self._stored_urgency = intake.urgency
+        self.content_version: str | None = getattr(intake, "content_version", None)
+        self.answers: dict[str, Any] = {k: v for k, v in intake.answers.items() if v is not None}
+        self.visible: list[str] = []
+        self._refresh_visible()
+        self._raised: set[str] | None = None
+        self.index = self._start_index(intake.position)
+
+    # --- reading --------------------------------------------------------------------------------------
+
+    @property
+    def item(self) -> Item:
+        """The current question."""
+        return self.catalogue.items[self.visible[self.index]]
+
+    @property
+    def red_flags(self) -> set[str]:
+        """The red flags the answers raise."""
+        self.prepare()
+        return self._raised  # type: ignore[return-value]
+
+    def prepare(self) -> None:
+        """Work out the red flags already raised, if not done yet. Not done when the session is made: it takes
+        the whole engine, which painting the first question does not need. The screen calls this once that
+        question is on screen, so that the first answer does not wait for it either."""
+        if self._raised is None:
+            self._raised = set(self._red_flags())
+
+    @property
+    def at_end(self) -> bool:
+        """True once every visible question has been passed (the next stop is the review)."""
+        return self.index >= len(self.visible) - 1
+
+    def progress(self) -> Progress:
+        """Section and question counts for the current question, counting visible questions only."""
+        cat = self.catalogue
+        sec_id = cat.section_of[self.item.id]
+        sections = [s for s in cat.sections if any(cat.section_of[i] == s.id for i in self.visible)]
+        sec_pos = next(n for n, s in enumerate(sections, 1) if s.id == sec_id)
+        in_sec = [i for i in self.visible if cat.section_of[i] == sec_id]
+        return Progress(sections[sec_pos - 1].title.for_mode(self.mode), sec_pos, len(sections),
+                        in_sec.index(self.item.id) + 1, len(in_sec))
+
+    def label(self, item: Item, value: Any) -> str:
+        """An answer as the mode's reader would say it."""
+        if value is None:
+            return "not answered"
+        if value == UNKNOWN:
+            return "don't know"
+        if item.type == "yesno":
+            return "yes" if value else "no"
+        if item.type == "scale":
+            for p in self.catalogue.scales[item.scale].points:
+                if p.value == value:
+                    return p.label.for_mode(self.mode)
+        if item.type == "choice":
+            return item.option_label(value, self.mode)  # type: ignore[arg-type]
+        if item.type == "multi":
+            return ", ".join(item.option_label(v, self.mode) for v in value)  # type: ignore[arg-type]
+        if item.type in ("number", "months"):
+            unit = item.unit or ("months" if item.type == "months" else "")
+            return f"{value:g} {unit}".strip()
+        return str(value)
+
+    def assessment(self) -> Any:
+        """The engine's Assessment of the answers so far."""
+        from vettriage.engine import assess
+
+        return assess(self.catalogue, self.answers)
+
+    def needs_answer(self) -> bool:
+        """The current question is required and has no answer: going on is refused."""
+        return self.item.required and self.item.id not in self.answers
+
+    def required_missing(self) -> list[str]:
+        """Required questions (asked for this dog) with no answer: completing is refused while any remain."""
+        return [i for i in self.visible if self.catalogue.items[i].required and i not in self.answers]
+
+    def emergency_notice(self, flag_ids: list[str] | tuple[str, ...], contact: str) -> EmergencyNotice:
+        """The interrupt's wording for the red flags just raised; `contact` is whom to call (the config's)."""
+        owner = self.mode == "owner"
+        flags = tuple((self.catalogue.red_flags[f].title.for_mode(self.mode),
+                       self.catalogue.red_flags[f].action.for_mode(self.mode)) for f in flag_ids)
+        return EmergencyNotice(
+            title="This needs a vet now" if owner else "EMERGENCY",
+            lead=("What you described can be an emergency. Do not wait for the appointment." if owner
+                  else "Red flag raised: this dog needs to be seen as an emergency."),
+            flags=flags, contact=contact,
+            saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
+                   else "The intake is marked emergency; answers so far are saved."))
+
+    # --- changing -------------------------------------------------------------------------------------
+
+    def answer(self, value: Any) -> Outcome:
+        """Save `value` (canonical form; raises ValueError if invalid) for the current question."""
+        return self.answer_item(self.item.id, value)
+
+    def answer_item(self, item_id: str, value: Any) -> Outcome:
+        """Save one answer, drop the answers branching now hides, and report newly raised red flags. An answer
+        that withdraws every red flag raised so far is stored with that reason in the audit trail."""
+        from vettriage.engine.answers import coerce_value
+
+        item = self.catalogue.items[item_id]
+        if value is not None:
+            value = coerce_value(item, value, self.catalogue)
+        if self.answers.get(item_id) == value and value is not None:
+            return Outcome()
+        before = self.red_flags  # raised by the answers as they were, before this one
+        after = dict(self.answers)
+        if value is None:
+            after.pop(item_id, None)
+        else:
+            after[item_id] = value
+        try:  # worked out before the write, so that the write itself can say a red flag was withdrawn
+            flags = self._red_flags(after)
+        except Exception:
+            self._save(item_id, value)  # nothing typed is lost, whatever the engine does
+            raise
+        withdrawn = sorted(before - set(flags))
+        reason = self.reason
+        if withdrawn and not reason:
+            reason = "red flag withdrawn: " + ", ".join(withdrawn)
+        self._save(item_id, value, reason=reason)
+        self.answers = after
+        current = self.visible[self.index] if self.visible else item_id
+        dropped = self._refresh_visible()
+        for gone in dropped:
+            self._save(gone, None)
+            self.answers.pop(gone, None)
+        if current in self.visible:
+            self.index = self.visible.index(current)
+        new = tuple(f for f in flags if f not in before)
+        self._raised = set(flags)
+        if new:  # newly raised: the intake is marked at once, whatever else was answered
+            self.store.mark_emergency(self.intake_id)
+            self.emergency = True
+        elif not flags and before:
+            self.store.withdraw_emergency(self.intake_id)
+        return Outcome(new, tuple(dropped))
+
+    @property
+    def emergency_now(self) -> bool:
+        """Whether the answers as they stand raise a red flag (what every screen shows); before the engine has
+        run once, what the store says of the intake's urgency."""
+        if self._raised is None:
+            return self._stored_urgency == "emergency"
+        return bool(self._raised)
+
+    def next_stop(self, *, back_to_review: bool = False) -> str | None:
+        """What comes after the current question: the next visible question's id, or None when the next stop
+        is the review (after the last question, or `back_to_review` when the answer was changed from it)."""
+        if back_to_review or self.at_end:
+            return None
+        return self.visible[self.index + 1]
+
+    def first_red_flag_gap(self) -> str | None:
+        """The first emergency question still unanswered, if any: where completing sends the reader."""
+        missing = self.gaps().red_flags
+        return missing[0] if missing else None
+
+    def go(self, index: int, *, remember: bool = True) -> None:
+        """Move to question `index` (clamped) and remember it for resuming; `remember=False` leaves that to a
+        later `save_position()` (the screen saves it once the owner pauses, not on every key)."""
+        self.index = max(0, min(index, len(self.visible) - 1))
+        if remember:
+            self.save_position()
+
+    def save_position(self) -> None:
+        """Store the current question as the place to resume."""
+        self.store.set_position(self.intake_id, self.item.id)
+
+    def go_to(self, item_id: str) -> None:
+        """Move to a question by id (it must be visible)."""
+        self.go(self.visible.index(item_id))
+
+    def none_answer(self, item: Item) -> Any:
+        """The "nothing seen" answer of an item, where its type says what that is: the lowest point of a
+        scale, "no", or a checklist's "none". Choices (gum colour, appetite) and typed answers have none: a
+        technician must ask those."""
+        if item.type == "scale":
+            return min(self.catalogue.scales[item.scale].values)
+        if item.type == "yesno":
+            return False
+        if item.type == "multi" and any(o.value == "none" for o in item.options or ()):
+            return ["none"]
+        return None
+
+    def section_blanks(self) -> list[str]:
+        """The current section's unanswered questions that have a "nothing seen" answer."""
+        sec = self.catalogue.section_of[self.item.id]
+        return [i for i in self.visible if self.catalogue.section_of[i] == sec and i not in self.answers
+                and self.none_answer(self.catalogue.items[i]) is not None]
+
+    def answer_section_none(self) -> Outcome:
+        """Answer "no / not seen" to every blank of the current section that has such an answer (the owner
+        said no to the whole section on the phone). Each answer is saved and audited like any other."""
+        raised: list[str] = []
+        dropped: list[str] = []
+        for item_id in self.section_blanks():
+            if item_id in self.visible:
+                out = self.answer_item(item_id, self.none_answer(self.catalogue.items[item_id]))
+                raised += out.new_red_flags
+                dropped += out.dropped
+        return Outcome(tuple(raised), tuple(dropped))
+
+    def gaps(self) -> Gaps:
+        """The questions asked for this dog that have no answer yet ("don't know" is an answer)."""
+        from vettriage.engine.triage import RED_FLAG_SECTION
+
+        cat = self.catalogue
+        # free text (notes, breed) left blank is not a gap in the screening: nothing is concluded from it
+        open_ = [i for i in self.visible if i not in self.answers and cat.items[i].type != "text"]
+        red = tuple(i for i in open_ if cat.section_of[i] == RED_FLAG_SECTION)
+        counts: dict[str, int] = {}
+        for i in open_:
+            if cat.section_of[i] != RED_FLAG_SECTION:
+                counts[cat.section_of[i]] = counts.get(cat.section_of[i], 0) + 1
+        titles = {sec.id: sec.title.for_mode(self.mode) for sec in cat.sections}
+        return Gaps(red, tuple((titles[sid], n) for sid, n in counts.items()))
+
+    def complete(self) -> Any:
+        """Assess, store the Assessment and return the stored intake. Refused (RedFlagsUnanswered) while an
+        emergency question has no answer: a result must never read as "no emergency" when one was not asked."""
+        missing = self.gaps().red_flags
+        if missing:
+            raise RedFlagsUnanswered(f"{len(missing)} emergency question(s) not answered: {', '.join(missing)}")
+        result = self.assessment()
+        return self.store.complete(self.intake_id, result.model_dump(mode="json"))
+
+    # --- internals ------------------------------------------------------------------------------------
+
+    def _save(self, item_id: str, value: Any, reason: str | None = None) -> None:
+        self.store.save_answer(self.intake_id, item_id, value, who=WHO.get(self.mode, self.mode),
+                               position=self.visible[self.index] if self.visible else item_id,
+                               reason=reason or self.reason)
+
+    def _refresh_visible(self) -> list[str]:
+        """Recompute the visible questions; return answered ids that branching now hides."""
+        from vettriage.engine.answers import visible_items
+
+        self.visible = visible_items(self.catalogue, self.answers)
+        shown = set(self.visible)
+        return [i for i in self.answers if i not in shown]
+
+    def _red_flags(self, answers: dict[str, Any] | None = None) -> list[str]:
+        from vettriage.engine import assess
+
+        return assess(self.catalogue, self.answers if answers is None else answers).red_flag_ids
+
+    def _start_index(self, position: str | None) -> int:
+        """Resume at the stored position; else at the first unanswered question."""
+        if position in self.visible:
+            return self.visible.index(position)
+        for n, item_id in enumerate(self.visible):
+            if item_id not in self.answers:
+                return n
+        return 0
