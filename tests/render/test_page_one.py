@@ -255,3 +255,16 @@ def test_handling_alert_when_the_dog_snaps_or_bites(catalogue):
     assert "BITE / HANDLING ALERT" in doc and "aggression (3 months): Bite" in doc
     quiet, _ = _vet_html(catalogue, {"dog_name": "Rex", "sys_bite": "none"})
     assert "BITE / HANDLING ALERT" not in quiet
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", ["blank", "partial"])
+def test_page_one_of_a_blank_or_partial_form_is_one_page(catalogue, extra_cases, name, paper):
+    """Unanswered red-flag questions and the questions that would decide each category are listed as labels, so
+    even a form with nothing answered keeps page 1 on one page."""
+    from pypdf import PdfReader
+
+    c = extra_cases[name]
+    pdf = render_context(build_context("previsit", catalogue, c.assessment, c.answers, c.plan, META), "pdf", paper)
+    pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert flat(DISCLAIMER_TECH) in pages[0] and "Evidence" not in pages[0] and "Evidence" in pages[1]
