@@ -93,7 +93,7 @@ def test_vet_summary_page_one_is_the_problem_list(folder, cases, name, catalogue
         if len(f["labels"]) > ctx["labels_shown"]:
             need.append(f"+{len(f['labels']) - ctx['labels_shown']}more")
     need += [row["label"] for row in ctx["history"][1:]] + [row["value"] for row in ctx["history"][1:]]
-    need += [m["name"] for m in ctx["medicines"]["rows"]]
+    need += [m["name"] for m in ctx["med_flags"]["rows"]]
     need += [m.title for m in plan.medication_flags] + [k.title for k in plan.ketamine_cautions]
     need += [w.title for w in plan.workup] + [g["title"] for g in ctx["workup_groups"]]
     need += ctx["other_answers"]

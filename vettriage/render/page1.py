@@ -303,7 +303,8 @@ def vet_page1(catalogue: Any, a: Any, answers: Mapping[str, Any], plan: Any, met
         "profile": profile_svg(rows, meta.previous_day) if any(r["low"] is not None for r in rows) else None,
         "profile_scores": [r["id"] for r in rows],
         "profile_rows": rows,
-        "medicines": meds,
+        # "medicines" is the per-medicine owner instruction list (vettriage.medicines, issue 22)
+        "med_flags": meds,
         "workup_groups": workup_groups(catalogue, a, plan, HISTORY_IDS | _section_ids(catalogue, "dog")),
         "other_answers": [t for kind, t in others if kind in PAGE1_TYPES],
         "other_answers_all": [t for _, t in others],
