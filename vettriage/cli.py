@@ -19,7 +19,7 @@ COMMAND_MODULES = ["content", "assess", "web", "tui", "intakes", "dogs", "report
 COMMANDS = {
     "validate": "content", "answers-template": "content", "assess": "assess", "intakes": "intakes", "dogs": "dogs",
     "plan": "report", "report": "report", "handouts": "report", "desk": "tui", "intake": "tui", "config": "config",
-    "invite": "web", "invites": "web", "serve": "web", "web-child": "web", "fhir": "fhir",
+    "invite": "web", "invites": "web", "serve": "web", "fhir": "fhir",
 }
 
 
@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(func(args) or 0)
     except (InputError, StoreError) as exc:
         for line in exc.lines() if isinstance(exc, InputErrors) else [str(exc)]:
-            print(f"vettriage: error: {' '.join(line.split())}", file=sys.stderr)
+            text = " ".join(line.split())
+            print(f"vettriage: error: {text if len(text) <= 800 else text[:797] + '...'}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A file the user named cannot be read or written (missing folder, permissions, full disk).

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+MAX_MESSAGE = 400
+"""Longest message of one error line (a file's value quoted in it is cut)."""
+
+
 class InputError(Exception):
     """Bad input from a file or the command line: names the file and the field, never shows a traceback."""
 
@@ -21,6 +25,10 @@ class InputError(Exception):
             name = name[:57] + "..."
         field = f" {name}:" if name else ""
         text = " ".join(self.message.split())
+        if len(text) > MAX_MESSAGE:  # a message quoting a value from a file must stay one readable line
+            text = text[:MAX_MESSAGE - 3] + "..."
+        if len(where) > 300:
+            where = where[:297] + "..."
         return f"{where}:{field} {text}"
 
 

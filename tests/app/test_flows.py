@@ -468,7 +468,7 @@ async def test_desk_day_board_shows_dogs_due_invitations_waiting_and_a_trend(sto
             return [" ".join(str(c) for c in t.get_row_at(i)) for i in range(t.row_count)]
 
         assert rows("due") and rows("due")[0].startswith("overdue by 2 days Toffee")
-        assert rows("invites") == ["expires soon Biscuit in 2 h"]
+        assert rows("invites") == ["not started, expires soon Biscuit in 2 h"]
         urgency = app.screen.query_one("#intakes").get_row_at(1)[2]
         assert str(urgency) in ("routine", "soon", "EMERGENCY") and urgency.style  # a word, then a colour
         await pilot.press("down")  # a Toffee row: its two visits' pain trend

@@ -18,7 +18,10 @@ from vettriage.plan import make_plan
 from vettriage.resources import questionnaires_dir
 
 HERE = Path(__file__).parent
-CASES = [c for name in ("cases.yaml", "reasoning.yaml") for c in yaml.safe_load((HERE / name).read_text())["cases"]]
+# cases.yaml, reasoning.yaml, then the files beside them named cases_*.yaml (the same format; e.g.
+# cases_safety.yaml)
+CASES = [c for f in [HERE / "cases.yaml", HERE / "reasoning.yaml", *sorted(HERE.glob("cases_*.yaml"))]
+         for c in yaml.safe_load(f.read_text())["cases"]]
 HEALTHY = yaml.safe_load((HERE.parents[1] / "examples" / "healthy-senior.yaml").read_text())
 
 

@@ -11,7 +11,10 @@ from vettriage.content.models import MEDICATION_FLAG_IDS, RED_FLAG_IDS
 from vettriage.engine import assess, validate_answers
 from vettriage.engine.conditions import LEVEL_RANK
 
-CASES = yaml.safe_load((Path(__file__).with_name("partial.yaml")).read_text())["cases"]
+HERE = Path(__file__).parent
+# partial.yaml, then the files beside it named partial_*.yaml (the same format; e.g. partial_safety.yaml)
+CASES = [c for f in [HERE / "partial.yaml", *sorted(HERE.glob("partial_*.yaml"))]
+         for c in yaml.safe_load(f.read_text())["cases"]]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

@@ -131,8 +131,9 @@ def test_an_acute_spinal_picture_gets_rest_and_a_same_day_exam_first(catalogue):
 
 
 def test_a_heart_that_may_be_failing_gets_no_exercise_plan_or_joint_diet(catalogue):
-    heart = {**JOINT, "med_conditions": ["heart_disease"], "med_current": ["pimobendan"],
-             "sys_breathing_rest": "faster_or_harder"}
+    # a cough (faster or harder breathing at rest in a cardiac dog is the same-day heart_failure red flag since
+    # 2026.12.3, which defers the whole plan)
+    heart = {**JOINT, "med_conditions": ["heart_disease"], "med_current": ["pimobendan"], "sys_cough": True}
     _, plan = plan_for(catalogue, **heart)
     assert not {"rehabilitation_exercise", "omega3_diet"} & set(offered(plan))
     assert {w.situation for w in plan.withheld} == {"unstable_heart"}
@@ -185,6 +186,12 @@ def test_weight_plan_never_with_unexplained_weight_loss(catalogue):
     _, plan = plan_for(catalogue, **JOINT, dog_body_condition="overweight", sys_weight_change="loss")
     assert "weight_management" not in offered(plan)
     assert any(w.id == "weight_management" and w.situation == "weight_loss" for w in plan.withheld)
+
+
+def test_weight_gain_alone_still_gets_the_weight_plan(catalogue):
+    """Weight gain without eating more holds the weight plan back only beside a medical finding to work up."""
+    a, plan = plan_for(catalogue, **JOINT, dog_body_condition="overweight", sys_weight_change="gain")
+    assert a.categories["medical"].level == "none" and "weight_management" in offered(plan)
 
 
 # --- cognition options gated -----------------------------------------------------------------------------------
@@ -255,6 +262,9 @@ PAIN_EXPLAINS = {**CCD_SIGNS, "pain_sign_stairs": 3, "pain_sign_stiff_after_rest
 SUDDEN_PAIN = {**CCD_SIGNS, "pain_sign_lagging": 2, "pain_onset": "sudden"}
 NEVER_WITH_CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("weight_management", "weight_loss"): {**JOINT, "dog_body_condition": "overweight", "sys_weight_change": "loss"},
+    ("weight_management", "weight_gain_unexplained"): {**JOINT, "dog_body_condition": "overweight",
+                                                       "sys_weight_change": "gain",
+                                                       "sys_coat": ["seeks_warmth", "thinning"]},
     ("omega3_diet", "unstable_heart"): {**JOINT, "med_conditions": ["murmur"], "sys_cough": True},
     ("rehabilitation_exercise", "bone_tumour_suspected"): {**JOINT, "med_conditions": ["cancer"]},
     ("rehabilitation_exercise", "acute_spinal"): {**JOINT, "pain_sign_neck": 1, "sys_neuro": ["weakness"]},

@@ -10,8 +10,9 @@ import pytest
 
 from vettriage.cli import build_parser, main
 
-HIDDEN = {"web-child"}
-"""Commands not listed for people (what each browser connection runs); they still get a description."""
+HIDDEN: set[str] = set()
+"""Commands not listed for people; they still get a description. (None since `web-child`, what each browser
+connection of the terminal-in-browser path ran, went with that path.)"""
 
 
 def pages(parser: argparse.ArgumentParser, path: str = "vettriage") -> Iterator[tuple[str, argparse.ArgumentParser]]:

@@ -43,7 +43,11 @@ def value_for(catalogue: Any, item: Any) -> st.SearchStrategy[Any]:
 
 @st.composite
 def full_answers(draw: Any, catalogue: Any) -> dict[str, Any]:
-    return {i.id: draw(value_for(catalogue, i)) for i in catalogue.items.values()}
+    out = {i.id: draw(value_for(catalogue, i)) for i in catalogue.items.values()}
+    for i in catalogue.items.values():  # an answer above its bound is refused (`not_above`): keep within it
+        if i.not_above and isinstance(out.get(i.not_above), (int, float)):
+            out[i.id] = min(out[i.id], out[i.not_above])
+    return out
 
 
 def levels(a: Any) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Shared fixtures for the web tests: a real SQLite store, invitations, free ports, a live server."""
+"""Shared fixtures for the web tests: a real SQLite store, invitations, free ports, `vettriage serve` running."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from vettriage.store import open_store
 from vettriage.web import invites as inv
 
 ROOT = Path(__file__).resolve().parents[2]
-STANDIN = [sys.executable, str(Path(__file__).with_name("standin_app.py"))]
 
 
 @pytest.fixture
@@ -55,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def children_of(pid: int) -> list[int]:
+def children_of_pid(pid: int) -> list[int]:
     """Direct child processes of `pid` (from /proc)."""
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -69,29 +68,30 @@ def children_of(pid: int) -> list[int]:
 class LiveServer:
     """`vettriage serve` in a subprocess on 127.0.0.1."""
 
-    def __init__(self, store_url: str, tmp: Path, *, max_owners: int = 16) -> None:
-        self.port = free_port()
+    def __init__(self, store_url: str, tmp: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp / f"serve-{self.port}.log", "w+")
-        env = {**os.environ, "VETTRIAGE_CONFIG": "", "PYTHONUNBUFFERED": "1"}
+        (tmp / "clinic.toml").write_text("")
+        env = {**os.environ, "VETTRIAGE_CONFIG": str(tmp / "clinic.toml"), "PYTHONUNBUFFERED": "1",
+               "VETTRIAGE_CLINIC_NAME": "Riverside Vets", "VETTRIAGE_CLINIC_PHONE": "01632 960000"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url,
-             "--max-owners", str(max_owners)], stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
+            [sys.executable, "-m", "vettriage", "serve", "--port", str(self.port), "--store", store_url, *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
+            try:  # a real answer, not just a connection: uvicorn accepts before the application is loaded
+                with socket.create_connection(("127.0.0.1", self.port), timeout=5) as probe:
+                    probe.sendall(b"GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    if probe.recv(12).startswith(b"HTTP/1.1 200"):
+                        time.sleep(0.1)  # the probe's own connection is counted off before the test's start
+                        return
             except OSError:
                 if self.proc.poll() is not None:
                     break
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("server did not start: " + self.output())
-
-    def children(self) -> list[int]:
-        """App processes running now."""
-        return children_of(self.proc.pid)
 
     def output(self) -> str:
         """Everything the server printed."""

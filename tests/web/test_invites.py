@@ -57,22 +57,13 @@ def test_revoked_by_code_and_by_id(store, catalogue):
         inv.find_target(store, "999")
 
 
-def test_completed_intake_uses_up_its_code(store, catalogue):
+def test_a_completed_intake_still_opens_until_the_link_expires(store, catalogue):
     code, invite, intake = invite_for(store, catalogue, "Rex")
     store.complete(intake.id, {"urgency": "routine"})
     got = inv.check_code(store, code)
-    assert (got.reason, got.status) == ("completed", 403)
-    assert inv.check_code(store, code).reason == "used"
-    assert inv.invite_state(store.find_invite(invite.code_hash)) == "used"
-
-
-def test_refresh_used_only_after_completion(store, catalogue):
-    code, invite, intake = invite_for(store, catalogue, "Rex")
-    assert not inv.refresh_used(store, invite.id, intake.id)
-    assert inv.check_code(store, code).ok
-    store.complete(intake.id, {"urgency": "routine"})
-    assert inv.refresh_used(store, invite.id, intake.id)
-    assert inv.check_code(store, code).reason == "used"
+    assert got.ok and got.intake_id == intake.id  # to its result and handout
+    later = inv.utc(invite.expires_at) + dt.timedelta(seconds=1)
+    assert inv.check_code(store, code, now=later).reason == "expired"
 
 
 def test_states_and_utc():

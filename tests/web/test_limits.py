@@ -1,6 +1,6 @@
 """The failure rate limit and the process cap, on a fake clock."""
 
-from vettriage.web.limits import FailureLimiter, Slots
+from vettriage.web.limits import FailureLimiter
 
 
 class Clock:
@@ -46,11 +46,3 @@ def test_memory_is_bounded():
     assert len(lim._failures) <= 100
     assert lim.blocked("attacker")
     assert all(len(v) <= 2 for v in lim._failures.values())
-
-
-def test_slots_cap():
-    s = Slots(2)
-    assert s.take() and s.take()
-    assert s.full and not s.take()
-    s.give_back()
-    assert not s.full and s.take()

@@ -37,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+ACT_WORDS = {"now": "go in now", "today": "seen today"}
+"""The two tiers of an emergency, as the terminal prints them."""
+
+
 def format_text(a: Any, catalogue: Any = None) -> str:
     """A readable summary of an Assessment for the terminal; with the catalogue, each answer's id is followed by
     its question (technician wording), so the reader need not know the ids."""
@@ -55,10 +59,12 @@ def format_text(a: Any, catalogue: Any = None) -> str:
         more = [f"      (+{total - len(entries)} more)"] if total > len(entries) else []
         return [f"    {head}:"] + [f"      {e}" for e in entries] + more
 
-    out = [f"Urgency: {a.urgency.upper()}"]
+    act = getattr(a, "emergency_act", None)
+    out = [f"Urgency: {a.urgency.upper()}" + (f" ({ACT_WORDS[act]})" if act else "")]
     if a.red_flags:
-        out.append("EMERGENCY - contact your vet or the nearest emergency clinic now:")
-        out += [f"  ! {h.title}" for h in a.red_flags]
+        out.append("EMERGENCY - contact your vet or the nearest emergency clinic now:" if act != "today" else
+                   "SAME-DAY EMERGENCY - call your vet now; the dog needs to be seen today:")
+        out += [f"  ! {h.title}" + (f" [{ACT_WORDS[h.act]}]" if h.act else "") for h in a.red_flags]
     out.append(red_flag_line(a))
     for name, label in (("pain", "Pain"), ("medical", "Medical illness"), ("ccd", "Cognitive decline (CCD)")):
         cat = a.categories[name]

@@ -91,9 +91,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Validate a response exactly as an answers file is validated, then store it as `intakes add` does."""
-    from vettriage.commands.intakes import find_or_add_dog
+    """Validate a response exactly as an answers file is validated, then store it as `intakes add` does: in
+    one transaction (the store's record_intake), under the same rule for which dog it is."""
     from vettriage.commands._packs import load_content
+    from vettriage.commands.intakes import _dog_details, check_by, check_dog_name
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
@@ -102,29 +103,43 @@ def run_import(args: argparse.Namespace) -> int:
     from vettriage.fhir.reading import STATUS, read_fhir
     from vettriage.fhir.response import raw_answers
     from vettriage.store import open_store
+    from vettriage.store.sqlstore import AmbiguousDog
 
+    if args.by is not None and args.by.strip():
+        check_by(args.by)
+    if args.dog is not None:
+        check_dog_name(args.dog, "--dog")
     cat = load_content(args, args.content)
     got = read_fhir(args.file, cat)
     answers = validate_answers(cat, raw_answers(cat, got.response.item, args.file), args.file)
     status = STATUS[got.response.status]
-    by = (args.by or "").strip() or _by(got.response.author, got.mode)
-    name = args.dog or (patient_name(got.patient) if got.patient else None)
-    if not name and answers.values.get("dog_name") not in (None, "unknown"):
-        name = str(answers.values["dog_name"])
-    if not name or not name.strip():
+    by = check_by(args.by) if (args.by or "").strip() else _by(got.response.author, got.mode, args.file)
+    if args.dog:
+        name = check_dog_name(args.dog, "--dog")
+    elif got.patient is not None and patient_name(got.patient):
+        name = check_dog_name(patient_name(got.patient), args.file, "Patient.name")
+    elif answers.values.get("dog_name") not in (None, "unknown"):
+        name = check_dog_name(str(answers.values["dog_name"]), args.file, "dog_name")
+    else:
         raise InputError(args.file, None, "no dog's name (no Patient, no dog_name answer): give --dog")
+    details = _dog_details(answers.values)
+    chart = None
+    if got.patient is not None:
+        from_patient = patient_details(got.patient, load_config().chart_system)
+        chart = from_patient.pop("chart", None)
+        for key, value in from_patient.items():
+            details[key] = check_dog_name(value, args.file, f"Patient.{key}", 400) if isinstance(value, str) \
+                else value
     assessment = assess(cat, answers) if status == "completed" else None
-    details = patient_details(got.patient, load_config().chart_system) if got.patient else {}
     when = authored(got.response.authored)
     store = open_store(args.db)
     try:
-        dog = _dog_of_chart(store, details.get("chart")) or find_or_add_dog(
-            store, " ".join(name.split()), answers.values, **details)
-        intake = store.create_intake(dog.id, by=by, mode=got.mode, content_version=cat.version,
-                                     content_hash=cat.hash, created_at=when)
-        store.save_answers(intake.id, answers.values, who=by)
-        if assessment is not None:
-            intake = store.complete(intake.id, assessment.model_dump(mode="json"))
+        dog, intake = store.record_intake(
+            name, by=by, mode=got.mode, content_version=cat.version, content_hash=cat.hash,
+            answers=answers.values, assessment=assessment.model_dump(mode="json") if assessment else None,
+            dog_details=details, chart=chart, created_at=when)
+    except AmbiguousDog as exc:
+        raise InputError("--dog" if args.dog else args.file, None, str(exc)) from None
     finally:
         store.close()
     if answers.dropped:
@@ -154,20 +169,10 @@ def authored(value: Any) -> Any:
     return None
 
 
-def _dog_of_chart(store: Any, chart: str | None) -> Any:
-    """The dog with this chart number, if one has it: a chart number names one dog, whatever its name."""
-    from vettriage.store.api import NotFoundError
-
-    if not chart:
-        return None
-    try:
-        return store.dog_by_chart(chart)
-    except NotFoundError:
-        return None
-
-
-def _by(author: Any, mode: str) -> str:
+def _by(author: Any, mode: str, source: str) -> str:
     """Who answered, from `QuestionnaireResponse.author`: a Practitioner by name, else the owner."""
     if author is not None and author.type == "Practitioner" and (author.display or "").strip():
-        return " ".join(author.display.split())
+        from vettriage.commands.intakes import check_dog_name
+
+        return check_dog_name(author.display, source, "author.display")
     return "owner" if author is not None or mode == "owner" else "technician"

@@ -45,6 +45,11 @@ def register(sub: Any) -> None:
     ls.add_argument("--limit", type=int, default=200, metavar="N", help="at most N intakes (default 200)")
     ls.set_defaults(func=_guarded(run_list))
 
+    se = isub.add_parser("seen", help="mark a red flag reported from home as seen (audited with who and when)")
+    se.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
+    se.add_argument("--by", required=True, help="who saw it (recorded in the audit trail)")
+    se.set_defaults(func=_guarded(run_seen))
+
     sh = isub.add_parser("show", help="show one intake")
     sh.add_argument("id", type=int, help="the intake's id (see `vettriage intakes list`)")
     sh.add_argument("--json", action="store_true", help="the whole record as JSON")
@@ -61,7 +66,7 @@ def register(sub: Any) -> None:
     add_pack_arg(im)
     im.set_defaults(func=_guarded(run_import))
 
-    for parser in (a, ls, sh, ex, im):
+    for parser in (a, ls, se, sh, ex, im):
         add_db_arg(parser)
 
 
@@ -93,10 +98,21 @@ MAX_BY = 200  # the column's width (PostgreSQL enforces it; it would fail the tr
 
 def check_by(by: str) -> str:
     """The `--by` value, or InputError before anything is read or written."""
-    by = by.strip() or "owner"
-    if len(by) > MAX_BY or any(ord(ch) < 32 or ord(ch) == 127 for ch in by):
-        raise InputError("--by", None, f"give a name of at most {MAX_BY} characters, without control characters")
-    return by
+    if not by.strip():
+        return "owner"
+    return check_dog_name(by, "--by")
+
+
+def check_dog_name(value: str, source: str, field: str | None = None, limit: int = MAX_BY) -> str:
+    """A name as given (`--dog`, `--by`, a FHIR Patient's name): spaces joined, or InputError when it is blank,
+    longer than `limit`, not valid Unicode or holds a control character (as `dogs add` refuses them)."""
+    from vettriage.textcheck import clean_name
+
+    name, problem = clean_name(value, limit)
+    if problem:
+        raise InputError(source, field, f"the name {problem}: give a name of 1 to {limit} characters, without "
+                         "control characters")
+    return name  # type: ignore[return-value]
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -108,14 +124,12 @@ def run_add(args: argparse.Namespace) -> int:
     from vettriage.store.sqlstore import AmbiguousDog
 
     by = check_by(args.by)
-    if args.dog is not None and not args.dog.strip():
-        raise InputError("--dog", None, "give the dog's name")
+    dog_name = check_dog_name(args.dog, "--dog") if args.dog is not None else ""
     cat = load_content(args, args.content)
     answers = read_answers_file(cat, args.file)
     assessment = assess(cat, answers)
     store = _open(args)
     try:
-        store.check_integrity()  # never write into a damaged file: say how to rescue it instead
         known = None
         if args.dog is None:  # --dog-id or --chart: that dog, never one found by name
             from vettriage.commands.dogs import resolve_dog
@@ -123,7 +137,7 @@ def run_add(args: argparse.Namespace) -> int:
             known = resolve_dog(store, args.dog_id, args.chart).id
         try:
             dog, intake = store.record_intake(
-                args.dog or "", dog_id=known, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
+                dog_name, dog_id=known, by=by, mode="owner" if by == "owner" else "tech", content_version=cat.version,
                 content_hash=cat.hash, answers=answers.values, assessment=assessment.model_dump(mode="json"),
                 dog_details=_dog_details(answers.values))
         except AmbiguousDog as exc:
@@ -162,16 +176,42 @@ def run_list(args: argparse.Namespace) -> int:
         filters = dict(status=args.status, dog=args.dog, urgency=args.urgency, damaged=damaged)
         rows = (intakes_of_day(store, day, limit=args.limit, **filters) if day is not None
                 else store.list_intakes(limit=args.limit, **filters))
+        home = _home(store)
     finally:
         store.close()
     report_damaged(damaged, "the list")
+    # a red flag reported from home that nobody has marked seen comes first, with its time
+    rows = sorted(rows, key=lambda r: not (r.id in home and home[r.id].alarm))
     started = f"STARTED ({zone_name()})"
     width = max(16, len(started))
-    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  URGENCY"]
+    out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  {'URGENCY':9}  AT HOME"]
     for r in rows:
+        at_home = home[r.id].progress if r.id in home else "-"
         out.append(f"{r.id:>6}  {stamp(r.created_at, zone=False):{width}}  {r.dog_name[:20]:20}  {r.by[:12]:12}  "
-                   f"{r.status:11}  {r.urgency or '-'}")
+                   f"{r.status:11}  {r.urgency or '-':9}  {at_home}")
     sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _home(store: Any) -> dict[int, Any]:
+    """Owners' progress at home by intake id; empty when it cannot be read (the list itself never waits on it)."""
+    from vettriage.intake.home import home_rows
+    from vettriage.store.api import StoreError
+
+    try:
+        return {r.intake_id: r for r in home_rows(store)}
+    except (StoreError, ValueError, KeyError):
+        return {}
+
+
+def run_seen(args: argparse.Namespace) -> int:
+    """Mark a home red flag seen."""
+    store = _open(args)
+    try:
+        store.mark_seen(args.id, args.by)
+    finally:
+        store.close()
+    print(f"intake {args.id}: red flag from home marked seen by {' '.join(args.by.split())}")
     return 0
 
 
@@ -308,23 +348,12 @@ def run_import(args: argparse.Namespace) -> int:
     check_export(args.file, set(cat.known_versions), cat)  # before the database is even opened
     store = _open(args)
     try:
-        store.check_integrity()
+        store.check_integrity()  # the import's one transaction is a write: checked once per opening
         dogs, intakes = import_file(store, args.file, checked=True)
     finally:
         store.close()
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
-
-
-def find_or_add_dog(store: Any, name: str, values: dict[str, Any], **details: Any) -> Any:
-    """The one dog called `name` (any case), else a new dog with what the answers (and `details`, e.g. the
-    owner's name from a FHIR Patient) say about it; several dogs of that name are an InputError (the intake would
-    land on the wrong one). Also used by `fhir import`."""
-    matches = [d for d in store.find_dogs(name) if d.name.casefold() == name.strip().casefold()]
-    if len(matches) > 1:
-        raise InputError("--dog", None, f"{len(matches)} dogs are named {name!r} (ids "
-                         f"{', '.join(str(d.id) for d in matches)}): rename one first")
-    return matches[0] if matches else store.add_dog(name.strip(), **{**_dog_details(values), **details})
 
 
 def _dog_details(values: dict[str, Any]) -> dict[str, Any]:

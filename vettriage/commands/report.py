@@ -74,7 +74,9 @@ def run_plan(args: argparse.Namespace) -> int:
         return 0
     out: list[str] = []
     if plan.deferred:
-        out.append("EMERGENCY - the care plan is deferred. Do this now:")
+        acts = {cat.red_flags[s.id].act for s in plan.now if s.id in cat.red_flags}
+        out.append("EMERGENCY - the care plan is deferred. Do this now:" if "today" not in acts or "now" in acts
+                   else "SAME-DAY EMERGENCY - the care plan is deferred. Call the vet now; the dog is seen today:")
         out += [f"  ! {s.title}: {s.action}" for s in plan.now]
         if plan.home:
             out.append("Until your dog is seen:")

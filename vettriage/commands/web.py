@@ -1,6 +1,6 @@
-"""`vettriage invite`, `vettriage invites list|revoke`, `vettriage serve` and the hidden `web-child`.
+"""`vettriage invite`, `vettriage invites list|revoke` and `vettriage serve` (the owners' web form).
 
-Heavy imports (the store driver, aiohttp, Textual) stay inside the handlers.
+Heavy imports (the store driver, Starlette, uvicorn) stay inside the handlers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def register(sub: Any) -> None:
-    """Add `invite`, `invites`, `serve` and the hidden `web-child`."""
+    """Add `invite`, `invites` and `serve`."""
     p = sub.add_parser("invite", help="create an owner intake and print its invitation link")
     p.add_argument("--dog", help="the dog's name (an existing dog of that name, else a new dog)")
     p.add_argument("--dog-id", type=int, metavar="ID", help="the dog's id, when several share a name")
@@ -42,24 +42,24 @@ def register(sub: Any) -> None:
     _store_arg(p)
     p.set_defaults(func=run_invites_list)
 
-    p = sub.add_parser("serve", help="serve owner intakes in a browser, by invitation")
+    p = sub.add_parser("serve", help="serve the owners' web form, by invitation")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--public-url", default=None, help="the https:// address owners use (needed unless the "
-                   "host is 127.0.0.1); the WebSocket's Origin must match it")
-    p.add_argument("--max-owners", type=int, default=16, help="owners connected at once (default 16)")
-    p.add_argument("--idle-timeout", default="30m", help="end a session after this long without a keystroke: "
-                   "45s, 30m, 2h (default 30m; the owner's page says so and Continue resumes)")
+                   "host is 127.0.0.1); every form must be posted from it")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1); they share nothing "
+                   "but the store")
+    p.add_argument("--idle-timeout", default="30m", help="end a session after this long without a request: "
+                   "45s, 30m, 2h (default 30m; the owner opens the link again to go on)")
     p.add_argument("--trust-forwarded", action="store_true", help="behind a local reverse proxy: rate-limit "
                    "by the X-Forwarded-For address it sets")
+    p.add_argument("--per-address", type=int, default=32, help="connections one address may hold open at "
+                   "once, per worker (default 32; not applied to a trusted local proxy)")
+    p.add_argument("--header-timeout", type=float, default=10.0, help="seconds a connection may take to send "
+                   "a request's headers before it is closed (default 10)")
     _store_arg(p)
     add_pack_arg(p)
     p.set_defaults(func=run_serve)
-
-    # Hidden: what each browser connection runs. The intake comes from the server, through the environment.
-    p = sub.add_parser("web-child", description="What each browser connection of `vettriage serve` runs (not "
-                       "for people: the intake comes from the server through the environment).")
-    p.set_defaults(func=run_web_child)
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -111,19 +111,27 @@ def run_invite(args: argparse.Namespace) -> int:
         raise InputError("command line", "--expires", str(exc)) from None
     if not args.dog and args.dog_id is None:
         raise InputError("command line", "--dog", "name the dog (or give --dog-id)")
+    from vettriage.commands.intakes import check_dog_name
+    from vettriage.store import StoreError
+
+    name = check_dog_name(args.dog, "command line", "--dog") if args.dog_id is None else None
     public = _public_url(args.public_url, "command line")
     cat = load_content(args)
     store = _open(args.db)
     try:
         try:
-            dog = inv.find_or_add_dog(store, args.dog, args.dog_id)
+            if name is None:
+                name = store.get_dog(args.dog_id).name
+            prefill = {"dog_name": name} if "dog_name" in cat.items else {}
+            code, invite, intake = inv.invite_dog(store, name, args.dog_id, content_version=cat.version,
+                                                  content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
         except LookupError as exc:
             raise InputError("command line", "--dog", str(exc)) from None
-        prefill = {"dog_name": dog.name} if "dog_name" in cat.items else {}
-        code, invite, intake = inv.create_invite(store, dog, content_version=cat.version,
-                                                 content_hash=cat.hash, lifetime=lifetime, prefill=prefill)
+        except StoreError as exc:
+            raise InputError("store", None, str(exc)) from None
     finally:
         store.close()
+    dog = intake.dog
     print(inv.invite_link(public, code))
     from vettriage.localtime import stamp
 
@@ -175,10 +183,13 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InputError("command line", "--public-url", "listening beyond 127.0.0.1 needs the public https:// "
                          "address owners use (see docs/WEB.md)")
     public = _public_url(args.public_url or f"http://{_url_host(args.host)}:{args.port}", "command line")
-    if not 1 <= args.max_owners <= 1000:
-        raise InputError("command line", "--max-owners", "must be between 1 and 1000")
+    if not 1 <= args.workers <= 64:
+        raise InputError("command line", "--workers", "must be between 1 and 64")
+    if not 1 <= args.per_address <= 10000:
+        raise InputError("command line", "--per-address", "must be between 1 and 10000")
+    if not 0.5 <= args.header_timeout <= 300:
+        raise InputError("command line", "--header-timeout", "must be between 0.5 and 300 seconds")
     from vettriage.web.codes import parse_duration
-    from vettriage.web.server import STORE_ENV, IntakeServer
 
     try:
         idle = parse_duration(args.idle_timeout, seconds=True).total_seconds()
@@ -189,18 +200,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
     url = store_url(args.db)
     _open(url).close()  # fail now, as one line, if the store cannot be opened
-    child_env = {STORE_ENV: url}  # the child opens exactly the store the server checks codes against
     from vettriage.commands._packs import load_content, pack_dirs
     from vettriage.content.catalogue import PACKS_ENV
 
     load_content(args)  # fail now, as one line, if the content or a pack does not validate
-    # the children load the same packs (load_catalogue reads them from the environment when given none)
-    child_env[PACKS_ENV] = os.pathsep.join(os.path.abspath(p) for p in pack_dirs(args))
-    server = IntakeServer(lambda: _open(url), host=args.host, port=args.port, public_url=public,
-                          child_env=child_env, max_apps=args.max_owners, trust_forwarded=args.trust_forwarded,
-                          idle_timeout=idle)
+    # the workers load the same packs (load_catalogue reads them from the environment when given none)
+    os.environ[PACKS_ENV] = os.pathsep.join(os.path.abspath(p) for p in pack_dirs(args))
+    from vettriage.web.serve import ServeSettings, serve
+
+    settings = ServeSettings(store_url=url, public_url=public, host=args.host, port=args.port,
+                             workers=args.workers, idle_timeout=idle, trust_forwarded=args.trust_forwarded,
+                             per_address=args.per_address, header_timeout=args.header_timeout)
     try:
-        server.serve()
+        serve(settings)
     except OSError as exc:
         raise InputError("command line", "--port", f"cannot listen on {args.host}:{args.port}: "
                          f"{exc.strerror or exc}") from None
@@ -209,10 +221,3 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-def run_web_child(args: argparse.Namespace) -> int:
-    """Run the owner-mode intake named by the server in the environment (never by the browser)."""
-    from vettriage.web.child import run_child
-
-    return run_child(os.environ)

@@ -1,4 +1,5 @@
-"""A cache of validated catalogues, keyed by content hash and by the versions of the code that validated them."""
+"""Caches of validated catalogues and compiled rules, keyed by content hash and by the code that made them, each
+file sealed with a hash of its own bytes (a mismatch is a miss and a rebuild, never a result)."""
 
 from __future__ import annotations
 
@@ -21,52 +22,150 @@ def _dir() -> Path:
     return Path(base) / "vettriage"
 
 
-def _path(digest: str) -> Path:
-    # What validated the catalogue is part of the key: the models', files', loader's and records' source, and the
-    # installed pydantic (found without importing it: a cached start must not pay for pydantic).
+# Every cache file: MAGIC, the SHA-256 of everything after it, the length of the header, the header (JSON: the
+# key the caller asked for and the fingerprint of the code that wrote it), then the payload. A file whose bytes,
+# key or fingerprint do not match is a miss: it is rebuilt, never used (one flipped byte in an unchecked file once
+# turned a score of 0 into 2, with exit 0).
+MAGIC = b"vettriage-cache\x002"
+MAX_FILE = 64 << 20
+"""Largest cache file read (the shipped catalogue's is about 210 KB)."""
+
+_fingerprints: dict[tuple[str, ...], str] = {}
+
+
+def _fingerprint(sources: list[Path]) -> str:
+    """The code that wrote a cache file: this vettriage's version, the interpreter's, and the bytes of the
+    sources that shape what is cached (their bytes, not their times: a file copied back keeps its old time).
+    Installed packages (pydantic) are named by their version file's path and time, found without importing."""
+    names = tuple(str(p) for p in sources)
+    got = _fingerprints.get(names)
+    if got is None:
+        digest = sha256(f"{vettriage.__version__}|{sys.version}".encode())
+        for p in sources:
+            try:
+                digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+            except OSError:
+                digest.update(f"{p}|missing".encode())
+        got = _fingerprints[names] = digest.hexdigest()
+    return got
+
+
+def _catalogue_sources() -> list[Path]:
     here = Path(__file__).parent
     sources = [here / "models.py", here / "files.py", here / "catalogue.py", here / "packs.py",
-               here.parent / "record.py"]
+               here / "cache.py", here.parent / "record.py"]
     spec = importlib.util.find_spec("pydantic")
     if spec is not None and spec.origin:
-        sources.append(Path(spec.origin))
-    key = sha256("|".join(
-        [digest, vettriage.__version__, sys.version] + [str(p.stat().st_mtime_ns) for p in sources]
-    ).encode()).hexdigest()[:32]
+        sources.append(Path(spec.origin).with_name("version.py"))
+    return sources
+
+
+def _seal(key: str, fingerprint: str, payload: bytes) -> bytes:
+    import json
+
+    header = json.dumps({"key": key, "code": fingerprint}).encode()
+    body = len(header).to_bytes(4, "big") + header + payload
+    return MAGIC + sha256(body).digest() + body
+
+
+def _open_sealed(path: Path, key: str, fingerprint: str) -> bytes | None:
+    """The payload of a sealed cache file, or None when anything about it does not match."""
+    import json
+
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE or not data.startswith(MAGIC):
+        return None
+    start = len(MAGIC) + 32
+    body = data[start:]
+    if len(body) < 4 or sha256(body).digest() != data[len(MAGIC):start]:
+        return None
+    size = int.from_bytes(body[:4], "big")
+    header = json.loads(body[4:4 + size])
+    if header != {"key": key, "code": fingerprint}:
+        return None
+    return body[4 + size:]
+
+
+def _path(digest: str) -> Path:
+    key = sha256(f"{digest}|{_fingerprint(_catalogue_sources())}".encode()).hexdigest()[:32]
     return _dir() / f"catalogue-{key}.pickle"
 
 
+class _ContentUnpickler(pickle.Unpickler):
+    """Unpickling that can build only the content's own record classes, the Catalogue and a path: a cache file
+    cannot name any other callable, so loading one runs no code of its author's choosing. (A format with no
+    callables at all, marshal of plain values rebuilt into records, measured 3x slower to load: bench/cache.py.)"""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _allowed()
+        if (module, name) not in allowed:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a content class")
+        return allowed[(module, name)]
+
+
+_ALLOWED: dict[tuple[str, str], Any] = {}
+
+
+def _allowed() -> dict[tuple[str, str], Any]:
+    if not _ALLOWED:
+        import dataclasses
+        import pathlib
+
+        from vettriage.content import catalogue, models
+
+        for value in vars(models).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == models.__name__:
+                _ALLOWED[(models.__name__, value.__name__)] = value
+        _ALLOWED[(catalogue.__name__, "Catalogue")] = catalogue.Catalogue
+        for cls in (pathlib.PosixPath, pathlib.WindowsPath, pathlib.PurePosixPath, pathlib.PureWindowsPath):
+            _ALLOWED[("pathlib", cls.__name__)] = cls
+    return _ALLOWED
+
+
 def read(digest: str) -> Any | None:
-    """The cached catalogue for `digest`, or None (missing, unreadable or stale caches are ignored)."""
+    """The cached catalogue for `digest`, or None (missing, damaged, stale or foreign files are a miss)."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return None
+    import io
+
     try:
-        with open(_path(digest), "rb") as fh:
-            cat = pickle.load(fh)
+        payload = _open_sealed(_path(digest), digest, _fingerprint(_catalogue_sources()))
+        if payload is None:
+            return None
+        cat = _ContentUnpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any broken cache is just a miss
         return None
-    return cat if getattr(cat, "hash", None) == digest else None
+    from vettriage.content.catalogue import Catalogue
+
+    return cat if type(cat) is Catalogue and cat.hash == digest else None
 
 
 def write(digest: str, catalogue: Any) -> None:
     """Store `catalogue` atomically; a cache that cannot be written is silently skipped."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return
+    try:
+        data = _seal(digest, _fingerprint(_catalogue_sources()),
+                     pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_file(_path(digest), data, "catalogue-*.pickle")
+    except Exception:  # noqa: BLE001 - caching is an optimisation only
+        pass
+
+
+def _write_file(target: Path, data: bytes, pattern: str) -> None:
     import tempfile
 
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
-        target = _path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(catalogue, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
         os.replace(tmp, target)
-        _prune(target.parent)
-    except Exception:  # noqa: BLE001 - caching is an optimisation only
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except Exception:  # noqa: BLE001
-            pass
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _prune(target.parent, pattern)
 
 
 KEEP = 8
@@ -81,9 +180,8 @@ def _prune(folder: Path, pattern: str = "catalogue-*.pickle") -> None:
 
 
 def _code_path(key: str, source: Path) -> Path:
-    # marshal's format is Python's own: the interpreter's version is part of the key, with the generator's source
-    digest = sha256("|".join([key, vettriage.__version__, sys.version,
-                              str(source.stat().st_mtime_ns)]).encode()).hexdigest()[:32]
+    # marshal's format is Python's own: the interpreter's version is in the fingerprint, with the generator's source
+    digest = sha256(f"{key}|{_fingerprint([source, Path(__file__)])}".encode()).hexdigest()[:32]
     return _dir() / f"code-{digest}.marshal"
 
 
@@ -91,17 +189,17 @@ def read_code(key: str, source: Path) -> Any | None:
     """Compiled code cached under `key` by `write_code` (written by the generator in `source`), or None.
 
     The engine writes its rules out as Python and compiles them (engine.program): 50 ms at every start without
-    this, as a .pyc saves recompiling a module. Same folder and trust as the cached catalogues."""
+    this, as a .pyc saves recompiling a module. The file is sealed like the catalogue's: code is run from it, so
+    a file whose bytes do not hash to what its writer sealed is never unmarshalled."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return None
     import marshal
 
     try:
-        with open(_code_path(key, source), "rb") as fh:
-            stored_key, value = marshal.load(fh)
+        payload = _open_sealed(_code_path(key, source), key, _fingerprint([source, Path(__file__)]))
+        return None if payload is None else marshal.loads(payload)
     except Exception:  # noqa: BLE001 - any broken cache is just a miss
         return None
-    return value if stored_key == key else None
 
 
 def write_code(key: str, source: Path, value: Any) -> None:
@@ -109,19 +207,9 @@ def write_code(key: str, source: Path, value: Any) -> None:
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return
     import marshal
-    import tempfile
 
     try:
-        target = _code_path(key, source)
-        data = marshal.dumps((key, value))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-        _prune(target.parent, "code-*.marshal")
+        data = _seal(key, _fingerprint([source, Path(__file__)]), marshal.dumps(value))
+        _write_file(_code_path(key, source), data, "code-*.marshal")
     except Exception:  # noqa: BLE001 - caching is an optimisation only
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except Exception:  # noqa: BLE001
-            pass
+        pass

@@ -44,6 +44,10 @@ class Catalogue:
     """The content packs loaded on top of the shipped content, in load order."""
     base_version: str = ""
     """The shipped content's own version (`version` adds the packs' ids and versions)."""
+    medicine_classes: dict[str, m.MedicineClass] = field(default_factory=dict)
+    """Medicine classes by id (flags.yaml): which medicines take the same instruction (vettriage.medicines)."""
+    medicine_instructions: dict[str, m.MedicineInstruction] = field(default_factory=dict)
+    """The wording of each owner instruction about a medicine, by action id."""
     pain_kinds: dict[str, m.PainKind] = field(default_factory=dict)
     """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
     situations: dict[str, m.Situation] = field(default_factory=dict)
@@ -122,10 +126,24 @@ class Catalogue:
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
+    from vettriage.files import read_regular
+
     digest = sha256()
     for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        # only regular files of bounded size (PyYAML is not imported on a cached start: read here, not through
+        # yamlfile): a FIFO named x.yaml here made every load, and `validate`, wait forever
+        try:
+            data = read_regular(path, MAX_CONTENT_FILE)
+        except OSError as exc:
+            raise InputError(str(path), None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+        except ValueError as exc:
+            raise InputError(str(path), None, str(exc)) from None
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
+
+
+MAX_CONTENT_FILE = 4 * 1024 * 1024
+"""Largest content file (yamlfile.MAX_BYTES: the same bound, without importing PyYAML)."""
 
 
 def combined_hash(base: str, pack_digests: list[str]) -> str:
@@ -151,7 +169,10 @@ def _parse(doc: YamlDoc, model: Any, label: str) -> Any:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # a condition is a union: the branch whose own check failed says why, where the others only say that
+        # their keys are missing
+        err = next((e for e in errors if e["type"] == "value_error"), errors[0])
         # union branches appear as class names; keyword fields are written `in` / `not` in the files
         loc = [BACK.get(p, p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
         field_ = _describe(doc.data, loc)
@@ -255,7 +276,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     scales = {s.id: s for s in cat.scales}
 
     _unique(docs["catalogue"], "scales", cat.scales)
-    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
+    for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup", "medicine_classes",
+                "medicine_instructions"):
         _unique(docs["flags"], key, getattr(flags, key))
     _unique(docs["options"], "situations", options.situations)
     seen_kinds: set[str] = set()
@@ -308,6 +330,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         retired=tuple(retired.retired),
         packs=tuple(packs),
         base_version=cat.version,
+        medicine_classes={c.id: c for c in flags.medicine_classes},
+        medicine_instructions={i.id: i for i in flags.medicine_instructions},
         pain_kinds={k.id: k for _, k in kind_docs},
         situations={x.id: x for x in options.situations},
     )

@@ -91,6 +91,12 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                     where.fail(f"condition names unknown score '{node.score}'", [key])
                 if seen_scores is not None:
                     where.fail("branching cannot depend on a score", [key])
+            elif isinstance(node, (m.RedFlagTest, m.FindingTest)) and seen_items is not None:
+                # branching is decided while the questions are asked, before any rule has run: the question
+                # would never be asked
+                what = "red flag" if isinstance(node, m.RedFlagTest) else "finding"
+                where.fail(f"branching cannot depend on a {what} (rules run after the questions: this one "
+                           "would never be asked)", [key])
             elif isinstance(node, m.RedFlagTest):
                 if node.red_flag != "any" and node.red_flag not in cat.red_flags:
                     where.fail(f"condition names unknown red flag '{node.red_flag}'", [key])
@@ -106,6 +112,7 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
     for key in ("red_flags", "ketamine_cautions", "medication_flags", "workup"):
         for i, f in enumerate(getattr(cat, key).values()):
             need_source(_Where(docs["flags"], [key, i], f"{key}[{f.id}]"), f.source)
+    _check_medicines(cat, docs, need_source)
 
     # items
     seen: set[str] = set()
@@ -118,6 +125,10 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
                 where.fail(f"unknown scale '{item.scale}'", ["scale"])
             if item.type != "scale" and item.scale:
                 where.fail("only scale items name a scale", ["scale"])
+            if item.not_above is not None:
+                other = cat.items.get(item.not_above)
+                if item.type not in ("number", "months") or other is None or other.type not in ("number", "months"):
+                    where.fail(f"not_above names '{item.not_above}': both must be number or months items", ["not_above"])
             if item.min is not None and item.max is not None and item.min > item.max:
                 where.fail(f"min {item.min:g} is above max {item.max:g}: no answer could be valid", ["min"])
             need_source(where, item.source)
@@ -256,6 +267,41 @@ def crosscheck(cat: "Catalogue", docs: dict[str, "YamlDoc"], section_docs: list[
         ket = [o for o in cat.options if o.id == "ketamine"]
         if not ket or last.id != "ketamine" or sum(o.order == last.order for o in cat.options) > 1:
             _Where(docs["options"], ["options"], "options").fail("the option 'ketamine' must exist and come last (highest order)")
+
+
+def _check_medicines(cat: "Catalogue", docs: dict[str, Any], need_source: Any) -> None:
+    """Medicine classes name `med_current` options, each in one class; every flag's instructions name a class
+    and never tell the owner to hold a medicine whose sudden stop can harm (vettriage.medicines)."""
+    if not cat.medicine_classes and not cat.medicine_instructions:
+        return
+    meds = cat.items.get("med_current")
+    options = {o.value for o in (meds.options or ())} if meds else set()
+    owner: dict[str, str] = {}
+    for i, mc in enumerate(cat.medicine_classes.values()):
+        where = _Where(docs["flags"], ["medicine_classes", i], f"medicine_classes[{mc.id}]")
+        need_source(where, mc.source)
+        for med in mc.medicines:
+            if med not in options:
+                where.fail(f"'{med}' is not an option of med_current", ["medicines"])
+            if med in owner:
+                where.fail(f"'{med}' is already in class '{owner[med]}'", ["medicines"])
+            owner[med] = mc.id
+    missing = [a for a in m.MEDICINE_ACTIONS if a not in cat.medicine_instructions]
+    if missing:
+        _Where(docs["flags"], ["medicine_instructions"], "medicine_instructions").fail(
+            f"the wording of every instruction is needed (missing {missing})")
+    for key in ("red_flags", "medication_flags"):
+        for i, f in enumerate(getattr(cat, key).values()):
+            for cls, action in f.medicines.items():
+                where = _Where(docs["flags"], [key, i], f"{key}[{f.id}]")
+                mc = cat.medicine_classes.get(cls)
+                if mc is None:
+                    where.fail(f"unknown medicine class '{cls}'", ["medicines"])
+                elif action == "hold" and mc.abrupt_stop_harm:
+                    where.fail(f"tells the owner to hold '{cls}', which must never be stopped suddenly: "
+                               "use call_today", ["medicines"])
+    for i, f in enumerate(cat.red_flags.values()):
+        need_source(_Where(docs["flags"], ["red_flags", i], f"red_flags[{f.id}]"), f.act_source)
 
 
 def _operator_problem(cat: "Catalogue", item: m.Item | None, test: m.ItemTest) -> str | None:

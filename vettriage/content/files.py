@@ -7,8 +7,8 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, Id, PainKind, RedFlag, Reference, RetiredSet, Rule, Scale, Score, Section,
-    Situation, Strict, WorkupStep,
+    CareOption, ChangelogEntry, Flag, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag, Reference,
+    RetiredSet, Rule, Scale, Score, Section, Situation, Strict, WorkupStep,
     constrained, content,
 )
 
@@ -70,6 +70,10 @@ class FlagsFile(Strict):
     ketamine_cautions: list[Flag]
     medication_flags: list[Flag]
     workup: list[WorkupStep]
+    medicine_classes: list[MedicineClass] = constrained([])
+    """Which medicines take the same instruction when a flag names their class (vettriage.medicines)."""
+    medicine_instructions: list[MedicineInstruction] = constrained([])
+    """The wording of each owner instruction about a medicine (continue, call_soon, call_today, hold)."""
 
 
 @content
@@ -103,6 +107,9 @@ class PackFile(Strict):
     scales: list[Scale] = constrained([])
 
     def _check(self) -> None:
+        for name in ("title", "version", "licence"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"a pack's {name} must not be blank (every output of the pack prints it)")
         if "_" in self.id:
             raise ValueError("a pack id has no underscore (its ids are namespaced as '<pack id>_...')")
         if not self.sections and not self.rule_files and not self.scores:

@@ -7,6 +7,8 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any, Literal, Union
 
 from vettriage.record import Checked, constrained, record
@@ -26,6 +28,7 @@ RED_FLAG_IDS = (
     "nonambulatory", "vomiting", "gi_blood", "toxin", "anorexia", "severe_pain",
     "first_seizure", "heatstroke", "trauma", "bleeding", "no_urine", "acute_abdomen", "diarrhoea", "hypoglycaemia",
     "pyometra",
+    "heart_failure", "spinal_acute", "head_pressing", "adrenal_crisis", "jaundice", "gums_red", "melaena_recent",
 )
 KETAMINE_CAUTION_IDS = ("seizure", "iop", "icp", "cardiac", "hypertension", "kidney", "liver", "respiratory", "defer")
 PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
@@ -33,7 +36,15 @@ PAIN_KIND_IDS = ("joint", "spine", "mouth", "bone_cancer", "acute", "unknown")
 MEDICATION_FLAG_IDS = (
     "nsaid_combo", "nsaid_monitor", "nsaid_gi", "nsaid_kidney",
     "nsaid_ace_diuretic", "nsaid_steroid_option", "serotonin", "tramadol_seizure", "bedinvetmab_signs",
+    "human_nsaid", "paracetamol", "aspirin_alone", "cbd", "ketamine_home", "nsaid_liver", "trilostane_organ",
+    "steroid_insulin", "amitraz_selegiline", "bromide_kidney", "thyroid_test_drug",
 )
+ACTS = ("now", "today")
+"""The two tiers of an emergency: `now` (go in without delay) and `today` (call now, seen the same day). Both
+are urgency `emergency`; the tier picks the words everywhere the urgency is printed."""
+MedicineAction = Literal["continue", "call_soon", "call_today", "hold"]
+MEDICINE_ACTIONS: tuple[str, ...] = ("continue", "call_soon", "call_today", "hold")
+"""Owner instructions about one medicine, from the least to the most strict (the strictest raised wins)."""
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
 LABEL_MAX = 40
 
@@ -56,6 +67,11 @@ class Wording(Strict):
     owner: str = constrained(min_len=1)
     tech: str = constrained(min_len=1)
 
+    def _check(self) -> None:
+        # a blank red-flag action would tell an owner facing an emergency nothing at all
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a wording is blank: give both the owner's and the technician's words")
+
     def for_mode(self, mode: Mode) -> str:
         """The wording for `mode`."""
         return self.owner if mode == "owner" else self.tech
@@ -74,6 +90,9 @@ class Reference(Strict):
     def _check(self) -> None:
         if not self.url and not self.note:
             raise ValueError("a reference gives an address, or a note saying where to find it")
+        if self.url is not None and not _https(self.url):
+            # the vet's HTML report links it: a javascript: or data: address there would run in their browser
+            raise ValueError("a reference's url is an https:// address (no other scheme, no spaces)")
 
 
 @content
@@ -90,6 +109,11 @@ class Scale(Strict):
 
     id: Id
     points: list[ScalePoint] = constrained(min_len=2)
+
+    def _check(self) -> None:
+        values = [p.value for p in self.points]
+        if len(set(values)) != len(values):
+            raise ValueError("two points of the scale have the same value")
 
     @property
     def values(self) -> list[int]:
@@ -131,6 +155,12 @@ class ItemTest(Strict):
         ops = [OP_NAMES[ITEM_OPERATORS.index(k)] for k in ITEM_OPERATORS if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError(f"an item test needs exactly one operator of {', '.join(OP_NAMES)}; got {ops or 'none'}")
+        values = list(self.operand) if self.operator in ("in", "contains_any") else [self.operand]
+        for v in values:
+            # an answer is a string, a number or true/false: `eq: {}` can match nothing (and cannot be looked up)
+            if not isinstance(v, (str, int, float)) or (isinstance(v, float) and not math.isfinite(v)):
+                raise ValueError(f"'{self.operator}' compares with a text, a whole number, a finite number or "
+                                 f"true/false, not {_shown(v)}")
 
     @property
     def operator(self) -> str:
@@ -162,6 +192,8 @@ class ScoreTest(Strict):
         ops = [k for k in ("gte", "lte", "gt", "lt") if getattr(self, k) is not None]
         if len(ops) != 1:
             raise ValueError("a score test needs exactly one of gte, lte, gt, lt")
+        if not math.isfinite(getattr(self, ops[0])):
+            raise ValueError(f"'{ops[0]}' needs a finite number")
 
 
 @content
@@ -207,6 +239,10 @@ class AtLeast(Strict):
     at_least: int = constrained(ge=1)
     of: list[Condition] = constrained(min_len=1)
 
+    def _check(self) -> None:
+        if self.at_least > len(self.of):
+            raise ValueError(f"at_least {self.at_least} of {len(self.of)} conditions can never hold")
+
 
 Condition = Union[AllOf, AnyOf, NotOf, AtLeast, ItemTest, ScoreTest, FindingTest, RedFlagTest]
 
@@ -235,6 +271,9 @@ class Item(Strict):
     enable_when: Condition | None = None
     domain: Id | None = None
     source: Id
+    not_above: Id | None = None
+    """A number that cannot exceed another number answer (age at a first seizure is not more than the dog's
+    age): an answer above it is refused with a one-line error naming both."""
     history: bool | Literal["elapsed"] = False
     """History, not a sign: a follow-up intake starts with the last completed visit's answer for the owner to
     confirm (medicines, diagnosed conditions, signalment). `elapsed`: the answer counts time (months since a
@@ -247,6 +286,10 @@ class Item(Strict):
         if label is not None and (not 0 < len(label) <= LABEL_MAX or label != label.strip() or label[-1] in ".?:;"):
             raise ValueError(f"label is a short phrase of 1-{LABEL_MAX} characters, without surrounding spaces or "
                              "closing punctuation")
+        for name in ("min", "max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number (no answer could be checked against {value})")
         if self.history and self.type == "scale":
             raise ValueError("a scale item is a rating and cannot be history (a pre-filled rating biases the score)")
         if self.history == "elapsed" and not (self.type == "months" or (self.type == "number" and self.unit == "years")):
@@ -311,6 +354,10 @@ class Score(Strict):
             raise ValueError("count_at_least, and only it, needs a threshold")
         if self.method == "percent_drop" and len(self.of) != 2:
             raise ValueError("percent_drop reads exactly two inputs: [before, now]")
+        if self.threshold is not None and not math.isfinite(self.threshold):
+            raise ValueError("threshold must be a finite number")
+        if not math.isfinite(self.min_share):
+            raise ValueError("min_share must be a number above 0 and at most 1")
 
 
 @content
@@ -369,22 +416,65 @@ class Rule(Strict):
 
 @content
 class RedFlag(Strict):
-    """An emergency sign and what to do about it now."""
+    """An emergency sign and what to do about it now.
+
+    `act` is its tier: `now` (go in without delay) or `today` (call now, seen the same day), with `act_source`
+    the reference that sets it. `medicines`: per medicine class (`medicine_classes` in flags.yaml), the owner
+    instruction this red flag calls for; the strictest over every flag raised is printed once per medicine."""
 
     id: Id
     title: Wording
     action: Wording
+    act: Literal["now", "today"]
+    act_source: Id
     source: Id
+    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+    call_list: bool = True
+    """Listed on every handout under "call at once if you see"; false for a sign that only some dogs can show
+    (on trilostane, a known heart disease) or that a broader listed sign already covers."""
 
 
 @content
 class Flag(Strict):
-    """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source."""
+    """A ketamine caution, a medication-safety flag or a work-up step: an id, its wording, its source.
+
+    A medication flag's `medicines` says, per medicine class, the owner instruction it calls for (as a red
+    flag's); its `detail` explains the risk and leaves the instruction to that list, so one page never gives
+    two instructions about one medicine."""
 
     id: Id
     title: Wording
     detail: Wording
     source: Id
+    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+
+
+@content
+class MedicineClass(Strict):
+    """Medicines (values of `med_current`) that take the same owner instruction when a flag names the class.
+
+    `abrupt_stop_harm`: stopping it suddenly can itself harm the dog (steroids, seizure and heart medicines,
+    behaviour medicines that are tapered): no flag may tell the owner to hold it (checked at load)."""
+
+    id: Id
+    title: Wording
+    medicines: list[Id] = constrained(min_len=1)
+    abrupt_stop_harm: bool = False
+    hold: Wording | None = None
+    """The hold instruction in this class's own words, where "the next dose" does not fit (a collar)."""
+    source: Id
+
+
+@content
+class MedicineInstruction(Strict):
+    """The wording of one owner instruction about a medicine; `{medicine}` is replaced by its name."""
+
+    id: MedicineAction
+    owner: str = constrained(min_len=1)
+    tech: str = constrained(min_len=1)
+    not_listed: Wording | None = None
+    """The same instruction about a class the dog is not recorded as taking (the list was not asked, or one is
+    about to be started): "do not give any" rather than "the next dose"."""
 
 
 WorkupGroup = Literal["today", "screening"]
@@ -473,6 +563,8 @@ class NotOffered(Strict):
     def _check(self) -> None:
         if sum([self.when is not None, self.situation is not None, self.unfit]) > 1:
             raise ValueError("a reason gives one of `when`, `situation` or `unfit`")
+        if not self.owner.strip() or not self.tech.strip():
+            raise ValueError("a reason not to offer an option is blank")
 
 
 @content
@@ -562,3 +654,21 @@ class Pack(Strict):
     sections: list[Id] = constrained([])
     scores: list[Id] = constrained([])
     rules: list[Id] = constrained([])
+
+
+def _https(url: str) -> bool:
+    """An https:// address with a host and no spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.netloc) and url.startswith("https://")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

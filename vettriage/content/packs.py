@@ -81,9 +81,16 @@ def read_pack(folder: Path, shipped: PackParts, earlier: list[m.Pack]) -> tuple[
                 _Where(head_doc, [key, i], key).fail(f"'{name}' is not a usable file name")
 
     parts = PackParts(scales={s.id: s for s in head.scales})
+    for i, sc in enumerate(head.scales):
+        if [s.id for s in head.scales].index(sc.id) != i:  # a dict would keep the second silently
+            _Where(head_doc, ["scales", i], f"scales[{sc.id}]").fail(f"scale id '{sc.id}' is used twice", ["id"])
     for name in head.sections:
         doc = read_yaml(folder / f"{name}.yaml")
-        parts.sections.append((doc, _parse(doc, files.SectionFile, str(doc.path)).section))
+        section = _parse(doc, files.SectionFile, str(doc.path)).section
+        if any(s.id == section.id for _, s in parts.sections):
+            _Where(doc, ["section"], "section.id").fail(f"section id '{section.id}' is already used by another "
+                                                        "file of this pack", ["id"])
+        parts.sections.append((doc, section))
     if head.scores:
         doc = read_yaml(folder / "scores.yaml")
         parts.scores += [(doc, s) for s in _parse(doc, files.ScoresFile, str(doc.path)).scores]

@@ -30,6 +30,11 @@ MAX_INT_DIGITS = 30
 _INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_CORE = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
+"""Explicit tags allowed besides !!str, !!seq and !!map, when the value is one of that type anyway."""
 
 
 class YamlDoc:
@@ -61,21 +66,27 @@ class YamlDoc:
 def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
     """Parse `path`; a missing, unreadable, oversized or malformed file is an InputError naming it and the line."""
     name = label or str(path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(name, None, "file not found") from None
-    except OSError as exc:
-        raise InputError(name, None, f"cannot read file ({exc.__class__.__name__})") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(name, None, f"file larger than {MAX_BYTES // (1024 * 1024)} MiB: not a file vettriage reads")
+    raw = read_bounded(path, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise InputError(name, None, "not UTF-8 text", line) from None
     return parse_yaml(text, path, name)
+
+
+def read_bounded(path: Path, name: str) -> bytes:
+    """A regular file's bytes, at most MAX_BYTES; else InputError naming it (a FIFO is refused, not waited on)."""
+    from vettriage.files import read_regular
+
+    try:
+        return read_regular(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise InputError(name, None, "file not found") from None
+    except OSError as exc:
+        raise InputError(name, None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+    except ValueError as exc:
+        raise InputError(name, None, str(exc)) from None
 
 
 def _one_line_errors(name: str, step: Any) -> Any:
@@ -88,7 +99,8 @@ def _one_line_errors(name: str, step: Any) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = " ".join(str(exc.problem or exc.context).split())[:200]
         raise InputError(name, None, f"not valid YAML: {problem}", line) from None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError, KeyError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise these on values _check_tree did not foresee: one line, never a traceback
         raise InputError(name, None, f"not valid YAML: {exc.__class__.__name__}") from None
 
 
@@ -128,8 +140,12 @@ def _check_tree(root: yaml.Node, name: str, loader: Any) -> None:
                 checked.add(id(node))
                 _check_scalar(node, name, field, line, loader)
         elif isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                _check_tag(node, name, field, line, loader)
             stack.extend((child, depth + 1, f"{where}[{i}]") for i, child in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                _check_tag(node, name, field, line, loader)
             first = id(node) not in checked
             checked.add(id(node))
             keys: dict[Any, int] = {}
@@ -145,7 +161,30 @@ def _check_tree(root: yaml.Node, name: str, loader: Any) -> None:
                 stack.append((value, depth + 1, path))
 
 
+def _check_tag(node: yaml.Node, name: str, field: str | None, line: int, loader: Any) -> None:
+    """Refuse an explicit tag (`!!bool nope`, `!!timestamp x`, `!!binary`, `!!set`) unless it names a core type
+    and the value is one of that type as YAML would read it untagged: PyYAML's constructors raise KeyError or
+    AttributeError on such values, and the other tags build types no file of ours holds."""
+    if isinstance(node, yaml.ScalarNode):
+        implicit = loader.resolve(yaml.ScalarNode, node.value, (node.style is None, node.style is not None))
+        if node.tag == implicit or node.tag == _STR:
+            return
+        if node.tag in _CORE and loader.resolve(yaml.ScalarNode, node.value, (True, False)) == node.tag:
+            return  # `!!int 3`: what the plain value is anyway
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        if node.tag in _CORE:
+            raise InputError(name, field, f"{shown!r} is not a valid {tag}", line)
+    elif node.tag in (_SEQ, _MAP):
+        return
+    else:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise InputError(name, field, f"the YAML tag {tag[:40]} is not allowed (only plain values, lists and mappings)",
+                     line)
+
+
 def _check_scalar(node: yaml.ScalarNode, name: str, field: str | None, line: int, loader: Any) -> None:
+    _check_tag(node, name, field, line, loader)
     if node.tag == _INT and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
         raise InputError(name, field, f"a number of {len(node.value)} digits is not a usable value", line)
     if node.tag == _TIMESTAMP:

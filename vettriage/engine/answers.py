@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import reprlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -171,8 +172,40 @@ def validate_answers(catalogue: Catalogue, raw: Mapping[Any, Any], source: str =
             continue
         if v is UNKNOWN:
             unknown.add(key)
+    for key, _ in _bounds(catalogue)[0]:
+        problem = bound_problem(catalogue, key, values.get(key), values) if key in values else None
+        if problem:
+            errors.append(InputError(source, key, problem))
     raise_all(errors)
     return apply_branching(catalogue, values, unknown, True)
+
+
+def bound_problem(catalogue: Catalogue, item_id: str, value: Any, answers: Mapping[str, Any]) -> str | None:
+    """Why `value` for `item_id` cannot stand beside the other answers (an item's `not_above`, checked both
+    ways), or None: a first seizure older than the dog is a typing slip to correct, never a fact to reason on."""
+    pairs, below = _bounds(catalogue)
+    checks = [(item_id, b) for i, b in pairs if i == item_id] + [(i, item_id) for i in below.get(item_id, ())]
+    for low_id, high_id in checks:
+        low = value if low_id == item_id else answers.get(low_id)
+        high = value if high_id == item_id else answers.get(high_id)
+        if _number(low) and _number(high) and low > high:
+            return f"{show(low)} for {low_id} is more than the answer to {high_id} ({show(high)}); correct one of the two"
+    return None
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+@cache
+def _bounds(catalogue: Catalogue) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """The `not_above` pairs (item, the item it cannot exceed) and, per bounding item, the items it bounds;
+    worked out once per catalogue."""
+    pairs = [(i.id, i.not_above) for i in catalogue.items.values() if i.not_above]
+    below: dict[str, list[str]] = {}
+    for low, high in pairs:
+        below.setdefault(high, []).append(low)
+    return pairs, below
 
 
 def apply_branching(catalogue: Catalogue, values: Mapping[str, Any], unknown: set[str] | None = None,

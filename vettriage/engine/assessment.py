@@ -127,6 +127,9 @@ class Hit(_Model):
     id: str
     title: str
     evidence: list[Evidence]
+    act: Literal["now", "today"] | None = None
+    """A red flag's tier: `now` (go in without delay) or `today` (call now, seen the same day); None for
+    cautions and medication flags."""
 
 
 @part
@@ -163,6 +166,9 @@ class Assessment(_Model):
     red_flags_unanswered: list[str] = dataclasses.field(default_factory=list)
     """Red-flag (emergency) questions asked for this dog with no answer ("don't know" is an answer). While any
     is listed, no output may say that no red flag was reported."""
+    emergency_act: Literal["now", "today"] | None = None
+    """When urgency is `emergency`, its tier: `now` if any red flag raised says go in now, else `today` (call
+    now, seen the same day). None otherwise, and in records written before the tiers existed."""
     pain_kinds: list[Hit] = dataclasses.field(default_factory=list)
     """What kind of pain the answers point to (joint, spine, mouth, bone_cancer, acute, or unknown: not yet
     known), each with the answers behind it; never a diagnosis. Empty without a pain finding."""

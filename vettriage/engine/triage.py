@@ -97,9 +97,9 @@ class _Tables:
     questions: dict[str, tuple[str, str]]
     multi: frozenset[str]
     """The multi-choice items: their answers are lists."""
-    hit_order: tuple[dict[str, tuple[int, str]], ...]
-    """For red flags, ketamine cautions, medication flags and pain kinds: each id's place in the content, and its
-    title."""
+    hit_order: tuple[dict[str, tuple[int, str, str | None]], ...]
+    """For red flags, ketamine cautions, medication flags and pain kinds: each id's place in the content, its
+    title, and (red flags) its tier."""
     fallback_kinds: frozenset[str]
     """Pain kinds raised only when no other kind is ("not yet known")."""
     by_item: dict[str, dict[Any, AnswerEvidence]]
@@ -136,7 +136,7 @@ def _tables(catalogue: Catalogue) -> _Tables:
                for r in catalogue.rules},
         questions={i.id: (i.text.tech, i.text.owner) for i in catalogue.items.values()},
         multi=frozenset(i.id for i in catalogue.items.values() if i.type == "multi"),
-        hit_order=tuple({k: (n, v.title.tech) for n, (k, v) in enumerate(table.items())}
+        hit_order=tuple({k: (n, v.title.tech, getattr(v, "act", None)) for n, (k, v) in enumerate(table.items())}
                         for table in (catalogue.red_flags, catalogue.ketamine_cautions, catalogue.medication_flags,
                                       catalogue.pain_kinds)),
         fallback_kinds=frozenset(k for k, v in catalogue.pain_kinds.items() if v.fallback),
@@ -295,6 +295,8 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         ranked.sort(key=lambda c: (c not in urgent_cats, -final[c], not (c == "medical" and c in worked_up),
                                    -len(cat_evidence[c]), TIE_ORDER[c]))
     urgency = "emergency" if red_hits else "soon" if soon else "routine"
+    red_list = _hits(red_hits, tables.hit_order[0])
+    act = ("now" if any(h.act == "now" for h in red_list) else "today") if red_list else None
     unknown = len(unknown_ids)
     if kind_hits and tables.fallback_kinds and not kind_hits.keys() <= tables.fallback_kinds:
         # "not yet known" stands only alone: another kind raised says what the pain is
@@ -304,7 +306,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         content_version=catalogue.version,
         content_hash=catalogue.hash,
         urgency=urgency,
-        red_flags=_hits(red_hits, tables.hit_order[0]),
+        red_flags=red_list,
         categories=categories,
         primary=ranked[0] if ranked else None,
         ketamine_cautions=_hits(ket_hits, tables.hit_order[1]),
@@ -318,6 +320,7 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
         dropped=list(answers.dropped),
         rules_fired=fired,
         red_flags_unanswered=_red_flags_unanswered(tables, ctx, answers.shown),
+        emergency_act=act,
         pain_kinds=_hits(kind_hits, tables.hit_order[3]),
     )
 
@@ -490,10 +493,10 @@ def _answer(tables: _Tables, item: str, value: Any) -> AnswerEvidence:
     return ae
 
 
-def _hits(found: dict[str, list[Evidence]], order: dict[str, tuple[int, str]]) -> list[Hit]:
+def _hits(found: dict[str, list[Evidence]], order: dict[str, tuple[int, str, str | None]]) -> list[Hit]:
     """Hits in the order the content defines them, so reports list them the same way every time. `order`:
-    each id's place in its table and title (`_Tables.hit_order`)."""
+    each id's place in its table, title and (red flags) tier (`_Tables.hit_order`)."""
     if not found:
         return []
     ids = sorted(found, key=lambda k: order[k][0]) if len(found) > 1 else found
-    return [Hit(k, order[k][1], found[k]) for k in ids]
+    return [Hit(k, order[k][1], found[k], order[k][2]) for k in ids]

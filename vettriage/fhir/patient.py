@@ -92,7 +92,7 @@ def patient_name(patient: Patient) -> str | None:
     for name in patient.name or ():
         text = name.text or " ".join(name.given or ())
         if text and text.strip():
-            return " ".join(text.split())
+            return text  # as written: the importer refuses control characters (a newline too), then joins spaces
     return None
 
 

@@ -14,8 +14,18 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from vettriage.content.catalogue import Catalogue
+from vettriage import jsonread
 from vettriage.errors import InputError
 from vettriage.fhir import codes
+from vettriage.files import read_regular
+from vettriage.textcheck import json_problem
+
+MAX_BYTES = 16 << 20
+"""Largest FHIR file read (a Bundle of a whole intake is about 200 KB)."""
+MAX_DEPTH = 48
+"""Deepest nesting read (a response nests group > question > answer > question: about 12 deep)."""
+MAX_STRING = 100_000
+"""Longest string in the file (a free-text answer is at most 5,000 characters)."""
 
 STATUS = {"in-progress": "in_progress", "completed": "completed", "amended": "completed"}
 """QuestionnaireResponse.status -> the imported intake's status. An amended response becomes a completed
@@ -35,13 +45,25 @@ def read_fhir(path: Path | str, catalogue: Catalogue) -> Received:
     """Parse and validate `path`, and check that it answers this content's Questionnaire."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_regular(path, MAX_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(source, None, "file not found") from None
+    except OSError as exc:
+        raise InputError(source, None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
     except UnicodeDecodeError:
         raise InputError(source, None, "not UTF-8 text") from None
+    except ValueError as exc:
+        raise InputError(source, None, str(exc)) from None
     try:
-        data = json.loads(text)
+        data = jsonread.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(source, None, f"not JSON: {exc.msg}", exc.lineno) from None
+    except jsonread.JsonValueError as exc:
+        raise InputError(source, None, f"not a usable FHIR file: {exc}") from None
+    # before any model sees it: depth, string sizes, valid Unicode (a lone surrogate parses from "\ud800")
+    problem = json_problem(data, MAX_DEPTH, MAX_STRING)
+    if problem:
+        raise InputError(source, None, f"not a usable FHIR file: it {problem}")
     kind = data.get("resourceType") if isinstance(data, dict) else None
     patient_data = None
     if kind == "Bundle":
@@ -53,7 +75,9 @@ def read_fhir(path: Path | str, catalogue: Catalogue) -> Received:
                                               f"{len(responses)}")
         where, response_data = f"entry[{responses[0][0]}].resource", responses[0][1]
         patients = [r for r in entries if isinstance(r, dict) and r.get("resourceType") == "Patient"]
-        patient_data = patients[0] if len(patients) == 1 else None
+        if len(patients) > 1:  # which one is the dog? (the second was ignored, and the name matched another dog)
+            raise InputError(source, "entry", f"a Bundle to import holds at most one Patient, not {len(patients)}")
+        patient_data = patients[0] if patients else None
     elif kind == "QuestionnaireResponse":
         where, response_data = "", data
     else:

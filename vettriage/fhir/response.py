@@ -124,7 +124,12 @@ def _read(catalogue: Catalogue, item: m.Item, answer: QuestionnaireResponseItemA
             return int(code) if isinstance(code, str) and code.lstrip("-").isdigit() else code
         return code
     if isinstance(value, Decimal):
+        # bounded before any arithmetic: int() of 1E+999999999 builds a number of a billion digits
+        if not value.is_finite() or (value and not -30 <= value.adjusted() <= 30):
+            raise InputError(source, item.id, f"{field} {str(value)[:40]} is out of range")
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        raise InputError(source, item.id, f"{field} is out of range")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -203,6 +203,15 @@ class IntakeSession:
         owner = self.mode == "owner"
         flags = tuple((self.catalogue.red_flags[f].title.for_mode(self.mode),
                        self.catalogue.red_flags[f].action.for_mode(self.mode)) for f in flag_ids)
+        # the words match the action: a same-day sign (every flag `act: today`) never reads "now" (issue 22)
+        if flag_ids and all(getattr(self.catalogue.red_flags[f], "act", "now") == "today" for f in flag_ids):
+            return EmergencyNotice(
+                title="Call your vet now: your dog needs to be seen today" if owner else "SAME-DAY EMERGENCY",
+                lead=("What you described needs a vet today. Do not wait for the appointment." if owner
+                      else "Red flag raised: call the owner back now; this dog needs to be seen today."),
+                flags=flags, contact=contact,
+                saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
+                       else "The intake is marked emergency; answers so far are saved."))
         return EmergencyNotice(
             title="This needs a vet now" if owner else "EMERGENCY",
             lead=("What you described can be an emergency. Do not wait for the appointment." if owner
@@ -220,14 +229,16 @@ class IntakeSession:
     def answer_item(self, item_id: str, value: Any) -> Outcome:
         """Save one answer, drop the answers branching now hides, and report newly raised red flags. An answer
         that withdraws every red flag raised so far is stored with that reason in the audit trail."""
-        from vettriage.engine.answers import coerce_value
+        from vettriage.engine.answers import bound_problem, coerce_value
 
         item = self.catalogue.items[item_id]
         if value is not None:
             value = coerce_value(item, value, self.catalogue)
+            problem = bound_problem(self.catalogue, item_id, value, self.answers)
+            if problem:
+                raise ValueError(problem)
         if self.answers.get(item_id) == value and value is not None:
             return Outcome()
-        before = self.red_flags  # raised by the answers as they were, before this one
         after = dict(self.answers)
         if value is None:
             after.pop(item_id, None)
@@ -238,6 +249,13 @@ class IntakeSession:
         except Exception:
             self._save(item_id, value)  # nothing typed is lost, whatever the engine does
             raise
+        if self._raised is None and not flags and self._stored_urgency != "emergency":
+            # A session made for one answer (the web form makes one per request) need not run the engine a
+            # second time on the answers before it: none raised a red flag (the store marks the intake an
+            # emergency when one is raised, and clears it when every one is withdrawn), and none is raised now.
+            before: set[str] = set()
+        else:
+            before = self.red_flags  # raised by the answers as they were, before this one
         withdrawn = sorted(before - set(flags))
         reason = self.reason
         if withdrawn and not reason:

@@ -106,7 +106,9 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     s = session
     owner = s.mode == "owner"
     plan = make_plan(s.catalogue, a, s.answers)
-    lines = [f"Urgency: {a.urgency.upper()}.", red_flag_line(a)]
+    act = getattr(a, "emergency_act", None)
+    tier = {"now": " Go in now.", "today": " Call now; the dog is seen today."}.get(act or "", "")
+    lines = [f"Urgency: {a.urgency.upper()}.{tier}", red_flag_line(a)]
     try:  # withdrawn red flags and amendments, worded as `intakes show` and the documents word them (issue 26)
         from vettriage.record_changes import record_changes
 
@@ -116,7 +118,7 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     except Exception:  # a store that cannot say: the result is still given
         pass
     if a.red_flags:
-        lines.append("Emergency signs, act now:")
+        lines.append("Emergency signs, call now to be seen today:" if act == "today" else "Emergency signs, act now:")
         for hit in a.red_flags:
             flag = s.catalogue.red_flags[hit.id]
             lines += [f"Red flag: {flag.title.for_mode(s.mode)}.", flag.action.for_mode(s.mode)]

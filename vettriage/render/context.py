@@ -18,6 +18,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
 from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
+from vettriage.medicines import medicine_instructions
 from vettriage.plan import Plan
 from vettriage.render import page1
 
@@ -44,6 +45,16 @@ URGENCY = {
         "owner": "EMERGENCY: call your vet or the nearest emergency clinic now.",
         "tech": "EMERGENCY: red flag reported. Advise immediate presentation; the care plan is deferred.",
     },
+    # the two tiers of an emergency (each red flag's `act`): the words match the action, so a same-day sign
+    # never reads "EMERGENCY: now" (issue 22)
+    "emergency_now": {
+        "owner": "EMERGENCY: call your vet or the nearest emergency clinic now and go in.",
+        "tech": "EMERGENCY (go now): red flag reported. Advise immediate presentation; the care plan is deferred.",
+    },
+    "emergency_today": {
+        "owner": "URGENT TODAY: call your vet now; your dog needs to be seen today.",
+        "tech": "SAME-DAY EMERGENCY: red flag reported. Call the owner now and see the dog today; the care plan is deferred.",
+    },
     "soon": {
         "owner": "Please book a vet visit soon: within days, not weeks.",
         "tech": "SOON: book a prompt (non-routine) appointment.",
@@ -62,6 +73,10 @@ URGENCY_ROUTINE_UNANSWERED = {
 URGENCY_ROUTINE_MEDICINE = {
     "owner": "Book a visit with your vet, and read the medicine warning below before the next dose.",
     "tech": "ROUTINE: no red flag reported; medication-safety flag raised (see below).",
+}
+URGENCY_MEDICINE_TODAY = {
+    "owner": "Call your vet today about a medicine (below); visit within days.",
+    "tech": "SOON: a medicine is held or needs a call today (see the medicine instructions); visit within days.",
 }
 EVIDENCE_WORDS = {  # the handout's are short: a grade in small print after each option (issue 13)
     "strong": {"owner": "strong (good studies or approval)", "tech": "strong"},
@@ -404,12 +419,27 @@ def _history(catalogue: Catalogue, answers: Mapping[str, Any]) -> list[dict[str,
     return rows
 
 
-def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: bool) -> str:
+def _urgency_text(a: Assessment, mode: Mode, unanswered: list[str], med_flags: bool,
+                  call_today: bool = False) -> str:
+    if a.urgency != "emergency" and call_today:
+        # a medicine held or to be discussed today: the banner asks for that call, so the page's first line and
+        # the medicine list say the same thing
+        return URGENCY_MEDICINE_TODAY[mode]
     if a.urgency == "routine" and unanswered:
         return URGENCY_ROUTINE_UNANSWERED[mode]
     if a.urgency == "routine" and med_flags:
         return URGENCY_ROUTINE_MEDICINE[mode]
+    if a.urgency == "emergency" and getattr(a, "emergency_act", None):
+        return URGENCY[f"emergency_{a.emergency_act}"][mode]
     return URGENCY[a.urgency][mode]
+
+
+CALL_LINE = {
+    "now": "now, or the nearest emergency vet service.",
+    "today": "now so your dog can be seen today. If you cannot reach them, or your dog gets worse, go to the "
+             "nearest emergency vet service.",
+}
+"""How the emergency handout ends its "Call the clinic" line, by the emergency's tier."""
 
 
 def _handout_text(text: str, drop_all_clear: bool) -> str:
@@ -418,6 +448,23 @@ def _handout_text(text: str, drop_all_clear: bool) -> str:
     if not drop_all_clear:
         return text
     return " ".join(x for x in re.split(r"(?<=[.!?])\s+", text) if not x.startswith(ALL_CLEAR_SENTENCES))
+
+
+def _medicines(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str, Any],
+               mode: Mode) -> list[dict[str, Any]]:
+    """One line per medicine with an instruction of its own; the medicines to keep giving as usual share one
+    line (the handout's two pages hold a long medicine list)."""
+    lines = medicine_instructions(catalogue, assessment, answers)
+    name = (lambda ln: ln.owner_name) if mode == "owner" else (lambda ln: ln.tech_name)  # noqa: E731
+    out = [{"name": name(ln), "text": ln.text(mode), "action": ln.action, "because": list(ln.because)}
+           for ln in lines if ln.action != "continue"]
+    kept = [name(ln) for ln in lines if ln.action == "continue"]
+    if kept:
+        words = catalogue.medicine_instructions["continue"]
+        names = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+        text = (words.owner if mode == "owner" else words.tech).replace("{medicine}", names)
+        out.append({"name": names, "text": text, "action": "continue", "because": []})
+    return out
 
 
 def _draft(catalogue: Catalogue, meta: ReportMeta, answers: Mapping[str, Any],
@@ -478,6 +525,7 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         rf_unanswered = [i for i in rf_items if answers.get(i) is None]
         rf_asked = len(rf_items)
     findings = _findings(catalogue, assessment, answers, mode, visible)
+    medicines = _medicines(catalogue, assessment, answers, mode)
     any_not_assessed = any(f["not_assessed"] for f in findings)
     options = page1.document_options(catalogue, assessment, plan)
     option_ids = [o.id for o in options]
@@ -501,7 +549,12 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "draft": _draft(catalogue, meta, answers, shown),
         "diary": meta.diary,
         "urgency": assessment.urgency,
-        "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags)),
+        "urgency_text": _urgency_text(assessment, mode, rf_unanswered, bool(plan.medication_flags),
+                                      any(m["action"] in ("hold", "call_today") for m in medicines)),
+        "emergency_act": getattr(assessment, "emergency_act", None),
+        "call_line": CALL_LINE[getattr(assessment, "emergency_act", None) or "now"],
+        # one instruction per medicine the dog takes, the strictest any raised flag asks for (vettriage.medicines)
+        "medicines": medicines,
         "red_flag_questions": rf_asked,
         "red_flags_unanswered": [_question(catalogue, i, mode) for i in rf_unanswered],
         "deferred": plan.deferred,
@@ -532,7 +585,8 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "withheld": getattr(plan, "withheld", []),
         "about_ketamine_questions": ([] if plan.deferred or plan.about_ketamine is None
                                      else list(getattr(plan.about_ketamine, "questions", []))),
-        "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()],
+        "call_at_once": [{"title": rf.title.owner, "action": rf.action.owner} for rf in catalogue.red_flags.values()
+                         if getattr(rf, "call_list", True)],
         "diary_days": list(range(1, DIARY_DAYS + 1)),
         "diary_columns": DIARY_COLUMNS,
         "answered": assessment.answered,

@@ -155,6 +155,14 @@ class Store(Protocol):
     def dogs_due(self, on: dt.date) -> list[DueDog]: ...
 
     # intakes
+    def record_intake(self, dog_name: str | None, *, by: str, mode: Mode, content_version: str,
+                      content_hash: str, answers: dict[str, Any], assessment: dict[str, Any] | None = None,
+                      dog_details: dict[str, Any] | None = None, dog_id: int | None = None,
+                      chart: str | None = None, invite: tuple[str, dt.datetime] | None = None,
+                      created_at: dt.datetime | None = None) -> tuple[Dog, Intake]:
+        """The one way a new intake (with its dog when new, and its invitation) enters the store, in one
+        transaction under one rule for which dog it is: docs/STORE.md "One way in". `created_at` dates a visit
+        that happened earlier (never later than now)."""
     def create_intake(self, dog_id: int, *, by: str, mode: Mode, content_version: str,
                       content_hash: str, created_at: dt.datetime | None = None) -> Intake: ...
     def save_answer(self, intake_id: int, item_id: str, value: Any, *, who: str,
@@ -179,5 +187,9 @@ class Store(Protocol):
     def list_invites(self) -> list[Invite]: ...
     def revoke_invite(self, invite_id: int) -> None: ...
     def use_invite(self, invite_id: int) -> None: ...
+    def invited_intakes(self, limit: int = 500) -> list[tuple[Invite, IntakeSummary, int]]:
+        """Intakes with an invitation, newest first: (first invitation, summary, answers given)."""
+    def mark_seen(self, intake_id: int, who: str, note: str = ...) -> None:
+        """Staff saw a red flag reported from home (marked, and audited with who and when)."""
 
     def close(self) -> None: ...

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from vettriage.store.api import StoreError
 from vettriage.store.schema import KINDS, TABLES
+from vettriage.textcheck import json_problem, text_problem
 
 T = TypeVar("T")
 POOL_SIZE = 2  # idle connections kept; more are opened when threads need them, and closed after
@@ -31,7 +33,9 @@ LOCK_WAIT_S = 10.0
 one line. Four writers at once each wait a few milliseconds; a lock held this long is a stuck program."""
 BUSY_TIMEOUT_S = LOCK_WAIT_S  # the read-only file guard's wait (vettriage.store.backend)
 UTC = dt.timezone.utc
-DECODE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, UnicodeError)
+MAX_TEXT_VALUE = 1 << 20
+"""Longest value of a text column without a declared width (an amendment's reason)."""
+DECODE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, UnicodeError, RecursionError)
 """What decoding a damaged stored value raises (a bad date, broken JSON, a number where text belongs)."""
 
 
@@ -42,6 +46,9 @@ def lock_wait() -> float:
     except ValueError:
         return LOCK_WAIT_S
     return value if 0 < value < 86400 else LOCK_WAIT_S
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _json_text(value: Any) -> str | None:
@@ -107,8 +114,12 @@ class Sqlite:
         return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
     def integrity(self, tx: "Tx") -> str | None:
-        """None when SQLite's quick check finds the file sound, else its first complaint."""
-        rows = tx._con.execute("PRAGMA quick_check(5)").fetchall()
+        """None when SQLite's integrity check finds the file sound, else its first complaints. The full check,
+        not `quick_check`: only it compares every index with its table, and a damaged index on the dogs' names
+        or charts makes the lookup miss a dog that is there (a second dog of the same name, then every
+        `--dog NAME` refused). It reads the whole file, so the store runs it once per opening, before the first
+        write, outside the write lock (Database.run)."""
+        rows = tx._con.execute("PRAGMA integrity_check(5)").fetchall()
         found = [str(r[0]) for r in rows]
         return None if found == ["ok"] else "; ".join(found)[:200]
 
@@ -129,6 +140,16 @@ class Sqlite:
     def load(self, kind: str, value: Any) -> Any:
         if value is None:
             return None
+        if kind == "text":
+            # SQLite keeps whatever a hand edit or another program put there: a blob in a name column would
+            # fail every listing and export later, far from the row
+            if not isinstance(value, str):
+                raise TypeError(f"{type(value).__name__} where text belongs")
+            return value
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{type(value).__name__} where a whole number belongs")
+            return value
         if kind == "ts":
             return dt.datetime.fromisoformat(value).replace(tzinfo=UTC)
         if kind == "date":
@@ -137,7 +158,16 @@ class Sqlite:
             return bool(value)
         if kind == "json":
             # A JSON column has NUMERIC affinity in SQLite: a bare number comes back as a number, not text.
-            return json.loads(value) if isinstance(value, str) else value
+            if not isinstance(value, str):
+                if isinstance(value, bytes):
+                    raise TypeError("bytes where JSON belongs")
+                return value
+            loaded = json.loads(value)
+            if _ESCAPED_SURROGATE.search(value):  # rare: only then walk the value (a pair is one valid character)
+                problem = json_problem(loaded)
+                if problem:
+                    raise ValueError(problem)
+            return loaded
         return value
 
     def table_names(self, tx: "Tx") -> set[str]:
@@ -360,9 +390,23 @@ class Tx:
         return None if row is None else row[0]
 
     def encode(self, table: str, values: dict[str, Any]) -> list[Any]:
-        """The values in the driver's shapes, by the table's declared column kinds."""
+        """The values in the driver's shapes, by the table's declared column kinds. Every text and JSON value is
+        checked first (valid Unicode, within its column's width, JSON finite and bounded): the last guard of
+        every way in, so that a value that would break every later export or listing is never stored."""
         cols = TABLES[table]
-        return [self.dialect.dump(cols[c].split(":")[0], v) for c, v in values.items()]
+        out = []
+        for c, v in values.items():
+            kind, _, width = cols[c].partition(":")
+            if v is not None:
+                problem = None
+                if kind == "text":
+                    problem = text_problem(v, int(width) if width else MAX_TEXT_VALUE)
+                elif kind == "json":
+                    problem = json_problem(v)
+                if problem:
+                    raise Unbindable(f"{table}.{c}: cannot store a value that {problem}; nothing was written")
+            out.append(self.dialect.dump(kind, v))
+        return out
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert one row; its new id."""
@@ -427,6 +471,10 @@ class Database:
         naming the database. After any error, the next write first checks the file's integrity and refuses
         to write into a damaged one."""
         d = self.dialect
+        if write and (self.suspect or not self.verified):
+            # in a read transaction of its own: the full check reads the whole file, and holding the write
+            # lock that long would make every other writer wait
+            self.check_integrity()
         delay = 0.002
         wait = lock_wait()
         deadline = time.monotonic() + wait
@@ -439,8 +487,6 @@ class Database:
                 try:
                     d.begin(con, write, max(0.001, deadline - time.monotonic()))
                     tx = Tx(d, con)
-                    if write and self.suspect:
-                        self._refuse_if_damaged(tx)
                     result = fn(tx)
                     d.commit(con)
                 except BaseException:
@@ -488,6 +534,8 @@ class Database:
 
     suspect = False
     """Set after an error that may mean a damaged file: the next write checks integrity first."""
+    verified = False
+    """Whether the integrity check has passed since this database was opened: the first write runs it."""
 
     def check_integrity(self) -> None:
         """Refuse (StoreError, one line with how to recover) a database file that fails its integrity check."""
@@ -503,9 +551,13 @@ class Database:
                              "`vettriage intakes export -o rescue.json --db FILE` (damaged records are left out "
                              "and listed), then `vettriage intakes import rescue.json --db NEW.db`")
         self.suspect = False
+        self.verified = True
 
     def _error(self, exc: BaseException, connecting: bool, wait: float) -> StoreError:
         text = " ".join(str(exc).split())[:300]
+        if _disk_full(exc, text):
+            return StoreError(f"{self.url}: disk full ({text}); nothing was written; free some space and try "
+                              "again")
         if "not a database" in text or "malformed" in text:
             return StoreError(f"{self.url}: corrupt database ({text}); save what can be read with `vettriage "
                               "intakes export -o rescue.json` (or sqlite3's .recover) and import it into a new one")
@@ -522,6 +574,13 @@ class Database:
             idle, self._idle = self._idle, []
         for con in idle:
             _close(con)
+
+
+def _disk_full(exc: BaseException, text: str) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), an ENOSPC under it, or PostgreSQL's disk_full."""
+    low = text.lower()
+    return ("disk is full" in low or "no space left" in low or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+            or getattr(exc, "sqlstate", None) == "53100")
 
 
 def _close(con: Any) -> None:

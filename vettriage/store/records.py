@@ -11,6 +11,8 @@ DOG_SELECT = "SELECT " + ", ".join(f"d.{c}" for c in DOG_COLUMNS) + " FROM dogs 
 
 _SUMMARY = 'i.id, i.dog_id, d.name AS dog_name, i."by", i.mode, i.status, i.urgency, i.created_at, i.updated_at'
 SUMMARY_SELECT = f"SELECT {_SUMMARY} FROM intakes i JOIN dogs d ON i.dog_id = d.id"
+SUMMARY_COLUMNS = _SUMMARY
+SUMMARY_FIELDS = ("id", "dog_id", "dog_name", "by", "mode", "status", "urgency", "created_at", "updated_at")
 
 _INTAKE = ('i.id, i."by", i.mode, i.status, i.urgency, i.emergency, i.created_at, i.updated_at, '
            'i.content_version, i.content_hash, i.answers, i."position", i.assessment, i.rescreen_due, '

@@ -16,6 +16,7 @@ from vettriage.store import records as r
 from vettriage.store.api import (AuditEvent, Dog, DueDog, Intake, IntakeSummary, Invite, Mode, NotFoundError,
                                  Status, StoreError, Visit)
 from vettriage.store.db import Damaged, Database, DamagedRow, Tx
+from vettriage.textcheck import clean_name, json_problem, text_problem
 
 T = TypeVar("T")
 MODES = ("owner", "tech")
@@ -71,6 +72,8 @@ class SqlStore:
         """Store a dog; the name must not be blank, and a chart number not one another dog has."""
         if not name or not name.strip():
             raise StoreError("a dog needs a name")
+        if clean_name(name)[1]:
+            raise StoreError(f"the dog's name {clean_name(name)[1]}")
         # Blank optional text is stored as None, so that every export format gives it back the same way.
         breed_or_size, sex, owner_name, owner_contact, chart, owner_phone = (
             v.strip() if isinstance(v, str) and v.strip() else None
@@ -165,6 +168,8 @@ class SqlStore:
         """Give a dog a new name (not blank); the other dogs of its new name, if any, are unchanged."""
         if not name or not name.strip():
             raise StoreError("a dog needs a name")
+        if clean_name(name)[1]:
+            raise StoreError(f"the dog's name {clean_name(name)[1]}")
         name = name.strip()
 
         def tx(tx: Tx) -> None:
@@ -174,59 +179,106 @@ class SqlStore:
         self.run(tx, write=True)
         return self.get_dog(dog_id)
 
-    def record_intake(self, dog_name: str, *, by: str, mode: Mode, content_version: str, content_hash: str,
-                      answers: dict[str, Any], assessment: dict[str, Any],
-                      dog_details: dict[str, Any] | None = None,
-                      dog_id: int | None = None) -> tuple[Dog, Intake]:
-        """A completed intake from answers given at once (an answers file), in ONE transaction: find the dog
-        of that name or add it, the intake, its answers' audit events, the assessment. A kill, a full disk or a
-        refused value leaves nothing. Two of these racing for a new name make one dog: the lookup and the
-        insert run under the write lock (SQLite) or a lock on the name (PostgreSQL). A name that several dogs
-        have is refused with their ids. With `dog_id` the intake is that dog's (the name is not looked at)."""
-        name = (dog_name or "").strip()
-        if not name and dog_id is None:
-            raise StoreError("a dog needs a name")
+    def record_intake(self, dog_name: str | None, *, by: str, mode: Mode, content_version: str,
+                      content_hash: str, answers: dict[str, Any], assessment: dict[str, Any] | None = None,
+                      dog_details: dict[str, Any] | None = None, dog_id: int | None = None,
+                      chart: str | None = None, invite: tuple[str, dt.datetime] | None = None,
+                      created_at: dt.datetime | None = None) -> tuple[Dog, Intake]:
+        """THE way a new intake enters the store (`intakes add`, `fhir import`, `invite`, the web form), in ONE
+        transaction: find the dog or add it, the intake, its answers' audit events, the assessment and, with
+        `invite` (code hash, expiry), the invitation. A kill, a full disk, a damaged file or a refused value
+        leaves nothing. See docs/STORE.md "One way in".
+
+        Which dog (one rule for every caller): `dog_id`, else the dog with that `chart` number (a new dog with
+        it when none has it), else the dogs of that whole name (case-blind) with the owner `dog_details` names
+        (`owner_name`; one that has no owner recorded matches any owner), else a new dog. Several candidates:
+        AmbiguousDog with their ids. The lookup and the insert run under SQLite's write lock, or on PostgreSQL
+        under advisory locks on the name and the chart, so that racing callers make one dog.
+
+        `assessment` None: an intake in progress (status in_progress: a response still being answered, an
+        invitation); else completed, with the assessment's urgency and re-screen date."""
+        name, problem = clean_name(dog_name or "")
+        if problem and dog_id is None and not (chart and not (dog_name or "").strip()):
+            raise StoreError(f"the dog's name {problem}" if (dog_name or "").strip() else "a dog needs a name")
         if mode not in MODES:
             raise StoreError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        if not by or not by.strip():
-            raise StoreError("say who fills the intake in ('owner' or a technician's name)")
-        by = by.strip()
-        try:
-            json.dumps(answers, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise StoreError(f"cannot store those answers ({exc})") from None
+        by, problem = clean_name(by or "")
+        if problem:
+            raise StoreError(f"who filled the intake in ('owner' or a technician's name) {problem}")
+        if not isinstance(answers, dict):
+            raise StoreError("cannot store those answers (not a mapping of question id to answer)")
+        for value in (answers, assessment):
+            problem = json_problem(value)
+            if problem:
+                raise StoreError(f"cannot store those answers: the value {problem}; nothing was written")
         details = {k: (v if v not in ("", None) else None) for k, v in (dog_details or {}).items()}
-        urgency = assessment.get("urgency")
-        due, why = self._rescreen(assessment, local_day(utcnow()))
-
+        for k, v in details.items():
+            if isinstance(v, str):
+                problem = text_problem(v, 400, name=k in ("owner_name", "breed_or_size", "sex"))
+                if problem:
+                    raise StoreError(f"the dog's {k} {problem}")
+        from_details = details.pop("chart", None)
+        chart = chart.strip() if isinstance(chart, str) and chart.strip() else from_details
+        urgency = assessment.get("urgency") if assessment is not None else None
+        # `created_at` dates a visit that happened earlier (a FHIR response's `authored`); never in the future
+        when = min(created_at, utcnow()) if created_at is not None else None
+        due, why = (self._rescreen(assessment, local_day(when or utcnow())) if assessment is not None
+                    else (None, None))
         given = dog_id
 
-        def tx(tx: Tx) -> tuple[int, int]:
-            key = name.casefold()
-            if given is not None:
-                if tx.one("SELECT id FROM dogs WHERE id = ?", (given,)) is None:
-                    raise NotFoundError(f"no dog {given}")
-                ids = [given]
-            else:
-                if tx.dialect.name == "postgresql":
-                    tx.execute("SELECT pg_advisory_xact_lock(7410543, hashtext(?))", (key,))
-                ids = [row["id"] for row in tx.rows("SELECT id FROM dogs WHERE name_key = ? ORDER BY id", (key,))]
-            if len(ids) > 1:
-                raise AmbiguousDog(name, ids)
+        def tx(tx: Tx) -> dict[str, Any]:
+            dog_id = self._find_dog(tx, name, given, chart, details.get("owner_name"))
             now = utcnow()
-            dog_id = ids[0] if ids else tx.insert("dogs", dict(name=name, name_key=key, created_at=now, **details))
+            if dog_id is None:
+                dog_id = tx.insert("dogs", dict(name=name, name_key=name.casefold(), created_at=now, chart=chart,
+                                                **details))
             intake_id = tx.insert("intakes", dict(
-                dog_id=dog_id, by=by, mode=mode, status="completed", urgency=urgency,
-                emergency=urgency == "emergency", created_at=now, updated_at=now, content_version=content_version,
-                content_hash=content_hash, answers=answers, position=None, assessment=assessment,
-                rescreen_due=due, rescreen_reason=why))
+                dog_id=dog_id, by=by, mode=mode, status="in_progress" if assessment is None else "completed",
+                urgency=urgency, emergency=urgency == "emergency", created_at=when or now, updated_at=now,
+                content_version=content_version, content_hash=content_hash, answers=answers, position=None,
+                assessment=assessment, rescreen_due=due, rescreen_reason=why))
             tx.insert_many("audit", [dict(intake_id=intake_id, item_id=k, old_value=None, new_value=v, who=by,
                                           at=now, reason=None) for k, v in answers.items() if v is not None])
-            return dog_id, intake_id
+            if invite is not None:
+                tx.insert("invites", dict(intake_id=intake_id, code_hash=invite[0], created_at=now,
+                                          expires_at=invite[1], used=False, revoked=False, extra={}))
+            # read back before the commit: a file whose schema is damaged fails here, and nothing is kept
+            # (it used to commit and then fail, and a retry stored the intake twice)
+            rows = tx.rows(f"{r.INTAKE_SELECT} WHERE i.id = ?", (intake_id,), None, "intake")
+            if not rows:
+                raise StoreError(f"intake {intake_id} could not be read back; nothing was written")
+            return rows[0]
 
-        dog_id, intake_id = self.run(tx, write=True)
-        intake = self.get_intake(intake_id)
+        intake = r.intake_from(self.run(tx, write=True))
         return intake.dog, intake
+
+    def _find_dog(self, tx: Tx, name: str | None, dog_id: int | None, chart: str | None,
+                  owner: str | None) -> int | None:
+        """The id of the dog an intake is for under the one uniqueness rule (record_intake), or None: add one."""
+        if dog_id is not None:
+            if tx.one("SELECT id FROM dogs WHERE id = ?", (dog_id,)) is None:
+                raise NotFoundError(f"no dog {dog_id}")
+            return dog_id
+        key = (name or "").casefold()
+        if tx.dialect.name == "postgresql":
+            # the same order in every caller (name, then chart), so two of them never wait on each other
+            tx.execute("SELECT pg_advisory_xact_lock(7410543, hashtext(?))", (key,))
+            if chart is not None:
+                tx.execute("SELECT pg_advisory_xact_lock(7410544, hashtext(?))", (chart,))
+        if chart is not None:
+            row = tx.one("SELECT id FROM dogs WHERE chart = ?", (chart,))
+            if row is not None:
+                return int(row["id"])
+            if not name:
+                raise NotFoundError(f"no dog has chart {chart!r} (give the dog's name to add it)")
+            return None
+        rows = tx.rows("SELECT id, owner_name FROM dogs WHERE name_key = ? ORDER BY id", (key,), [], "dog")
+        if owner:
+            same = [row for row in rows if (row["owner_name"] or "").casefold() == owner.casefold()]
+            rows = same or [row for row in rows if not row["owner_name"]]
+        if len(rows) > 1:
+            raise AmbiguousDog(name or "", [row["id"] for row in rows])
+        return int(rows[0]["id"]) if rows else None
 
     # -- intakes --------------------------------------------------------------------------------------------
 
@@ -446,6 +498,55 @@ class SqlStore:
     def use_invite(self, invite_id: int) -> None:
         """Mark an invitation used."""
         self._set_invite(invite_id, used=True)
+
+    def invited_intakes(self, limit: int = 500) -> list[tuple[Invite, IntakeSummary, int]]:
+        """Each intake that has an invitation, newest first, with its first invitation (where the web form
+        keeps the owner's progress marks) and how many questions it has answered: the desk's and `intakes
+        list`'s view of owners at home, in one read."""
+        first = "SELECT MIN(w.id) FROM invites w GROUP BY w.intake_id"
+
+        def tx(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            invites = tx.rows(f"SELECT * FROM invites WHERE id IN ({first}) ORDER BY intake_id DESC LIMIT ?",
+                              (max(0, int(limit)),))
+            ids = [row["intake_id"] for row in invites]
+            if not ids:
+                return invites, []
+            intakes = tx.rows(f"SELECT {r.SUMMARY_COLUMNS}, i.answers FROM intakes i JOIN dogs d ON i.dog_id = d.id "
+                              f"WHERE i.id IN ({', '.join('?' * len(ids))})", ids)
+            return invites, intakes
+
+        invites, intakes = self.run(tx)
+        by_id = {row["id"]: row for row in intakes}
+        out = []
+        for row in invites:
+            intake = by_id.get(row["intake_id"])
+            if intake is None:
+                continue
+            answered = sum(1 for v in (intake["answers"] or {}).values() if v is not None)
+            out.append((r.invite_from(row), r.summary_from({k: intake[k] for k in r.SUMMARY_FIELDS}), answered))
+        return out
+
+    def mark_seen(self, intake_id: int, who: str, note: str = "red flag reported from home seen") -> None:
+        """A member of staff has seen the red flag an owner reported from home: marked on the intake's first
+        invitation (`extra.web.seen`, so the desk stops putting it first) and recorded in the audit trail with
+        who and when, in one transaction."""
+        who = " ".join((who or "").split())[:200] or "staff"
+
+        def tx(tx: Tx) -> None:
+            self._locked(tx, intake_id, "id")
+            row = tx.one("SELECT id, extra FROM invites WHERE intake_id = ? ORDER BY id LIMIT 1"
+                         + tx.dialect.for_update, (intake_id,))
+            now = utcnow()
+            if row is not None:
+                extra = dict(row["extra"] or {})
+                web = dict(extra.get("web") or {})
+                web["seen"] = {"by": who, "at": now.isoformat(timespec="seconds")}
+                extra["web"] = web
+                tx.update("invites", {"extra": extra}, "id = ?", (row["id"],))
+            tx.insert("audit", dict(intake_id=intake_id, item_id="emergency_seen", old_value=None,
+                                    new_value=True, who=who, at=now, reason=note))
+
+        self.run(tx, write=True)
 
     def _set_invite(self, invite_id: int, **values: Any) -> None:
         def tx(tx: Tx) -> None:

@@ -14,9 +14,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
+from vettriage import jsonread
 from vettriage.errors import InputError
 from vettriage.store.db import Damaged, Tx
 from vettriage.store.sqlstore import SqlStore
@@ -198,7 +201,7 @@ class _JsonStream:
     def __init__(self, f: TextIO, src: str) -> None:
         self.f, self.src = f, src
         self.buf, self.pos, self.eof, self.lines = "", 0, False, 1
-        self.decoder = json.JSONDecoder()
+        self.decoder = jsonread.DECODER  # refuses a key given twice and numbers out of range
 
     def _more(self, want: int = CHUNK) -> bool:
         if self.eof:
@@ -254,6 +257,8 @@ class _JsonStream:
                 raise InputError(self.src, None, what, self.line(exc.pos)) from None
             except RecursionError:
                 raise InputError(self.src, None, "not a usable JSON export (nested too deep)", self.line()) from None
+            except ValueError as exc:  # jsonread's refusals: a key given twice, a number out of range
+                raise InputError(self.src, None, f"not a usable JSON export ({exc})", self.line()) from None
             if end == len(self.buf) and self._more(grow):  # a number may go on in the next chunk
                 continue
             self.pos = end
@@ -270,6 +275,9 @@ class _JsonStream:
             while True:
                 key = self.value()
                 self.expect(":")
+                if not isinstance(key, str) or key in header or key in lists_seen:
+                    raise InputError(self.src, str(key)[:40], "key given twice in the export (or not a key)",
+                                     self.line())
                 if key in ("dogs", "intakes"):
                     if not lists_seen:
                         yield "header", header, self.line()
@@ -356,7 +364,9 @@ def _uncell(text: str, field: str) -> Any:
         if field == "age_years" and text == "":
             return None
         try:
-            return json.loads(text)
+            return jsonread.loads(text)
+        except jsonread.JsonValueError as exc:
+            raise ValueError(f"{field}: {exc}") from None
         except (json.JSONDecodeError, RecursionError):
             raise ValueError(f"{field}: not valid JSON (truncated?)") from None
     if field in ("id", "dog_id"):
@@ -370,6 +380,8 @@ def _uncell(text: str, field: str) -> Any:
 def _records(path: Path, src: str) -> Iterator[tuple[str, Any, int]]:
     """Every record of an export file, JSON or CSV (told apart by its first character)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would be waited on forever
+            raise InputError(src, None, "not a regular file")
         with open(path, encoding="utf-8", newline="") as f:
             first = f.read(1)
             while first and first in " \t\r\n\ufeff":

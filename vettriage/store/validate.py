@@ -10,6 +10,11 @@ import datetime as dt
 from typing import Any
 
 from vettriage.errors import InputError
+from vettriage.store.schema import TABLES
+from vettriage.textcheck import json_problem, text_problem
+
+MAX_TEXT = 1 << 20
+"""Longest text of a column with no declared width (an amendment's reason)."""
 
 FORMAT = "vettriage-export"
 FORMAT_VERSION = 1
@@ -34,15 +39,22 @@ class _Bad(Exception):
         self.field = field
 
 
+def _shown(value: Any) -> str:
+    """A value for a message: short, on one line (a refused value may be megabytes)."""
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _when(value: Any, field: str) -> dt.datetime:
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 64:
         try:
             parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed.astimezone(dt.timezone.utc)
-    raise _Bad(field, f"{value!r} is not a date and time with its UTC offset")
+            if parsed.tzinfo is not None:
+                # year 1 minus an offset, or 9999 plus one, is past what a datetime holds
+                return parsed.astimezone(dt.timezone.utc)
+        except (ValueError, OverflowError):
+            pass
+    raise _Bad(field, f"{_shown(value)} is not a date and time with its UTC offset")
 
 
 def _day(value: Any, field: str) -> dt.date | None:
@@ -51,19 +63,30 @@ def _day(value: Any, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise _Bad(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise _Bad(field, f"{_shown(value)} is not a date (YYYY-MM-DD)") from None
 
 
-def _text(value: Any, field: str, *, optional: bool = False) -> None:
+def _text(value: Any, field: str, *, optional: bool = False, width: int | None = None,
+          name: bool = False) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str) or (not optional and not value.strip()):
         raise _Bad(field, "expected text" if optional else "expected non-empty text")
+    # the store refuses these too, but only at the write: refused here, the import names the record
+    problem = text_problem(value, width or MAX_TEXT, name=name)
+    if problem:
+        raise _Bad(field, f"the text {problem}")
 
 
 def _id(value: Any, field: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _Bad(field, f"{value!r} is not a positive whole number")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**63:
+        raise _Bad(field, f"{_shown(value)} is not a positive whole number")
+
+
+def _json(value: Any, field: str) -> None:
+    problem = json_problem(value)
+    if problem:
+        raise _Bad(field, f"the value {problem}")
 
 
 def _fields(rec: Any, fields: tuple[str, ...], where: str, optional: tuple[str, ...] = ()) -> None:
@@ -78,22 +101,29 @@ def _fields(rec: Any, fields: tuple[str, ...], where: str, optional: tuple[str, 
         rec.setdefault(f, None)
 
 
+def _width(table: str, column: str) -> int | None:
+    width = TABLES[table][column].partition(":")[2]
+    return int(width) if width else None
+
+
 def _check_dog(d: dict[str, Any], w: str) -> None:
     _id(d["id"], f"{w}.id")
-    _text(d["name"], f"{w}.name")
+    _text(d["name"], f"{w}.name", width=_width("dogs", "name"), name=True)
     for f in ("breed_or_size", "sex", "owner_name", "owner_contact", "chart", "owner_phone"):
-        _text(d[f], f"{w}.{f}", optional=True)
+        _text(d[f], f"{w}.{f}", optional=True, width=_width("dogs", f))
     _day(d["birth_date"], f"{w}.birth_date")
-    if d["age_years"] is not None and (isinstance(d["age_years"], bool) or not isinstance(d["age_years"], (int, float))):
-        raise _Bad(f"{w}.age_years", "expected a number")
+    age = d["age_years"]
+    if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 <= age <= 100):
+        raise _Bad(f"{w}.age_years", "expected a number of years (0 to 100)")
     _when(d["created_at"], f"{w}.created_at")
 
 
 def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[str], catalogue: Any) -> None:
     _id(i["id"], f"{w}.id")
+    _id(i["dog_id"], f"{w}.dog_id")  # first: a dict here cannot even be looked up
     if i["dog_id"] not in dog_ids:
         raise _Bad(f"{w}.dog_id", f"no dog {i['dog_id']!r} in this export")
-    _text(i["by"], f"{w}.by")
+    _text(i["by"], f"{w}.by", width=_width("intakes", "by"), name=True)
     for f, allowed in (("mode", MODES), ("status", STATUSES)):
         if i[f] not in allowed:
             raise _Bad(f"{w}.{f}", f"{i[f]!r} is not one of {', '.join(allowed)}")
@@ -103,15 +133,18 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
         raise _Bad(f"{w}.emergency", "expected true or false")
     _when(i["created_at"], f"{w}.created_at")
     _when(i["updated_at"], f"{w}.updated_at")
+    _text(i["content_version"], f"{w}.content_version", width=_width("intakes", "content_version"))
     if i["content_version"] not in versions:
         raise _Bad(f"{w}.content_version", f"unknown content version {i['content_version']!r} (this vettriage "
                    f"knows {', '.join(sorted(versions))})")
-    _text(i["content_hash"], f"{w}.content_hash")
-    _text(i["position"], f"{w}.position", optional=True)
+    _text(i["content_hash"], f"{w}.content_hash", width=_width("intakes", "content_hash"))
+    _text(i["position"], f"{w}.position", optional=True, width=_width("intakes", "position"))
     _day(i["rescreen_due"], f"{w}.rescreen_due")
-    _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True)
+    _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True, width=_width("intakes", "rescreen_reason"))
     if not isinstance(i["answers"], dict):
         raise _Bad(f"{w}.answers", "expected a mapping of question id to answer")
+    _json(i["answers"], f"{w}.answers")
+    _json(i["assessment"], f"{w}.assessment")
     if catalogue is not None:
         _check_answers(i["answers"], f"{w}.answers", catalogue)
     if i["assessment"] is None:
@@ -127,15 +160,63 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _Bad(f"{w}.assessment." + ".".join(map(str, err["loc"])), err["msg"]) from None
+    _check_result(i, w, catalogue)
     if not isinstance(i["audit"], list):
         raise _Bad(f"{w}.audit", "expected a list of answer changes")
     for n, e in enumerate(i["audit"]):
         ew = f"{w}.audit[{n}]"
         _fields(e, AUDIT_FIELDS, ew)
-        _text(e["item_id"], f"{ew}.item_id")
-        _text(e["who"], f"{ew}.who")
+        _text(e["item_id"], f"{ew}.item_id", width=_width("audit", "item_id"))
+        _text(e["who"], f"{ew}.who", width=_width("audit", "who"), name=True)
         _text(e["reason"], f"{ew}.reason", optional=True)
         _when(e["at"], f"{ew}.at")
+        _json(e["old_value"], f"{ew}.old_value")
+        _json(e["new_value"], f"{ew}.new_value")
+
+
+def _check_result(i: dict[str, Any], w: str, catalogue: Any) -> None:
+    """The stored urgency and flags agree with each other and, for a completed intake of this very content,
+    with the answers assessed again: a record edited to read "routine" must not hide an emergency from
+    `intakes list --urgency emergency`."""
+    a = i["assessment"]
+    if i["status"] == "in_progress" and i["urgency"] not in (None, "emergency"):
+        raise _Bad(f"{w}.urgency", f"an intake in progress has no urgency but an emergency, not {i['urgency']!r}")
+    if i["urgency"] == "emergency" and not i["emergency"]:
+        raise _Bad(f"{w}.emergency", "false, but the urgency is emergency")
+    if a is None:
+        return
+    if i["urgency"] != a.get("urgency"):
+        raise _Bad(f"{w}.urgency", f"{i['urgency']!r}, but its assessment says {a.get('urgency')!r}")
+    if a.get("red_flags") and a.get("urgency") != "emergency":
+        raise _Bad(f"{w}.assessment.urgency", f"{a.get('urgency')!r}, but the assessment raises a red flag")
+    if (catalogue is None or i["status"] != "completed" or i["content_version"] != catalogue.version
+            or i["content_hash"] != catalogue.hash):
+        return  # an amended intake's last result may predate an amendment; older content assessed otherwise
+    from vettriage.engine import assess
+    from vettriage.engine.answers import validate_answers
+    from vettriage.errors import InputError
+
+    try:
+        again = assess(catalogue, validate_answers(catalogue, i["answers"], w))
+    except InputError as exc:
+        raise _Bad(f"{w}.answers", exc.message) from None
+    for key in ("urgency", "red_flags", "ketamine_cautions", "medication_flags", "primary", "workup"):
+        got, want = _ids(a.get(key)), _ids(getattr(again, key))
+        if got != want:
+            raise _Bad(f"{w}.assessment.{key}", f"{_shown(got)} disagrees with its answers, which give "
+                       f"{_shown(want)}; refused (export the record again from where it was made)")
+    for cat, result in again.categories.items():
+        level = (a.get("categories") or {}).get(cat, {}).get("level")
+        if level != result.level:
+            raise _Bad(f"{w}.assessment.categories.{cat}.level", f"{level!r} disagrees with its answers, which "
+                       f"give {result.level!r}; refused")
+
+
+def _ids(value: Any) -> Any:
+    """The ids of a list of hits, sorted; anything else as it is."""
+    if isinstance(value, list):
+        return sorted(str(v.get("id")) if isinstance(v, dict) else str(getattr(v, "id", v)) for v in value)
+    return value
 
 
 def _check_answers(answers: dict[str, Any], w: str, catalogue: Any) -> None:

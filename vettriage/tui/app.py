@@ -1,6 +1,6 @@
 """The app and its factory `make_app()`: thin; the screens do the work.
 
-`make_app(intake_id=..., locked=True, mode="owner")` is what the web intake runs for one invited owner: that one
+`make_app(dog_name=..., locked=True)` is `vettriage intake --owner`: an owner at the clinic's machine, that one
 intake, owner wording, no desk and no way to other records.
 """
 

@@ -1,6 +1,6 @@
 """Invitations over the store contract: create one, check a presented code, describe and revoke them.
 
-No Textual, no aiohttp: the CLI and the web server share these functions, and tests drive them with a store.
+No Starlette: the CLI and the web server share these functions, and tests drive them with a store.
 """
 
 from __future__ import annotations
@@ -77,20 +77,36 @@ def find_or_add_dog(store: Any, name: str | None, dog_id: int | None) -> Any:
 
 def create_invite(store: Any, dog: Any, *, content_version: str, content_hash: str, lifetime: dt.timedelta,
                   now: dt.datetime | None = None, prefill: dict[str, Any] | None = None) -> tuple[str, Any, Any]:
-    """A new owner-mode intake for `dog` (with `prefill` answers, e.g. the dog's name) and its invitation;
-    returns (code, invite, intake). The code is returned once and never stored: only its hash goes to the store."""
+    """A new owner-mode intake for the existing `dog` (with `prefill` answers, e.g. the dog's name) and its
+    invitation; returns (code, invite, intake). See invite_dog."""
+    return invite_dog(store, None, dog.id, content_version=content_version, content_hash=content_hash,
+                      lifetime=lifetime, now=now, prefill=prefill)
+
+
+def invite_dog(store: Any, name: str | None, dog_id: int | None, *, content_version: str, content_hash: str,
+               lifetime: dt.timedelta, now: dt.datetime | None = None, prefill: dict[str, Any] | None = None,
+               dog_details: dict[str, Any] | None = None) -> tuple[str, Any, Any]:
+    """The dog (by id, else the one dog of that name, else a new one), a new owner-mode intake with `prefill`
+    answers and its invitation, all in ONE store transaction (record_intake): a failure or a crash leaves
+    nothing, and two invitations racing for a new dog make one dog. Returns (code, invite, intake); the code is
+    returned once and never stored: only its hash goes to the store. Several dogs of that name: LookupError."""
+    from vettriage.store.sqlstore import AmbiguousDog
+
     now = now or now_utc()
-    intake = store.create_intake(dog.id, by="owner", mode="owner", content_version=content_version,
-                                 content_hash=content_hash)
-    for item_id, value in (prefill or {}).items():
-        store.save_answer(intake.id, item_id, value, who="owner", position=None)
     code = new_code()
-    invite = store.add_invite(intake.id, hash_code(code), now + lifetime)
-    return code, invite, intake
+    try:
+        _dog, intake = store.record_intake(name, dog_id=dog_id, by="owner", mode="owner",
+                                           content_version=content_version, content_hash=content_hash,
+                                           answers=dict(prefill or {}), assessment=None, dog_details=dog_details,
+                                           invite=(hash_code(code), now + lifetime))
+    except AmbiguousDog as exc:
+        raise LookupError(f"several dogs are called {exc.name!r} (ids {', '.join(map(str, exc.ids))}); choose "
+                          "one with --dog-id") from None
+    return code, store.find_invite(hash_code(code)), intake
 
 
 def check_code(store: Any, code: str | None, now: dt.datetime | None = None) -> Access:
-    """Whether `code` opens an intake now. A completed intake's invitation is marked used on the way."""
+    """Whether `code` opens an intake now."""
     if not code or not code_shape_ok(code):
         return Access("missing" if not code else "unknown")
     digest = hash_code(code)
@@ -98,11 +114,12 @@ def check_code(store: Any, code: str | None, now: dt.datetime | None = None) -> 
     # The lookup is by hash, so its timing says nothing about the code; compare again in constant time anyway.
     if invite is None or not same_hash(invite.code_hash, digest):
         return Access("unknown")
-    return check_invite(store, invite, now)
+    return check_invite(invite, now)
 
 
-def check_invite(store: Any, invite: Any, now: dt.datetime | None = None) -> Access:
-    """Whether a known invitation still opens its intake (revoked, used up, expired, intake finished)."""
+def check_invite(invite: Any, now: dt.datetime | None = None) -> Access:
+    """Whether a known invitation still opens its intake (revoked, used up, expired). A completed intake's
+    link still opens, to its result and handout, until it expires: the owner may want the handout again."""
     now = now or now_utc()
     if invite.revoked:
         return Access("revoked", invite_id=invite.id)
@@ -110,10 +127,6 @@ def check_invite(store: Any, invite: Any, now: dt.datetime | None = None) -> Acc
         return Access("used", invite_id=invite.id)
     if utc(invite.expires_at) <= now:
         return Access("expired", invite_id=invite.id)
-    intake = store.get_intake(invite.intake_id)
-    if intake.status != "in_progress":
-        store.use_invite(invite.id)
-        return Access("completed", invite_id=invite.id)
     return Access(None, intake_id=invite.intake_id, invite_id=invite.id, expires_at=utc(invite.expires_at))
 
 
@@ -143,11 +156,3 @@ def find_target(store: Any, code_or_id: str) -> Any:
     if invite is None:
         raise LookupError("no invitation with that code")
     return invite
-
-
-def refresh_used(store: Any, invite_id: int, intake_id: int) -> bool:
-    """Mark the invitation used when its intake has been completed; True when it was."""
-    if store.get_intake(intake_id).status != "in_progress":
-        store.use_invite(invite_id)
-        return True
-    return False

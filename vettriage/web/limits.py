@@ -1,4 +1,4 @@
-"""Rate limits and caps for the web intake: pure, with an injectable clock so tests need no sleeping."""
+"""The failure limit of the web form: pure, with an injectable clock so tests need no sleeping."""
 
 from __future__ import annotations
 
@@ -55,27 +55,3 @@ class FailureLimiter:
         if times is None or len(times) < self.limit:
             return 0
         return max(1, int(times[0] + self.window - self.clock()) + 1)
-
-
-class Slots:
-    """A cap on concurrent app processes. `take` never waits: a full house is refused at once."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.used = 0
-
-    def take(self) -> bool:
-        """Claim a slot; False when all are taken."""
-        if self.used >= self.capacity:
-            return False
-        self.used += 1
-        return True
-
-    def give_back(self) -> None:
-        """Release a slot claimed by `take`."""
-        self.used = max(0, self.used - 1)
-
-    @property
-    def full(self) -> bool:
-        """True when no slot is free."""
-        return self.used >= self.capacity

@@ -1,12 +1,6 @@
-"""The few pages the web intake serves: the app page and short plain refusals. Pure string building."""
+"""What the owners' pages say when a link or a session does not open, and the headers on every response."""
 
 from __future__ import annotations
-
-import html
-
-from vettriage.web.endings import ENDINGS
-
-FAVICON = '<link rel="icon" href="/favicon.ico" type="image/svg+xml">'
 
 REFUSAL_TEXT = {
     "missing": "Please open the link your vet clinic sent you.",
@@ -19,72 +13,52 @@ REFUSAL_TEXT = {
     "busy": "The questionnaire is busy right now. Please try again in a few minutes.",
     "not_found": "Not found.",
     "bad_request": "This request could not be read.",
-    "origin": "Forbidden.",
+    "origin": "This form was sent from somewhere else, so it was not accepted. Please open the link your vet "
+              "clinic sent you again.",
+    "csrf": "This page was out of date, so your last answer was not saved. Please open the link your vet clinic "
+            "sent you again.",
+    "nosession": "Please open the link your vet clinic sent you to go on. Every answer you gave is saved.",
+    "takeover": "The questionnaire was opened again in another tab or on another device, and only the newest "
+                "one can be used. Every answer you gave is saved. To go on here, open the link your vet clinic "
+                "sent you again.",
+    "idle": "The questionnaire was closed after a long pause, to keep your answers private. Every answer you "
+            "gave is saved. To go on, open the link your vet clinic sent you again.",
+    "left": "Your answers are saved. To go on later, open the link your vet clinic sent you again.",
+    "too_large": "That was more than this form accepts.",
 }
 
-# Everything the pages load comes from this server; no inline script, no third-party fonts.
-def security_headers(ws_origin: str) -> dict[str, str]:
-    """Headers on every response: a strict CSP, no referrer (the link carries the code), no framing."""
-    csp = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
-           f"img-src 'self' data:; connect-src {ws_origin}; base-uri 'none'; form-action 'none'; "
-           "frame-ancestors 'none'")
-    return {
-        "Content-Security-Policy": csp,
-        "Referrer-Policy": "no-referrer",
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Cache-Control": "no-store",
-        "Cross-Origin-Opener-Policy": "same-origin",
+REFUSAL_TITLE = {
+    "takeover": "Opened somewhere else",
+    "idle": "Closed after a pause",
+    "left": "Saved",
+    "expired": "Link expired",
+    "revoked": "Link closed",
+    "limited": "Please wait",
+    "busy": "Busy",
+}
+
+STATUS = {"missing": 404, "unknown": 404, "not_found": 404, "expired": 403, "revoked": 403, "used": 403,
+          "completed": 403, "limited": 429, "busy": 503, "bad_request": 400, "origin": 403, "csrf": 403,
+          "nosession": 403, "takeover": 409, "idle": 403, "left": 200, "too_large": 413}
+
+
+def security_headers(*, secure: bool) -> list[tuple[bytes, bytes]]:
+    """Headers on every response, errors included. Everything a page loads comes from this server: no inline
+    script, no outside fonts or scripts. `same-origin` referrers (not `no-referrer`): Chromium sends a form's
+    real Origin only when the page's policy lets it, and the Origin check on every POST needs it; no page
+    after the link's first one carries the code, and nothing is fetched from anywhere else."""
+    csp = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+    headers = {
+        "content-security-policy": csp,
+        "referrer-policy": "same-origin",
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "cache-control": "no-store",
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-resource-policy": "same-origin",
+        "permissions-policy": "camera=(), microphone=(), geolocation=()",
     }
-
-
-def plain_page(reason: str) -> str:
-    """A short page saying why the link did not open (no details an attacker could use)."""
-    text = html.escape(REFUSAL_TEXT.get(reason, REFUSAL_TEXT["not_found"]))
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Pre-visit questionnaire</title>{FAVICON}</head>"
-            f"<body style=\"font-family:sans-serif;max-width:36em;margin:3em auto;padding:0 1em\"><p>{text}</p>"
-            "</body></html>\n")
-
-
-def app_page(*, static_url: str, page_js_url: str, websocket_url: str, title: str, font_size: int = 16) -> str:
-    """The page that runs textual-serve's terminal front end against one websocket ticket."""
-    e = html.escape
-    # How each session can end, keyed by the close frame's reason (page.js shows the one the server sent).
-    endings = "".join(f'<li data-reason="{e(k)}" data-resumable="{int(v.resumable)}">{e(v.text)}</li>'
-                      for k, v in ENDINGS.items())
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-{FAVICON}
-<link rel="stylesheet" href="{e(static_url)}css/xterm.css">
-<style>
-@font-face {{ font-family: "Roboto Mono"; src: url("{e(static_url)}fonts/RobotoMono-VariableFont_wght.ttf"); }}
-html, body {{ margin: 0; height: 100%; background: #0c181f; }}
-.textual-terminal {{ position: absolute; inset: 0; opacity: 0; }}
-body.-first-byte .textual-terminal {{ opacity: 1; }}
-.notice {{ position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
-  color: #fff; font-family: "Roboto Mono", monospace; z-index: 10; }}
-body.-first-byte .intro, .closed {{ display: none; }}
-body.-closed .closed {{ display: flex; background: #0c181f; }}
-.notice p {{ max-width: 36em; margin: 0 1em; line-height: 1.5; }}
-.notice button {{ margin-left: 1em; padding: .6em 1.4em; background: #5e0ba7; color: #fff; border: 0; }}
-#start {{ display: none; }}
-</style>
-<script src="{e(page_js_url)}"></script>
-<script src="{e(static_url)}js/textual.js"></script>
-</head>
-<body>
-<div class="notice intro">Opening your questionnaire&hellip;<button type="button" id="start">Start</button></div>
-<div class="notice closed"><p id="why">{e(ENDINGS["lost"].text)}</p>
-<button type="button" id="restart">Continue</button></div>
-<ul id="endings" hidden>{endings}</ul>
-<div id="terminal" class="textual-terminal" data-session-websocket-url="{e(websocket_url)}"
- data-font-size="{int(font_size)}"></div>
-</body>
-</html>
-"""
+    if secure:
+        headers["strict-transport-security"] = "max-age=31536000"
+    return [(k.encode(), v.encode()) for k, v in headers.items()]

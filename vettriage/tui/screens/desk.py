@@ -1,5 +1,7 @@
-"""The desk: today's intakes (dog, status, urgency as a word and a colour), search by dog, start a new intake,
-open one; under them the day board (re-screens due, invitations waiting, the highlighted dog's trend)."""
+"""The desk: today's intakes (dog, status, urgency as a word and a colour, progress at home), search by dog,
+start a new intake, open one; under them the day board (re-screens due, invitations and their progress, the
+highlighted dog's trend). It reloads itself every few seconds without moving the reader's row; a red flag
+reported from home goes to the top, with its time, until someone marks it seen (`s`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended": "amended"}
+REFRESH_SECONDS = 5.0
+"""How often the desk reloads its lists by itself: owners answer at home while it is open."""
 
 
 class DeskScreen(Screen[None]):
@@ -23,6 +27,7 @@ class DeskScreen(Screen[None]):
         Binding("enter", "open", "Open", show=True),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("escape", "clear_search", "Today", show=False),
+        Binding("s", "seen", "Mark seen"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -42,10 +47,22 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fill the table with today's intakes."""
         table = self.query_one("#intakes", DataTable)
-        table.add_columns("Dog", "Status", "Urgency", "By", "Updated")
+        table.add_columns("Dog", "Status", "Urgency", "Home", "By", "Updated")
         self._dog_of: dict[str, tuple[int, str]] = {}
+        self._alarms: set[str] = set()
         self.refresh_rows()
         table.focus()
+        self.set_interval(REFRESH_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        """The periodic reload: only while the desk is the screen shown, keeping the reader's row and
+        whatever is typed in the search field."""
+        if self.app.screen is not self:
+            return
+        from vettriage.tui.widgets.dayboard import DayBoard
+
+        self.refresh_rows(board=False)
+        self.query_one(DayBoard).refresh_invites(self.app.store)  # type: ignore[attr-defined]
 
     def refresh_rows(self, board: bool = True) -> None:
         """Reload the rows: today's, or those matching the search; and the day board unless `board` is False
@@ -62,14 +79,31 @@ class DeskScreen(Screen[None]):
             heading = "Today's intakes"
         from vettriage.tui.widgets.dayboard import DayBoard, urgency_text
 
+        from vettriage.intake.home import home_rows
+        from vettriage.tui.widgets.dayboard import _cursor_key, _restore_cursor
+
+        home = {r.intake_id: r for r in home_rows(store)}
+        alarms = [r for r in home.values() if r.alarm]  # red flags from home not yet seen: first, any day
         table = self.query_one("#intakes", DataTable)
+        at = _cursor_key(table)
         table.clear()
         self._dog_of = {}
+        self._alarms = {str(r.intake_id) for r in alarms}
+        for r in alarms:
+            table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency_text("emergency"),
+                          Text(r.progress, style="bold red"), Text("owner"), _local(r.updated_at),
+                          key=str(r.intake_id))
+            self._dog_of[str(r.intake_id)] = (r.dog_id, r.dog_name)
         for r in rows:
+            if str(r.id) in self._alarms:
+                continue
+            at_home = home.get(r.id)
             # Typed names as Text: a plain string cell would be read as markup ("Rex [/]" would crash the desk).
             table.add_row(Text(r.dog_name), STATUS_WORDS.get(r.status, r.status), urgency_text(r.urgency),
-                          Text(r.by), _local(r.updated_at), key=str(r.id))
+                          Text(at_home.progress if at_home else "-"), Text(r.by), _local(r.updated_at),
+                          key=str(r.id))
             self._dog_of[str(r.id)] = (r.dog_id, r.dog_name)
+        _restore_cursor(table, at)
         if board:
             self.query_one(DayBoard).refresh_board(store)
         self.query_one("#empty", Static).update(
@@ -111,6 +145,27 @@ class DeskScreen(Screen[None]):
 
     def _open(self, intake_id: int) -> None:
         self.app.open_intake(self.app.store.get_intake(intake_id))  # type: ignore[attr-defined]
+
+    def action_seen(self) -> None:
+        """Mark the highlighted intake's red flag from home as seen, after asking who is marking it (recorded
+        in the audit with the time); it then leaves the top of the list."""
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        table = self.query_one("#intakes", DataTable)
+        if not table.row_count:
+            return
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key not in self._alarms:
+            self.notify("This intake has no red flag from home waiting to be seen.", markup=False)
+            return
+
+        def mark(who: str | None) -> None:
+            if who and who.strip():
+                self.app.store.mark_seen(int(key), who.strip())  # type: ignore[attr-defined]
+                self.notify(f"Marked seen by {who.strip()}.", markup=False)
+                self.refresh_rows()
+
+        self.app.push_screen(TextPrompt("Mark the emergency seen", "Your name (recorded with the time):"), mark)
 
     def action_search(self) -> None:
         """Focus the search field."""

@@ -94,13 +94,16 @@ class ResultScreen(Screen[None]):
             if self.draft:
                 yield Static(Text(f"DRAFT: the questions stopped at \"{s.item.text.for_mode(s.mode)}\"; every "
                                   "answer so far is saved."), classes="flag")
-            yield Static(Text(f"{s.dog_name} · urgency: {a.urgency.upper()}"), id="urgency",
+            act = getattr(a, "emergency_act", None)
+            tier = {"now": " (go in now)", "today": " (call now, seen today)"}.get(act or "", "")
+            yield Static(Text(f"{s.dog_name} · urgency: {a.urgency.upper()}{tier}"), id="urgency",
                          classes=f"urgency-{a.urgency}")
             yield Static(Text(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
             for line in self.changes.withdrawn_lines("owner" if owner else "tech") + self.changes.amendment_lines():
                 yield Static(Text(line), classes="muted record-change")
             if a.red_flags:
-                yield Static("Emergency signs - act now", classes="heading")
+                yield Static("Emergency signs - call now, seen today" if act == "today" else
+                             "Emergency signs - act now", classes="heading")
                 for hit in a.red_flags:
                     flag = s.catalogue.red_flags[hit.id]
                     yield Static(Text.assemble((f"! {flag.title.for_mode(s.mode)}", "bold"),

@@ -1,5 +1,5 @@
-"""The desk's day board: dogs due or overdue for a re-screen, invitations not yet answered (and links about to
-expire), and a compact trend of the highlighted dog's pain signs. Urgency and due state are words first; the
+"""The desk's day board: dogs due or overdue for a re-screen, invitations and their owners' progress at home
+(a red flag reported from home first, until someone marks it seen; links about to expire), and a compact trend of the highlighted dog's pain signs. Urgency and due state are words first; the
 colour only repeats them."""
 
 from __future__ import annotations
@@ -48,6 +48,26 @@ def pending_invites(store: Any, now: dt.datetime) -> list[tuple[Any, str, bool]]
     return rows
 
 
+def _cursor_key(table: DataTable) -> str | None:
+    """The key of the row the cursor is on (None for an empty table)."""
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+
+
+def _restore_cursor(table: DataTable, key: str | None) -> None:
+    """Put the cursor back on the row with `key`, if it is still there (a refresh keeps the reader's place)."""
+    if key is None:
+        return
+    try:
+        table.move_cursor(row=table.get_row_index(key), animate=False, scroll=False)
+    except Exception:  # the row is gone: the cursor stays where the table put it
+        pass
+
+
 class DayBoard(Vertical):
     """Re-screens due and invitations side by side, and the trend line under them."""
 
@@ -75,16 +95,33 @@ class DayBoard(Vertical):
                         Text((d.reason or "").split(" (product heuristic")[0]), key=f"dog-{d.dog.id}")
         if not due.row_count:
             due.add_row(Text(f"none in {DUE_WITHIN_DAYS} days"), "", "")
+        self.refresh_invites(store, now)
+
+    def refresh_invites(self, store: Any, now: dt.datetime | None = None) -> None:
+        """Reload the invitations: each live link's progress at home (not started, started with how many
+        answers, answered, or an EMERGENCY not yet seen, first), keeping the row the reader is on."""
+        from vettriage.intake.home import home_rows
+
+        now = now or dt.datetime.now(dt.timezone.utc)
         inv = self.query_one("#invites", DataTable)
+        at = _cursor_key(inv)
         inv.clear()
-        for invite, name, soon in pending_invites(store, now):
-            left = invite.expires_at - now
+        for row in home_rows(store, now):
+            if row.link != "active" and not row.alarm:
+                continue
+            left = row.expires_at - now
             hours = int(left.total_seconds() // 3600)
-            when = f"in {hours} h" if hours < 48 else invite.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            state = Text("expires soon", style="yellow") if soon else Text("not answered")
-            inv.add_row(state, Text(name), when, key=f"inv-{invite.id}")
+            when = f"in {hours} h" if hours < 48 else row.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if row.alarm:
+                state = Text(row.progress, style="bold red")
+            elif row.status == "in_progress" and left <= dt.timedelta(hours=EXPIRING_HOURS):
+                state = Text(f"{row.progress}, expires soon", style="yellow")
+            else:
+                state = Text(row.progress)
+            inv.add_row(state, Text(row.dog_name), when, key=f"inv-{row.intake_id}")
         if not inv.row_count:
             inv.add_row(Text("none waiting"), "", "")
+        _restore_cursor(inv, at)
 
     def show_trend(self, store: Any, catalogue: Any, dog_id: int, dog_name: str) -> None:
         """The highlighted dog's first pain total over its last visits (the known part where answers are

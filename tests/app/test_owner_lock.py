@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from tests.web.conftest import invite_for
+from tests.web.formclient import invite as invite_for
 from vettriage.config import Config
 from vettriage.tui.app import make_app
 from vettriage.tui.screens.question import QuestionScreen

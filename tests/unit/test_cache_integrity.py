@@ -1,0 +1,105 @@
+"""The content caches are verified (issue 25): every cache file is sealed with a hash of its bytes, the key and
+the code that wrote it. A flipped byte anywhere is a miss and a rebuild, never a result: with each cache file
+damaged, every shipped example assesses exactly as with no cache at all. A sealed file naming a callable other than
+the content's own classes is refused without running it."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vettriage.content import cache
+from vettriage.content.catalogue import load_catalogue
+from vettriage.engine import assess
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+
+
+def results() -> list:
+    cat = load_catalogue()  # a new catalogue object: its programs are looked up in the cache again
+    return [assess(cat, yaml.safe_load(p.read_text())).model_dump(mode="json") for p in EXAMPLES]
+
+
+@pytest.fixture
+def caches(tmp_path, monkeypatch):
+    """(reference results with no cache, the cache folder filled, the keys each code file was written under)."""
+    monkeypatch.setenv("VETTRIAGE_NO_CACHE", "1")
+    reference = results()
+    monkeypatch.delenv("VETTRIAGE_NO_CACHE")
+    monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path / "cache"))
+    keys: dict[Path, tuple[str, Path]] = {}
+    real = cache.write_code
+
+    def remember(key, source, value):
+        keys[cache._code_path(key, source)] = (key, source)
+        real(key, source, value)
+
+    monkeypatch.setattr(cache, "write_code", remember)
+    assert results() == reference
+    monkeypatch.setattr(cache, "write_code", real)
+    return reference, tmp_path / "cache", keys
+
+
+def positions(size: int, seed: int) -> list[int]:
+    """Every byte of the seal and header, and a spread of the payload."""
+    rng = random.Random(seed)
+    return sorted(set(range(min(size, 160))) | set(rng.sample(range(size), min(size, 150))))
+
+
+def flipped(data: bytes, at: int) -> bytes:
+    out = bytearray(data)
+    out[at] ^= 1 << (at % 8)
+    return bytes(out)
+
+
+def test_a_flipped_byte_in_any_cache_file_is_a_miss(caches) -> None:
+    _, folder, keys = caches
+    digest = load_catalogue().hash
+    files = sorted(folder.iterdir())
+    assert len([f for f in files if f.suffix == ".pickle"]) == 1 and len(keys) >= 2
+    for f in files:
+        original = f.read_bytes()
+        read = (lambda: cache.read(digest)) if f.suffix == ".pickle" else (lambda k=keys[f]: cache.read_code(*k))
+        assert read() is not None
+        for at in positions(len(original), len(original)):
+            f.write_bytes(flipped(original, at))
+            assert read() is None, f"{f.name}: byte {at} flipped and still used"
+        f.write_bytes(original)
+
+
+def test_with_a_damaged_cache_file_the_results_are_those_of_no_cache(caches) -> None:
+    reference, folder, _ = caches
+    rng = random.Random(25)
+    for f in sorted(folder.iterdir()):
+        original = f.read_bytes()
+        for at in (5, 40, rng.randrange(len(original)), len(original) - 1):
+            f.write_bytes(flipped(original, at))
+            assert results() == reference, f"{f.name}: byte {at}"
+            assert f.read_bytes() != flipped(original, at)  # rebuilt in place
+        f.write_bytes(original)
+
+
+class Boom:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("echo ran > /dev/null",))
+
+
+def test_a_sealed_cache_naming_another_callable_is_refused_unrun(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path))
+    digest = load_catalogue().hash
+    path = cache._path(digest)
+    hostile = pickle.dumps(Boom())
+    path.write_bytes(cache._seal(digest, cache._fingerprint(cache._catalogue_sources()), hostile))
+    called = []
+    monkeypatch.setattr("os.system", lambda *a: called.append(a))
+    assert cache.read(digest) is None and not called
+    with pytest.raises(pickle.UnpicklingError):
+        cache._ContentUnpickler(io.BytesIO(hostile)).load()
+    assert not called

@@ -1,0 +1,100 @@
+"""What every text value and JSON value must be before it is stored or used: valid Unicode, bounded, and (for
+names) free of terminal control characters.
+
+One place, because every way in needs the same rules: the command line (`--dog`, `--by`), the answers files,
+`intakes import`, `fhir import` and the web form, and the store itself as the last guard. A lone surrogate
+(`"\\ud800"`, which JSON can spell) is a Python `str` but no UTF-8 text: stored, it broke every later export.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from itertools import accumulate
+from typing import Any
+
+MAX_NAME = 200
+"""A dog's, owner's or technician's name: the store's column width (`dogs add` refuses longer)."""
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings in a stored JSON value (an Assessment nests about 6 deep)."""
+MAX_STRING = 1 << 20
+"""Longest string inside a JSON value (a free-text answer is at most 5,000 characters)."""
+
+# C0 controls, DEL and C1 controls (0x9b is a one-byte terminal escape, CSI); lone surrogates.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: Any, limit: int | None = None, *, name: bool = False) -> str | None:
+    """Why `value` cannot be stored as text (None when it can): not a string, a lone surrogate, longer than
+    `limit`, or (for a name) a control character."""
+    if not isinstance(value, str):
+        return f"is {type(value).__name__}, not text"
+    if _SURROGATE.search(value):
+        return "is not valid Unicode (a lone surrogate)"
+    if limit is not None and len(value) > limit:
+        return f"is longer than {limit} characters"
+    if name and _CONTROL.search(value):
+        return "holds a control character"
+    return None
+
+
+def clean_name(value: Any, limit: int = MAX_NAME) -> tuple[str | None, str | None]:
+    """(the name with outer spaces removed and inner runs of spaces joined, None) or (None, why not)."""
+    problem = text_problem(value, None, name=True)
+    if problem:
+        return None, problem
+    if len(value) > limit * 4:  # not worth splitting
+        return None, f"is longer than {limit} characters"
+    text = " ".join(value.split())
+    if not text:
+        return None, "is blank"
+    if len(text) > limit:
+        return None, f"is longer than {limit} characters"
+    return text, None
+
+
+def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_STRING) -> str | None:
+    """Why a JSON-shaped value (dicts, lists, scalars) cannot be stored, or None: a lone surrogate in a string or
+    key, a string past `max_string`, nesting past `max_depth`, a non-finite number, a whole number past 64 bits,
+    or a value JSON has no type for. Done on the JSON text (C code) rather than by walking the value in Python:
+    an Assessment has thousands of values, and an import checks one per intake."""
+    kind = type(value)
+    if kind is str:  # most values checked are one answer: no JSON text needed
+        if len(value) > max_string:
+            return f"holds a text of {len(value):,} characters (at most {max_string:,})"
+        return "holds text that is not valid Unicode (a lone surrogate)" if _SURROGATE.search(value) else None
+    if value is None or kind is bool:
+        return None
+    if kind is int:
+        return "holds a whole number too large to be an answer" if value.bit_length() > 64 else None
+    if kind is float:
+        return None if math.isfinite(value) else "holds a number that is not finite"
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds text that is not valid Unicode (a lone surrogate)"
+    except ValueError:
+        return "holds a number that is not finite"
+    except TypeError:
+        return "holds a value JSON has no type for"
+    except RecursionError:
+        return f"nests values more than {max_depth} deep"
+    if len(text) > max_string:
+        longest = max(map(len, _JSON_STRING.findall(text)), default=2) - 2
+        if longest > max_string:  # (escapes count double: a bound, not a measure)
+            return f"holds a text of about {longest:,} characters (at most {max_string:,})"
+    bare = _JSON_STRING.sub('""', text)
+    if _BIG_INT.search(bare):
+        return "holds a whole number too large to be an answer"
+    if max(accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(bare))), default=0) > max_depth:
+        return f"nests values more than {max_depth} deep"
+    return None
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: fast)
+_BRACKET = re.compile(r"[\[\]{}]")
+_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
+_BIG_INT = re.compile(r"\d{20,}")
