@@ -3,4 +3,7 @@
 __version__ = "0.1.0"
 
 DISCLAIMER = "Decision support only, not a diagnosis. Your dog must be examined by a vet."
-"""Said by every output of the product: the terminal, every report, the command line."""
+"""Said to the owner by every owner-facing output: the handout, owner screens, the command line."""
+DISCLAIMER_TECH = ("Decision support only, not a diagnosis: the dog must be examined by a vet before any treatment "
+                   "is chosen.")
+"""The same line for the clinic team (the vet's summary, technician screens): addressed to them, not the owner."""

@@ -11,6 +11,7 @@ from functools import lru_cache
 import pytest
 
 from tests.render.conftest import META, case_names
+from vettriage import DISCLAIMER_TECH
 from vettriage.render import DISCLAIMER, build_context, render_context
 from vettriage.render.environment import md_escape
 
@@ -62,16 +63,22 @@ def _positions(doc: str, titles: list[str], fmt: str) -> list[int]:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", case_names())
 def test_options_in_plan_order_ketamine_last(catalogue, cases, name, kind, fmt):
-    plan = cases[name].plan
+    c = cases[name]
+    # the documents' options: the plan's, except that a screen with no category assessed leads with completing
+    # it instead of offering routine wellness (issue 26)
+    options = build_context(kind, catalogue, c.assessment, c.answers, c.plan, META)["options"]
+    assert [o.id for o in options if o.id != "complete_screen"] == [
+        o.id for o in c.plan.options if not (options and options[0].id == "complete_screen"
+                                             and o.id == "routine_senior_care")]
     doc = _doc(catalogue, name, kind, fmt)
-    titles = plan.titles
+    titles = [o.title for o in options]
     pos = _positions(doc, titles, fmt)
     assert all(p >= 0 for p in pos), [t for t, p in zip(titles, pos) if p < 0]
     assert pos == sorted(pos)
-    if "ketamine" in [o.id for o in plan.options]:
+    if "ketamine" in [o.id for o in options]:
         flat = _flat(doc)
-        ket = flat.rfind(_flat(_needle(plan.options[-1].title, fmt)))
-        for o in plan.options[:-1]:
+        ket = flat.rfind(_flat(_needle(options[-1].title, fmt)))
+        for o in options[:-1]:
             assert flat.rfind(_flat(_needle(o.title, fmt))) < ket, o.id
 
 
@@ -83,8 +90,12 @@ def test_no_dose_disclaimer_and_name(catalogue, cases, name, kind, fmt):
     flat = _flat(doc)
     assert "mg/kg" not in flat.lower()
     assert _flat("must be examined by a vet") in flat
+    # the owner's handout tells the owner; the vet's summary says it to the clinic, never "your dog" (issue 26)
+    line = DISCLAIMER if kind == "handout" else DISCLAIMER_TECH
     if fmt != "pdf":
-        assert _flat(_needle(DISCLAIMER, fmt)) in flat
+        assert _flat(_needle(line, fmt)) in flat
+    if kind == "previsit":
+        assert _flat("Your dog must be examined") not in flat
     name_ = cases[name].answers["dog_name"]
     assert _flat(_needle(name_, fmt)) in flat
 

@@ -29,8 +29,9 @@ def test_html_escapes_owner_text(catalogue, cases, kind):
     assert 'src="file:' not in doc
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
     # Dog name (title, page header, and the handout's heading or the vet's page footer), and in the vet's copy
-    # the owner's words and tried-notes: all unevaluated.
-    assert doc.count("{{ 7*7 }}") == (5 if kind == "previsit" else 3)
+    # the owner's words and tried-notes, and on its page 1 the patient line and the owner's concern (issue 26):
+    # all unevaluated.
+    assert doc.count("{{ 7*7 }}") == (7 if kind == "previsit" else 3)
     assert "{% raw %}" in doc
 
 
@@ -40,7 +41,7 @@ def test_markdown_escapes_owner_text(catalogue, cases, kind):
     assert "<script>" not in doc.replace(r"\<script\>", "") and "<img" not in doc.replace(r"\<img", "")
     assert r"\<script\>" in doc
     assert r"\[x\](javascript:1)" in doc  # no link can form
-    assert doc.count(r"\{\{ 7\*7 \}\}") == (3 if kind == "previsit" else 2) and "{{" not in doc
+    assert doc.count(r"\{\{ 7\*7 \}\}") == (5 if kind == "previsit" else 2) and "{{" not in doc
     assert "\n# h" not in doc and "\n#h" not in doc
 
 

@@ -6,8 +6,10 @@ the one-page handout keeps what still matters at home."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from markupsafe import escape
 
 from tests.render.conftest import META
@@ -24,7 +26,10 @@ SETS = {
     "mouth_airway_spine": {"sys_mouth": ["dropping_food"], "sys_breathing_noisy": ["voice_change"],
                            "pain_sign_back": 2, "sys_neuro": ["knuckling"], "med_bloodwork_months": "unknown"},
     "ccd": CCD_SIGNS,
-    "routine": {"pain_sign_stairs": 0, "med_bloodwork_months": 4},
+    # the healthy-senior example, every section answered: the documents keep routine wellness for it (issue 26:
+    # when every category "could not be assessed" they lead with completing the screen instead)
+    "routine": {**yaml.safe_load((Path(__file__).resolve().parents[2] / "examples" / "healthy-senior.yaml")
+                                 .read_text()), "med_bloodwork_months": 4},
 }
 ALL_CLEAR = "Nothing in your answers points to"
 # A sentence that qualifies another: where the full text has one, the handout keeps it (case-insensitive).

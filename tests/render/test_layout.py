@@ -67,21 +67,36 @@ def test_diary_is_one_extra_page_only_when_asked(folder, cases, name):
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_vet_summary_page_one_is_the_problem_list(folder, cases, name, catalogue):
+    """Issue 26: page 1 holds, in this order, the patient line, urgency and red flags, the owner's concern, the
+    problem list as short labels, the profile chart beside the medicines with their flags, the work-up in two
+    groups and the pertinent negatives."""
     c = _case(cases, name)
     a, plan = c.assessment, c.plan
     ctx = build_context("previsit", catalogue, a, c.answers, plan, META)
     page1 = render_pdf(example_path(name), "previsit", folder).pages[0]
-    need = [ctx["urgency_text"], "Problemlist", "Pertinentnegatives", "Medicationsafety", "Ketaminecautions",
-            "Suggestedwork-up"]
-    need += [s.vet_title for s in plan.now]  # every red flag
-    for f in ctx["findings"]:  # each finding with its level and status, and its key positives
+    ordered = [ctx["patient"][0], ctx["urgency_text"]]
+    ordered += [s.vet_title for s in plan.now]  # every red flag
+    if ctx["concern"]:
+        ordered.append(ctx["concern"][:40])
+    ordered += ["Problemlist", "Currentmedicinesandmedication-safetyflags", "Work-up", "Pertinentnegatives"]
+    pos, at = [], 0
+    for n in ordered:
+        i = page1.find(flat(n), at)
+        pos.append(i)
+        at = max(at, i)
+    assert all(p >= 0 for p in pos), (name, [n for n, p in zip(ordered, pos) if p < 0])
+    assert pos == sorted(pos), (name, ordered, pos)
+    need = list(ctx["patient"]) + ["Ketaminecautions"] + ctx["handling_alert"]
+    for f in ctx["findings"]:  # each finding with its level and status, and its key positives as labels
         need += [f["label"], f["level_word"], f["status_word"]]
-        need += [qa["answer"] for qa in f["key_positives"]]
-    need += [f"{row['label']}" for row in ctx["history"]] + [row["value"] for row in ctx["history"]]
+        need += f["labels"][:ctx["labels_shown"]]
+        if len(f["labels"]) > ctx["labels_shown"]:
+            need.append(f"+{len(f['labels']) - ctx['labels_shown']}more")
+    need += [row["label"] for row in ctx["history"][1:]] + [row["value"] for row in ctx["history"][1:]]
+    need += [m["name"] for m in ctx["med_flags"]["rows"]]
     need += [m.title for m in plan.medication_flags] + [k.title for k in plan.ketamine_cautions]
-    need += [w.title for w in plan.workup]
-    if ctx["not_assessed"]:
-        need.append("Couldnotbeassessed")
+    need += [w.title for w in plan.workup] + [g["title"] for g in ctx["workup_groups"]]
+    need += ctx["other_answers"]
     missing = [n for n in need if flat(n) not in page1]
     assert not missing, (name, missing)
 
@@ -93,18 +108,46 @@ def test_vet_summary_page_one_has_urgency_findings_and_current_medicines(folder,
     assert flat(c.assessment.urgency.upper()) in page1
     for cat in c.assessment.categories:
         assert flat(CATEGORY_LABELS[cat]["tech"]) in page1
-    assert "Currentmedicines" in page1
     meds = c.answers.get("med_current")
     if meds:
-        from vettriage.render import format_answer
+        from vettriage.render.page1 import short_answer
 
-        assert flat(format_answer(catalogue, "med_current", meds, "tech")) in page1
+        for m in meds:
+            assert flat(short_answer(catalogue, "med_current", [m])) in page1
+    else:
+        assert "Medicinesnotrecorded" in page1
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_vet_summary_does_not_repeat_the_owner_line_on_every_page(folder, name):
+def test_vet_summary_speaks_to_the_clinic_not_the_owner(folder, name):
+    from vettriage import DISCLAIMER_TECH
+
     pdf = render_pdf(example_path(name), "previsit", folder)
-    assert sum(p.count("Yourdogmustbeexaminedbyavet") for p in pdf.pages) == 1  # the one disclaimer line
+    assert not any("Yourdogmustbeexamined" in p for p in pdf.pages)
+    assert sum(p.count(flat(DISCLAIMER_TECH)) for p in pdf.pages) == 1  # once, at the foot of page 1
+    assert flat(DISCLAIMER_TECH) in pdf.pages[0]
+
+
+def _ends_before_the_details(pdf) -> bool:
+    """Page 1 is whole: it ends with its decision-support line, and the evidence (then the sources) starts on
+    page 2."""
+    from vettriage import DISCLAIMER_TECH
+
+    return (flat(DISCLAIMER_TECH) in pdf.pages[0] and "Evidence" not in pdf.pages[0]
+            and "Sourcescited" not in pdf.pages[0] and pdf.count >= 2 and "Evidence" in pdf.pages[1])
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_page_one_is_one_page_on_either_paper(folder, name, paper):
+    pdf = render_pdf(example_path(name), "previsit", folder, "--paper", paper)
+    assert _ends_before_the_details(pdf), (name, paper, pdf.pages[0][-300:])
+
+
+def test_the_page_one_check_can_fail():
+    from tests.render.pdfs import Pdf
+
+    assert not _ends_before_the_details(Pdf(["Problemlist...Work-up", "Pertinentnegatives...Evidence"]))
 
 
 # Instructions that must never stand in one handout together: each pair is a contradiction an owner reported

@@ -246,10 +246,18 @@ def run_show(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n")
         return 0
     d = intake.dog
+    changes = _changes(intake, trail)
+    if intake.emergency and changes.withdrawn and intake.urgency != "emergency":
+        # the record keeps that a sign was reported; it says at once that it was withdrawn, as the documents do
+        marker = " (red flag reported, then withdrawn: see below)"
+    else:
+        marker = " (EMERGENCY SIGN REPORTED)" if intake.emergency else ""
     out = [f"Intake {intake.id}: {d.name} (dog {d.id}), by {intake.by} ({intake.mode}), {intake.status}",
            f"Started {stamp(intake.created_at)}, updated {stamp(intake.updated_at)}",
-           f"Urgency: {intake.urgency or '-'}{' (EMERGENCY SIGN REPORTED)' if intake.emergency else ''}",
+           f"Urgency: {intake.urgency or '-'}{marker}",
            f"Content {intake.content_version} ({intake.content_hash[:12]})"]
+    out += changes.withdrawn_lines()
+    out += changes.amendment_lines()
     out += _assessment_lines(intake.assessment)
     out.append(f"Answers ({len(intake.answers)}):")
     out += [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in intake.answers.items()]
@@ -260,6 +268,19 @@ def run_show(args: argparse.Namespace) -> int:
                 f"{json.dumps(e.new_value)} ({e.reason})" for e in amended]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _changes(intake: Any, trail: list[Any]) -> Any:
+    """The withdrawn red flags and amendments, worded as the result screen and the documents word them (the
+    shipped content judges which answers raised a red flag; a record it cannot read shows the raw trail only)."""
+    from vettriage.record_changes import RecordChanges, record_changes
+
+    try:
+        from vettriage.content import load_catalogue
+
+        return record_changes(load_catalogue(), intake.answers, trail, intake.status)
+    except Exception:
+        return RecordChanges(amended=intake.status == "amended")
 
 
 def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:

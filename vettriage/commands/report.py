@@ -118,11 +118,14 @@ def _store_errors(args: argparse.Namespace, fn: Any) -> Any:
         store.close()
 
 
-def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = False
+def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = False, trail: Any = None
                        ) -> tuple[Any, dict[str, Any], Any]:
     """(Assessment, answers, ReportMeta) for a stored intake. The stored Assessment is used when it was made
     with this exact content; otherwise the answers are assessed again with the current content (always, for
-    an intake not completed: its document is a DRAFT of what the answers so far say)."""
+    an intake not completed: its document is a DRAFT of what the answers so far say). `trail` (the intake's
+    audit events) lets the documents say which red flags were withdrawn and who amended it, when and why."""
+    from vettriage.record_changes import RecordChanges, record_changes
+
     from vettriage.engine import assess, validate_answers
     from vettriage.engine.assessment import SCHEMA_VERSION, Assessment
     from vettriage.render import ReportMeta
@@ -140,9 +143,11 @@ def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = 
     else:
         assessment = assess(cat, answers)
     extra = {"clinic": clinic} if clinic is not None else {}
+    changes = (record_changes(cat, intake.answers, trail, intake.status) if trail is not None
+               else RecordChanges(amended=intake.status == "amended"))
     meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id,
                       owner_name=intake.dog.owner_name, status=intake.status, position=intake.position,
-                      diary=diary, content_version=intake.content_version, **extra)
+                      diary=diary, content_version=intake.content_version, dog=intake.dog, changes=changes, **extra)
     return assessment, values, meta
 
 
@@ -180,8 +185,15 @@ def run_report(args: argparse.Namespace) -> int:
                           diary=args.diary)
     since = None
     if args.file is None:
-        intake, visits = _store_errors(args, lambda s: (s.get_intake(args.intake), s.visits_until(args.intake)))
-        assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary)
+        intake, visits, trail = _store_errors(args, lambda s: (s.get_intake(args.intake), s.visits_until(args.intake),
+                                                                s.audit(args.intake)))
+        assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary, trail)
+        if args.kind == "previsit" and len(visits) >= 2:
+            import dataclasses
+
+            # page 1's profile chart draws the last completed visit's scores beside this one's
+            meta = dataclasses.replace(meta, previous_scores=visits[-2].assessment.get("scores") or {},
+                                       previous_day=visits[-2].at.date().isoformat())
         if args.kind == "previsit" and len(visits) >= 2:
             from vettriage.render.trend import for_visits
 
@@ -259,7 +271,8 @@ def run_handouts(args: argparse.Namespace) -> int:
             for row in rows:
                 intake = store.get_intake(row.id)
                 try:
-                    assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary)
+                    assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary,
+                                                                  store.audit(row.id))
                 except InputError as exc:
                     # One stale record must not stop the day's printing; it is named on standard error.
                     bar.console.print(f"skipped intake {row.id}: {exc}")

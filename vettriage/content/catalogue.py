@@ -32,7 +32,7 @@ class Catalogue:
     red_flags: dict[str, m.RedFlag]
     ketamine_cautions: dict[str, m.Flag]
     medication_flags: dict[str, m.Flag]
-    workup: dict[str, m.Flag]
+    workup: dict[str, m.WorkupStep]
     options: tuple[m.CareOption, ...]
     references: dict[str, m.Reference]
     directory: Path = field(compare=False)

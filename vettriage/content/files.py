@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
     CareOption, ChangelogEntry, Flag, FollowUp, Gateway, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag,
-    Reference, RetiredSet, Rule, Scale, Score, Screen, Section, Situation, Strict,
+    Reference, RetiredSet, Rule, Scale, Score, Screen, Section, Situation, Strict, WorkupStep,
     constrained, content,
 )
 
@@ -69,7 +69,7 @@ class FlagsFile(Strict):
     red_flags: list[RedFlag]
     ketamine_cautions: list[Flag]
     medication_flags: list[Flag]
-    workup: list[Flag]
+    workup: list[WorkupStep]
     medicine_classes: list[MedicineClass] = constrained([])
     """Which medicines take the same instruction when a flag names their class (vettriage.medicines)."""
     medicine_instructions: list[MedicineInstruction] = constrained([])

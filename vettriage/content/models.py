@@ -46,6 +46,7 @@ MedicineAction = Literal["continue", "call_soon", "call_today", "hold"]
 MEDICINE_ACTIONS: tuple[str, ...] = ("continue", "call_soon", "call_today", "hold")
 """Owner instructions about one medicine, from the least to the most strict (the strictest raised wins)."""
 LEVELS: tuple[Level, ...] = ("none", "possible", "likely")
+LABEL_MAX = 40
 
 
 class Strict(Checked):
@@ -256,6 +257,9 @@ class Item(Strict):
     id: Id
     type: ItemType
     text: Wording
+    label: str | None = None
+    """A short clinical label in the technician's words ("stiff after rest", "PU/PD"): the vet's summary lists
+    answers as `label: answer` so that a page-1 problem list holds them all. At most LABEL_MAX characters."""
     help: Wording | None = None
     scale: Id | None = None
     options: list[Option] | None = None
@@ -278,6 +282,10 @@ class Item(Strict):
     red-flag question."""
 
     def _check(self) -> None:
+        label = self.label
+        if label is not None and (not 0 < len(label) <= LABEL_MAX or label != label.strip() or label[-1] in ".?:;"):
+            raise ValueError(f"label is a short phrase of 1-{LABEL_MAX} characters, without surrounding spaces or "
+                             "closing punctuation")
         for name in ("min", "max"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
@@ -467,6 +475,23 @@ class MedicineInstruction(Strict):
     not_listed: Wording | None = None
     """The same instruction about a class the dog is not recorded as taking (the list was not asked, or one is
     about to be started): "do not give any" rather than "the next dose"."""
+
+
+WorkupGroup = Literal["today", "screening"]
+WORKUP_GROUPS: tuple[WorkupGroup, ...] = ("today", "screening")
+
+
+@content
+class WorkupStep(Strict):
+    """A work-up step, like a Flag, with its `group` on the vet's page 1: `today` (before any treatment: the
+    exam and tests that decide whether a medicine is safe or an urgent problem exists) or `screening` (routine
+    senior screening)."""
+
+    id: Id
+    title: Wording
+    detail: Wording
+    group: WorkupGroup
+    source: Id
 
 
 @content

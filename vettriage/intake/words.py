@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vettriage import DISCLAIMER
+from vettriage import DISCLAIMER, DISCLAIMER_TECH
 
 CATEGORY_WORDS = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}
 """Each category of the Assessment, as its heading reads."""
@@ -109,6 +109,14 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     act = getattr(a, "emergency_act", None)
     tier = {"now": " Go in now.", "today": " Call now; the dog is seen today."}.get(act or "", "")
     lines = [f"Urgency: {a.urgency.upper()}.{tier}", red_flag_line(a)]
+    try:  # withdrawn red flags and amendments, worded as `intakes show` and the documents word them (issue 26)
+        from vettriage.record_changes import record_changes
+
+        intake = s.store.get_intake(s.intake_id)
+        changes = record_changes(s.catalogue, intake.answers, s.store.audit(s.intake_id), intake.status)
+        lines += changes.withdrawn_lines("owner" if owner else "tech") + changes.amendment_lines()
+    except Exception:  # a store that cannot say: the result is still given
+        pass
     if a.red_flags:
         lines.append("Emergency signs, call now to be seen today:" if act == "today" else "Emergency signs, act now:")
         for hit in a.red_flags:
@@ -130,8 +138,10 @@ def summary_lines(session: Any, a: Any, contact: str) -> list[str]:
     lines.append("Options to discuss with the vet, in order:")
     if plan.deferred:
         lines.append("First things first: the emergency. Care options wait until the dog has been seen.")
-    for n, o in enumerate(plan.options, 1):
+    from vettriage.render.page1 import document_options  # the options the documents print (issue 26)
+
+    for n, o in enumerate(document_options(s.catalogue, a, plan), 1):
         mark = " (with a caution)" if o.cautioned else ""
         lines.append(f"{n}. {o.title if owner else o.vet_title}{mark}")
-    lines.append(DISCLAIMER)
+    lines.append(DISCLAIMER if owner else DISCLAIMER_TECH)  # the clinic team is not told "your dog"
     return lines

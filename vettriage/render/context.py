@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Literal, Mapping
 
-from vettriage import DISCLAIMER
+from vettriage import DISCLAIMER, DISCLAIMER_TECH
 from vettriage.content.asked import asked_earlier
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
@@ -20,6 +20,7 @@ from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
 from vettriage.medicines import medicine_instructions
 from vettriage.plan import Plan
+from vettriage.render import page1
 
 Kind = Literal["previsit", "handout"]
 
@@ -144,6 +145,13 @@ class ReportMeta:
     diary: bool = False
     content_version: str | None = None
     """The content version the intake was answered under (stored with it); None means today's."""
+    dog: Any = None
+    """The dog's stored record (chart number, owner's phone, birth date), when the intake came from the store."""
+    changes: Any = None
+    """The intake's withdrawn red flags and amendments (vettriage.record_changes.RecordChanges), when stored."""
+    previous_scores: Mapping[str, Any] | None = None
+    """The last completed visit's scores (stored Assessment JSON `scores`), for page 1's profile chart."""
+    previous_day: str | None = None
 
 
 def format_answer(catalogue: Catalogue, item_id: str, value: Any, mode: Mode) -> str:
@@ -308,6 +316,7 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "unanswered": unanswered, "asked": n_questions,
             "deciding": [_question(catalogue, i, mode) for i in deciding_ids[:DECIDING_SHOWN]],
             "deciding_more": max(0, len(deciding_ids) - DECIDING_SHOWN),
+            "deciding_ids": deciding_ids,
             "primary": a.primary == cat, "scores": scores, "evidence": evidence,
             "positives": [_qa(catalogue, i, v, mode) for i, v in pos],
             "key_positives": [_qa(catalogue, i, v, mode) for i, v in pos[:POSITIVES_SHOWN[mode]]],
@@ -315,21 +324,69 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
             "key_negatives": [_qa(catalogue, i, v, mode) for i, v in negatives[:NEGATIVES_SHOWN]],
             "score_values": list(score_values.values()), "limited_by": [ev.title for ev in res.limited_by],
             "screened": screened,
+            "limited_by_cited": [{"title": ev.title, "source": ev.source} for ev in res.limited_by],
         })
     return out
 
 
-def _sources(catalogue: Catalogue, a: Assessment, plan: Plan) -> list[dict[str, Any]]:
-    """Every reference the document leans on, in order of first use."""
+def source_ids(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[Any] | None = None,
+               scores: list[str] = ()) -> list[str]:
+    """Every reference id a document cites, in order of first use: red flags, the rules behind findings, what
+    holds them back and the notes, cautions and flags, work-up steps, scores drawn, and the options shown."""
+    rules = _rule_sources(catalogue)
     ids: list[str] = []
     ids += [catalogue.red_flags[r].source for r in a.red_flag_ids if r in catalogue.red_flags]
     for cat in CATEGORY_ORDER:
         res = a.categories.get(cat)  # type: ignore[call-overload]
         ids += [ev.source for ev in (res.evidence if res else [])]
+        ids += [ev.source for ev in (res.limited_by if res else [])]
+    ids += [rules[n.rule] for n in a.notes if n.rule in rules]
     ids += [catalogue.ketamine_cautions[c].source for c in a.caution_ids if c in catalogue.ketamine_cautions]
     ids += [catalogue.medication_flags[c].source for c in a.medication_flag_ids if c in catalogue.medication_flags]
     ids += [catalogue.workup[w.id].source for w in plan.workup if w.id in catalogue.workup]
-    ids += [o.source for o in plan.options]
+    ids += [catalogue.score_by_id[s].source for s in scores if s in catalogue.score_by_id]
+    shown = plan.options if options is None else options
+    ids += [o.source for o in shown]
+    # ids written inside printed text ("differentials (s15)"): listed too, so that every citation resolves
+    texts = [t for n in a.notes for t in (n.tech, n.owner)]
+    texts += [ev.title for res in a.categories.values() for ev in res.evidence + res.limited_by]
+    texts += [ev.title for hits in (a.red_flags, a.ketamine_cautions, a.medication_flags) for h in hits
+              for ev in h.evidence]
+    texts += _strings(plan.model_dump()) + _strings([o.model_dump() for o in shown])
+    ids += [m for t in texts for m in _id_tokens(t) if m in catalogue.references]
+    return list(dict.fromkeys(ids))
+
+
+def _strings(data: Any) -> list[str]:
+    """Every string inside plain data (the plan's texts, whatever fields it grows)."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [t for v in data.values() for t in _strings(v)]
+    if isinstance(data, (list, tuple)):
+        return [t for v in data for t in _strings(v)]
+    return []
+
+
+@cache
+def _id_tokens(text: str) -> tuple[str, ...]:
+    """The words of a content text that may be reference ids (content texts repeat: looked at once each)."""
+    return tuple(_ID_TOKEN.findall(text))
+
+
+_ID_TOKEN = re.compile(r"\b[a-z][a-z0-9_]*[0-9][a-z0-9_]*\b|\bproduct_policy\b")
+"""A word that may be a reference id written into a text (ids carry a digit: s15, bel2020_walks)."""
+
+
+@cache
+def _rule_sources(catalogue: Catalogue) -> dict[str, str]:
+    return {r.id: r.source for r in catalogue.rules}
+
+
+def _sources(catalogue: Catalogue, a: Assessment, plan: Plan, options: list[Any] | None = None,
+             scores: list[str] = ()) -> list[dict[str, Any]]:
+    """Every reference the document leans on, in order of first use."""
+    ids = source_ids(catalogue, a, plan, options, scores)
     seen = dict.fromkeys(i for i in ids if i in catalogue.references)
     return [{"id": r.id, "title": r.title, "url": r.url, "note": r.note}
             for r in (catalogue.references[i] for i in seen)]
@@ -477,8 +534,12 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
     findings = _findings(catalogue, assessment, answers, mode, visible)
     medicines = _medicines(catalogue, assessment, answers, mode)
     any_not_assessed = any(f["not_assessed"] for f in findings)
-    option_ids = [o.id for o in plan.options]
+    options = page1.document_options(catalogue, assessment, plan)
+    option_ids = [o.id for o in options]
+    vet = (page1.vet_page1(catalogue, assessment, answers, plan, meta, name, findings, owner_words, rf_unanswered)
+           if kind == "previsit" else {})
     return {
+        **vet,
         "kind": kind,
         "mode": mode,
         "clinic": meta.clinic,
@@ -522,8 +583,10 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         "owner_words": owner_words,
         "tech_notes": tech_notes,
         "notes": [n.tech if mode == "tech" else n.owner for n in assessment.notes],
-        "options": plan.options,
-        "option_texts": {o.id: _handout_text(o.handout or o.owner_text, any_not_assessed) for o in plan.options},
+        "notes_cited": [{"text": n.tech if mode == "tech" else n.owner, "source": _rule_sources(catalogue).get(n.rule)}
+                        for n in assessment.notes],
+        "options": options,
+        "option_texts": {o.id: _handout_text(o.handout or o.owner_text, any_not_assessed) for o in options},
         # what still matters at home while an emergency defers the plan; options this dog's situation rules out
         "home": [h.owner if mode == "owner" else h.tech for h in getattr(plan, "home", ())],
         "withheld": getattr(plan, "withheld", []),
@@ -543,7 +606,11 @@ def build_context(kind: Kind, catalogue: Catalogue, assessment: Assessment, answ
         # content packs this intake answered: their results and the licence note each output must print
         "packs": pack_results(catalogue, answers, assessment.scores),
         "content_hash": assessment.content_hash,
-        "sources": _sources(catalogue, assessment, plan),
+        "sources": _sources(catalogue, assessment, plan, options, vet.get("profile_scores", [])),
         "evidence_words": EVIDENCE_WORDS,
-        "disclaimer": DISCLAIMER,
+        # the vet's summary is read by the clinic: the decision-support line is worded for them, not the owner
+        "disclaimer": DISCLAIMER_TECH if kind == "previsit" else DISCLAIMER,
+        "changes": meta.changes,
+        "withdrawn": meta.changes.withdrawn_lines("tech" if kind == "previsit" else "owner") if meta.changes else [],
+        "amendments": meta.changes.amendment_lines() if meta.changes else [],
     }

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from vettriage import DISCLAIMER
+from vettriage import DISCLAIMER, DISCLAIMER_TECH
 from vettriage.intake.session import IntakeSession
 from vettriage.intake.words import CATEGORY_WORDS, LEVEL_WORDS, level_words, red_flag_words  # noqa: F401
 
@@ -59,7 +59,23 @@ class ResultScreen(Screen[None]):
         from vettriage.plan import make_plan
 
         self.plan = make_plan(session.catalogue, self.assessment, session.answers)
+        from vettriage.render.page1 import document_options
+
+        # the options the documents print (no routine-wellness all-clear when nothing could be assessed)
+        self.options = document_options(session.catalogue, self.assessment, self.plan)
+        self.changes = self._record_changes()
         self.saved: list[str] = []
+
+    def _record_changes(self) -> Any:
+        """The intake's withdrawn red flags and amendments, as `intakes show` and the documents word them."""
+        from vettriage.record_changes import RecordChanges, record_changes
+
+        s = self.session
+        try:
+            intake = s.store.get_intake(s.intake_id)
+            return record_changes(s.catalogue, intake.answers, s.store.audit(s.intake_id), intake.status)
+        except Exception:  # a store that cannot say: the result is still shown, without the history
+            return RecordChanges()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """An owner sees the handout only and cannot amend."""
@@ -83,6 +99,8 @@ class ResultScreen(Screen[None]):
             yield Static(Text(f"{s.dog_name} · urgency: {a.urgency.upper()}{tier}"), id="urgency",
                          classes=f"urgency-{a.urgency}")
             yield Static(Text(red_flag_words(a, owner)), classes="flag" if a.red_flags_unanswered else "muted")
+            for line in self.changes.withdrawn_lines("owner" if owner else "tech") + self.changes.amendment_lines():
+                yield Static(Text(line), classes="muted record-change")
             if a.red_flags:
                 yield Static("Emergency signs - call now, seen today" if act == "today" else
                              "Emergency signs - act now", classes="heading")
@@ -119,11 +137,12 @@ class ResultScreen(Screen[None]):
             if self.plan.deferred:
                 yield Static("  First things first: the emergency. Care options wait until the dog has been seen.",
                              classes="option")
-            for n, o in enumerate(self.plan.options, 1):
+            for n, o in enumerate(self.options, 1):
                 title = o.title if owner else o.vet_title
                 mark = "  (caution)" if o.cautioned else ""
                 yield Static(Text(f"  {n}. {title}{mark}"), classes="option")
-            yield Static(DISCLAIMER, id="disclaimer", markup=False)
+            # the owner is told to have the dog examined; the clinic team reads the same line in its own words
+            yield Static(DISCLAIMER if owner else DISCLAIMER_TECH, id="disclaimer", markup=False)
             yield Static("", id="saved", classes="muted", markup=False)
         from vettriage.tui.widgets.keybar import KeyBar
 
@@ -147,7 +166,7 @@ class ResultScreen(Screen[None]):
                               when=dt.datetime.now(dt.timezone.utc), intake_id=s.intake_id, clinic=clinic,
                               status="in_progress" if self.draft else "completed",
                               position=s.item.id if self.draft else None,
-                              content_version=s.content_version)
+                              content_version=s.content_version, changes=self.changes)
             out = render(kind, fmt, s.catalogue, self.assessment, s.answers, meta, plan=self.plan)  # type: ignore[arg-type]
         except Exception as exc:  # a report that cannot be built must not take the screen down
             self.app.call_from_thread(self.notify, f"Could not build the {_name(kind)}: {exc}", severity="error")

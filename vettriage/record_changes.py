@@ -1,0 +1,162 @@
+"""What an intake's audit trail says happened after its answers were given: red flags that were reported and then
+withdrawn (the answer that withdrew each, who changed it, when and why) and amendments (who, when, why, which
+answers). Built once here and worded once here, so that `vettriage intakes show`, the result screen and both
+documents say the same thing (issue 26: the record said "EMERGENCY SIGN REPORTED" while the vet's summary never
+mentioned the withdrawn flag, and an amended summary did not say it was amended).
+
+Pure: the catalogue, the stored answers and the audit events in, a `RecordChanges` out. It runs the engine on the
+answers as they stood before and after each change to a question a red-flag rule reads (the trail is replayed
+backwards from the stored answers, so it works whether or not the first answers were audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Iterable, Mapping
+
+AUTO_REASON = "red flag withdrawn: "
+"""The reason the intake session records when an answer withdraws every red flag raised so far (no amendment)."""
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A red flag the answers raised at some point and no longer raise."""
+
+    flag: str
+    title: str
+    owner_title: str
+    item: str
+    item_label: str
+    old: Any
+    new: Any
+    who: str
+    at: dt.datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One amendment: the changes made by one person for one reason."""
+
+    who: str
+    at: dt.datetime
+    reason: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordChanges:
+    """The withdrawn red flags and the amendments of one intake (both empty for a form never changed)."""
+
+    withdrawn: tuple[Withdrawn, ...] = ()
+    amendments: tuple[Amendment, ...] = ()
+    amended: bool = False
+    """The stored status is `amended` (true even when the trail of a record made elsewhere has no reasons)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.withdrawn or self.amendments or self.amended)
+
+    def withdrawn_lines(self, mode: str = "tech") -> list[str]:
+        """One line per withdrawn red flag, with its title in the reader's words: `Red flag withdrawn: Collapse
+        (collapse / syncope (24 h): yes -> no, by Sam, 2026-05-01 09:30 UTC; reason: ...)`."""
+        out = []
+        for w in self.withdrawn:
+            title = w.owner_title if mode == "owner" else w.title
+            why = f"; reason: {w.reason}" if w.reason and not w.reason.startswith(AUTO_REASON) else ""
+            out.append(f"Red flag withdrawn: {title} ({w.item_label}: {_value(w.old)} -> {_value(w.new)}, by "
+                       f"{w.who}, {_when(w.at)}{why})")
+        return out
+
+    def amendment_lines(self) -> list[str]:
+        """One line per amendment: who, when, why and which answers changed."""
+        out = [f"Amended by {a.who}, {_when(a.at)}: {a.reason} (changed: {', '.join(a.items)})"
+               for a in self.amendments]
+        if self.amended and not out:
+            out.append("Amended after completion (no reason recorded).")
+        return out
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "not answered"
+    if v is True or v is False:
+        return "yes" if v else "no"
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+
+def _when(at: dt.datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.timezone.utc)
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@cache
+def _red_flag_inputs(catalogue: Any) -> frozenset[str]:
+    """The items any red-flag rule reads: only a change to one of them can raise or withdraw a red flag."""
+    from vettriage.content.catalogue import walk_conditions
+    from vettriage.content.models import ItemTest
+
+    return frozenset(n.item for r in catalogue.rules if r.then.red_flag
+                     for n in walk_conditions(r.when) if isinstance(n, ItemTest))
+
+
+def _flags(catalogue: Any, answers: Mapping[str, Any]) -> set[str] | None:
+    from vettriage.engine import assess
+
+    try:
+        return set(assess(catalogue, {k: v for k, v in answers.items() if v is not None}).red_flag_ids)
+    except Exception:  # an answer the current content no longer accepts: this state cannot be judged
+        return None
+
+
+def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[Any],
+                   status: str | None = None) -> RecordChanges:
+    """The withdrawn red flags and amendments of an intake, from its stored answers and its audit events
+    (objects with item_id, old_value, new_value, who, at, reason; in the order they happened)."""
+    events = list(trail)
+    # states[k] = the answers before event k; states[len] = the stored answers
+    states: list[dict[str, Any]] = [dict(answers)]
+    for e in reversed(events):
+        before = dict(states[0])
+        if e.old_value is None:
+            before.pop(e.item_id, None)
+        else:
+            before[e.item_id] = e.old_value
+        states.insert(0, before)
+    inputs = _red_flag_inputs(catalogue)
+    final = _flags(catalogue, states[-1]) or set()
+    withdrawn: dict[str, Withdrawn] = {}
+    flags_before: set[str] | None = None
+    for k, e in enumerate(events):
+        if e.item_id not in inputs:
+            continue
+        if flags_before is None:
+            flags_before = _flags(catalogue, states[k])
+        after = _flags(catalogue, states[k + 1])
+        if flags_before is not None and after is not None:
+            for f in sorted(flags_before - after):
+                if f in catalogue.red_flags and f not in final:
+                    rf, item = catalogue.red_flags[f], catalogue.items.get(e.item_id)
+                    withdrawn[f] = Withdrawn(
+                        flag=f, title=rf.title.tech, owner_title=rf.title.owner, item=e.item_id,
+                        item_label=(item.label or item.text.tech.rstrip("?")) if item else e.item_id,
+                        old=e.old_value, new=e.new_value, who=e.who, at=e.at, reason=e.reason)
+            for f in after:
+                withdrawn.pop(f, None)  # raised again later: not withdrawn
+        flags_before = after
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for e in events:
+        if e.reason and not e.reason.startswith(AUTO_REASON):
+            groups.setdefault((e.who, e.reason), []).append(e)
+    amendments = tuple(Amendment(who=who, at=evs[0].at, reason=reason,
+                                 items=tuple(dict.fromkeys(_label(catalogue, e.item_id) for e in evs)))
+                       for (who, reason), evs in groups.items())
+    return RecordChanges(tuple(withdrawn.values()), amendments, status == "amended")
+
+
+def _label(catalogue: Any, item_id: str) -> str:
+    item = catalogue.items.get(item_id)
+    return (item.label or item_id) if item else item_id
