@@ -298,6 +298,27 @@ def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution
     )
 
 
+COMPLETE_SCREEN = "complete_screen"
+ROUTINE_OPTION = "routine_senior_care"
+
+
+def _complete_screen(catalogue: Catalogue) -> PlanOption:
+    """The first option when no category could be assessed: complete the screen (product policy)."""
+    ref = catalogue.references.get("product_policy")
+    return PlanOption.model_construct(
+        id=COMPLETE_SCREEN, title="Answer the rest of the questions first",
+        vet_title="Complete the screen first (no category could be assessed)", category="general", order=0,
+        evidence="expert_consensus",
+        evidence_reason="Product policy: too few answers to find or rule out pain, illness or cognitive decline.",
+        owner_text=("Too few questions were answered to tell whether your dog shows signs of pain, illness or "
+                    "brain ageing: this is not an all-clear. Please answer the rest, or go through them with the "
+                    "clinic, before the visit."),
+        vet_text=("No category could be assessed: neither a finding nor an all-clear. Complete the screen (see "
+                  "'Could not be assessed' for the questions that decide it) before choosing care."),
+        cautions=[], cautioned=False, caution_by_condition=False, questions=[], source="product_policy",
+        source_title=ref.title if ref else "vettriage product policy", source_url=None)
+
+
 def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str, Any] | None = None) -> Plan:
     """The plan for `assessment`. `answers` (optional) lets option conditions test individual answers."""
     comp = compiled(catalogue)
@@ -356,6 +377,9 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     # Ketamine last whatever a demotion did; then by (possibly demoted) order, the content's order breaking ties.
     options.sort(key=lambda o: (o.id == KETAMINE, o.order))
     routine = not deferred and all(r.level == "none" for r in assessment.categories.values())
+    if routine and not any(r.status == "assessed" for r in assessment.categories.values()):
+        # nothing found and nothing ruled out: routine wellness would read as an all-clear (issue 26)
+        options = [_complete_screen(catalogue)] + [o for o in options if o.id != ROUTINE_OPTION]
     about = None
     if not any(o.id == KETAMINE for o in options):
         ket_opt = next((o for o in catalogue.options if o.id == KETAMINE), None)

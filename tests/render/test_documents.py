@@ -64,12 +64,10 @@ def _positions(doc: str, titles: list[str], fmt: str) -> list[int]:
 @pytest.mark.parametrize("name", case_names())
 def test_options_in_plan_order_ketamine_last(catalogue, cases, name, kind, fmt):
     c = cases[name]
-    # the documents' options: the plan's, except that a screen with no category assessed leads with completing
-    # it instead of offering routine wellness (issue 26)
+    # the documents' options are the plan's (a screen with no category assessed leads with completing it, in
+    # the plan itself: issue 26)
     options = build_context(kind, catalogue, c.assessment, c.answers, c.plan, META)["options"]
-    assert [o.id for o in options if o.id != "complete_screen"] == [
-        o.id for o in c.plan.options if not (options and options[0].id == "complete_screen"
-                                             and o.id == "routine_senior_care")]
+    assert [o.id for o in options] == [o.id for o in c.plan.options]
     doc = _doc(catalogue, name, kind, fmt)
     titles = [o.title for o in options]
     pos = _positions(doc, titles, fmt)

@@ -240,6 +240,7 @@ def test_nothing_assessed_offers_completing_the_screen_first_not_routine_wellnes
     ctx = build_context(kind, catalogue, c.assessment, c.answers, c.plan, META)
     ids = [o.id for o in ctx["options"]]
     assert ids[0] == "complete_screen" and "routine_senior_care" not in ids
+    assert [o.id for o in c.plan.options] == ids  # the plan says so too (`vettriage plan --json`)
     doc = render_context(ctx, "html")
     assert "Regular senior check-ups" not in doc and "Routine senior wellness care" not in doc
 

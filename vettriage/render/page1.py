@@ -31,8 +31,6 @@ HANDLING_OPTION = "safety_handling"
 """The care option whose offer condition says when a dog has growled, snapped or bitten: page 1's alert reuses it
 (one condition, in options.yaml), and still shows it in an emergency, when no option is offered."""
 MEDICINES_ITEM, MEDICINES_OTHER = "med_current", "med_current_other"
-COMPLETE_SCREEN_ID = "complete_screen"
-ROUTINE_OPTION = "routine_senior_care"
 _LEADING_POINT = re.compile(r"^\d+\s+")
 
 
@@ -315,23 +313,6 @@ def vet_page1(catalogue: Any, a: Any, answers: Mapping[str, Any], plan: Any, met
 
 
 def document_options(catalogue: Any, assessment: Any, plan: Any) -> list[Any]:
-    """The plan's options, except that when no category could be assessed (nothing found, nothing ruled out)
-    the routine-wellness option, an all-clear, gives way to a first option to complete the screen."""
-    if plan.deferred or any(r.level != "none" or r.status == "assessed" for r in assessment.categories.values()):
-        return list(plan.options)
-    from vettriage.plan import PlanOption
-
-    ref = catalogue.references.get("product_policy")
-    first = PlanOption.model_construct(
-        id=COMPLETE_SCREEN_ID, title="Answer the rest of the questions first",
-        vet_title="Complete the screen first (no category could be assessed)", category="general", order=0,
-        evidence="expert_consensus",
-        evidence_reason="Product policy: too few answers to find or rule out pain, illness or cognitive decline.",
-        owner_text=("Too few questions were answered to tell whether your dog shows signs of pain, illness or "
-                    "brain ageing: this is not an all-clear. Please answer the rest, or go through them with the "
-                    "clinic, before the visit."),
-        vet_text=("No category could be assessed: neither a finding nor an all-clear. Complete the screen (see "
-                  "'Could not be assessed' for the questions that decide it) before choosing care."),
-        cautions=[], cautioned=False, caution_by_condition=False, questions=[], source="product_policy",
-        source_title=ref.title if ref else "vettriage product policy", source_url=None)
-    return [first] + [o for o in plan.options if o.id != ROUTINE_OPTION]
+    """The options the documents print: the plan's own (when no category could be assessed, the plan already
+    puts "complete the screen" first and leaves routine wellness out: vettriage.plan)."""
+    return list(plan.options)
