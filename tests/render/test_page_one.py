@@ -107,7 +107,9 @@ def _abnormal(catalogue: Any, item: Any) -> Any:
 
 
 def _sign_items(catalogue: Any) -> list[Any]:
-    return [i for s in catalogue.sections if s.id in SIGN_SECTIONS for i in s.items if i.type != "text"]
+    # signs, not the screening questions that open them (a gateway answered yes is shown through its details)
+    return [i for s in catalogue.sections if s.id in SIGN_SECTIONS for i in s.items
+            if i.type != "text" and i.id not in catalogue.gateway_by_id]
 
 
 def _shown(catalogue: Any, item_id: str, doc: str) -> bool:

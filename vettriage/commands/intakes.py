@@ -157,9 +157,10 @@ def run_add(args: argparse.Namespace) -> int:
         # kept out of the record: the question is not asked given the other answers (branching)
         print(f"warning: {args.file}: {item_id}: answer ignored: this question is not asked given the other "
               "answers", file=sys.stderr)
-    for gid in implied:
-        print(f"note: {args.file}: {gid}: screening question not answered; stored as yes because questions behind "
-              "it are answered", file=sys.stderr)
+    if implied:
+        # one line, not one per gateway: a file made before gateways leaves all of them unanswered
+        print(f"note: {args.file}: {len(implied)} screening question(s) not answered, stored as yes because "
+              f"questions behind them are answered: {', '.join(implied)}", file=sys.stderr)
     missing = assessment.red_flags_unanswered
     if missing:
         # stored as given (a form is what the phone call gave), but nobody may read it as "no emergency"
