@@ -23,7 +23,7 @@ def catalogue():
 
 def test_every_answerable_sign_item_has_a_short_label(catalogue):
     missing = [i.id for s in catalogue.sections if s.id in SIGN_SECTIONS for i in s.items
-               if i.type != "text" and not i.label]
+               if i.type != "text" and not i.label and i.id not in catalogue.gateway_by_id]  # signs, not gateways
     assert not missing
     labels = [i.label for s in catalogue.sections for i in s.items if i.label]
     assert all(len(x) <= LABEL_MAX and len(x.split()) <= 6 for x in labels)

@@ -42,10 +42,12 @@ def test_red_flag_on_a_painful_dog_still_defers(catalogue, cases):
     assert plan.about_ketamine is not None and "emergency" in plan.about_ketamine.owner
 
 
-def test_no_findings_gets_routine_care_only(cases):
+def test_no_findings_on_a_barely_answered_form_asks_to_complete_the_screen_not_routine_care(cases):
+    # "routine" answers almost nothing: no finding, but no category assessed either, so routine wellness would
+    # read as an all-clear (issue 26); an assessed healthy dog still gets it (tests/render/test_page_one.py)
     plan = cases["routine"].plan
     assert plan.routine and not plan.deferred
-    assert [o.id for o in plan.options] == ["routine_senior_care"]
+    assert [o.id for o in plan.options] == ["complete_screen"]
 
 
 def _after_nsaid_trial(catalogue, cases):
