@@ -21,7 +21,8 @@ def _app(store: Any, catalogue: Any, config: Any, position: str = "rf_collapse")
                     locked=True), intake.id
 
 
-async def test_signs_share_a_screen_and_a_yes_interrupts_at_once(store: Any, catalogue: Any, config: Any) -> None:
+async def test_signs_share_a_screen_and_a_yes_interrupts_on_its_enter(store: Any, catalogue: Any,
+                                                                      config: Any) -> None:
     app, iid = _app(store, catalogue, config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -33,10 +34,13 @@ async def test_signs_share_a_screen_and_a_yes_interrupts_at_once(store: Any, cat
         await pilot.press("n")  # the first sign: no; the highlight moves to the second
         await pilot.pause()
         assert app.screen.session.item.id == "rf_breathing"
-        await pilot.press("y")  # a yes: the emergency screen at once, before the rest of the screen
+        await pilot.press("y")  # a yes: saved and marked an emergency at once; the steps open on Enter
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and store.get_intake(iid).emergency
+        assert "Enter" in screen_text(app)  # the warning line says what Enter does
+        await pilot.press("enter")  # before the rest of the screen
         await pilot.pause()
         assert isinstance(app.screen, EmergencyScreen)
-        assert store.get_intake(iid).emergency
         await pilot.press("f")  # finish for the record: back on the same screen, on the next sign
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.screen.session.item.id == "rf_heat"
