@@ -245,24 +245,28 @@ class PlainDialogue:
         lines += HELP
         if s.mode == "tech":
             lines.append(f"{SECTION_NONE}: answer no or not seen to this section's remaining unanswered "
-                         "questions (after a confirmation).")
+                         "questions in one step, then go on to the first one that cannot be assumed.")
         self.say(*lines)
 
     def _section_none(self) -> bool:
-        """Technician mode: no / not seen to the section's blanks, after a yes. True when answered."""
+        """Technician mode, one step (as Ctrl+N in the app): no / not seen to the section's blanks that have such
+        an answer, then on to the first question of the section that cannot be assumed (gum colour, a number), or
+        past the section. True when answered; every answer can be changed from the review."""
         s = self.session
         blanks = s.section_blanks()
         if not blanks:
             self.say("No unanswered question in this section has a no or not seen answer.")
             return False
         n = len(blanks)
-        if not self._yes(f"Answer no or not seen to the {n} unanswered question{'s' if n > 1 else ''} of this "
-                         "section that have such an answer? Choices such as gum colour still need asking. y or n: "):
-            return False
         outcome = s.answer_section_none()
-        self.say(f"Answered {n} as no or not seen.")
+        self.say(f"None in section: answered {n} as no or not seen (r: review to change one).")
         if outcome.new_red_flags and not self._emergency(outcome.new_red_flags):
             return True
+        stop = s.section_stop()
+        if stop is None:
+            self._review()
+        else:
+            s.go_to(stop)
         return True
 
     # --- the emergency --------------------------------------------------------------------------------
