@@ -263,19 +263,17 @@ class IntakeSession:
         flags = tuple((self.catalogue.red_flags[f].title.for_mode(self.mode),
                        self.catalogue.red_flags[f].action.for_mode(self.mode)) for f in flag_ids)
         # the words match the action: a same-day sign (every flag `act: today`) never reads "now" (issue 22)
-        if flag_ids and all(getattr(self.catalogue.red_flags[f], "act", "now") == "today" for f in flag_ids):
-            return EmergencyNotice(
-                title="Call your vet now: your dog needs to be seen today" if owner else "SAME-DAY EMERGENCY",
-                lead=("What you described needs a vet today. Do not wait for the appointment." if owner
-                      else "Red flag raised: call the owner back now; this dog needs to be seen today."),
-                flags=flags, contact=contact,
-                saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
-                       else "The intake is marked emergency; answers so far are saved."))
+        today = bool(flag_ids) and all(self.catalogue.red_flags[f].act == "today" for f in flag_ids)
+        if today:
+            title = "Call your vet now: your dog needs to be seen today" if owner else "SAME-DAY EMERGENCY"
+            lead = ("What you described needs a vet today. Do not wait for the appointment." if owner
+                    else "Red flag raised: call the owner back now; this dog needs to be seen today.")
+        else:
+            title = "This needs a vet now" if owner else "EMERGENCY"
+            lead = ("What you described can be an emergency. Do not wait for the appointment." if owner
+                    else "Red flag raised: this dog needs to be seen as an emergency.")
         return EmergencyNotice(
-            title="This needs a vet now" if owner else "EMERGENCY",
-            lead=("What you described can be an emergency. Do not wait for the appointment." if owner
-                  else "Red flag raised: this dog needs to be seen as an emergency."),
-            flags=flags, contact=contact,
+            title=title, lead=lead, flags=flags, contact=contact,
             saved=("Your answers so far are saved. The intake is marked as an emergency." if owner
                    else "The intake is marked emergency; answers so far are saved."))
 
