@@ -173,11 +173,14 @@ def test_phone_forms_walked_with_a_no_where_nothing_was_reported_keep_their_resu
     assert better
 
 
-def test_the_healthy_senior_walk_answers_every_gateway_no(cat: Any) -> None:
+def test_the_healthy_senior_walk_answers_every_screening_question_no(cat: Any) -> None:
     walked = screened_walk(cat, validate_answers(cat, HEALTHY).values)
-    assert {g: walked.get(g) for g in ("gw_cognition", "gw_pain", "gw_history", "gw_systems")} == dict.fromkeys(
-        ("gw_cognition", "gw_pain", "gw_history", "gw_systems"), False)
-    assert len(visible_items(cat, walked)) <= 45
+    checklists = ("gw_cognition_areas", "gw_pain_areas", "gw_systems_areas")
+    assert {c: walked.get(c) for c in checklists} == dict.fromkeys(checklists, ["none"])
+    assert walked["gw_history"] is False
+    shown = visible_items(cat, walked)
+    assert not {"gw_cognition", "gw_pain", "gw_systems"} & set(shown)  # replaced by the checklists
+    assert len(shown) <= 45
 
 
 def test_not_seen_answers(cat: Any) -> None:
@@ -269,9 +272,12 @@ def test_answers_template_indents_each_block_under_its_gateway_and_reads_back(ca
 
     text = template_text(cat, "tech")
     lines = text.splitlines()
-    at = lines.index("gw_cog_sleep: null")
-    assert lines[at - 2].startswith("#   | [screening]")
-    assert lines[at + 1].startswith("#   |   | ") and lines[at + 3] == "cog_sleep_night_restless: null"
+    at = lines.index("gw_cognition_areas: null")
+    assert lines[at - 2].startswith("# [screening checklist]") and "sleep (" in lines[at - 1]
+    at = lines.index("gw_cog_sleep: null")  # the yes/no gateways, for a form that leaves the checklist blank
+    assert lines[at - 2].startswith("#   |   | [screening, only when gw_cognition_areas is null]")
+    assert lines[at + 1].startswith("#   |   |   | ") and lines[at + 3] == "cog_sleep_night_restless: null"
+    assert "[sleep in gw_cognition_areas]" in lines[at + 2]
     path = tmp_path / "form.yaml"
     path.write_text(text)
     assert read_answers_file(cat, path).values == {}
