@@ -37,22 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from vettriage.content.catalogue import load_catalogue  # noqa: E402
 from vettriage.content.models import UNKNOWN  # noqa: E402
-from vettriage.engine.answers import read_answers_file, visible_items  # noqa: E402
-from vettriage.engine.gateways import screened_walk  # noqa: E402
+from vettriage.engine.answers import read_answers_file, visible_items  # noqa: E402,F401
+from vettriage.engine.gateways import intake_length, screened_walk  # noqa: E402
 
 
 def stops(catalogue: Any, answers: dict[str, Any]) -> tuple[int, int]:
     """(questions, screens) for a walk through `answers`."""
-    shown = visible_items(catalogue, answers)
-    screens = 0
-    last = None
-    for i in shown:
-        sc = catalogue.screen_of.get(i)
-        key = sc.id if sc is not None and len(sc.items) > 1 else i
-        if key != last:
-            screens += 1
-        last = key
-    return len(shown), screens
+    return intake_length(catalogue, answers)
 
 
 async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:

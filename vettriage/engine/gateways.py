@@ -163,3 +163,22 @@ def _own_condition(catalogue: Any, item_id: str) -> Any:
     from vettriage.content.gateways import split_condition
 
     return split_condition(catalogue.screening_ids, catalogue.items[item_id].enable_when)[1]
+
+
+def intake_length(catalogue: Any, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """(questions, screens) asked for `answers`: every question branching shows counts once (a checklist is one
+    question, each sign of a grouped emergency screen one); a grouped screen counts once among the screens.
+    What bench/intake_length.py prints and tests/unit/test_intake_length.py holds to the targets."""
+    from vettriage.engine.answers import visible_items
+
+    shown = visible_items(catalogue, answers)
+    screens = 0
+    last = None
+    for i in shown:
+        sc = catalogue.screen_of.get(i)
+        key = sc.id if sc is not None and len(sc.items) > 1 else i
+        if key != last:
+            screens += 1
+        last = key
+    return len(shown), screens
+
