@@ -94,15 +94,17 @@ def screened_walk(catalogue: Any, answers: Mapping[str, Any], *, blank_is_no: bo
             if a not in ticked:
                 for d in a.details:
                     out.pop(d, None)
+    replaced = set(states)
     for g in catalogue.gateways:
-        if g.id in catalogue.gateway_of or g.id in states:
+        if g.id in catalogue.gateway_of or g.id in replaced:
             continue  # decided with its outer gateway, or replaced by a checklist
         states[g.id] = _state(catalogue, g.id, answers, states, blank_is_no)
-        if states[g.id] is None:
+    for gid, state in states.items():
+        if state is None or gid in replaced:
             continue
-        out[g.id] = states[g.id]
-        if states[g.id] is False:
-            for d in catalogue.gateway_leaves(g.id):
+        out[gid] = state
+        if state is False:
+            for d in catalogue.gateway_leaves(gid):
                 out.pop(d, None)
     for f in catalogue.follow_ups:
         if all(states.get(g) is False for g in f.after) and out.get(f.item) in (None, not_seen(catalogue, f.item)):
