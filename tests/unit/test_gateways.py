@@ -450,3 +450,10 @@ def test_a_screened_area_is_said_once_in_the_documents(cat: Any, tmp_path: Path)
     text = (tmp_path / "r.md").read_text()
     assert "**Screened: no change reported:** increased or repetitive activity; separation" in text
     assert cat.items["cog_activity_pacing"].label not in text  # said once, by its area, not per question
+
+
+def test_every_checklist_box_fits_one_line_of_the_80_column_app(cat: Any) -> None:
+    # a longer label is cut with an ellipsis in the terminal app: the details go in the help text instead
+    labels = [getattr(x, m) for c in cat.checklists for x in [a.label for a in c.areas] + [c.none_label]
+              for m in ("owner", "tech")]
+    assert labels and max(map(len, labels)) <= 62
