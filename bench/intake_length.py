@@ -108,6 +108,8 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 await press(pilot, "right")
             elif v == UNKNOWN:
                 await press(pilot, "u" if item.type != "text" else "ctrl+u")
+                await pilot.pause()
+                await press(pilot, "enter")  # "don't know" is chosen like a digit: Enter goes on
             elif item.type in ("yesno", "scale", "choice"):
                 from vettriage.intake.session import choices_for
 
@@ -131,7 +133,7 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 text = f"{v:g}" if isinstance(v, (int, float)) else str(v)
                 await press(pilot, *text, "enter")
             await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen), type(app.screen).__name__
+        assert isinstance(app.screen, ReviewScreen), (type(app.screen).__name__, getattr(getattr(app.screen, "session", None), "item", None) and app.screen.session.item.id, keys)
         intake = store.list_intakes()[0] if hasattr(store, "list_intakes") else None
     stored = {k: v for k, v in store.get_intake(intake.id).answers.items() if v is not None} if intake else None
     store.close()
