@@ -19,7 +19,10 @@ the case bank's validation/cases/*.answers.yaml; counted without Pilot unless --
 about 0.1 s per key on 2 cores). Targets (issue 27): a healthy senior in at most 45 questions and 25 screens;
 the most complex shipped example in at most 85 questions.
 
-Run: .venv/bin/python bench/intake_length.py [--pilot-all] [--no-pilot]
+With --also DIR (e.g. an earlier release's questionnaires/), a middle column walks that content with its own
+screening questions, by this checkout's code.
+
+Run: .venv/bin/python bench/intake_length.py [--pilot-all] [--no-pilot] [--also DIR]
 """
 
 from __future__ import annotations
@@ -37,22 +40,13 @@ sys.path.insert(0, str(ROOT))
 
 from vettriage.content.catalogue import load_catalogue  # noqa: E402
 from vettriage.content.models import UNKNOWN  # noqa: E402
-from vettriage.engine.answers import read_answers_file, visible_items  # noqa: E402
-from vettriage.engine.gateways import screened_walk  # noqa: E402
+from vettriage.engine.answers import read_answers_file, visible_items  # noqa: E402,F401
+from vettriage.engine.gateways import intake_length, screened_walk  # noqa: E402
 
 
 def stops(catalogue: Any, answers: dict[str, Any]) -> tuple[int, int]:
     """(questions, screens) for a walk through `answers`."""
-    shown = visible_items(catalogue, answers)
-    screens = 0
-    last = None
-    for i in shown:
-        sc = catalogue.screen_of.get(i)
-        key = sc.id if sc is not None and len(sc.items) > 1 else i
-        if key != last:
-            screens += 1
-        last = key
-    return len(shown), screens
+    return intake_length(catalogue, answers)
 
 
 async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
@@ -98,6 +92,9 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                         v = answers.get(i)
                         await press(pilot, "down" if v is None else "y" if v is True else "n" if v is False else "u")
                         await pilot.pause()
+                        if getattr(app.screen, "_pending", None):
+                            await press(pilot, "enter")  # a yes waits on its sign: Enter opens the steps
+                            await pilot.pause()
                         if isinstance(app.screen, EmergencyScreen):
                             await press(pilot, "f")
                             await pilot.pause()
@@ -111,6 +108,8 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 await press(pilot, "right")
             elif v == UNKNOWN:
                 await press(pilot, "u" if item.type != "text" else "ctrl+u")
+                await pilot.pause()
+                await press(pilot, "enter")  # "don't know" is chosen like a digit: Enter goes on
             elif item.type in ("yesno", "scale", "choice"):
                 from vettriage.intake.session import choices_for
 
@@ -134,7 +133,7 @@ async def pilot_keys(catalogue: Any, answers: dict[str, Any], db: Path) -> int:
                 text = f"{v:g}" if isinstance(v, (int, float)) else str(v)
                 await press(pilot, *text, "enter")
             await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen), type(app.screen).__name__
+        assert isinstance(app.screen, ReviewScreen), (type(app.screen).__name__, getattr(getattr(app.screen, "session", None), "item", None) and app.screen.session.item.id, keys)
         intake = store.list_intakes()[0] if hasattr(store, "list_intakes") else None
     stored = {k: v for k, v in store.get_intake(intake.id).answers.items() if v is not None} if intake else None
     store.close()
@@ -150,10 +149,13 @@ def main() -> None:
     ap.add_argument("--pilot-all", action="store_true", help="drive the app for the practice files too")
     ap.add_argument("--no-pilot", action="store_true", help="count questions and screens only")
     ap.add_argument("--only", help="walk only the answers sets whose name contains this")
+    ap.add_argument("--also", metavar="DIR", help="a middle column: another content folder (e.g. an earlier "
+                    "release's questionnaires/), walked with its own screening questions by this code")
     args = ap.parse_args()
 
     shipped = ROOT / "questionnaires"
     after = load_catalogue(shipped, packs=[], use_cache=False)
+    middle = load_catalogue(Path(args.also), packs=[], use_cache=False) if args.also else None
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "q"
         shutil.copytree(shipped, plain, ignore=shutil.ignore_patterns("gateways.yaml", "screens.yaml"))
@@ -165,24 +167,34 @@ def main() -> None:
         sets += [(p.name.split(".")[0], p) for p in more]
         if args.only:
             sets = [(n, p) for n, p in sets if args.only in n]
-        print(f"{'answers':<22}{'questions':>18}{'screens':>16}{'keys (Pilot)':>18}")
-        print(f"{'':<22}{'before → after':>18}{'before → after':>16}{'before → after':>18}")
+        cats = [before] + ([middle] if middle else []) + [after]
+        heads = " → ".join(["before"] + ([middle.version] if middle else []) + [after.version])
+        w = 10 + 12 * len(cats)
+        print(f"{'answers':<22}{'questions':>{w}}{'screens':>{w}}{'keys (Pilot)':>{w}}")
+        print(f"{'':<22}{heads:>{w}}{heads:>{w}}{heads:>{w}}")
+        most = ("", 0)
         for n, (name, path) in enumerate(sets):
             full = dict(read_answers_file(before, path).values)
             # a practice file records only what the owner reported: asked a screening question, that owner says
             # no where the file reports nothing behind it (tests/unit/test_gateways.py: same clinical results)
-            walked = screened_walk(after, full, blank_is_no=path.parent.name != "examples")
-            q0, s0 = stops(before, full)
-            q1, s1 = stops(after, walked)
+            walks = [full] + [screened_walk(c, full, blank_is_no=path.parent.name != "examples") for c in cats[1:]]
+            counts = [stops(c, a) for c, a in zip(cats, walks)]
             k = ""
             if not args.no_pilot and (path.parent.name == "examples" or args.pilot_all):
-                k0 = asyncio.run(pilot_keys(before, full, Path(tmp) / f"b{n}.db"))
-                k1 = asyncio.run(pilot_keys(after, walked, Path(tmp) / f"a{n}.db"))
-                k = f"{k0} → {k1}"
-            print(f"{name:<22}{f'{q0} → {q1}':>18}{f'{s0} → {s1}':>16}{k:>18}", flush=True)
+                k = " → ".join(str(asyncio.run(pilot_keys(c, a, Path(tmp) / f"{j}-{n}.db")))
+                               for j, (c, a) in enumerate(zip(cats, walks)))
+            q = " → ".join(str(c[0]) for c in counts)
+            sc = " → ".join(str(c[1]) for c in counts)
+            print(f"{name:<22}{q:>{w}}{sc:>{w}}{k:>{w}}", flush=True)
+            q1, s1 = counts[-1]
+            if path.parent.name == "examples" and q1 > most[1]:
+                most = (name, q1)
             if name == "healthy-senior":
                 print(f"{'':<22}target: at most 45 questions ({'met' if q1 <= 45 else 'NOT met'}) and 25 screens "
                       f"({'met' if s1 <= 25 else 'NOT met'})")
+        if most[0]:
+            print(f"most questions of a shipped example: {most[0]} {most[1]} (target: at most 85, "
+                  f"{'met' if most[1] <= 85 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -36,8 +36,9 @@ def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> Non
 
 
 def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
-    # the section's first question (its screening question since issue 27), with the section's intro
-    iid = _intake(store, catalogue, "Biscuit", {}, "gw_pain")
+    # the section's first question (its screening checklist since content 2026.12.4), with the section's intro,
+    # one box ticked
+    iid = _intake(store, catalogue, "Biscuit", {}, "gw_pain_areas")
     app = make_app(store=store, catalogue=catalogue, config=config, intake_id=iid, mode="owner", locked=True)
     assert snap_compare(app, terminal_size=SIZE, press=["2"])
 

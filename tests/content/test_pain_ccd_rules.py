@@ -56,8 +56,8 @@ def _all_clear(cat, given: dict[str, Any]) -> dict[str, Any]:
     the healthy senior stays fully assessed when those sections gain questions (three-valued rules)."""
     out: dict[str, Any] = {}
     for item in cat.items.values():
-        if item.id in cat.gateway_by_id:
-            continue  # answered as before gateways existed: a blank gateway keeps every detail asked
+        if item.id in cat.screening_ids:
+            continue  # answered as before gateways existed: a blank gateway or checklist keeps every detail asked
         # a gateway's precondition (gateways.yaml) is not a follow-up's: its details are asked of every dog
         own_condition = item.enable_when and item.id not in cat.gateway_of
         if item.id in given or cat.section_of[item.id] not in ("redflags", "medical") or own_condition:
@@ -525,7 +525,7 @@ def test_cognitive_items_cover_six_domains_with_a_recall_window(cat):
     assert section.recall_window and "6 months" in section.recall_window
     domains: dict[str, int] = {}
     for item in section.items:
-        if item.id in cat.gateway_by_id:
+        if item.id in cat.screening_ids:
             continue  # the screening questions (gateways.yaml) that open each area
         assert item.type == "scale" and item.scale == "severity4" and item.allow_unknown
         domains[item.domain] = domains.get(item.domain, 0) + 1

@@ -36,6 +36,8 @@ def planned_answers(catalogue: Any) -> dict[str, Any]:
             out[item_id] = FIXED[item_id]
         elif item_id in catalogue.gateway_by_id:
             out[item_id] = True  # every screening question opens its block: every section gets answered
+        elif item_id in catalogue.checklist_by_id:
+            out[item_id] = [a.value for a in catalogue.checklist_by_id[item_id].areas]  # every area ticked
         elif item.type == "yesno":
             out[item_id] = False
         elif item.type == "scale":

@@ -109,7 +109,7 @@ def _abnormal(catalogue: Any, item: Any) -> Any:
 def _sign_items(catalogue: Any) -> list[Any]:
     # signs, not the screening questions that open them (a gateway answered yes is shown through its details)
     return [i for s in catalogue.sections if s.id in SIGN_SECTIONS for i in s.items
-            if i.type != "text" and i.id not in catalogue.gateway_by_id]
+            if i.type != "text" and i.id not in catalogue.screening_ids]
 
 
 def _shown(catalogue: Any, item_id: str, doc: str) -> bool:

@@ -173,11 +173,14 @@ def test_phone_forms_walked_with_a_no_where_nothing_was_reported_keep_their_resu
     assert better
 
 
-def test_the_healthy_senior_walk_answers_every_gateway_no(cat: Any) -> None:
+def test_the_healthy_senior_walk_answers_every_screening_question_no(cat: Any) -> None:
     walked = screened_walk(cat, validate_answers(cat, HEALTHY).values)
-    assert {g: walked.get(g) for g in ("gw_cognition", "gw_pain", "gw_history", "gw_systems")} == dict.fromkeys(
-        ("gw_cognition", "gw_pain", "gw_history", "gw_systems"), False)
-    assert len(visible_items(cat, walked)) <= 45
+    checklists = ("gw_cognition_areas", "gw_pain_areas", "gw_systems_areas")
+    assert {c: walked.get(c) for c in checklists} == dict.fromkeys(checklists, ["none"])
+    assert walked["gw_history"] is False
+    shown = visible_items(cat, walked)
+    assert not {"gw_cognition", "gw_pain", "gw_systems"} & set(shown)  # replaced by the checklists
+    assert len(shown) <= 45
 
 
 def test_not_seen_answers(cat: Any) -> None:
@@ -269,9 +272,12 @@ def test_answers_template_indents_each_block_under_its_gateway_and_reads_back(ca
 
     text = template_text(cat, "tech")
     lines = text.splitlines()
-    at = lines.index("gw_cog_sleep: null")
-    assert lines[at - 2].startswith("#   | [screening]")
-    assert lines[at + 1].startswith("#   |   | ") and lines[at + 3] == "cog_sleep_night_restless: null"
+    at = lines.index("gw_cognition_areas: null")
+    assert lines[at - 2].startswith("# [screening checklist]") and "sleep (" in lines[at - 1]
+    at = lines.index("gw_cog_sleep: null")  # the yes/no gateways, for a form that leaves the checklist blank
+    assert lines[at - 2].startswith("#   |   | [screening, only when gw_cognition_areas is null]")
+    assert lines[at + 1].startswith("#   |   |   | ") and lines[at + 3] == "cog_sleep_night_restless: null"
+    assert "[sleep in gw_cognition_areas]" in lines[at + 2]
     path = tmp_path / "form.yaml"
     path.write_text(text)
     assert read_answers_file(cat, path).values == {}
@@ -315,3 +321,139 @@ def test_a_diagnosis_carried_to_a_follow_up_opens_its_gateway(cat: Any) -> None:
     assert carried["gw_history"] is True and cat.items["gw_history"].history
     assert "gw_history" not in prefill(cat, {"med_conditions": ["none"]}, day, later)  # the owner is asked
     assert "gw_pain" not in prefill(cat, {"pain_sign_rising": 2}, day, later)  # a sign is never carried
+
+
+# --- checklists (content 2026.12.4) ---------------------------------------------------------------------------
+
+
+def _cog_details(cat: Any) -> list[str]:
+    return [d for a in cat.checklist_by_id["gw_cognition_areas"].areas for d in a.details]
+
+
+def _area(cat: Any, value: str) -> list[str]:
+    return next(a.details for a in cat.checklist_by_id["gw_cognition_areas"].areas if a.value == value)
+
+
+def test_checklist_none_makes_every_detail_not_seen_and_the_category_assessed(cat: Any) -> None:
+    answers = {k: v for k, v in HEALTHY.items() if k not in _cog_details(cat)}
+    answers["gw_cognition_areas"] = ["none"]
+    shown = set(visible_items(cat, answers))
+    assert "gw_cognition_areas" in shown
+    assert not ({"gw_cognition", "gw_cog_sleep", *_cog_details(cat)} & shown)
+    a = assess(cat, answers)
+    assert a.categories["ccd"].status == "assessed" and a.categories["ccd"].level == "none"
+    # no more blanks than with every cognition question answered "not at all" (the rest are history questions)
+    assert a.categories["ccd"].unanswered == assess(cat, HEALTHY).categories["ccd"].unanswered
+
+
+def test_checklist_blank_asks_the_yes_no_gateways_as_before(cat: Any) -> None:
+    answers = {k: v for k, v in HEALTHY.items() if k not in _cog_details(cat)}
+    shown = set(visible_items(cat, answers))
+    assert {"gw_cognition_areas", "gw_cognition", "gw_cog_sleep", *_cog_details(cat)} <= shown
+    assert assess(cat, answers).categories["ccd"].unanswered >= len(_cog_details(cat))
+    # an answer made before the checklist existed reads exactly as it did
+    old = {**answers, "gw_cognition": False}
+    assert not set(_cog_details(cat)) & set(visible_items(cat, old))
+    assert assess(cat, old).categories["ccd"].status == "assessed"
+
+
+def test_checklist_dont_know_asks_every_area_without_the_gateways(cat: Any) -> None:
+    shown = set(visible_items(cat, {**HEALTHY, "gw_cognition_areas": "unknown"}))
+    assert set(_cog_details(cat)) <= shown
+    assert not {"gw_cognition", "gw_cog_sleep"} & shown
+
+
+def test_a_ticked_area_asks_only_its_own_details(cat: Any) -> None:
+    sleep = _area(cat, "sleep")
+    answers = {**{k: v for k, v in HEALTHY.items() if k not in _cog_details(cat)},
+               "gw_cognition_areas": ["sleep", "fears"], "cog_sleep_night_waking": 3, "cog_sleep_night_restless": 2,
+               "cog_sleep_night_vocal": 0, "cog_anxiety_noise": 2, "cog_anxiety_places": 0}
+    shown = visible_items(cat, answers)
+    asked = [i for i in shown if i in _cog_details(cat)]
+    assert asked == [*sleep, "cog_anxiety_noise", "cog_anxiety_places"]
+    checked = validate_answers(cat, answers)
+    assert set(_area(cat, "lost_stuck")) <= checked.hidden and "cog_anxiety_separation" in checked.hidden
+    # the same result as every cognition question answered, the unticked ones "not at all"
+    full = {**{k: v for k, v in answers.items() if k != "gw_cognition_areas"},
+            **{d: 0 for d in _cog_details(cat) if d not in answers}}
+    new, old = assess(cat, answers), assess(cat, full)
+    assert new.categories["ccd"].level == old.categories["ccd"].level != "none"
+    assert _clinical(new) == _clinical(old)
+    assert new.categories["ccd"].status == old.categories["ccd"].status == "assessed"
+
+
+def test_an_unticked_area_drops_answers_given_in_it(cat: Any) -> None:
+    checked = validate_answers(cat, {**HEALTHY, "gw_cognition_areas": ["sleep"], "cog_anxiety_noise": 2})
+    assert "cog_anxiety_noise" in checked.dropped
+
+
+def test_follow_ups_wait_for_a_change_in_behaviour_or_comfort(cat: Any) -> None:
+    none = {"gw_cognition_areas": ["none"], "gw_pain_areas": ["none"], "gw_systems_areas": ["none"]}
+    shown = set(visible_items(cat, {**HEALTHY, **none}))
+    assert not {"med_pain_exam", "ketamine_asked", "sys_onset"} & shown
+    shown = set(visible_items(cat, {**HEALTHY, **none, "gw_pain_areas": ["rest"]}))
+    assert {"med_pain_exam", "ketamine_asked", "sys_onset"} <= shown
+    shown = set(visible_items(cat, {**HEALTHY, **none, "gw_systems_areas": ["eating"]}))
+    assert "sys_onset" in shown and not {"med_pain_exam", "ketamine_asked"} & shown
+    # hidden, the examination's finding is no answer at all: nothing is assumed about that examination
+    a = assess(cat, {**HEALTHY, **none})
+    assert "med_pain_exam" not in validate_answers(cat, {**HEALTHY, **none}).values
+    assert a.categories["pain"].status == "assessed"
+    # answered before the checklists (gateways no), the same questions are hidden as before
+    assert "med_pain_exam" not in visible_items(cat, {**HEALTHY, "gw_cognition": False, "gw_pain": False})
+
+
+def test_a_checklist_answered_never_implies_the_gateways_it_replaces(cat: Any) -> None:
+    assert implied_gateways(cat, {"gw_cognition_areas": ["sleep"], "cog_sleep_night_waking": 2}) == []
+    assert implied_gateways(cat, {"cog_sleep_night_waking": 2}) == ["gw_cognition", "gw_cog_sleep"]
+
+
+def test_a_checklist_that_leaves_a_detail_out_fails_naming_it(tmp_path: Path) -> None:
+    q = _copy(tmp_path)
+    _edit(q / "gateways.yaml", "details: [cog_anxiety_noise, cog_anxiety_places]", "details: [cog_anxiety_noise]")
+    with pytest.raises(InputError, match="cog_anxiety_places") as exc:
+        load_catalogue(q, packs=[], use_cache=False)
+    assert "gateways.yaml" in str(exc.value.source) and "gw_cognition_areas" in str(exc.value)
+
+
+def test_a_checklist_detail_in_two_areas_or_not_behind_its_gateway_is_refused(tmp_path: Path) -> None:
+    q = _copy(tmp_path)
+    _edit(q / "gateways.yaml", "details: [cog_anxiety_separation]", "details: [cog_anxiety_separation, cog_anxiety_noise]")
+    with pytest.raises(InputError, match="two areas"):
+        load_catalogue(q, packs=[], use_cache=False)
+    q2 = _copy(tmp_path / "b")
+    _edit(q2 / "gateways.yaml", "details: [cog_anxiety_separation]", "details: [cog_anxiety_separation, pain_sign_rising]")
+    with pytest.raises(InputError, match="pain_sign_rising"):
+        load_catalogue(q2, packs=[], use_cache=False)
+
+
+def test_a_checklist_replaces_an_outermost_gateway_and_never_names_an_area_none(tmp_path: Path) -> None:
+    q = _copy(tmp_path)
+    _edit(q / "gateways.yaml", "replaces: gw_cognition\n", "replaces: gw_cog_sleep\n")
+    with pytest.raises(InputError, match="outermost"):
+        load_catalogue(q, packs=[], use_cache=False)
+    q2 = _copy(tmp_path / "b")
+    _edit(q2 / "gateways.yaml", "- value: alone\n", "- value: none\n")
+    with pytest.raises(InputError, match="never 'none'"):
+        load_catalogue(q2, packs=[], use_cache=False)
+
+
+def test_a_screened_area_is_said_once_in_the_documents(cat: Any, tmp_path: Path) -> None:
+    from vettriage.cli import main
+
+    answers = screened_walk(cat, validate_answers(cat, yaml.safe_load(
+        (ROOT / "examples" / "pain-and-cognition.yaml").read_text())).values)
+    assert "restless_repetitive" not in answers["gw_cognition_areas"]
+    form = tmp_path / "walked.yaml"
+    form.write_text(yaml.safe_dump(answers))
+    assert main(["report", str(form), "--format", "md", "-o", str(tmp_path / "r.md")]) == 0
+    text = (tmp_path / "r.md").read_text()
+    assert "**Screened: no change reported:** increased or repetitive activity; separation" in text
+    assert cat.items["cog_activity_pacing"].label not in text  # said once, by its area, not per question
+
+
+def test_every_checklist_box_fits_one_line_of_the_80_column_app(cat: Any) -> None:
+    # a longer label is cut with an ellipsis in the terminal app: the details go in the help text instead
+    labels = [getattr(x, m) for c in cat.checklists for x in [a.label for a in c.areas] + [c.none_label]
+              for m in ("owner", "tech")]
+    assert labels and max(map(len, labels)) <= 62

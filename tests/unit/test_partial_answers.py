@@ -44,9 +44,12 @@ def value_for(catalogue: Any, item: Any) -> st.SearchStrategy[Any]:
 @st.composite
 def full_answers(draw: Any, catalogue: Any) -> dict[str, Any]:
     # A gateway's "no" hides its answered details (branching, tested in tests/unit/test_gateways.py): here the
-    # gateways are open (yes or don't know), so that every blank is one the owner could still fill.
+    # gateways are open (yes or don't know) and the checklists tick every area (or don't know), so that every
+    # blank is one the owner could still fill.
     out = {i.id: draw(st.sampled_from([True, "unknown"]) if i.id in catalogue.gateway_by_id
-                      else value_for(catalogue, i)) for i in catalogue.items.values()}
+                      else st.sampled_from([[a.value for a in catalogue.checklist_by_id[i.id].areas], "unknown"])
+                      if i.id in catalogue.checklist_by_id else value_for(catalogue, i))
+           for i in catalogue.items.values()}
     for i in catalogue.items.values():  # an answer above its bound is refused (`not_above`): keep within it
         if i.not_above and isinstance(out.get(i.not_above), (int, float)):
             out[i.id] = min(out[i.id], out[i.not_above])

@@ -87,3 +87,24 @@ def test_every_red_flag_item_is_on_exactly_one_screen(cat: Any) -> None:
     on_screens = [i for sc in cat.screens for i in sc.items]
     assert sorted(red) == sorted(on_screens) and len(on_screens) == len(set(on_screens))
     assert len(cat.screens) <= 10
+
+
+# --- screening checklists (content 2026.12.4) -----------------------------------------------------------------
+
+
+def test_a_checklist_answer_changes_what_is_asked_and_a_narrower_one_drops_answers_with_a_reason(
+        store: Any, cat: Any) -> None:
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, store, intake, "tech")
+    s.go_to("gw_cognition_areas")
+    assert s.screen is None and s.screen_items() == ["gw_cognition_areas"]  # one question, one screen
+    s.answer(["sleep", "alone"])
+    assert s.next_stop() == "cog_sleep_night_restless"
+    assert "gw_cognition" not in s.visible and "cog_house_soiling" not in s.visible
+    s.answer_item("cog_anxiety_separation", 2)
+    out = s.answer_item("gw_cognition_areas", ["sleep"])
+    assert out.dropped == ("cog_anxiety_separation",)
+    gone = [e for e in store.audit(s.intake_id) if e.item_id == "cog_anxiety_separation" and e.new_value is None]
+    assert gone and "gw_cognition_areas" in gone[-1].reason  # audited with the answer that hid it
+    s.answer_item("gw_cognition_areas", None)  # cleared: the yes/no screening question comes back
+    assert "gw_cognition" in s.visible and "cog_house_soiling" in s.visible

@@ -38,7 +38,7 @@ def test_one_intake_answered_through_two_servers_and_four_workers_stays_consiste
         assert first.status_code == 200
         page = http.get(f"{b.url}/form", follow_redirects=True)  # the cookie opens it on the other server
         answered = 0
-        for n in range(40):
+        for n in range(20):  # fewer than the intake holds (a checklist's "none" skips its block): ends on a question
             if "/form/q/" not in str(page.url):
                 break
             base = servers[n % 2]
@@ -60,6 +60,7 @@ def test_one_intake_answered_through_two_servers_and_four_workers_stays_consiste
         assert len(stored.answers) == answered + 1  # each answer once, whichever process took it
         events = [e for e in store.audit(intake.id) if e.item_id != "dog_name"]
         assert len({e.item_id for e in events}) == len(events) == answered  # no answer saved twice
+        assert "/form/q/" in str(page.url)
         # the newest session takes over across servers: a page opened on B ends the one opened on A
         other = httpx.Client(timeout=20)
         assert other.get(f"{b.url}/i/{code}").status_code == 200

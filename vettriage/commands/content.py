@@ -155,15 +155,30 @@ def template_text(cat: Any, mode: str, values: dict[str, Any] | None = None, not
         if section.recall_window:
             lines.append(f"# Think about {section.recall_window}.")
         for item in section.items:
-            gates, own = split_condition(cat.gateway_by_id, item.enable_when)
+            gates, own = split_condition(cat.screening_ids, item.enable_when)
             # a block's details are indented under its gateway (comments only: the file stays a flat mapping)
             bar = "#" + "   |" * len(gates) + " "
             gateway = cat.gateway_by_id.get(item.id)
-            if gateway is not None:
+            checklist = cat.checklist_by_id.get(item.id)
+            area = next(((c, a) for c in cat.checklists for a in c.areas if item.id in a.details), None)
+            if checklist is not None:
+                lines.append(f"{bar}[screening checklist] {item.text.for_mode(mode)}")
+                lines.append(f"{bar}  a list of the areas seen: " + ", ".join(
+                    f"{a.value} ({a.label.for_mode(mode)})" for a in checklist.areas) + "; or [none]; unknown "
+                    "allowed. An area not listed skips its questions below (they count as not seen). Or leave it "
+                    f"null and ask the yes/no screening question {checklist.replaces} instead.")
+            elif gateway is not None:
+                if gates and gates[0] in cat.checklist_by_id:
+                    lines.append(f"{bar}[screening, only when {gates[0]} is null] {item.text.for_mode(mode)}")
+                else:
+                    lines.append(f"{bar}[screening] {item.text.for_mode(mode)}")
                 n = sum(1 for d in cat.gateway_leaves(item.id) if d not in cat.gateway_by_id)
-                lines.append(f"{bar}[screening] {item.text.for_mode(mode)}")
                 lines.append(f"{bar}  yes or no; unknown allowed. No: skip the {n} questions indented below (they "
                              "count as not seen). Yes, unknown or null: ask them.")
+            elif area is not None:
+                lines.append(f"{bar}{item.text.for_mode(mode)}")
+                lines.append(f"{bar}  [{area[1].value} in {area[0].id}] type: {item.type}; {_allowed(cat, item, mode)}"
+                             + ("; unknown allowed" if item.allow_unknown else ""))
             else:
                 lines.append(f"{bar}{item.text.for_mode(mode)}")
                 lines.append(f"{bar}  type: {item.type}; {_allowed(cat, item, mode)}"
@@ -171,8 +186,9 @@ def template_text(cat: Any, mode: str, values: dict[str, Any] | None = None, not
                              + ("; required" if item.required else ""))
             follow = next((f for f in cat.follow_ups if f.item == item.id), None)
             if follow is not None:
-                own = split_condition(cat.gateway_by_id, item.enable_when)[1]
-                lines.append(f"{bar}  asked unless {', '.join(follow.after)} are all answered no")
+                checked = [next((c.id for c in cat.checklists if c.replaces == g), None) for g in follow.after]
+                lines.append(f"{bar}  asked unless {', '.join(follow.after)} are all answered no"
+                             + (f" (or {', '.join(c for c in checked if c)} answered none)" if any(checked) else ""))
                 own = None  # its own condition is the gateways'
             if own is not None:
                 lines.append(f"{bar}  asked only when: " + json.dumps(own.model_dump(by_alias=True, exclude_none=True)))

@@ -52,6 +52,8 @@ class Catalogue:
     """Screening questions that open blocks of details (gateways.yaml); each is also an item of `items`."""
     follow_ups: tuple[m.FollowUp, ...] = ()
     """Items asked only when one of some gateways is open (gateways.yaml `follow_ups`)."""
+    checklists: tuple[m.Checklist, ...] = ()
+    """Screening checklists asked instead of a chain of yes/no gateways (gateways.yaml); each is also an item."""
     screens: tuple[m.Screen, ...] = ()
     """The emergency questions grouped into screens, in asking order (screens.yaml)."""
 
@@ -64,6 +66,23 @@ class Catalogue:
     def gateway_of(self) -> dict[str, str]:
         """Detail id (an item or an inner gateway) → the gateway it is directly behind."""
         return {d: g.id for g in self.gateways for d in g.details}
+
+    @cached_property
+    def checklist_by_id(self) -> dict[str, m.Checklist]:
+        """Checklist id → Checklist."""
+        return {c.id: c for c in self.checklists}
+
+    @cached_property
+    def screening_ids(self) -> frozenset[str]:
+        """The ids of every screening question: gateways and checklists (questions that open others)."""
+        return frozenset(self.gateway_by_id) | frozenset(self.checklist_by_id)
+
+    def screening_leaves(self, screening_id: str) -> list[str]:
+        """Every item behind a gateway or a checklist (for a checklist: its areas' details)."""
+        c = self.checklist_by_id.get(screening_id)
+        if c is not None:
+            return [d for a in c.areas for d in a.details]
+        return self.gateway_leaves(screening_id)
 
     def gateway_leaves(self, gateway_id: str) -> list[str]:
         """Every item behind a gateway (through inner gateways), in asking order; inner gateways included."""
@@ -325,6 +344,7 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         seen_sections[section.id] = name
     gateways: list[m.Gateway] = []
     follow_ups: list[m.FollowUp] = []
+    checklists: list[m.Checklist] = []
     screens: list[m.Screen] = []
     if (directory / "screens.yaml").is_file() or (directory / "gateways.yaml").is_file():
         from vettriage.content.gateways import apply_gateways, apply_screens
@@ -336,8 +356,8 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         if (directory / "gateways.yaml").is_file():
             doc = docs["gateways"] = read_yaml(directory / "gateways.yaml")
             gw_file = _parse(doc, files.GatewaysFile, _label(directory, "gateways"))
-            gateways, follow_ups = gw_file.gateways, gw_file.follow_ups
-            sections = apply_gateways(sections, doc, gateways, follow_ups)
+            gateways, follow_ups, checklists = gw_file.gateways, gw_file.follow_ups, gw_file.checklists
+            sections = apply_gateways(sections, doc, gateways, follow_ups, checklists)
 
     packs: list[m.Pack] = []
     if pack_dirs:
@@ -380,6 +400,7 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         medicine_instructions={i.id: i for i in flags.medicine_instructions},
         gateways=tuple(gateways),
         follow_ups=tuple(follow_ups),
+        checklists=tuple(checklists),
         screens=tuple(screens),
         pain_kinds={k.id: k for _, k in kind_docs},
         situations={x.id: x for x in options.situations},

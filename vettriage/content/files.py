@@ -7,7 +7,7 @@ from the cache holds the records they contain, never the files themselves (each 
 from __future__ import annotations
 
 from vettriage.content.models import (  # noqa: F401 - names the annotations below resolve to
-    CareOption, ChangelogEntry, Flag, FollowUp, Gateway, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag,
+    CareOption, ChangelogEntry, Checklist, Flag, FollowUp, Gateway, Id, MedicineClass, MedicineInstruction, PainKind, RedFlag,
     Reference, RetiredSet, Rule, Scale, Score, Screen, Section, Situation, Strict, WorkupStep,
     constrained, content,
 )
@@ -121,6 +121,7 @@ class GatewaysFile(Strict):
     """`gateways.yaml` (optional): the screening questions that open blocks of detail items."""
 
     gateways: list[Gateway] = constrained([])
+    checklists: list[Checklist] = constrained([])
     follow_ups: list[FollowUp] = constrained([])
 
 

@@ -34,6 +34,9 @@ def split_condition(gateway_ids: Any, cond: m.Condition | None) -> tuple[list[st
     from its section file (None when it has none). For the answers form and any front end that shows blocks."""
     if cond is None:
         return [], None
+    whole = _gate_id(gateway_ids, cond)
+    if whole is not None:
+        return [whole], None
     parts = cond.all if isinstance(cond, m.AllOf) else [cond]
     gates: list[str] = []
     for n, part in enumerate(parts):
@@ -46,11 +49,35 @@ def split_condition(gateway_ids: Any, cond: m.Condition | None) -> tuple[list[st
 
 
 def _gate_id(gateway_ids: Any, cond: m.Condition) -> str | None:
+    """The screening question a precondition part tests (a gateway open, a checklist area ticked, a checklist
+    left blank), or None for an item's own condition. `gateway_ids` holds the gateway and checklist ids."""
     if isinstance(cond, m.AnyOf) and len(cond.any) == 2 and all(isinstance(t, m.ItemTest) for t in cond.any):
         a, b = cond.any
-        if a.item == b.item and a.item in gateway_ids and a.known is False and b.eq is True:
+        if a.item == b.item and a.item in gateway_ids and a.known is False and (
+                b.eq is True or b.contains is not None or b.contains_any is not None):
+            return a.item
+    if isinstance(cond, m.AllOf) and len(cond.all) == 2 and all(isinstance(t, m.ItemTest) for t in cond.all):
+        a, b = cond.all
+        if a.item == b.item and a.item in gateway_ids and a.known is False and b.unknown is False:
             return a.item
     return None
+
+
+def blank_condition(checklist_id: str) -> m.Condition:
+    """True while the checklist has no answer at all (not even "don't know"): the yes/no gateways it replaces
+    are asked only then, so that answers made before it read as they did."""
+    return m.AllOf(all=[m.ItemTest(item=checklist_id, known=False), m.ItemTest(item=checklist_id, unknown=False)])
+
+
+def area_condition(checklist_id: str, value: str) -> m.Condition:
+    """True when the checklist is blank or "don't know" (every area asked, as before it) or ticks `value`."""
+    return m.AnyOf(any=[m.ItemTest(item=checklist_id, known=False), m.ItemTest(item=checklist_id, contains=value)])
+
+
+def checklist_open(c: m.Checklist) -> m.Condition:
+    """True unless the checklist was answered "none of these" (a follow-up's test)."""
+    return m.AnyOf(any=[m.ItemTest(item=c.id, known=False),
+                        m.ItemTest(item=c.id, contains_any=[a.value for a in c.areas])])
 
 
 def _both(a: m.Condition | None, b: m.Condition | None) -> m.Condition | None:
@@ -60,9 +87,11 @@ def _both(a: m.Condition | None, b: m.Condition | None) -> m.Condition | None:
 
 
 def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gateways: list[m.Gateway],
-                   follow_ups: list[m.FollowUp] = ()) -> list[tuple[YamlDoc, m.Section]]:  # type: ignore[assignment]
-    """The sections with each gateway inserted before its first detail and each detail gated by it. Raises
-    InputError naming gateways.yaml, the gateway and the line on any inconsistency."""
+                   follow_ups: list[m.FollowUp] = (),  # type: ignore[assignment]
+                   checklists: list[m.Checklist] = ()) -> list[tuple[YamlDoc, m.Section]]:  # type: ignore[assignment]
+    """The sections with each gateway inserted before its first detail and each detail gated by it; a checklist
+    comes just before the gateway it replaces, and each detail is gated by its area too. Raises InputError
+    naming gateways.yaml, the gateway and the line on any inconsistency."""
     path = str(doc.path)
     items = {i.id: (n, i) for n, (_, s) in enumerate(sections) for i in s.items}
     by_id: dict[str, tuple[int, m.Gateway]] = {}
@@ -122,6 +151,40 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
             if d in items and items[d][1].required:
                 fail(k, g, f"detail '{d}' is required and cannot be behind a gateway", ["details", j])
 
+    replaced: dict[str, m.Checklist] = {}
+    area_of: dict[str, tuple[str, str]] = {}
+    for k, c in enumerate(checklists):
+        def cfail(message: str, sub: list[Any] | None = None, k: int = k, c: m.Checklist = c) -> None:
+            raise InputError(path, f"checklists[{c.id}]", message, doc.line(["checklists", k] + (sub or [])))
+
+        if c.id in items or c.id in by_id or any(o.id == c.id for o in replaced.values()):
+            cfail(f"id '{c.id}' is already used (ids are unique across items, gateways and checklists)", ["id"])
+        if c.replaces not in by_id or c.replaces in parent or c.replaces in replaced:
+            cfail(f"replaces '{c.replaces}', which is not an outermost gateway (or is replaced twice)", ["replaces"])
+        values = [a.value for a in c.areas]
+        if "none" in values or len(set(values)) != len(values):
+            cfail("area values are unique and never 'none' (the checklist's own answer for no change)", ["areas"])
+        want = leaves(c.replaces)
+        got: list[str] = []
+        for j, a in enumerate(c.areas):
+            for n, d in enumerate(a.details):
+                if d not in want or d in got:
+                    cfail(f"detail '{d}' is not behind '{c.replaces}', or is in two areas", ["areas", j, "details", n])
+                got.append(d)
+                area_of[d] = (c.id, a.value)
+        missing = [d for d in want if d not in got]
+        if missing:
+            cfail(f"every question behind '{c.replaces}' belongs to one area; in none: {', '.join(missing)}",
+                  ["areas"])
+        if len(c.label) > m.LABEL_MAX:
+            cfail(f"label is longer than {m.LABEL_MAX} characters", ["label"])
+        replaced[c.replaces] = c
+
+    def root(gid: str) -> str:
+        while gid in parent:
+            gid = parent[gid]
+        return gid
+
     def opens(gid: str) -> list[m.Condition]:
         """The gateway's own test, after those of every gateway around it (outermost first)."""
         up = parent.get(gid)
@@ -143,18 +206,22 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
         for g in f.after:
             if g not in by_id:
                 raise InputError(path, where, f"'{g}' is not a gateway", line)
-        if (item.type == "choice") != (f.not_seen is not None) or (
+        if (item.type != "choice" and f.not_seen is not None) or (
                 f.not_seen is not None and f.not_seen not in {o.value for o in item.options or ()}):
-            raise InputError(path, where, "a choice item names the option its hiding stands for (not_seen), "
-                             "and only a choice item does", line)
-        extra[f.item] = m.AnyOf(any=[gate_of(g) for g in f.after])
+            raise InputError(path, where, "only a choice item names the option its hiding stands for (not_seen), "
+                             "and it is one of its options", line)
+        extra[f.item] = m.AnyOf(any=[_both(gate_of(g), checklist_open(replaced[root(g)]) if root(g) in replaced
+                                           else None) for g in f.after])  # type: ignore[misc]
 
     # Each outermost gateway's block is asked together where its first detail stood: the gateway, then its
     # details in the order `details` lists them (an inner gateway with its own block). A detail whose own
     # condition names a later question fails the cross-check, naming it.
     def gated(item: m.Item) -> m.Item:
         if item.id in parent:
-            tests = opens(parent[item.id]) + ([item.enable_when] if item.enable_when is not None else [])
+            tests = opens(parent[item.id])
+            if item.id in area_of:  # behind a checklist too: asked only when its area is ticked
+                tests.append(area_condition(*area_of[item.id]))
+            tests += [item.enable_when] if item.enable_when is not None else []
             return replace(item, enable_when=tests[0] if len(tests) == 1 else m.AllOf(all=tests))
         if item.id in extra:
             return replace(item, enable_when=_both(extra[item.id], item.enable_when))
@@ -163,8 +230,15 @@ def apply_gateways(sections: list[tuple[YamlDoc, m.Section]], doc: YamlDoc, gate
     def block(gid: str) -> list[m.Item]:
         g = by_id[gid][1]
         up = parent.get(gid)
+        c = replaced.get(root(gid))
+        # under a checklist, the yes/no gateways are asked only while it is left blank
+        when = _both(blank_condition(c.id) if c else None, gate_of(up) if up else None)
         out_ = [m.Item(id=g.id, type="yesno", text=g.text, help=g.help, source=g.source,
-                       enable_when=gate_of(up) if up else None, history=g.history)]
+                       enable_when=when, history=g.history)]
+        if gid in replaced:
+            out_.insert(0, m.Item(id=c.id, type="multi", text=c.text, help=c.help, label=c.label,  # type: ignore[union-attr]
+                                  source=c.source, options=[m.Option(value=a.value, label=a.label) for a in c.areas]  # type: ignore[union-attr]
+                                  + [m.Option(value="none", label=c.none_label)]))  # type: ignore[union-attr]
         for d in g.details:
             out_ += block(d) if d in by_id else [gated(items[d][1])]
         return out_

@@ -690,10 +690,44 @@ class Gateway(Strict):
 
 
 @content
+class ChecklistArea(Strict):
+    """One box of a screening checklist: the change an owner ticks and the details it opens."""
+
+    value: Id
+    label: Wording
+    topic: Wording
+    """The area's name in the documents: "Screened: no change reported (<topic>)" when it is left unticked."""
+    details: list[Id] = constrained(min_len=1)
+
+
+@content
+class Checklist(Strict):
+    """A screening checklist (content 2026.12.4): one question, "which of these have you noticed?", asked
+    instead of a yes/no gateway and the chain of yes/no gateways inside it. Woven in at load as a `multi` item
+    (options: the areas, then `none`) just before the gateway it `replaces`; each area opens only its own
+    details, so a tick asks the questions of that area and no other. Left blank, the yes/no gateways it
+    replaces are asked as before (answers files and intakes made before it read as they did); "don't know"
+    opens every area. The areas' details are exactly the items behind the replaced gateway (checked at load).
+    `reason` records the clinical decision (why these areas)."""
+
+    id: Id
+    replaces: Id
+    text: Wording
+    help: Wording | None = None
+    label: str = constrained(min_len=1)
+    none_label: Wording
+    areas: list[ChecklistArea] = constrained(min_len=2)
+    reason: str = constrained(min_len=1)
+    source: Id
+
+
+@content
 class FollowUp(Strict):
     """An item asked when any of `after` (gateways) is open, and hidden when every one was answered no: a
     question that presupposes a change ("did the changes come on suddenly?"). `not_seen` is the option the
-    hidden question stands for, for a choice item."""
+    hidden question stands for, for a choice item; a choice item whose hiding stands for no answer (a past
+    examination's finding, not asked when nothing it bears on was reported) leaves it out and says so in
+    `reason`."""
 
     item: Id
     after: list[Id] = constrained(min_len=1)

@@ -1,9 +1,10 @@
 """Gateway answers worked out from detail answers (pure functions, no I/O).
 
 - `not_seen(catalogue, item_id)`: the answer a gateway's "no" stands for on one detail.
-- `screened_walk(catalogue, answers)`: the answers an owner gives when the gateways are asked: a gateway is
-  "no" when every detail behind it was answered "not seen", "yes" when any was seen or "don't know", blank
-  otherwise; a "no" drops its details (branching hides them). Used to check that gateways lose nothing
+- `screened_walk(catalogue, answers)`: the answers an owner gives when the screening questions are asked: a
+  checklist ticks the areas where a detail was seen or "don't know" ("none" when none was); a gateway is "no"
+  when every detail behind it was answered "not seen", "yes" when any was seen or "don't know", blank
+  otherwise; a "no" or an unticked area drops its details (branching hides them). Used to check that gateways lose nothing
   (the same results as the full walk) and by bench/intake_length.py.
 - `implied_gateways(catalogue, answers)`: the gateways left blank although details behind them are answered
   (a file written by a technician who skipped the gateway line): they are implied yes.
@@ -63,34 +64,65 @@ def _state(catalogue: Any, gid: str, answers: Mapping[str, Any], out: dict[str, 
     return None
 
 
+def _area_state(catalogue: Any, details: list[str], answers: Mapping[str, Any], blank_is_no: bool) -> str:
+    """"seen", "no" or "blank" for one checklist area, from its details (as `_state` judges a gateway's)."""
+    states = []
+    for d in details:
+        a = answers.get(d)
+        if a is None or (isinstance(a, str) and not a.strip() and catalogue.items[d].type == "text"):
+            states.append("blank" if not_seen(catalogue, d) is not None and not blank_is_no else "no")
+        elif a == UNKNOWN or a != not_seen(catalogue, d):
+            states.append("seen")
+        else:
+            states.append("no")
+    return "seen" if "seen" in states else "no" if all(x == "no" for x in states) else "blank"
+
+
 def screened_walk(catalogue: Any, answers: Mapping[str, Any], *, blank_is_no: bool = False) -> dict[str, Any]:
-    """`answers` as an owner answering the gateways would give them (see the module's note). `blank_is_no`:
-    a detail left blank counts as not seen too (a phone form that records only what the owner reported: asked
-    the screening question, that owner would have said no)."""
-    out = {k: v for k, v in answers.items() if k not in catalogue.gateway_by_id}
+    """`answers` as an owner answering the screening questions would give them (see the module's note): a
+    checklist ticks each area where something behind it was seen (or left blank: ticked and asked, as a blank
+    gateway keeps its details asked), "none" when nothing was; the yes/no gateways a checklist replaces are then
+    not asked. `blank_is_no`: a detail left blank counts as not seen too (a phone form that records only what
+    the owner reported: asked the screening question, that owner would have said no)."""
+    out = {k: v for k, v in answers.items() if k not in catalogue.screening_ids}
     states: dict[str, Any] = {}
+    for c in catalogue.checklists:
+        ticked = [a for a in c.areas if _area_state(catalogue, a.details, answers, blank_is_no) != "no"]
+        out[c.id] = [a.value for a in ticked] or ["none"]
+        states[c.replaces] = bool(ticked)
+        for a in c.areas:
+            if a not in ticked:
+                for d in a.details:
+                    out.pop(d, None)
+    replaced = set(states)
     for g in catalogue.gateways:
-        if g.id in catalogue.gateway_of:
-            continue  # decided with its outer gateway
+        if g.id in catalogue.gateway_of or g.id in replaced:
+            continue  # decided with its outer gateway, or replaced by a checklist
         states[g.id] = _state(catalogue, g.id, answers, states, blank_is_no)
     for gid, state in states.items():
-        if state is None:
+        if state is None or gid in replaced:
             continue
         out[gid] = state
         if state is False:
             for d in catalogue.gateway_leaves(gid):
                 out.pop(d, None)
     for f in catalogue.follow_ups:
-        if all(states.get(g) is False for g in f.after) and out.get(f.item) in (None, f.not_seen):
+        if all(states.get(g) is False for g in f.after) and out.get(f.item) in (None, not_seen(catalogue, f.item)):
             out.pop(f.item, None)
-    # an inner gateway left as decided only where its outer one is open
     return out
 
 
 def implied_gateways(catalogue: Any, answers: Mapping[str, Any]) -> list[str]:
-    """The gateways with no answer behind which some detail is answered (outer ones first)."""
+    """The gateways with no answer behind which some detail is answered (outer ones first). A gateway that a
+    checklist replaces is not asked once the checklist is answered: never implied then."""
     out: list[str] = []
+    answered = {c.replaces for c in catalogue.checklists if answers.get(c.id) is not None}
     for g in catalogue.gateways:
+        top = g.id
+        while top in catalogue.gateway_of:
+            top = catalogue.gateway_of[top]
+        if top in answered:
+            continue
         if answers.get(g.id) is None and any(answers.get(d) is not None for d in catalogue.gateway_leaves(g.id)
                                              if d not in catalogue.gateway_by_id):
             out.append(g.id)
@@ -113,10 +145,42 @@ def screened_answers(catalogue: Any, values: Mapping[str, Any], hidden: Any) -> 
             v = not_seen(catalogue, d)
             if v is not None:
                 out[d] = v
+    for c in catalogue.checklists:  # an area left unticked stands for "not seen" as a gateway's no does
+        ticked = values.get(c.id)
+        if ticked.__class__ is not list:
+            continue
+        for a in c.areas:
+            if a.value in ticked:
+                continue
+            for d in a.details:
+                if d in out or d not in hidden or _own_condition(catalogue, d) is not None:
+                    continue
+                v = not_seen(catalogue, d)
+                if v is not None:
+                    out[d] = v
     return out
 
 
 def _own_condition(catalogue: Any, item_id: str) -> Any:
     from vettriage.content.gateways import split_condition
 
-    return split_condition(catalogue.gateway_by_id, catalogue.items[item_id].enable_when)[1]
+    return split_condition(catalogue.screening_ids, catalogue.items[item_id].enable_when)[1]
+
+
+def intake_length(catalogue: Any, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """(questions, screens) asked for `answers`: every question branching shows counts once (a checklist is one
+    question, each sign of a grouped emergency screen one); a grouped screen counts once among the screens.
+    What bench/intake_length.py prints and tests/unit/test_intake_length.py holds to the targets."""
+    from vettriage.engine.answers import visible_items
+
+    shown = visible_items(catalogue, answers)
+    screens = 0
+    last = None
+    for i in shown:
+        sc = catalogue.screen_of.get(i)
+        key = sc.id if sc is not None and len(sc.items) > 1 else i
+        if key != last:
+            screens += 1
+        last = key
+    return len(shown), screens
+

@@ -305,10 +305,19 @@ def _findings(catalogue: Catalogue, a: Assessment, answers: Mapping[str, Any], m
         not_assessed = res.level == "none" and status != "assessed"
         # a screening question answered no stands for its whole block (issue 27): said once, not per question
         behind_no = {d for g in catalogue.gateways if answers.get(g.id) is False for d in catalogue.gateway_leaves(g.id)}
-        negatives = [(i, v) for i, v in negatives if i not in behind_no]
         screened = [g.topic.for_mode(mode) for g in catalogue.gateways
                     if answers.get(g.id) is False and answers.get(catalogue.gateway_of.get(g.id, "")) is not False
                     and catalogue.section_of.get(g.id) == CATEGORY_SECTION[cat]]
+        for c in catalogue.checklists:  # an unticked area of a checklist, as a gateway's no (content 2026.12.4)
+            ticked = answers.get(c.id)
+            if ticked.__class__ is not list or catalogue.section_of.get(c.id) != CATEGORY_SECTION[cat]:
+                continue
+            if ticked == ["none"]:
+                screened.append(catalogue.gateway_by_id[c.replaces].topic.for_mode(mode))
+            else:
+                screened += [a.topic.for_mode(mode) for a in c.areas if a.value not in ticked]
+            behind_no.update(d for a in c.areas if a.value not in ticked for d in a.details)
+        negatives = [(i, v) for i, v in negatives if i not in behind_no]
         out.append({
             "id": cat, "label": CATEGORY_LABELS[cat][mode], "level": res.level,
             "level_word": NOT_ASSESSED_WORDS[mode] if not_assessed else LEVEL_WORDS[mode][res.level],

@@ -256,8 +256,8 @@ def other_answers(catalogue: Any, answers: Mapping[str, Any], shown: set[str]) -
             v = answers.get(i.id)
             if v is None or i.type == "text" or i.id in shown:
                 continue
-            if i.id in catalogue.gateway_by_id and any(
-                    answers.get(d) is not None for d in catalogue.gateway_leaves(i.id)):
+            if i.id in catalogue.screening_ids and any(
+                    answers.get(d) is not None for d in catalogue.screening_leaves(i.id)):
                 continue  # a screening question whose answered details say what was seen
             if not is_normal(catalogue, i.id, v):
                 out.append((i.type, phrase(catalogue, i.id, v)))
