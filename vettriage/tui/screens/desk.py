@@ -144,7 +144,9 @@ class DeskScreen(Screen[None]):
             f"{heading}: {count}" + ("" if rows else " · press n to start a new intake"))
 
     def _read_more(self, row: int) -> None:
-        """Near the end of what is loaded: a page more, the reader's row kept."""
+        """Near the end of what is loaded: a page more, the reader's row kept. The list is read again with the
+        larger limit (not from an offset): the 5-second reload reads every row shown anyway, for statuses and
+        progress at home, and a day's intakes or a search's stay a few hundred."""
         table = self.query_one("#intakes", DataTable)
         if self._more and row >= table.row_count - 5:
             self._limit += PAGE
@@ -190,11 +192,12 @@ class DeskScreen(Screen[None]):
         app: Any = self.app
         self._with_technician(lambda: app.open_intake(app.store.get_intake(intake_id)))
 
-    def _with_technician(self, then: Any) -> None:
+    def _with_technician(self, then: Any, *, always: bool = False) -> None:
         """Ask the technician's name once per desk session (it is recorded on every answer they enter and on
-        the intakes they start), then go on with `then`."""
+        the intakes they start), then go on with `then`. `always`: ask in owner wording too (a staff action
+        audited with who did it)."""
         app: Any = self.app
-        if app.technician or (app.mode != "tech" and then != self.action_lost):
+        if app.technician or (app.mode != "tech" and not always):
             then()
             return
         from vettriage.tui.screens.dialogs import TextPrompt
@@ -244,7 +247,7 @@ class DeskScreen(Screen[None]):
             self.notify("Move to the re-screens list (Tab) and highlight a dog first.", markup=False)
             return
         if not self.app.technician:  # type: ignore[attr-defined]
-            self._with_technician(self.action_lost)
+            self._with_technician(self.action_lost, always=True)
             return
         from vettriage.tui.screens.dialogs import TextPrompt
 
