@@ -190,3 +190,18 @@ def test_a_schema_3_database_opens_with_no_dog_marked(db_url: str) -> None:
         assert store.dogs_due(TODAY) == [] and store.due_counts(TODAY).lost == 1
     finally:
         store.close()
+
+
+def test_a_local_days_intakes_are_one_range_newest_first(store: Any) -> None:
+    from vettriage.localtime import intakes_of_day, today
+    from vettriage.tui.screens.desk import _midnight
+
+    due_dogs(store, _days(-1, -2))  # two visits a week ago: not today's
+    for name in ("Ada", "Bo", "Cy"):
+        dog = store.add_dog(name)
+        store.create_intake(dog.id, by="Sam", mode="tech", content_version="v", content_hash="h")
+    day = today()
+    rows = store.list_intakes(since=_midnight(day), until=_midnight(day + dt.timedelta(days=1)), limit=2)
+    assert [r.dog_name for r in rows] == ["Cy", "Bo"]
+    assert [r.id for r in intakes_of_day(store, day)] == [r.id for r in store.list_intakes(
+        since=_midnight(day), until=_midnight(day + dt.timedelta(days=1)))]

@@ -460,8 +460,10 @@ class SqlStore:
 
     def list_intakes(self, *, date: dt.date | None = None, status: Status | None = None,
                      dog: str | None = None, urgency: str | None = None,
-                     limit: int = 200, damaged: list[Damaged] | None = None) -> list[IntakeSummary]:
-        """Newest first. `date` is a UTC calendar day of creation; `dog` matches part of the name, any case.
+                     limit: int = 200, damaged: list[Damaged] | None = None,
+                     since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[IntakeSummary]:
+        """Newest first. `date` is a UTC calendar day of creation; `since` and `until` bound the creation time
+        (aware datetimes: a local day's bounds; until excluded); `dog` matches part of the name, any case.
         A row that cannot be read is left out and noted in `damaged` when it is given (else DamagedRow)."""
         where: list[str] = []
         params: list[Any] = []
@@ -473,6 +475,10 @@ class SqlStore:
         if date is not None:
             start = dt.datetime.combine(date, dt.time(), dt.timezone.utc)
             when("i.created_at >= ? AND i.created_at < ?", start, start + dt.timedelta(days=1))
+        if since is not None:
+            when("i.created_at >= ?", since)
+        if until is not None:
+            when("i.created_at < ?", until)
         if status is not None:
             if status not in STATUSES:
                 raise StoreError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")

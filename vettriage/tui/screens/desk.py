@@ -103,9 +103,11 @@ class DeskScreen(Screen[None]):
             rows = store.list_intakes(dog=query, limit=self._limit + 1)
             heading = f"Intakes of dogs matching {query!r}"
         else:
-            from vettriage.localtime import intakes_of_day, today
+            from vettriage.localtime import today
 
-            rows = intakes_of_day(store, today(), limit=self._limit + 1)  # the local day, not UTC's
+            day = today()  # the local day, not UTC's: its bounds as UTC times, so the page is one indexed range
+            rows = store.list_intakes(since=_midnight(day), until=_midnight(day + dt.timedelta(days=1)),
+                                      limit=self._limit + 1)
             heading = "Today's intakes"
         self._more = len(rows) > self._limit  # one row past the page says whether there is more to read
         rows = rows[:self._limit]
@@ -354,6 +356,11 @@ class DeskScreen(Screen[None]):
             f"{open_.dog.name} has an intake in progress",
             f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
             "second intake?", yes="Resume it", no="Start a new one"), choose)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The local midnight that starts `day`, as an aware UTC time (a 23- or 25-hour day included)."""
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.timezone.utc)
 
 
 def _local(when: dt.datetime) -> str:
