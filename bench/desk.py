@@ -192,12 +192,14 @@ def desk_floor_queries(db: Path) -> list[dict]:
     ts = lambda d: d.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731 - the store's format
     out = [{"sql": 'SELECT i.id, d.name, i.status, i.urgency, i."by", i.updated_at FROM intakes i JOIN dogs d '
                    "ON i.dog_id = d.id WHERE i.created_at >= ? AND i.created_at < ? "
-                   "ORDER BY i.created_at DESC, i.id DESC LIMIT 50",
+                   "ORDER BY i.created_at DESC, i.id DESC LIMIT 51",
             "params": [ts(midnight), ts(midnight + dt.timedelta(days=1))]}]
     on = (today + dt.timedelta(days=14)).isoformat()
     cutoff = (today - dt.timedelta(days=182)).isoformat()
     if hasattr(sqlstore, "due_statements"):
-        page, counts = sqlstore.due_statements(on=on, cutoff=cutoff, limit=50)
+        from vettriage.tui.widgets.dayboard import PAGE
+
+        page, counts = sqlstore.due_statements(on=on, cutoff=cutoff, limit=PAGE)
         out += [{"sql": page[0], "params": list(page[1])}, {"sql": counts[0], "params": list(counts[1])}]
         return out
     last = ("NOT EXISTS (SELECT 1 FROM intakes j WHERE j.dog_id = i.dog_id AND j.status IN ('completed', "
