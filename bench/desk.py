@@ -38,6 +38,9 @@ import time
 from pathlib import Path
 
 SIZE = (100, 30)
+CHILD_CWD = tempfile.gettempdir()
+"""Children start here: `python -c` and `-m` put their working directory first on sys.path, and a checkout's
+own folder there would win over PYTHONPATH (a run "on main" from a worktree would time the worktree)."""
 
 DESK_CHILD = """
 import os, sys
@@ -232,7 +235,7 @@ def _pair_time(cmd: list[str], marks: int) -> list[float]:
     r, w = os.pipe()
     try:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([a.replace("{fd}", str(w)) for a in cmd], pass_fds=(w,),
+        proc = subprocess.Popen([a.replace("{fd}", str(w)) for a in cmd], pass_fds=(w,), cwd=CHILD_CWD,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(w)
         w = -1
@@ -254,7 +257,7 @@ def _pair_time(cmd: list[str], marks: int) -> list[float]:
 def _process_time(cmd: list[str]) -> tuple[float, int]:
     """Milliseconds from spawning to exit, and the lines it printed."""
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=CHILD_CWD)
     took = (time.perf_counter() - t0) * 1000
     if out.returncode != 0:
         raise RuntimeError(f"{cmd[:4]} failed (exit {out.returncode}): {out.stderr[-800:]}")
@@ -312,6 +315,10 @@ def main() -> None:
         args.intakes, args.runs = 500, 3
     import vettriage
 
+    check = subprocess.run([sys.executable, "-c", "import vettriage; print(vettriage.__file__)"], cwd=CHILD_CWD,
+                           capture_output=True, text=True).stdout.strip()
+    if Path(check).parent != Path(vettriage.__file__).parent:
+        sys.exit(f"the children would import {check}, not {vettriage.__file__}: set PYTHONPATH")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VETTRIAGE_CONFIG"] = str(Path(tmp) / "none.toml")
         Path(os.environ["VETTRIAGE_CONFIG"]).write_text("")
