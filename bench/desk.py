@@ -195,7 +195,7 @@ def desk_floor_queries(db: Path) -> list[dict]:
     ts = lambda d: d.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731 - the store's format
     out = [{"sql": 'SELECT i.id, d.name, i.status, i.urgency, i."by", i.updated_at FROM intakes i JOIN dogs d '
                    "ON i.dog_id = d.id WHERE i.created_at >= ? AND i.created_at < ? "
-                   "ORDER BY i.created_at DESC, i.id DESC LIMIT 51",
+                   "ORDER BY i.created_at DESC, i.id DESC LIMIT 31",
             "params": [ts(midnight), ts(midnight + dt.timedelta(days=1))]}]
     on = (today + dt.timedelta(days=14)).isoformat()
     cutoff = (today - dt.timedelta(days=182)).isoformat()

@@ -23,7 +23,7 @@ from vettriage.tui.widgets.dayboard import _cursor_key
 STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended": "amended"}
 REFRESH_SECONDS = 5.0
 """How often the desk reloads its lists by itself: owners answer at home while it is open."""
-PAGE = 50
+PAGE = 30
 """Intakes read at a time into the list (a screenful and more); a page more as the reader nears the end."""
 
 

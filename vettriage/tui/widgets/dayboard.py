@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 DUE_WITHIN_DAYS = 14  # the board looks two weeks ahead, as `dogs due --within 14d`
-PAGE = 40
+PAGE = 25
 """Rows read at a time into the board's due list (it shows about eight): a page more as the reader nears the end."""
 NEAR_END = 5
 """Rows from the end of what is loaded at which the next page is read."""
