@@ -319,6 +319,11 @@ def main() -> None:
                            capture_output=True, text=True).stdout.strip()
     if Path(check).parent != Path(vettriage.__file__).parent:
         sys.exit(f"the children would import {check}, not {vettriage.__file__}: set PYTHONPATH")
+    # As installed: scripts/setup precompiles the package (machines with PYTHONDONTWRITEBYTECODE=1 would
+    # otherwise compile every module in every process, 120 ms and more, and time the compiler).
+    import compileall
+
+    compileall.compile_dir(Path(vettriage.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VETTRIAGE_CONFIG"] = str(Path(tmp) / "none.toml")
         Path(os.environ["VETTRIAGE_CONFIG"]).write_text("")
