@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 from vettriage.errors import InputError
 from vettriage.files import write_atomic
@@ -53,7 +56,9 @@ KEYS = {
 
 TABLES = {
     "rescreen": "Days from a completed intake to its re-screen date (product heuristic): routine_days, pain_days, "
-                "ccd_days, soon_days. Edit the `[rescreen]` table in the file; no environment variable.",
+                "ccd_days, soon_days; and overdue_cutoff_days: a dog overdue by more than this leaves the due "
+                "list (`dogs due` and the desk count it; `dogs due --all` shows it). Edit the `[rescreen]` table "
+                "in the file; no environment variable.",
 }
 """Settings that are TOML tables (set in the file only, after every plain key)."""
 
@@ -75,6 +80,15 @@ class RescreenPolicy:
     """CCD possible or likely: re-screen cognition sooner than routine, once pain is controlled."""
     soon_days: int = 14
     """Urgency soon or emergency: a re-check two weeks after the visit."""
+    overdue_cutoff_days: int = 182
+    """A dog overdue by more than this (six months, a routine interval missed twice over) leaves the due list,
+    which would otherwise only grow: counted, not shown (product heuristic). Up to 3650 days."""
+
+    def overdue_since(self, today: "dt.date") -> "dt.date":
+        """The earliest due date still on the list for `today`."""
+        import datetime as dt
+
+        return today - dt.timedelta(days=self.overdue_cutoff_days)
 
 
 @dataclass(frozen=True)
@@ -210,8 +224,9 @@ def _check_rescreen(source: str, value: Any) -> RescreenPolicy:
     for k, v in value.items():
         if k not in known:
             raise InputError(source, f"rescreen.{k}", f"unknown setting; known: {', '.join(sorted(known))}")
-        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 730:
-            raise InputError(source, f"rescreen.{k}", "expected a whole number of days from 1 to 730")
+        top = 3650 if k == "overdue_cutoff_days" else 730
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= top:
+            raise InputError(source, f"rescreen.{k}", f"expected a whole number of days from 1 to {top}")
     return RescreenPolicy(**value)
 
 
@@ -241,8 +256,8 @@ def describe(config: Config) -> str:
         lines.append(f"{key} = {shown}  [{where}; env {ENV[key]}]")
         lines.append(f"    {doc}")
     r = config.rescreen
-    lines.append(f"rescreen = routine {r.routine_days} d, pain {r.pain_days} d, ccd {r.ccd_days} d, soon {r.soon_days} d"
-                 f"  [{config.origin.get('rescreen', 'default')}]")
+    lines.append(f"rescreen = routine {r.routine_days} d, pain {r.pain_days} d, ccd {r.ccd_days} d, soon {r.soon_days} d, "
+                 f"overdue cut-off {r.overdue_cutoff_days} d  [{config.origin.get('rescreen', 'default')}]")
     lines.append(f"    {TABLES['rescreen']}")
     return "\n".join(lines)
 

@@ -256,6 +256,16 @@ def parse_within(text: str) -> int:
     return days
 
 
+def span_words(days: int) -> str:
+    """A cut-off in words a clinic reads: `182 days (6 months)`, `30 days`, `730 days (2 years)`."""
+    years = days / 365.25
+    if years >= 1 and abs(years - round(years)) < 0.01:
+        return f"{days} days ({round(years)} year{'s' if round(years) > 1 else ''})"
+    if days >= 56:
+        return f"{days} days ({round(days / 30.44)} months)"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def due_status(due: dt.date, today: dt.date) -> str:
     """`overdue by N days`, `due today` or `due in N days` (words, never colour alone)."""
     delta = (due - today).days

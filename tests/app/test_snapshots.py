@@ -28,11 +28,23 @@ def _intake(store: Any, catalogue: Any, name: str, answers: dict[str, Any], posi
     return intake.id
 
 
+async def _desk_loaded(pilot: Any) -> None:
+    """The desk reads its lists after its first frame, the due counts in a thread: wait for all of it."""
+    import asyncio
+
+    await pilot.pause()
+    done = asyncio.Event()
+    pilot.app.screen.when_loaded(done.set)
+    await asyncio.wait_for(done.wait(), 30)
+    await pilot.pause()
+
+
 def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
     _intake(store, catalogue, "Biscuit", {}, None)
     done = _intake(store, catalogue, "Toffee", {"rf_collapse": True}, None)
     store.complete(done, assess(catalogue, store.get_intake(done).answers).model_dump(mode="json"))
-    assert snap_compare(make_app(store=store, catalogue=catalogue, config=config), terminal_size=SIZE)
+    assert snap_compare(make_app(store=store, catalogue=catalogue, config=config), terminal_size=SIZE,
+                        run_before=_desk_loaded)
 
 
 def test_question(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:

@@ -111,7 +111,7 @@ def test_v2_database_migrates_with_its_dogs_keeping_their_intakes(db_url):
     _v2_database(db_url)
     store = open_store(db_url)
     try:
-        assert store.run(migrations.current_version) == schema.SCHEMA_VERSION == 3
+        assert store.run(migrations.current_version) == schema.SCHEMA_VERSION >= 3
         rex = store.get_dog(1)
         assert (rex.name, rex.chart, rex.owner_phone, rex.age_years) == ("Rex", None, None, 11.0)
         assert [i.id for i in store.dog_history(1)] == [3, 2, 1]

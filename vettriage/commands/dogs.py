@@ -1,4 +1,4 @@
-"""`vettriage dogs add|list|show|rename|due`: the dog records behind the intakes, and follow-up visits.
+"""`vettriage dogs add|list|show|rename|due|lost`: the dog records behind the intakes, and follow-up visits.
 
 A name that several dogs share cannot pick a dog (`intakes add --dog NAME` refuses it and names the ids):
 `dogs rename ID NAME` is how the clinic tells them apart. The database driver is imported only inside the
@@ -21,7 +21,7 @@ from vettriage.errors import InputError
 
 def register(sub: Any) -> None:
     """Add `dogs` and its sub-commands."""
-    p = sub.add_parser("dogs", help="dog records: add, list, show, rename, due")
+    p = sub.add_parser("dogs", help="dog records: add, list, show, rename, due, lost")
     dsub = p.add_subparsers(dest="dogs_command", metavar="ACTION", required=True)
 
     ad = dsub.add_parser("add", help="add a dog; prints its new id")
@@ -47,17 +47,36 @@ def register(sub: Any) -> None:
     add_pack_arg(sh)
     sh.set_defaults(func=run_show)
 
-    du = dsub.add_parser("due", help="dogs due or overdue for a re-screen")
+    du = dsub.add_parser("due", help="dogs due or overdue for a re-screen", description=(
+        "Dogs whose last visit's re-screen date has passed (or falls within --within), most overdue first. "
+        "Dogs overdue by more than the cut-off (the `[rescreen] overdue_cutoff_days` setting, 182 days unless "
+        "set) and dogs marked lost to follow-up (`dogs lost`) are counted on the last line, not listed, "
+        "unless --all."))
     du.add_argument("--within", default="0d", help="also those due within this many days (14d, 2w; default 0d)")
+    du.add_argument("--all", action="store_true",
+                    help="also the dogs overdue past the cut-off and those marked lost to follow-up")
+    du.add_argument("--limit", type=int, metavar="N", help=f"at most N dogs (default {DUE_PAGE}; with --json all; "
+                    "0 for all)")
     du.add_argument("--json", action="store_true", help="the dogs due as JSON")
     du.set_defaults(func=run_due)
+
+    lo = dsub.add_parser("lost", help="mark a dog lost to follow-up: it leaves the due list (audited)",
+                         description="Mark a dog lost to follow-up (moved away, re-homed, seen elsewhere): the "
+                         "re-screen its last visit set leaves the due list, counted there; its next visit "
+                         "brings it back. Recorded on that visit with who, when and why, in the audit trail. "
+                         "--undo takes the mark back.")
+    lo.add_argument("id", type=int, help="the dog's id (see `vettriage dogs due` or `dogs list`)")
+    lo.add_argument("--by", required=True, help="who marks it (recorded in the audit trail)")
+    lo.add_argument("--reason", help="why (recorded in the audit trail), e.g. \"moved away\"")
+    lo.add_argument("--undo", action="store_true", help="take the mark back: the dog is on the due list again")
+    lo.set_defaults(func=run_lost)
 
     rn = dsub.add_parser("rename", help="give a dog (by id) a new name")
     rn.add_argument("id", type=int, help="the dog's id (see `vettriage dogs list`)")
     rn.add_argument("name", help="the new name")
     rn.set_defaults(func=run_rename)
 
-    for parser in (ad, ls, sh, du, rn):
+    for parser in (ad, ls, sh, du, rn, lo):
         add_db_arg(parser)
         parser.set_defaults(func=_guarded(parser.get_default("func")))
 
@@ -241,33 +260,83 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+DUE_PAGE = 100
+"""Dogs `dogs due` prints unless told otherwise: a day's work, not the whole file."""
+
+
 def run_due(args: argparse.Namespace) -> int:
-    """Dogs whose re-screen date (set by their last completed intake) has passed or falls within --within."""
-    from vettriage.followup import due_status, parse_within
+    """Dogs whose re-screen date (set by their last completed intake) has passed or falls within --within:
+    one page read in due order from the re-screen index, and the counts of the whole list and of what it
+    leaves out."""
+    from vettriage.config import load_config
+    from vettriage.followup import due_status, parse_within, span_words
     from vettriage.store import open_store
 
     try:
         days = parse_within(args.within)
     except ValueError:
         raise InputError("--within", None, f"{args.within!r}: give days like 14d or weeks like 2w") from None
+    if args.limit is not None and args.limit < 0:
+        raise InputError("--limit", None, "give 0 (all) or a positive number")
+    policy = load_config().rescreen
     today = dt.date.today()
+    on = today + dt.timedelta(days=days)
+    since = policy.overdue_since(today)
+    limit = args.limit if args.limit is not None else (0 if args.json else DUE_PAGE)
     store = open_store(args.db)
     try:
-        due = store.dogs_due(today + dt.timedelta(days=days))
+        due = store.dogs_due(on, overdue_since=None if args.all else since, lost=args.all, limit=limit or None)
+        counts = store.due_counts(on, since)
     finally:
         store.close()
     if args.json:
         from vettriage.localtime import iso
 
         print(json.dumps([{"dog": dog_json(d.dog), "intake_id": d.intake_id, "last_visit": iso(d.last_visit),
-                           "due": d.due.isoformat(), "status": due_status(d.due, today), "reason": d.reason}
+                           "due": d.due.isoformat(), "status": due_status(d.due, today), "reason": d.reason,
+                           "lost": None if d.lost_at is None else {"at": iso(d.lost_at), "by": d.lost_by,
+                                                                   "reason": d.lost_reason}}
                           for d in due], indent=2, ensure_ascii=False))
         return 0
     out = [f"{'ID':>6}  {'NAME':20}  {'CHART':10}  {'DUE':10}  {'STATUS':20}  REASON"]
     for d in due:
+        lost = f"  [LOST TO FOLLOW-UP: {d.lost_by}, {d.lost_at:%Y-%m-%d}: {d.lost_reason}]" if d.lost_at else ""
         out.append(f"{d.dog.id:>6}  {d.dog.name[:20]:20}  {(d.dog.chart or '-')[:10]:10}  {d.due.isoformat():10}  "
-                   f"{due_status(d.due, today):20}  {d.reason or ''}")
-    if not due:
-        out.append(f"(no dog is due for a re-screen by {today + dt.timedelta(days=days)})")
+                   f"{due_status(d.due, today):20}  {d.reason or ''}{lost}")
+    listed = counts.due + (counts.overdue + counts.lost if args.all else 0)
+    if not listed:
+        out.append(f"(no dog is due for a re-screen by {on})")
+    else:
+        shown = f" ({len(due):,} shown: --limit 0 for all)" if len(due) < listed else ""
+        out.append(f"{listed:,} due by {on}{shown}")
+    left = [f"{counts.overdue:,} overdue by more than {span_words(policy.overdue_cutoff_days)}"] if counts.overdue \
+        else []
+    left += [f"{counts.lost:,} lost to follow-up"] if counts.lost else []
+    if left:
+        out.append(("including " if args.all else "not listed: ") + ", ".join(left)
+                   + ("" if args.all else " (--all lists them)"))
     sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_lost(args: argparse.Namespace) -> int:
+    """Mark a dog lost to follow-up, or take the mark back (--undo)."""
+    from vettriage.store import open_store
+
+    by = _text(args.by, "--by")
+    if not by:
+        raise InputError("--by", None, "give the name of who marks it")
+    reason = _text(args.reason, "--reason", 400)
+    store = open_store(args.db)
+    try:
+        store.check_integrity()
+        dog = store.get_dog(args.id)
+        intake_id = store.mark_lost(dog.id, by, reason, lost=not args.undo)
+    finally:
+        store.close()
+    if args.undo:
+        print(f"dog {dog.id} ({dog.name}): back on the due list (mark taken back by {by} on intake {intake_id})")
+    else:
+        print(f"dog {dog.id} ({dog.name}): lost to follow-up, marked by {by} on intake {intake_id}; it leaves the "
+              f"due list (undo: vettriage dogs lost {dog.id} --undo --by NAME)")
     return 0

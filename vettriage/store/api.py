@@ -103,6 +103,26 @@ class DueDog:
     due: dt.date
     reason: str | None
     urgency: str | None
+    lost_at: dt.datetime | None = None
+    """Set when the clinic marked the dog lost to follow-up (on this visit): it then leaves the due list."""
+    lost_by: str | None = None
+    lost_reason: str | None = None
+
+
+LOST_ITEM = "lost_to_follow_up"
+"""The audit item of a lost-to-follow-up mark (new value true) and of its undo (false), on the dog's last visit."""
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """How many dogs the due list holds for a day, and how many it leaves out."""
+
+    due: int
+    """Due by the day, not overdue past the cut-off, not lost to follow-up: the list itself."""
+    overdue: int
+    """Overdue by more than the cut-off (and not marked lost): left out of the list."""
+    lost: int
+    """Due by the day but marked lost to follow-up: left out of the list."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +172,12 @@ class Store(Protocol):
     def dog_by_chart(self, chart: str) -> Dog: ...
     def visits(self, dog_id: int, *, limit: int | None = None) -> list[Visit]:
         """The dog's completed (or amended) intakes, oldest first (the last `limit` of them when given)."""
-    def dogs_due(self, on: dt.date) -> list[DueDog]: ...
+    def dogs_due(self, on: dt.date, *, overdue_since: dt.date | None = None, lost: bool = False,
+                 limit: int | None = None, after: tuple[dt.date, int] | None = None) -> list[DueDog]:
+        """Dogs whose last visit is due by `on`, soonest first: a page after (due, intake id) when given."""
+    def due_counts(self, on: dt.date, overdue_since: dt.date | None = None) -> DueCounts: ...
+    def mark_lost(self, dog_id: int, who: str, reason: str | None = None, *, lost: bool = True) -> int:
+        """Mark (or with lost=False unmark) a dog lost to follow-up, audited; the visit's intake id."""
 
     # intakes
     def record_intake(self, dog_name: str | None, *, by: str, mode: Mode, content_version: str,

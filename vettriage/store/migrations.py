@@ -100,7 +100,15 @@ def _to_v3(tx: Tx) -> None:
                          reason, r["id"]) for r in rows])
 
 
-STEPS: dict[int, Callable[[Tx], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+def _to_v4(tx: Tx) -> None:
+    """Lost to follow-up (issue 30): the mark on a dog's last visit that takes it off the due list. No intake
+    is marked by the upgrade; the due list's statements use the indexes of step 3."""
+    tx.execute(f"ALTER TABLE intakes ADD COLUMN lost_at {tx.dialect.types['ts']}")
+    tx.execute("ALTER TABLE intakes ADD COLUMN lost_by VARCHAR(200)")
+    tx.execute("ALTER TABLE intakes ADD COLUMN lost_reason VARCHAR(400)")
+
+
+STEPS: dict[int, Callable[[Tx], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
 assert max(STEPS) == s.SCHEMA_VERSION
 
 

@@ -7,7 +7,7 @@ checks that a migrated database has exactly the columns declared here.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = "vettriage"
 
 # Column kinds: pk (integer id), int, float, text, text:N (a bounded string), date, ts (aware UTC datetime),
@@ -30,6 +30,10 @@ TABLES: dict[str, dict[str, str]] = {
         "assessment": "json",
         # v3: when this completed intake says the dog should be screened again, and why (vettriage.followup).
         "rescreen_due": "date", "rescreen_reason": "text:200",
+        # v4: a completed intake whose re-screen the clinic has given up on (the dog lost to follow-up): when,
+        # by whom and why. Kept on the visit, not the dog: the dog's next visit replaces it, and the mark with it.
+        # The audit trail holds every mark and undo (item `lost_to_follow_up`); these columns index the last.
+        "lost_at": "ts", "lost_by": "text:200", "lost_reason": "text:400",
     },
     "audit": {
         "id": "pk", "intake_id": "int", "item_id": "text:200", "old_value": "json", "new_value": "json",

@@ -13,8 +13,8 @@ from typing import Any, Callable, TypeVar
 
 from vettriage.localtime import local_day
 from vettriage.store import records as r
-from vettriage.store.api import (AuditEvent, Dog, DueDog, Intake, IntakeSummary, Invite, Mode, NotFoundError,
-                                 Status, StoreError, Visit)
+from vettriage.store.api import (LOST_ITEM, AuditEvent, Dog, DueCounts, DueDog, Intake, IntakeSummary, Invite,
+                                 Mode, NotFoundError, Status, StoreError, Visit)
 from vettriage.store.db import Damaged, Database, DamagedRow, Tx
 from vettriage.textcheck import clean_name, json_problem, text_problem
 
@@ -125,15 +125,68 @@ class SqlStore:
             raise NotFoundError(f"no intake {intake_id}")
         return int(row["dog_id"])
 
-    def dogs_due(self, on: dt.date) -> list[DueDog]:
+    def dogs_due(self, on: dt.date, *, overdue_since: dt.date | None = None, lost: bool = False,
+                 limit: int | None = None, after: tuple[dt.date, int] | None = None) -> list[DueDog]:
         """Dogs whose LAST completed intake set a re-screen date on or before `on`, soonest first. A later
-        completed intake replaces the earlier one's date (the re-screen happened)."""
+        completed intake replaces the earlier one's date (the re-screen happened). `overdue_since`: leave out
+        the dogs due before that day (overdue past the cut-off); dogs marked lost to follow-up are left out
+        unless `lost`. `limit` rows after the row `after` = (due, intake id): a page, read from the re-screen
+        index in order, so its cost is the page's, not the list's."""
         def tx(tx: Tx) -> list[dict[str, Any]]:
-            return tx.rows(DUE_SELECT, (tx.dialect.dump("date", on),), [], "intake")
+            dump = tx.dialect.dump
+            sql, params = due_statements(on=dump("date", on),
+                                         cutoff=None if overdue_since is None else dump("date", overdue_since),
+                                         limit=limit, lost=lost,
+                                         after=None if after is None else (dump("date", after[0]), after[1]))[0]
+            return tx.rows(sql, params, [], "intake")
 
         return [DueDog(dog=r.dog_from(row, "dog_"), intake_id=row["intake_id"], last_visit=row["created_at"],
-                       due=row["rescreen_due"], reason=row["rescreen_reason"], urgency=row["urgency"])
+                       due=row["rescreen_due"], reason=row["rescreen_reason"], urgency=row["urgency"],
+                       lost_at=row["lost_at"], lost_by=row["lost_by"], lost_reason=row["lost_reason"])
                 for row in self.run(tx)]
+
+    def due_counts(self, on: dt.date, overdue_since: dt.date | None = None) -> DueCounts:
+        """The due list's size for `on` and what it leaves out (overdue past `overdue_since`, lost to
+        follow-up): one pass over the dogs, each dog's last visit by one probe of the visits index."""
+        def tx(tx: Tx) -> dict[str, Any] | None:
+            dump = tx.dialect.dump
+            sql, params = due_statements(on=dump("date", on), cutoff=dump("date", overdue_since or dt.date.min))[1]
+            return tx.one(sql, params)
+
+        row = self.run(tx) or {}
+        return DueCounts(**{k: int(row.get(k) or 0) for k in ("due", "overdue", "lost")})
+
+    def mark_lost(self, dog_id: int, who: str, reason: str | None = None, *, lost: bool = True) -> int:
+        """Mark the dog lost to follow-up (or, with `lost=False`, take the mark back): on its last completed
+        visit, with who, when and why, and an audit event (`lost_to_follow_up`, true or false) in the same
+        transaction. Returns that visit's intake id. A dog with no completed visit has nothing to follow up."""
+        who = " ".join((who or "").split())[:200] or "staff"
+        reason = " ".join((reason or "").split())[:400] or None
+        if reason and text_problem(reason):
+            raise StoreError(f"the reason {text_problem(reason)}")
+
+        def tx(tx: Tx) -> int:
+            if tx.one("SELECT id FROM dogs WHERE id = ?", (dog_id,)) is None:
+                raise NotFoundError(f"no dog {dog_id}")
+            row = tx.one("SELECT id, lost_at, lost_by FROM intakes WHERE dog_id = ? AND status IN ('completed', "
+                         "'amended') ORDER BY created_at DESC, id DESC LIMIT 1" + tx.dialect.for_update, (dog_id,))
+            if row is None:
+                raise StoreError(f"dog {dog_id} has no completed visit: there is no re-screen to follow up")
+            if lost and row["lost_at"] is not None:
+                raise StoreError(f"dog {dog_id} is already marked lost to follow-up (by {row['lost_by']}, "
+                                 f"{row['lost_at']:%Y-%m-%d})")
+            if not lost and row["lost_at"] is None:
+                raise StoreError(f"dog {dog_id} is not marked lost to follow-up")
+            now = utcnow()
+            why = reason or ("lost to follow-up" if lost else "back on the due list")
+            tx.update("intakes", {"lost_at": now if lost else None, "lost_by": who if lost else None,
+                                  "lost_reason": why if lost else None}, "id = ?", (row["id"],))
+            # as an import rebuilds the mark from the trail (vettriage.store.validate.intake_rows)
+            tx.insert("audit", dict(intake_id=row["id"], item_id=LOST_ITEM, old_value=not lost, new_value=lost,
+                                    who=who, at=now, reason=why))
+            return int(row["id"])
+
+        return self.run(tx, write=True)
 
     def get_dog(self, dog_id: int) -> Dog:
         """One dog, or NotFoundError."""
@@ -407,8 +460,10 @@ class SqlStore:
 
     def list_intakes(self, *, date: dt.date | None = None, status: Status | None = None,
                      dog: str | None = None, urgency: str | None = None,
-                     limit: int = 200, damaged: list[Damaged] | None = None) -> list[IntakeSummary]:
-        """Newest first. `date` is a UTC calendar day of creation; `dog` matches part of the name, any case.
+                     limit: int = 200, damaged: list[Damaged] | None = None,
+                     since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[IntakeSummary]:
+        """Newest first. `date` is a UTC calendar day of creation; `since` and `until` bound the creation time
+        (aware datetimes: a local day's bounds; until excluded); `dog` matches part of the name, any case.
         A row that cannot be read is left out and noted in `damaged` when it is given (else DamagedRow)."""
         where: list[str] = []
         params: list[Any] = []
@@ -420,6 +475,10 @@ class SqlStore:
         if date is not None:
             start = dt.datetime.combine(date, dt.time(), dt.timezone.utc)
             when("i.created_at >= ? AND i.created_at < ?", start, start + dt.timedelta(days=1))
+        if since is not None:
+            when("i.created_at >= ?", since)
+        if until is not None:
+            when("i.created_at < ?", until)
         if status is not None:
             if status not in STATUSES:
                 raise StoreError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
@@ -565,15 +624,49 @@ class AmbiguousDog(StoreError):
                          "one with `vettriage dogs rename ID NEW-NAME` (see `vettriage dogs list`)")
 
 
-# Each dog's last visit by one probe of ix_intakes_visits, then its date: cheaper than testing every intake past
-# its date for a later visit (most are past it in a year-old database).
-DUE_SELECT = (
-    "SELECT " + ", ".join(f"d.{c} AS dog_{c}" for c in r.DOG_COLUMNS)
-    + ", i.id AS intake_id, i.created_at, i.rescreen_due, i.rescreen_reason, i.urgency "
-    "FROM intakes i JOIN dogs d ON d.id = i.dog_id "
-    "WHERE i.id IN (SELECT (SELECT j.id FROM intakes j WHERE j.dog_id = e.id "
-    "AND j.status IN ('completed', 'amended') ORDER BY j.created_at DESC, j.id DESC LIMIT 1) FROM dogs e) "
-    "AND i.rescreen_due <= ? ORDER BY i.rescreen_due, i.id")
+# A visit is the dog's last when no later completed visit exists: one probe of ix_intakes_visits per row read.
+_LAST_VISIT = ("NOT EXISTS (SELECT 1 FROM intakes j WHERE j.dog_id = i.dog_id AND j.status IN ('completed', "
+               "'amended') AND (j.created_at > i.created_at OR (j.created_at = i.created_at AND j.id > i.id)))")
+_DUE_COLUMNS = (", ".join(f"d.{c} AS dog_{c}" for c in r.DOG_COLUMNS)
+                + ", i.id AS intake_id, i.created_at, i.rescreen_due, i.rescreen_reason, i.urgency, i.lost_at, "
+                "i.lost_by, i.lost_reason")
+# The dog's last visit: rescreen_due is set only on completed visits, and `status <> 'in_progress'` (the same
+# rows) is a test no index serves, so the planner walks ix_intakes_rescreen in due order without statistics.
+_DUE_FROM = f"SELECT {_DUE_COLUMNS} FROM intakes i JOIN dogs d ON d.id = i.dog_id WHERE i.rescreen_due <= ? "
+_DUE_LAST = f"AND i.status <> 'in_progress' AND {_LAST_VISIT}"
+
+
+def due_statements(*, on: Any, cutoff: Any = None, limit: int | None = None, lost: bool = False,
+                   after: tuple[Any, int] | None = None) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
+    """The due list's page and its counts as (sql, params) pairs, with dates already in the driver's shape:
+    the page walks the re-screen index from the cut-off (or the start) in (due, id) order and stops after
+    `limit` last visits; the counts go once over the dogs (each dog's last visit by one probe). Shared with
+    bench/desk.py, whose floor runs the same statements through the bare driver."""
+    sql, params = _DUE_FROM, [on]
+    if cutoff is not None:
+        sql += "AND i.rescreen_due >= ? "
+        params.append(cutoff)
+    if after is not None:  # keyset: the rows after the last one shown, still an index range
+        sql += "AND i.rescreen_due >= ? AND NOT (i.rescreen_due = ? AND i.id <= ?) "
+        params += [after[0], after[0], after[1]]
+    if not lost:
+        sql += "AND i.lost_at IS NULL "
+    sql += _DUE_LAST + " ORDER BY i.rescreen_due, i.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, int(limit)))
+    counts = ("SELECT SUM(CASE WHEN i.lost_at IS NULL AND i.rescreen_due >= ? THEN 1 ELSE 0 END) AS due, "
+              "SUM(CASE WHEN i.lost_at IS NULL AND i.rescreen_due < ? THEN 1 ELSE 0 END) AS overdue, "
+              "SUM(CASE WHEN i.lost_at IS NOT NULL THEN 1 ELSE 0 END) AS lost "
+              "FROM dogs e JOIN intakes i ON i.id = (SELECT j.id FROM intakes j WHERE j.dog_id = e.id "
+              "AND j.status IN ('completed', 'amended') ORDER BY j.created_at DESC, j.id DESC LIMIT 1) "
+              "WHERE i.rescreen_due <= ?")
+    low = cutoff if cutoff is not None else "0001-01-01"
+    return (sql, params), (counts, [low, low, on])
+
+
+DUE_SELECT = due_statements(on="?", lost=True)[0][0]
+"""Every dog due by one day (one parameter), lost ones included: the whole list, for benches."""
 
 
 def _summary_where(clauses: list[str]) -> str:

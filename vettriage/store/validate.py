@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from vettriage.errors import InputError
+from vettriage.store.api import LOST_ITEM
 from vettriage.store.schema import TABLES
 from vettriage.textcheck import json_problem, text_problem
 
@@ -313,7 +314,14 @@ def intake_rows(i: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
     row["created_at"] = _when(i["created_at"], "")
     row["updated_at"] = _when(i["updated_at"], "")
     row["rescreen_due"] = _day(i.get("rescreen_due"), "")
-    return row, [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
+    events = [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
+    # Lost to follow-up (schema 4) travels in the audit trail, where every mark and undo already is: the export
+    # format is unchanged, and the columns are its last event again.
+    marks = [e for e in events if e["item_id"] == LOST_ITEM]
+    last = marks[-1] if marks and marks[-1]["new_value"] is True else None
+    row["lost_at"], row["lost_by"], row["lost_reason"] = (
+        (last["at"], last["who"], (last["reason"] or "")[:400] or None) if last else (None, None, None))
+    return row, events
 
 
 def to_rows(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:

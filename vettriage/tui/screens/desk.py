@@ -1,7 +1,11 @@
 """The desk: today's intakes (dog, status, urgency as a word and a colour, progress at home), search by dog,
 start a new intake, open one; under them the day board (re-screens due, invitations and their progress, the
 highlighted dog's trend). It reloads itself every few seconds without moving the reader's row; a red flag
-reported from home goes to the top, with its time, until someone marks it seen (`s`)."""
+reported from home goes to the top, with its time, until someone marks it seen (`s`).
+
+The screen paints empty first and reads its lists right after that first frame: a page of each (today's
+intakes or the search's, the due list), a page more as the reader scrolls, and the due list's counts in a
+thread (vettriage.tui.widgets.dayboard), so the desk opens as fast on 100,000 intakes as on ten."""
 
 from __future__ import annotations
 
@@ -14,9 +18,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from vettriage.tui.widgets.dayboard import _cursor_key
+
 STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended": "amended"}
 REFRESH_SECONDS = 5.0
 """How often the desk reloads its lists by itself: owners answer at home while it is open."""
+PAGE = 30
+"""Intakes read at a time into the list (a screenful and more); a page more as the reader nears the end."""
 
 
 class DeskScreen(Screen[None]):
@@ -28,6 +36,7 @@ class DeskScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("escape", "clear_search", "Today", show=False),
         Binding("s", "seen", "Mark seen"),
+        Binding("l", "lost", "Lost to follow-up"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -45,14 +54,35 @@ class DeskScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill the table with today's intakes."""
+        """The columns now; the rows after the first frame is painted."""
         table = self.query_one("#intakes", DataTable)
         table.add_columns("Dog", "Status", "Urgency", "Home", "By", "Updated")
         self._dog_of: dict[str, tuple[int, str]] = {}
         self._alarms: set[str] = set()
-        self.refresh_rows()
+        self._limit = PAGE
+        self._more = False
+        self._loaded = False
+        self._on_loaded: list[Any] = []
+        self.query_one("#empty", Static).update("Loading...")
         table.focus()
+        self.call_after_refresh(self.refresh_rows)
         self.set_interval(REFRESH_SECONDS, self._tick)
+
+    def when_loaded(self, callback: Any) -> None:
+        """Call `callback` once the first load is on screen: every list's first page and the due counts (at once
+        if it already is). Tests and bench/desk.py wait on it."""
+        if self._loaded:
+            callback()
+        else:
+            self._on_loaded.append(callback)
+
+    def on_day_board_counted(self, event: Any) -> None:
+        """The board's counts are in: the first load is complete."""
+        if not self._loaded:
+            self._loaded = True
+            callbacks, self._on_loaded = self._on_loaded, []
+            for callback in callbacks:
+                callback()
 
     def _tick(self) -> None:
         """The periodic reload: only while the desk is the screen shown, keeping the reader's row and
@@ -70,13 +100,17 @@ class DeskScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         query = self.query_one("#search", Input).value.strip()
         if query:
-            rows = store.list_intakes(dog=query)
+            rows = store.list_intakes(dog=query, limit=self._limit + 1)
             heading = f"Intakes of dogs matching {query!r}"
         else:
-            from vettriage.localtime import intakes_of_day, today
+            from vettriage.localtime import today
 
-            rows = intakes_of_day(store, today(), limit=200)  # the local day, not UTC's
+            day = today()  # the local day, not UTC's: its bounds as UTC times, so the page is one indexed range
+            rows = store.list_intakes(since=_midnight(day), until=_midnight(day + dt.timedelta(days=1)),
+                                      limit=self._limit + 1)
             heading = "Today's intakes"
+        self._more = len(rows) > self._limit  # one row past the page says whether there is more to read
+        rows = rows[:self._limit]
         from vettriage.tui.widgets.dayboard import DayBoard, urgency_text
 
         from vettriage.intake.home import home_rows
@@ -105,13 +139,25 @@ class DeskScreen(Screen[None]):
             self._dog_of[str(r.id)] = (r.dog_id, r.dog_name)
         _restore_cursor(table, at)
         if board:
-            self.query_one(DayBoard).refresh_board(store)
+            config = getattr(self.app, "config", None)
+            self.query_one(DayBoard).refresh_board(store, config.rescreen.overdue_cutoff_days if config else None)
+        count = f"{len(rows)}+ (more as you scroll)" if self._more else f"{len(rows)}"
         self.query_one("#empty", Static).update(
-            f"{heading}: {len(rows)}" + ("" if rows else " · press n to start a new intake"))
+            f"{heading}: {count}" + ("" if rows else " · press n to start a new intake"))
+
+    def _read_more(self, row: int) -> None:
+        """Near the end of what is loaded: a page more, the reader's row kept. The list is read again with the
+        larger limit (not from an offset): the 5-second reload reads every row shown anyway, for statuses and
+        progress at home, and a day's intakes or a search's stay a few hundred."""
+        table = self.query_one("#intakes", DataTable)
+        if self._more and row >= table.row_count - 5:
+            self._limit += PAGE
+            self.refresh_rows(board=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Search as you type."""
+        """Search as you type (from the first page again)."""
         event.stop()
+        self._limit = PAGE
         self.refresh_rows(board=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -129,6 +175,7 @@ class DeskScreen(Screen[None]):
         """The highlighted intake's dog: its trend under the board."""
         if event.data_table.id != "intakes" or event.row_key is None:
             return
+        self._read_more(event.cursor_row)
         dog = self._dog_of.get(str(event.row_key.value))
         if dog is not None:
             from vettriage.tui.widgets.dayboard import DayBoard
@@ -147,11 +194,12 @@ class DeskScreen(Screen[None]):
         app: Any = self.app
         self._with_technician(lambda: app.open_intake(app.store.get_intake(intake_id)))
 
-    def _with_technician(self, then: Any) -> None:
+    def _with_technician(self, then: Any, *, always: bool = False) -> None:
         """Ask the technician's name once per desk session (it is recorded on every answer they enter and on
-        the intakes they start), then go on with `then`."""
+        the intakes they start), then go on with `then`. `always`: ask in owner wording too (a staff action
+        audited with who did it)."""
         app: Any = self.app
-        if app.technician or app.mode != "tech":
+        if app.technician or (app.mode != "tech" and not always):
             then()
             return
         from vettriage.tui.screens.dialogs import TextPrompt
@@ -186,6 +234,37 @@ class DeskScreen(Screen[None]):
                 self.refresh_rows()
 
         self.app.push_screen(TextPrompt("Mark the emergency seen", "Your name (recorded with the time):"), mark)
+
+    def action_lost(self) -> None:
+        """Mark the dog highlighted in the re-screens list lost to follow-up (moved away, seen elsewhere): it
+        leaves the due list, counted there. Who (the technician's name) and why are asked, and audited; the
+        undo is `vettriage dogs lost ID --undo`."""
+        from vettriage.tui.widgets.dayboard import DayBoard
+
+        board = self.query_one(DayBoard)
+        due = board.query_one("#due", DataTable)
+        key = _cursor_key(due) if due.has_focus else None
+        dog = board.due_dogs.get(key) if key else None
+        if dog is None:
+            self.notify("Move to the re-screens list (Tab) and highlight a dog first.", markup=False)
+            return
+        if not self.app.technician:  # type: ignore[attr-defined]
+            self._with_technician(self.action_lost, always=True)
+            return
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        app: Any = self.app
+
+        def mark(why: str | None) -> None:
+            if not why:
+                return
+            app.store.mark_lost(dog.dog.id, app.technician, why)
+            self.notify(f"{dog.dog.name}: lost to follow-up, off the due list (undo: vettriage dogs lost "
+                        f"{dog.dog.id} --undo --by NAME).", markup=False, timeout=8)
+            self.refresh_rows()
+
+        app.push_screen(TextPrompt(f"{dog.dog.name}: lost to follow-up",
+                                   "Why (moved away, seen elsewhere, died...)? Recorded with your name:"), mark)
 
     def action_search(self) -> None:
         """Focus the search field."""
@@ -277,6 +356,11 @@ class DeskScreen(Screen[None]):
             f"{open_.dog.name} has an intake in progress",
             f"Started {started} by {open_.by}, {len(open_.answers)} answers so far. Resume it, or start a "
             "second intake?", yes="Resume it", no="Start a new one"), choose)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The local midnight that starts `day`, as an aware UTC time (a 23- or 25-hour day included)."""
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.timezone.utc)
 
 
 def _local(when: dt.datetime) -> str:

@@ -1,6 +1,10 @@
 """The desk's day board: dogs due or overdue for a re-screen, invitations and their owners' progress at home
 (a red flag reported from home first, until someone marks it seen; links about to expire), and a compact trend of the highlighted dog's pain signs. Urgency and due state are words first; the
-colour only repeats them."""
+colour only repeats them.
+
+The due list is read a page at a time in due order (the store's keyset page on the re-screen index), the next
+page when the reader nears the end; its counts (the whole list, the dogs overdue past the cut-off and those
+lost to follow-up, both left out) are counted in a thread, so a store of any size paints at once."""
 
 from __future__ import annotations
 
@@ -10,9 +14,14 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Sparkline, Static
 
 DUE_WITHIN_DAYS = 14  # the board looks two weeks ahead, as `dogs due --within 14d`
+PAGE = 25
+"""Rows read at a time into the board's due list (it shows about eight): a page more as the reader nears the end."""
+NEAR_END = 5
+"""Rows from the end of what is loaded at which the next page is read."""
 EXPIRING_HOURS = 24  # an unanswered link with less than this left is flagged
 URGENCY_STYLE = {"emergency": "bold red", "soon": "yellow", "routine": "green"}
 
@@ -32,6 +41,20 @@ def due_text(due: dt.date, today: dt.date) -> Text:
     delta = (due - today).days
     style = "bold red" if delta < 0 else ("yellow" if delta == 0 else "")
     return Text(due_status(due, today), style=style)
+
+
+def count_line(counts: Any, cutoff_days: int | None) -> str:
+    """`Re-screens due in 14 days: 1,234 · not shown: 3,217 overdue by more than 182 days (6 months), 2 lost
+    to follow-up (vettriage dogs due --all)`."""
+    from vettriage.followup import span_words
+
+    line = f"Re-screens due in {DUE_WITHIN_DAYS} days: {counts.due:,}"
+    left = [f"{counts.overdue:,} overdue by more than {span_words(cutoff_days)}"] if counts.overdue and cutoff_days \
+        else []
+    left += [f"{counts.lost:,} lost to follow-up"] if counts.lost else []
+    if left:
+        line += " · not shown: " + ", ".join(left) + " (vettriage dogs due --all)"
+    return line
 
 
 def pending_invites(store: Any, now: dt.datetime) -> list[tuple[Any, str, bool]]:
@@ -69,9 +92,10 @@ def _restore_cursor(table: DataTable, key: str | None) -> None:
 
 
 class DayBoard(Vertical):
-    """Re-screens due and invitations side by side, and the trend line under them."""
+    """Re-screens due and invitations side by side, the due list's counts above them, the trend line under."""
 
     def compose(self) -> ComposeResult:
+        yield Static("Re-screens: loading...", id="due-count", markup=False)
         with Horizontal(id="board-tables"):
             yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="invites", cursor_type="row", zebra_stripes=True)
@@ -83,19 +107,86 @@ class DayBoard(Vertical):
         self.query_one("#due", DataTable).add_columns("Re-screen", "Dog", "Why")
         self.query_one("#invites", DataTable).add_columns("Invitation", "Dog", "Expires")
         self.query_one("#trend", Sparkline).display = False  # until a dog with two scored visits is highlighted
+        self.due_dogs: dict[str, Any] = {}
+        """Row key -> the DueDog shown on that row (the `l` key marks it lost to follow-up)."""
+        self._after: tuple[dt.date, int] | None = None
+        self._more = False
+        self._query: tuple[Any, dt.date, dt.date | None, dt.date] | None = None
+        self.counts: Any = None
+        """The last DueCounts read (None until the first count is in)."""
+        self.watch(self.query_one("#due", DataTable), "scroll_y", self._scrolled, init=False)
 
-    def refresh_board(self, store: Any) -> None:
-        """Reload both tables from the store."""
+    def refresh_board(self, store: Any, overdue_cutoff_days: int | None = None) -> None:
+        """Reload the due list's first page and, in a thread, its counts; and the invitations."""
         today = dt.date.today()
-        now = dt.datetime.now(dt.timezone.utc)
+        on = today + dt.timedelta(days=DUE_WITHIN_DAYS)
+        since = None if overdue_cutoff_days is None else today - dt.timedelta(days=overdue_cutoff_days)
+        self._query = (store, on, since, today)
+        self._cutoff = overdue_cutoff_days
         due = self.query_one("#due", DataTable)
+        at = _cursor_key(due)
         due.clear()
-        for d in store.dogs_due(today + dt.timedelta(days=DUE_WITHIN_DAYS)):
-            due.add_row(due_text(d.due, today), Text(d.dog.name),
-                        Text((d.reason or "").split(" (product heuristic")[0]), key=f"dog-{d.dog.id}")
+        self.due_dogs = {}
+        self._after, self._more = None, True
+        self.load_more()
         if not due.row_count:
             due.add_row(Text(f"none in {DUE_WITHIN_DAYS} days"), "", "")
-        self.refresh_invites(store, now)
+        _restore_cursor(due, at)
+        self.run_worker(lambda: store.due_counts(on, since), thread=True, group="due-counts", exclusive=True,
+                        exit_on_error=False)
+        self.refresh_invites(store)
+
+    def load_more(self) -> bool:
+        """Read the next page of the due list into the table; False when the list is all in."""
+        if not self._more or self._query is None:
+            return False
+        store, on, since, today = self._query
+        page = store.dogs_due(on, overdue_since=since, limit=PAGE, after=self._after)
+        due = self.query_one("#due", DataTable)
+        for d in page:
+            key = f"dog-{d.dog.id}"
+            if key in self.due_dogs:  # the same dog twice cannot happen (one last visit); a key must be unique
+                continue
+            self.due_dogs[key] = d
+            due.add_row(due_text(d.due, today), Text(d.dog.name),
+                        Text((d.reason or "").split(" (product heuristic")[0]), key=key)
+        if page:
+            self._after = (page[-1].due, page[-1].intake_id)
+        self._more = len(page) == PAGE
+        return bool(page)
+
+    def _near_end(self, row: int) -> None:
+        due = self.query_one("#due", DataTable)
+        if self._more and row >= due.row_count - NEAR_END:
+            self.load_more()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Moving down the due list reads the next page before the end is reached."""
+        if event.data_table.id == "due":
+            self._near_end(event.cursor_row)
+
+    def _scrolled(self, _old: float, new: float) -> None:
+        """Scrolling (the wheel, the scroll bar) reads the next page too."""
+        due = self.query_one("#due", DataTable)
+        if self._more and new >= due.max_scroll_y - NEAR_END:
+            self.load_more()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        """The counts, once counted: the whole list, and what it leaves out."""
+        from textual.worker import WorkerState
+
+        if event.worker.group != "due-counts" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        label = self.query_one("#due-count", Static)
+        if event.state == WorkerState.ERROR:
+            label.update("Re-screens: could not be counted (the list below is as read)")
+        else:
+            self.counts = event.worker.result
+            label.update(count_line(self.counts, self._cutoff))
+        self.post_message(self.Counted())
+
+    class Counted(Message):
+        """The due list's counts are on the board (the desk's first load is complete)."""
 
     def refresh_invites(self, store: Any, now: dt.datetime | None = None) -> None:
         """Reload the invitations: each live link's progress at home (not started, started with how many

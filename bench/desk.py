@@ -1,0 +1,341 @@
+"""The desk and `dogs due` on a big store, each as the user runs it, against a floor doing the same job with
+the bare libraries in the same run. Prints figures; asserts nothing.
+
+    python bench/desk.py [--intakes 100000] [--runs 9] [--quick]
+
+(a) Desk opening: `vettriage desk --db FILE` in a fresh process, run headless at 100x30 (no frame cap), from
+    spawning the process to (1) its first painted desk frame and (2) the frame in which its lists show their
+    first page (today's intakes, the due list and its counts). The child is the real command; the bench only
+    swaps the terminal driver for the headless one and wraps DeskScreen.on_mount to write one byte to a pipe
+    after the next refresh (as bench/tui.py does). Where the desk has `when_loaded` (issue 30), the second byte
+    is written after the frame that shows the loaded lists; else both bytes come from the one frame.
+    Floor: a bare Textual app that opens the same SQLite file with sqlite3, runs the same first-page queries
+    (today's intakes, the due page, the due counts) and paints them in two DataTables and a line.
+(b) `python -m vettriage dogs due --db FILE` as a process, to its exit, against a bare python process that
+    runs the statements the store runs (taken from the code under test) and prints the same number of rows.
+
+Pairs are interleaved (ours, floor, ours, floor...) so that machine noise hits both alike; median and p95 of
+each, the ratio, and the machine's load (os.getloadavg) before and after are printed.
+
+The fixture (N intakes over N/5 dogs, spread over the two years before today, re-screen dates as the
+default policy sets them, about a day's intakes today) is written in bulk through the store's own transaction
+API and cached in $TMPDIR/vettriage-bench-desk/, keyed by size, schema version and today's date.
+With PYTHONPATH at another checkout (e.g. /work/main) the same figures are taken on that code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (100, 30)
+CHILD_CWD = tempfile.gettempdir()
+"""Children start here: `python -c` and `-m` put their working directory first on sys.path, and a checkout's
+own folder there would win over PYTHONPATH (a run "on main" from a worktree would time the worktree)."""
+
+DESK_CHILD = """
+import os, sys
+fd = int(sys.argv[1])
+import vettriage.commands.tui as cmd
+def launch(app):
+    from vettriage.tui.screens.desk import DeskScreen
+    mount = DeskScreen.on_mount
+    def on_mount(self):
+        mount(self)
+        self.call_after_refresh(first, self)
+    def first(self):
+        os.write(fd, b"f")
+        hook = getattr(self, "when_loaded", None)
+        if hook is None:
+            done(self)
+        else:
+            hook(lambda: self.call_after_refresh(done, self))
+    def done(self):
+        os.write(fd, b"l")
+        self.app.exit()
+    DeskScreen.on_mount = on_mount
+    app.run(headless=True, size=(%d, %d))
+cmd._launch = launch
+from vettriage.cli import main
+sys.exit(main(["desk", "--db", sys.argv[2]]))
+""" % SIZE
+
+FLOOR_CHILD = """
+import json, os, sqlite3, sys
+fd, db, queries = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+from textual.app import App
+from textual.widgets import DataTable, Static
+class Floor(App):
+    def compose(self):
+        yield DataTable(id="today")
+        yield Static(id="counts")
+        yield DataTable(id="due")
+    def on_mount(self):
+        con = sqlite3.connect(db)
+        today, due, counts = [con.execute(q["sql"], q["params"]).fetchall() for q in queries]
+        for name, rows in (("today", today), ("due", due)):
+            table = self.query_one("#" + name, DataTable)
+            if rows:
+                table.add_columns(*[f"c{k}" for k in range(len(rows[0]))])
+                table.add_rows([[str(v) for v in r] for r in rows])
+        self.query_one("#counts", Static).update(" ".join(map(str, counts[0])))
+        self.call_after_refresh(self.painted)
+    def painted(self):
+        os.write(fd, b"fl")
+        self.exit()
+Floor().run(headless=True, size=(%d, %d))
+""" % SIZE
+
+DUE_FLOOR_CHILD = """
+import json, sqlite3, sys
+db, queries = sys.argv[1], json.loads(sys.argv[2])
+con = sqlite3.connect(db)
+out = []
+for q in queries:
+    for row in con.execute(q["sql"], q["params"]):
+        out.append("  ".join(str(v) for v in row))
+sys.stdout.write("\\n".join(out) + "\\n")
+"""
+
+NAMES = ["Bella", "Max", "Luna", "Charlie", "Daisy", "Rocky", "Molly", "Buddy", "Sadie", "Toby", "Biscuit",
+         "Toffee", "Pepper", "Bonnie", "Rex"]
+# (days, reason, urgency, share): as vettriage.followup.rescreen_due words them with the default policy
+KINDS = [(182, "routine senior re-check", "routine", 45), (28, "pain likely: re-score pain after a treatment "
+         "trial", "routine", 30), (90, "CCD possible: re-screen cognition (once pain is controlled)", "routine", 10),
+         (14, "urgency soon: re-check after the visit", "soon", 12),
+         (14, "urgency emergency: re-check after the visit", "emergency", 3)]
+
+
+def fixture(n: int, folder: Path) -> Path:
+    """The cached store of `n` intakes over n/5 dogs (built once a day per size and schema version)."""
+    from vettriage.localtime import local_day
+    from vettriage.store import open_store, schema
+
+    today = dt.date.today()
+    path = folder / f"desk-{n}-v{schema.SCHEMA_VERSION}-{today.isoformat()}.db"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    for leftover in folder.glob(tmp.name + "*"):
+        leftover.unlink()
+    t0 = time.perf_counter()
+    store = open_store(str(tmp))
+    rng = random.Random(30)
+    now = dt.datetime.now(dt.timezone.utc)
+    dogs = max(1, n // 5)
+    weights = [k[3] for k in KINDS]
+    answers = {f"q{k}": k % 4 for k in range(40)}
+
+    def fill(tx: object) -> None:
+        tx.insert_many("dogs", [dict(name=f"{NAMES[d % len(NAMES)]} {d}", name_key=f"{NAMES[d % len(NAMES)]} {d}"
+                                     .casefold(), owner_name=f"Owner {d}", chart=f"C-{d}" if d % 3 else None,
+                                     created_at=now - dt.timedelta(days=730)) for d in range(dogs)])
+        batch = []
+        midnight = dt.datetime.combine(today, dt.time(), dt.datetime.now().astimezone().tzinfo)
+        for k in range(n):
+            if k < n // 700:  # about one day's share of the intakes were started today, as a clinic's morning
+                when = midnight.astimezone(dt.timezone.utc) + dt.timedelta(
+                    seconds=rng.randrange(max(1, int((now - midnight).total_seconds()))))
+            else:
+                when = now - dt.timedelta(seconds=rng.randrange(730 * 86400))
+            status = rng.choice(["completed"] * 22 + ["amended", "in_progress"])
+            days, why, urgency, _ = rng.choices(KINDS, weights)[0]
+            done = status != "in_progress"
+            batch.append(dict(
+                dog_id=1 + rng.randrange(dogs), by=rng.choice(["owner", "Sam", "Alex"]), mode="tech",
+                status=status, urgency=urgency if done else None, emergency=urgency == "emergency" and done,
+                created_at=when, updated_at=when, content_version="2026.12.3", content_hash="bench",
+                answers=answers, position=None,
+                assessment={"urgency": urgency, "scores": {}} if done else None,
+                rescreen_due=local_day(when) + dt.timedelta(days=days) if done else None,
+                rescreen_reason=f"{why} (product heuristic: {days} days)" if done else None))
+            if len(batch) == 5000:
+                tx.insert_many("intakes", batch)
+                batch = []
+        tx.insert_many("intakes", batch)
+
+    store.run(fill, write=True)
+    store.close()
+    os.replace(tmp, path)
+    for extra in ("-wal", "-shm"):
+        leftover = Path(str(tmp) + extra)
+        if leftover.exists():
+            leftover.unlink()
+    print(f"(fixture: {n:,} intakes over {dogs:,} dogs built in {time.perf_counter() - t0:.1f} s: {path})")
+    return path
+
+
+def _has_column(db: Path, table: str, column: str) -> bool:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return any(r[1] == column for r in con.execute(f"PRAGMA table_info({table})"))
+    finally:
+        con.close()
+
+
+def desk_floor_queries(db: Path) -> list[dict]:
+    """The desk's first page as bare SQL: today's intakes (a page), the due list's first page and its counts.
+    The due statements are the store's own when it has them (issue 30), else an indexed page written here."""
+    from vettriage.store import sqlstore
+
+    today = dt.date.today()
+    midnight = dt.datetime.combine(today, dt.time()).astimezone().astimezone(dt.timezone.utc)
+    ts = lambda d: d.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731 - the store's format
+    out = [{"sql": 'SELECT i.id, d.name, i.status, i.urgency, i."by", i.updated_at FROM intakes i JOIN dogs d '
+                   "ON i.dog_id = d.id WHERE i.created_at >= ? AND i.created_at < ? "
+                   "ORDER BY i.created_at DESC, i.id DESC LIMIT 31",
+            "params": [ts(midnight), ts(midnight + dt.timedelta(days=1))]}]
+    on = (today + dt.timedelta(days=14)).isoformat()
+    cutoff = (today - dt.timedelta(days=182)).isoformat()
+    if hasattr(sqlstore, "due_statements"):
+        from vettriage.tui.widgets.dayboard import PAGE
+
+        page, counts = sqlstore.due_statements(on=on, cutoff=cutoff, limit=PAGE)
+        out += [{"sql": page[0], "params": list(page[1])}, {"sql": counts[0], "params": list(counts[1])}]
+        return out
+    last = ("NOT EXISTS (SELECT 1 FROM intakes j WHERE j.dog_id = i.dog_id AND j.status IN ('completed', "
+            "'amended') AND (j.created_at > i.created_at OR (j.created_at = i.created_at AND j.id > i.id)))")
+    out.append({"sql": "SELECT i.rescreen_due, d.name, i.rescreen_reason FROM intakes i JOIN dogs d ON "
+                       f"d.id = i.dog_id WHERE i.rescreen_due >= ? AND i.rescreen_due <= ? AND {last} "
+                       "ORDER BY i.rescreen_due, i.id LIMIT 50", "params": [cutoff, on]})
+    out.append({"sql": f"SELECT COUNT(*) FROM intakes i WHERE i.rescreen_due >= ? AND i.rescreen_due <= ? AND {last}",
+                "params": [cutoff, on]})
+    return out
+
+
+def due_floor_queries() -> list[dict]:
+    """What `dogs due` runs, as bare SQL from the code under test: the page and the counts (issue 30), or the
+    whole list (before it)."""
+    from vettriage.store import sqlstore
+
+    today = dt.date.today()
+    if hasattr(sqlstore, "due_statements"):
+        from vettriage.commands.dogs import DUE_PAGE
+
+        page, counts = sqlstore.due_statements(on=today.isoformat(),
+                                               cutoff=(today - dt.timedelta(days=182)).isoformat(), limit=DUE_PAGE)
+        return [{"sql": page[0], "params": list(page[1])}, {"sql": counts[0], "params": list(counts[1])}]
+    return [{"sql": sqlstore.DUE_SELECT, "params": [today.isoformat()]}]
+
+
+def _pair_time(cmd: list[str], marks: int) -> list[float]:
+    """Milliseconds from spawning `cmd` (whose argv[... ] takes the pipe's write end as {fd}) to each byte."""
+    r, w = os.pipe()
+    try:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([a.replace("{fd}", str(w)) for a in cmd], pass_fds=(w,), cwd=CHILD_CWD,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        os.close(w)
+        w = -1
+        times = []
+        for _ in range(marks):
+            if not os.read(r, 1):
+                break
+            times.append((time.perf_counter() - t0) * 1000)
+        err = proc.communicate()[1]
+        if proc.returncode != 0 or len(times) != marks:
+            raise RuntimeError(f"child failed (exit {proc.returncode}): {err.decode()[-800:]}")
+        return times
+    finally:
+        os.close(r)
+        if w != -1:
+            os.close(w)
+
+
+def _process_time(cmd: list[str]) -> tuple[float, int]:
+    """Milliseconds from spawning to exit, and the lines it printed."""
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=CHILD_CWD)
+    took = (time.perf_counter() - t0) * 1000
+    if out.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} failed (exit {out.returncode}): {out.stderr[-800:]}")
+    return took, out.stdout.count("\n")
+
+
+def _p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def _line(label: str, ours: list[float], floor: list[float]) -> str:
+    om, op, fm, fp = statistics.median(ours), _p95(ours), statistics.median(floor), _p95(floor)
+    return (f"  {label:34} median {om:6.0f} ms  p95 {op:6.0f} ms   floor median {fm:5.0f} ms  p95 {fp:5.0f} ms"
+            f"   {om / fm:.2f}x median, {op / fp:.2f}x p95")
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def desk_figures(db: Path, runs: int) -> None:
+    queries = json.dumps(desk_floor_queries(db))
+    _pair_time([sys.executable, "-c", DESK_CHILD, "{fd}", str(db)], 2)  # warm the content cache and the file
+    first, loaded, floor = [], [], []
+    for _ in range(runs):
+        f, l = _pair_time([sys.executable, "-c", DESK_CHILD, "{fd}", str(db)], 2)
+        first.append(f)
+        loaded.append(l)
+        floor.append(_pair_time([sys.executable, "-c", FLOOR_CHILD, "{fd}", str(db), queries], 2)[1])
+    print(_line("first desk frame", first, floor))
+    print(_line("desk lists shown (first page)", loaded, floor))
+
+
+def due_figures(db: Path, runs: int) -> None:
+    queries = json.dumps(due_floor_queries())
+    ours_cmd = [sys.executable, "-m", "vettriage", "dogs", "due", "--db", str(db)]
+    _process_time(ours_cmd)
+    ours, floor, lines = [], [], 0
+    for _ in range(runs):
+        took, lines = _process_time(ours_cmd)
+        ours.append(took)
+        floor.append(_process_time([sys.executable, "-c", DUE_FLOOR_CHILD, str(db), queries])[0])
+    print(_line(f"dogs due ({lines:,} lines printed)", ours, floor))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--intakes", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=9)
+    p.add_argument("--quick", action="store_true", help="a small store (500 intakes) and 3 runs")
+    p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "vettriage-bench-desk"))
+    args = p.parse_args()
+    if args.quick:
+        args.intakes, args.runs = 500, 3
+    import vettriage
+
+    check = subprocess.run([sys.executable, "-c", "import vettriage; print(vettriage.__file__)"], cwd=CHILD_CWD,
+                           capture_output=True, text=True).stdout.strip()
+    if Path(check).parent != Path(vettriage.__file__).parent:
+        sys.exit(f"the children would import {check}, not {vettriage.__file__}: set PYTHONPATH")
+    # As installed: scripts/setup precompiles the package (machines with PYTHONDONTWRITEBYTECODE=1 would
+    # otherwise compile every module in every process, 120 ms and more, and time the compiler).
+    import compileall
+
+    compileall.compile_dir(Path(vettriage.__file__).parent, quiet=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VETTRIAGE_CONFIG"] = str(Path(tmp) / "none.toml")
+        Path(os.environ["VETTRIAGE_CONFIG"]).write_text("")
+        print(f"vettriage from {Path(vettriage.__file__).parent}; python {sys.version.split()[0]}; {_load()}")
+        sizes = [args.intakes] if args.quick else [500, args.intakes]
+        for n in sizes:
+            db = fixture(n, Path(args.cache))
+            print(f"{n:,} intakes ({n // 5:,} dogs), {args.runs} interleaved pairs each; {_load()}")
+            desk_figures(db, args.runs)
+            due_figures(db, args.runs)
+        print(f"after: {_load()}")
+
+
+if __name__ == "__main__":
+    main()
