@@ -132,7 +132,8 @@ def single_documents(quick: bool) -> None:
                 side()
         ratio = [o / b for o, b in zip(ours, bare)]
         ok = "ok" if statistics.median(ratio) <= 1.3 else "OVER"
-        print(f"  {kind:9} vettriage: {_spread(ours, 's')}; bare: {_spread(bare, 's')}; ratio {_spread(ratio, 'x')}  {ok}")
+        print(f"  {kind:9} vettriage: {_spread(ours, 's')}; bare: {_spread(bare, 's')}; "
+              f"ratio {_spread(ratio, 'x')}  {ok}")
 
 
 # --- 3: the handouts command as a process -----------------------------------------------------------------------
