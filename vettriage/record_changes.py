@@ -139,16 +139,22 @@ class _Probe:
         self.hidden = frozenset((item,)) if hidden else frozenset()
 
 
+@cache
+def _item_test(cond: Any) -> Any:
+    from vettriage.engine.conditions import compile_condition
+
+    return compile_condition(cond)
+
+
 def _outcomes(cond: Any, seen: Mapping[str, list[Any]], catalogue: Any) -> set[bool | None]:
     """Every truth `cond` could take in any state the trail passed through, over-counted: each item tested
     takes, independently, any value it ever had, a blank, and (when branching can hide it) hidden or the
     "not seen" answer a gateway's no stands for."""
     from vettriage.content import models as m
-    from vettriage.engine.conditions import compile_condition
 
     if isinstance(cond, m.ItemTest):
         item = catalogue.items.get(cond.item)
-        test = compile_condition(cond)
+        test = _item_test(cond)
         out = {test(_Probe(cond.item, v, False)) for v in [None, *seen.get(cond.item, ())]}
         if item is None or item.enable_when is not None:
             from vettriage.engine.gateways import not_seen
@@ -184,9 +190,10 @@ def _could_raise(catalogue: Any, answers: Mapping[str, Any], events: list[Any]) 
     if rules is None:
         return None
     seen: dict[str, list[Any]] = {}
+    read = _red_flag_inputs(catalogue)
     given = [*answers.items(), *((e.item_id, v) for e in events for v in (e.old_value, e.new_value))]
     for k, v in given:
-        if v is None:
+        if v is None or k not in read:
             continue
         item = catalogue.items.get(k)
         if item is not None:
