@@ -41,9 +41,12 @@ def _start_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the pool
-    from vettriage.render.pdf import data_only_fetcher
+    try:
+        from vettriage.render.pdf import data_only_fetcher
 
-    data_only_fetcher()
+        data_only_fetcher()
+    except Exception:  # noqa: BLE001 - e.g. Pango missing: a failing initializer would break the whole pool,
+        pass  # while each document's own attempt reports the reason in its line
 
 
 def write_pdf(html: str, path: str) -> str | None:
