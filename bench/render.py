@@ -17,7 +17,7 @@ both sides alike; each figure gives the median and p95 (every run when there are
 machine's load average is printed at the start and the end. `--code DIR` measures another checkout (its
 package is imported in-process and by the commands), e.g. the main branch for a before figure.
 
-Run: .venv/bin/python bench/render.py [--quick] [--pairs N] [--pdf-n N] [--code DIR]
+Run: .venv/bin/python bench/render.py [--quick] [--pairs N] [--pdf-n N] [--code DIR] [--only PART]
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def _args() -> argparse.Namespace:
     p.add_argument("--pdf-n", type=int, default=100, help="handouts in the PDF day (default 100; 1000 is the "
                                                           "whole day, about 4 minutes a run on 2 cores)")
     p.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
-    p.add_argument("--skip-single", action="store_true", help="only the handouts processes")
+    p.add_argument("--only", choices=["single", "html", "pdf"], help="one part: the single documents, or the "
+                                                                     "handouts in one format")
     return p.parse_args()
 
 
@@ -220,17 +221,22 @@ def main() -> int:
     import vettriage
 
     print(f"vettriage from {Path(vettriage.__file__).parent}; {_load()}")
-    if not args.skip_single:
+    if args.only in (None, "single"):
         single_documents(args.quick)
     html_n, pdf_n = (200, 20) if args.quick else (args.html_n, args.pdf_n)
     html_pairs = args.pairs or (2 if args.quick else 5)
     pdf_pairs = args.pairs or (1 if args.quick else 3)
+    if args.only == "single":
+        print(f"\n{_load()}")
+        return 0
     print(f"\n3. `vettriage handouts` as a process, from the store, files written; floor: bench/render_floor.py "
           f"(pdf pool of {len(os.sched_getaffinity(0))} workers on both sides)")
     with tempfile.TemporaryDirectory(prefix="bench-render-") as d:
         work = Path(d)
-        handouts(work, "html", html_n, html_pairs, code, "target <= 5 s for 1000")
-        handouts(work, "pdf", pdf_n, pdf_pairs, code, "target <= 1.3x the floor")
+        if args.only in (None, "html"):
+            handouts(work, "html", html_n, html_pairs, code, "target <= 5 s for 1000")
+        if args.only in (None, "pdf"):
+            handouts(work, "pdf", pdf_n, pdf_pairs, code, "target <= 1.3x the floor")
     print(f"\n{_load()}")
     return 0
 

@@ -3,7 +3,9 @@ libraries only. It reads the same rows with sqlite3 (the day's completed intakes
 events), json-decodes them, renders a Jinja2 template of similar output size per row (the shipped print.css
 inlined, the answers, findings and flags, autoescaped) and writes each file through a temporary file and a
 rename (0600, as vettriage's write_atomic); for pdf, the same HTML laid out by bare WeasyPrint in a process
-pool of the same size as vettriage's. Prints the bytes written.
+pool of the same size as vettriage's. The answers run on as one paragraph so that the PDF is one or two pages
+and costs WeasyPrint about what a handout costs (a table of every answer made four pages and twice the time).
+Prints the rows and the bytes written.
 
 Run: python bench/render_floor.py DB YYYY-MM-DD OUT_DIR html|pdf WORKERS
 """
@@ -33,9 +35,9 @@ TEMPLATE = """<!DOCTYPE html>
 <section><h2>What we found</h2><ul>
 {% for key, c in assessment.categories.items() %}<li><b>{{ key }}</b>: {{ c.status }}
 {% for e in c.evidence %} {{ e.item }}={{ e.value }}{% endfor %}</li>{% endfor %}</ul></section>
-<section><h2>Your answers</h2><table>
-{% for item, value in answers.items() %}<tr><td>{{ item }}</td><td>{{ value }}</td></tr>
-{% endfor %}</table></section>
+<section><h2>Your answers</h2><p>
+{% for item, value in answers.items() %}<span>{{ item }}: {{ value }};</span>
+{% endfor %}</p></section>
 <section><h2>Changes</h2><p>{{ changes }} answers recorded</p></section>
 <footer>This is decision support before a vet visit, never a diagnosis: your dog must be examined by a vet.
 </footer></body></html>
