@@ -184,7 +184,9 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds to the command's exit, CPU seconds of its whole process tree)."""
     cpu = _cpu()
     t = time.perf_counter()
-    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    # run from the work folder: `python -m` puts the current folder first on sys.path, ahead of PYTHONPATH, so
+    # from a checkout it would import that checkout's package whatever --code says
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=env["BENCH_WORK"])
     took = time.perf_counter() - t
     while True:  # reap adopted orphans, so that their CPU time is counted
         try:
@@ -209,8 +211,12 @@ def handouts(work: Path, fmt: str, n: int, pairs: int, code: Path, target: str, 
         print(f"  (store of {n} completed intakes filled in {time.perf_counter() - t:.1f} s, not timed)")
     config = work / "empty-config.toml"
     config.write_text("")
-    env = dict(os.environ, PYTHONPATH=str(code), VETTRIAGE_CONFIG=str(config))
+    env = dict(os.environ, PYTHONPATH=str(code), VETTRIAGE_CONFIG=str(config), BENCH_WORK=str(work))
     env.pop("VETTRIAGE_CLINIC_NAME", None)
+    where = subprocess.run([sys.executable, "-c", "import vettriage; print(vettriage.__file__)"], env=env, cwd=work,
+                           capture_output=True, text=True).stdout.strip()
+    if not where.startswith(str(code)):
+        raise SystemExit(f"the command would import {where}, not the package in {code}")
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     ours, bare, ours_cpu, bare_cpu = [], [], [], []
     sizes: dict[str, tuple[int, int]] = {}
