@@ -112,11 +112,125 @@ def _flags(catalogue: Any, answers: Mapping[str, Any]) -> set[str] | None:
         return None
 
 
+@cache
+def _flag_rules(catalogue: Any) -> tuple[tuple[str, Any], ...] | None:
+    """(red flag, condition) of every rule that raises one, when every such condition reads answers only (item
+    tests under all / any / not / at least); None when one reads a score, a finding or another flag."""
+    from vettriage.content import models as m
+    from vettriage.content.catalogue import walk_conditions
+
+    out = []
+    for r in catalogue.rules:
+        if r.then.red_flag:
+            nodes = walk_conditions(r.when)
+            if not all(isinstance(n, (m.ItemTest, m.AllOf, m.AnyOf, m.NotOf, m.AtLeast)) for n in nodes):
+                return None
+            out.append((r.then.red_flag, r.when))
+    return tuple(out)
+
+
+class _Probe:
+    """An evaluation context holding one answer (or the question hidden by branching)."""
+
+    __slots__ = ("answers", "hidden")
+
+    def __init__(self, item: str, value: Any, hidden: bool) -> None:
+        self.answers = {} if hidden or value is None else {item: value}
+        self.hidden = frozenset((item,)) if hidden else frozenset()
+
+
+@cache
+def _item_test(cond: Any) -> Any:
+    from vettriage.engine.conditions import compile_condition
+
+    return compile_condition(cond)
+
+
+def _outcomes(cond: Any, seen: Mapping[str, list[Any]], catalogue: Any) -> set[bool | None]:
+    """Every truth `cond` could take in any state the trail passed through, over-counted: each item tested
+    takes, independently, any value it ever had, a blank, and (when branching can hide it) hidden or the
+    "not seen" answer a gateway's no stands for."""
+    from vettriage.content import models as m
+
+    if isinstance(cond, m.ItemTest):
+        item = catalogue.items.get(cond.item)
+        test = _item_test(cond)
+        out = {test(_Probe(cond.item, v, False)) for v in [None, *seen.get(cond.item, ())]}
+        if item is None or item.enable_when is not None:
+            from vettriage.engine.gateways import not_seen
+
+            out.add(test(_Probe(cond.item, None, True)))
+            if item is not None:
+                out.add(test(_Probe(cond.item, not_seen(catalogue, cond.item), False)))
+        return out
+    if isinstance(cond, m.NotOf):
+        return {None if v is None else not v for v in _outcomes(cond.not_, seen, catalogue)}
+    parts = [_outcomes(c, seen, catalogue) for c in (cond.all if isinstance(cond, m.AllOf) else
+                                                     cond.any if isinstance(cond, m.AnyOf) else cond.of)]
+    maybe = {None} if any(None in p for p in parts) else set()
+    if isinstance(cond, m.AllOf):
+        return maybe | ({True} if all(True in p for p in parts) else set()) | (
+            {False} if any(False in p for p in parts) else set())
+    if isinstance(cond, m.AnyOf):
+        return maybe | ({True} if any(True in p for p in parts) else set()) | (
+            {False} if all(False in p for p in parts) else set())
+    can_true = sum(True in p for p in parts)
+    can_false = sum(False in p for p in parts)
+    return maybe | ({True} if can_true >= cond.at_least else set()) | (
+        {False} if can_false >= len(parts) - cond.at_least + 1 else set())
+
+
+def _could_raise(catalogue: Any, answers: Mapping[str, Any], events: list[Any]) -> set[str] | None:
+    """The red flags some state of the trail could have raised (a superset), or None when the content's red-flag
+    rules read more than answers. A flag outside it was never raised, so never withdrawn: the replay, one whole
+    assessment per answer to an emergency question (90% of a handout's time), is skipped when nothing is left."""
+    from vettriage.engine.answers import coerce_value
+
+    rules = _flag_rules(catalogue)
+    if rules is None:
+        return None
+    seen: dict[str, list[Any]] = {}
+    read = _red_flag_inputs(catalogue)
+    given = [*answers.items(), *((e.item_id, v) for e in events for v in (e.old_value, e.new_value))]
+    for k, v in given:
+        if v is None or k not in read:
+            continue
+        item = catalogue.items.get(k)
+        if item is not None:
+            try:
+                v = coerce_value(item, v, catalogue)  # as the engine reads it
+            except ValueError:
+                continue  # a state holding it fails validation: the replay cannot judge it either
+        seen.setdefault(k, []).append(v)
+    return {flag for flag, cond in rules if True in _outcomes(cond, seen, catalogue)}
+
+
 def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[Any],
                    status: str | None = None) -> RecordChanges:
     """The withdrawn red flags and amendments of an intake, from its stored answers and its audit events
     (objects with item_id, old_value, new_value, who, at, reason; in the order they happened)."""
     events = list(trail)
+    withdrawn = _withdrawn(catalogue, answers, events, shortcut=True)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for e in events:
+        if e.reason and not e.reason.startswith(AUTO_REASON):
+            groups.setdefault((e.who, e.reason), []).append(e)
+    amendments = tuple(Amendment(who=who, at=evs[0].at, reason=reason,
+                                 items=tuple(dict.fromkeys(_label(catalogue, e.item_id) for e in evs)))
+                       for (who, reason), evs in groups.items())
+    return RecordChanges(withdrawn, amendments, status == "amended")
+
+
+def _withdrawn(catalogue: Any, answers: Mapping[str, Any], events: list[Any],
+               shortcut: bool) -> tuple[Withdrawn, ...]:
+    """The trail replayed: the red flags raised at some point and not at the end, each with the answer that
+    withdrew it. `shortcut`: skip the replay when no flag outside the final ones could ever have been raised."""
+    possible = _could_raise(catalogue, answers, events) if shortcut else None
+    if possible is not None and not possible:
+        return ()
+    final = _flags(catalogue, answers) or set()
+    if possible is not None and possible <= final:
+        return ()  # every flag it could have raised is still raised
     # states[k] = the answers before event k; states[len] = the stored answers
     states: list[dict[str, Any]] = [dict(answers)]
     for e in reversed(events):
@@ -127,7 +241,6 @@ def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[A
             before[e.item_id] = e.old_value
         states.insert(0, before)
     inputs = _red_flag_inputs(catalogue)
-    final = _flags(catalogue, states[-1]) or set()
     withdrawn: dict[str, Withdrawn] = {}
     flags_before: set[str] | None = None
     for k, e in enumerate(events):
@@ -147,14 +260,7 @@ def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[A
             for f in after:
                 withdrawn.pop(f, None)  # raised again later: not withdrawn
         flags_before = after
-    groups: dict[tuple[str, str], list[Any]] = {}
-    for e in events:
-        if e.reason and not e.reason.startswith(AUTO_REASON):
-            groups.setdefault((e.who, e.reason), []).append(e)
-    amendments = tuple(Amendment(who=who, at=evs[0].at, reason=reason,
-                                 items=tuple(dict.fromkeys(_label(catalogue, e.item_id) for e in evs)))
-                       for (who, reason), evs in groups.items())
-    return RecordChanges(tuple(withdrawn.values()), amendments, status == "amended")
+    return tuple(withdrawn.values())
 
 
 def _label(catalogue: Any, item_id: str) -> str:

@@ -44,13 +44,16 @@ def register(sub: Any) -> None:
     add_pack_arg(r)
     r.set_defaults(func=run_report)
 
-    h = sub.add_parser("handouts", help="the owner handouts for one day's completed intakes")
+    h = sub.add_parser("handouts", help="the owner handouts for one day's completed intakes (HTML, or PDF)")
     h.add_argument("--date", required=True, help="day the intakes were started: YYYY-MM-DD or 'today' "
                    "(the local calendar day)")
     h.add_argument("--diary", action="store_true", help="add the two-week diary page to each handout")
     add_output_arg(h, "the folder to write the handouts into (made if missing)", required=True)
-    h.add_argument("--format", choices=["pdf", "html"], default="pdf", help="pdf or html (default: pdf)")
+    h.add_argument("--format", choices=["html", "pdf"], default="html",
+                   help="html or pdf (default: html; PDFs are made by one worker process per core)")
     h.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of a PDF (default: a4)")
+    h.add_argument("--jobs", type=int, metavar="N", help="worker processes for PDFs (default: one per core)")
+    h.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
     add_db_arg(h)
     add_content_arg(h)
     add_pack_arg(h)
@@ -243,69 +246,23 @@ def intakes_of_day(store: Any, day: dt.date) -> list[Any]:
 
 
 def run_handouts(args: argparse.Namespace) -> int:
-    """Write the owner handout of every completed intake of one local day, with a progress bar on standard error;
-    say how many were written and, when none, why."""
-    from vettriage.commands._packs import load_content
-    from vettriage.render import render
+    """`vettriage handouts` (vettriage.commands.handouts)."""
+    from vettriage.commands.handouts import run_handouts as run
 
-    day = parse_day(args.date)
-    out_dir = Path(args.output)
-    cat = load_content(args, args.content)
-    clinic = clinic_from_config()
-
-    def work(store: Any) -> tuple[int, int, int]:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        every = intakes_of_day(store, day)
-        rows = [r for r in every if r.status in ("completed", "amended")]
-        if rows:
-            try:
-                out_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise InputError(str(out_dir), None, f"cannot create folder: {exc.strerror or exc}") from None
-        skipped = 0
-        with Progress(TextColumn("handouts {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), transient=not sys.stderr.isatty(),
-                      console=_stderr_console()) as bar:
-            task = bar.add_task(str(day), total=len(rows))
-            for row in rows:
-                intake = store.get_intake(row.id)
-                try:
-                    assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary,
-                                                                  store.audit(row.id))
-                except InputError as exc:
-                    # One stale record must not stop the day's printing; it is named on standard error.
-                    bar.console.print(f"skipped intake {row.id}: {exc}")
-                    skipped += 1
-                    bar.advance(task)
-                    continue
-                doc = render("handout", args.format, cat, assessment, values, meta, paper=args.paper)
-                name = f"{day.isoformat()}_intake{row.id}_{_slug(row.dog_name)}_handout.{args.format}"
-                write_atomic(out_dir / name, doc)
-                bar.advance(task)
-        return len(rows) - skipped, skipped, len(every) - len(rows)
-
-    done, skipped, unfinished = _store_errors(args, work)
-    print(handouts_summary(day, out_dir, done, skipped, unfinished))
-    return 0
+    return run(args)
 
 
-def handouts_summary(day: dt.date, out_dir: Path, done: int, skipped: int, unfinished: int) -> str:
+def handouts_summary(day: dt.date, out_dir: Path, done: int, failed: int, unfinished: int) -> str:
     """How many handouts were written, and why none when none were."""
     waiting = f"; {unfinished} intake(s) not completed yet, so no handout" if unfinished else ""
     if done:
-        extra = f", {skipped} skipped (named above)" if skipped else ""
+        extra = f", {failed} failed (named on standard error)" if failed else ""
         return f"wrote {done} handout(s) for {day.isoformat()} to {out_dir}{extra}{waiting}"
-    if skipped:
-        return f"wrote no handouts for {day.isoformat()}: all {skipped} completed intake(s) were skipped (named above)"
+    if failed:
+        return (f"wrote no handouts for {day.isoformat()}: all {failed} completed intake(s) failed "
+                "(named on standard error)")
     if unfinished:
         return (f"wrote no handouts for {day.isoformat()}: none of its {unfinished} intake(s) is completed yet "
                 "(handouts are written for completed intakes; `vettriage report --intake ID --kind handout` "
                 "writes a DRAFT of one)")
     return f"wrote no handouts for {day.isoformat()}: no intake was started that day (local time)"
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
