@@ -32,16 +32,17 @@ def constrained(default: Any = dataclasses.MISSING, **limits: Any) -> Any:
     return dataclasses.field(default=default, metadata=limits)
 
 
-def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = False, kw_only: bool = True) -> Any:
+def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = False, kw_only: bool = True,
+           eq: bool = False) -> Any:
     """Make `cls` a slotted dataclass, keyword-only unless told, that refuses unknown fields when validated.
 
-    Records compare by identity (eq=False): nothing compares them by value, and generating `__eq__` for every
-    class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's)."""
+    Records compare by identity unless `eq`: content is never compared by value, and generating `__eq__` for
+    every class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's)."""
 
     def wrap(c: type[T]) -> type[T]:
         c.__pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}  # type: ignore[attr-defined]
         c._aliases = aliases  # type: ignore[attr-defined]
-        made = dataclasses.dataclass(frozen=frozen, slots=True, kw_only=kw_only, eq=False, repr=False)(c)
+        made = dataclasses.dataclass(frozen=frozen, slots=True, kw_only=kw_only, eq=eq, repr=False)(c)
         if frozen:
             made.__setstate__ = _setstate(made)  # type: ignore[attr-defined]
         return made
