@@ -14,13 +14,8 @@ import vettriage
 from vettriage.hashing import sha256
 
 
-def cache_dir() -> Path:
-    """The user's vettriage cache folder: $VETTRIAGE_CACHE_DIR, else $XDG_CACHE_HOME/vettriage, else
-    ~/.cache/vettriage (also where the store marks the files it verified: vettriage.store.verified)."""
-    return _dir()
-
-
 def _dir() -> Path:
+    # the same rule in vettriage.store.verified, which marks there the database files it verified
     env = os.environ.get("VETTRIAGE_CACHE_DIR")
     if env:
         return Path(env)

@@ -29,9 +29,13 @@ MAX_AGE_S = 24 * 3600.0
 
 
 def _cache_dir() -> Path:
-    from vettriage.content.cache import cache_dir
-
-    return cache_dir()
+    """The content cache's folder (vettriage.content.cache._dir), found without importing that module: every
+    command that closes a store comes here, and the cache module's imports cost a short command 5-10 ms."""
+    env = os.environ.get("VETTRIAGE_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vettriage"
 
 
 class Mark:
