@@ -44,6 +44,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -238,13 +239,16 @@ sys.stdout.write((text * (width // max(1, len(text)) + 1))[:width])
 '''
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, bytes]:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, bytes, float]:
+    """Wall seconds, standard output, and CPU seconds (user + system, the kernel's account of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     took = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
-    return took, done.stdout
+    return took, done.stdout, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def p95(samples: list[float]) -> float:
@@ -306,20 +310,26 @@ def main() -> None:
         print(f"load average at start: {' '.join(f'{x:.2f}' for x in load_start)}")
         # one warm-up of each: the content and template caches filled, the file in the page cache
         outputs = {label: (timed(cmd, env)[1], timed(floor, env)[1]) for label, (cmd, floor) in cases.items()}
-        ours = {label: [] for label in cases}
-        base = {label: [] for label in cases}
+        ours: dict[str, list[tuple[float, bytes, float]]] = {label: [] for label in cases}
+        base: dict[str, list[tuple[float, bytes, float]]] = {label: [] for label in cases}
         for k in range(args.pairs):
             for label, (cmd, floor) in cases.items():
                 order = [(ours, cmd), (base, floor)] if k % 2 else [(base, floor), (ours, cmd)]
                 for into, argv in order:
-                    into[label].append(timed(argv, env)[0])
-        print(f"{'command':46} {'median':>8} {'p95':>8}   {'floor':>8} {'p95':>8}   {'ratio':>6} {'pairs':>6}")
+                    into[label].append(timed(argv, env))
+        print("wall time (what the user waits for), then CPU time (user + system: steadier when the machine is "
+              "busy); ratio = command / floor, of the medians and the median of the pair-by-pair ratios")
+        print(f"{'command':46} {'median':>8} {'p95':>8}   {'floor':>8} {'p95':>8}   {'ratio':>6} {'pairs':>6}"
+              f"   {'cpu':>6} {'floor':>6} {'ratio':>6}")
         for label in cases:
-            a, b = ours[label], base[label]
+            a, b = [r[0] for r in ours[label]], [r[0] for r in base[label]]
+            ca, cb = [r[2] for r in ours[label]], [r[2] for r in base[label]]
             pair = statistics.median(x / y for x, y in zip(a, b))
             print(f"{label:46} {statistics.median(a) * 1000:6.0f}ms {p95(a) * 1000:6.0f}ms   "
                   f"{statistics.median(b) * 1000:6.0f}ms {p95(b) * 1000:6.0f}ms   "
-                  f"{statistics.median(a) / statistics.median(b):5.2f}x {pair:5.2f}x")
+                  f"{statistics.median(a) / statistics.median(b):5.2f}x {pair:5.2f}x   "
+                  f"{statistics.median(ca) * 1000:4.0f}ms {statistics.median(cb) * 1000:4.0f}ms "
+                  f"{statistics.median(ca) / statistics.median(cb):5.2f}x")
         out_due, floor_due = outputs["dogs due"]
         print(f"dogs due: {len(out_due.splitlines()) - 1:,} dogs listed by the command, "
               f"{len(floor_due.splitlines()) - 1:,} by the floor query (the same rows expected)")
