@@ -1,7 +1,8 @@
 """Issue 30: everyday commands start on what they need. On a cached content start, `report` (HTML, Markdown),
 `intakes list`, `dogs due` and `assess` never import pydantic, WeasyPrint, Textual, FHIR, rich or the web form
-(each run as a fresh process, its modules listed after the command), and the cheaper check of a stored assessment refuses at least everything
-pydantic refused: a damaged stored assessment is one line and exit 2, as is a corrupt database file."""
+(each run as a fresh process, its modules listed after the command), and the cheaper check of a stored
+assessment refuses at least everything pydantic refused: a damaged stored assessment is one line and exit 2, as
+is a corrupt database file."""
 
 from __future__ import annotations
 
