@@ -9,24 +9,37 @@ nothing, ketamine least of all.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 from typing import Any, Literal, Mapping
-
-from pydantic import BaseModel, ConfigDict
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import CareOption, Flag, Situation
 from vettriage.engine.assessment import Assessment
 from vettriage.engine.conditions import LEVEL_RANK, Test, compile_condition, compiled
+from vettriage.record import Record, record
 
 KETAMINE = "ketamine"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(Record):
+    """Base of the plan's parts: frozen slotted dataclasses (vettriage.record), not pydantic models. Every value
+    comes from content validated at load and an Assessment, so nothing is validated again, and a `report`
+    process never imports pydantic (about 60-90 ms of its start)."""
+
+    __slots__ = ()
 
 
+_part = record(frozen=True, eq=True)  # a plan compares by value (the same answers give the same plan)
+
+
+def _empty() -> Any:
+    """A list field that defaults to a fresh empty list (one Field object per field: dataclasses names it)."""
+    return dataclasses.field(default_factory=list)
+
+
+@_part
 class PlanCaution(_Model):
     """A ketamine caution or medication-safety flag raised for this dog, in both audiences' words.
 
@@ -42,6 +55,7 @@ class PlanCaution(_Model):
     owner_detail: str
 
 
+@_part
 class PlanOption(_Model):
     """One offered care option. `title` is the owner's wording, used as the option's name in every document.
 
@@ -67,15 +81,16 @@ class PlanOption(_Model):
     source_url: str | None
     handout: str = ""
     """The handout's wording, printed whole (never cut)."""
-    why: list[str] = []
+    why: list[str] = _empty()
     """For the owner, said first with the option: why it sits where it does for this dog (moved down because of
     kidney disease...) or a strong caution (ketamine with heart disease)."""
-    vet_why: list[str] = []
+    vet_why: list[str] = _empty()
     stop_signs: str | None = None
     """The medicine's stop-and-call signs for the owner, printed with the option in every document."""
     vet_stop_signs: str | None = None
 
 
+@_part
 class NowStep(_Model):
     """An emergency sign that was reported, and what to do about it now."""
 
@@ -86,6 +101,7 @@ class NowStep(_Model):
     vet_action: str
 
 
+@_part
 class WorkupStep(_Model):
     """A suggested work-up step, in both audiences' words."""
 
@@ -96,6 +112,7 @@ class WorkupStep(_Model):
     owner_detail: str
 
 
+@_part
 class AboutOption(_Model):
     """The short answer about an option owners ask for (ketamine) when it is not offered: why not, for this dog
     now, and what comes first, with the questions to ask a clinic that offers it. Never an option: documents
@@ -104,11 +121,12 @@ class AboutOption(_Model):
     id: str
     owner: str
     tech: str
-    questions: list[str] = []
+    questions: list[str] = _empty()
     unsuitable: bool = False
     """The reason is a condition that makes the option unsuitable for this dog (not merely "not yet")."""
 
 
+@_part
 class HomeStep(_Model):
     """What still matters at home while an emergency defers the plan (keep cool, a harness, strict rest)."""
 
@@ -117,6 +135,7 @@ class HomeStep(_Model):
     tech: str
 
 
+@_part
 class Withheld(_Model):
     """An option whose conditions held but that a situation of this dog keeps out of the plan (`never_with`)."""
 
@@ -128,6 +147,7 @@ class Withheld(_Model):
     tech: str
 
 
+@_part
 class Plan(_Model):
     """The ordered care options for one Assessment, or (when `deferred`) only what to do now and `home`.
 
@@ -145,8 +165,8 @@ class Plan(_Model):
     about_ketamine: AboutOption | None
     content_version: str
     content_hash: str
-    home: list[HomeStep] = []
-    withheld: list[Withheld] = []
+    home: list[HomeStep] = _empty()
+    withheld: list[Withheld] = _empty()
 
     @property
     def titles(self) -> list[str]:
@@ -178,17 +198,17 @@ class _Ctx:
                        if r.limited_by}
 
 
-# Plan parts are built with model_construct: every value comes from content that was validated at load, and
-# validating it again per report cost more than rendering the report.
+# Plan parts are built unvalidated: every value comes from content that was validated at load, and validating
+# it again per report cost more than rendering the report.
 
 
 def _caution(flag: Flag, kind: Literal["ketamine_caution", "medication_flag"]) -> PlanCaution:
-    return PlanCaution.model_construct(id=flag.id, kind=kind, title=flag.title.tech, detail=flag.detail.tech,
+    return PlanCaution(id=flag.id, kind=kind, title=flag.title.tech, detail=flag.detail.tech,
                        owner_title=flag.title.owner, owner_detail=flag.detail.owner)
 
 
 def _as_condition(c: PlanCaution) -> PlanCaution:
-    return PlanCaution.model_construct(
+    return PlanCaution(
         id=c.id, kind="condition", title=c.title,
         detail="reported for this dog; weigh it against this option's cautions above.",
         owner_title=c.owner_title, owner_detail="you told us about this; ask your vet whether it matters here.")
@@ -267,7 +287,7 @@ def _about(catalogue: Catalogue, opt: CareOption, ctx: "_Ctx", memo: dict[str, b
         if not holds(test, reason):
             continue
         said = [r for t, r in reasons if r.unsuitable and holds(t, r)] if reason.unsuitable else [reason]
-        return AboutOption.model_construct(id=opt.id, owner=" ".join(r.owner for r in said),
+        return AboutOption(id=opt.id, owner=" ".join(r.owner for r in said),
                                            tech=" ".join(r.tech for r in said), questions=list(opt.questions),
                                            unsuitable=reason.unsuitable)
     return None
@@ -285,7 +305,7 @@ def _option(catalogue: Catalogue, opt: CareOption, raised: dict[str, PlanCaution
     cautions = [raised[c] for c in opt.cautions if c in raised]
     if opt.id != KETAMINE:
         cautions = [_as_condition(c) if c.kind == "ketamine_caution" else c for c in cautions]
-    return PlanOption.model_construct(
+    return PlanOption(
         id=opt.id, title=_fill(opt.title.owner, answers), vet_title=_fill(opt.title.tech, answers),
         category=opt.category, order=order,
         evidence=opt.evidence, evidence_reason=opt.evidence_reason, owner_text=opt.owner_text,
@@ -305,7 +325,7 @@ ROUTINE_OPTION = "routine_senior_care"
 def _complete_screen(catalogue: Catalogue) -> PlanOption:
     """The first option when no category could be assessed: complete the screen (product policy)."""
     ref = catalogue.references.get("product_policy")
-    return PlanOption.model_construct(
+    return PlanOption(
         id=COMPLETE_SCREEN, title="Answer the rest of the questions first",
         vet_title="Complete the screen first (no category could be assessed)", category="general", order=0,
         evidence="expert_consensus",
@@ -332,11 +352,11 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
     # A medication flag and a ketamine caution may share an id one day; the medication flag is the more
     # immediate safety matter for an option, so it wins.
     raised.update({c.id: c for c in med})
-    workup = [WorkupStep.model_construct(id=w, title=s.title.tech, detail=s.detail.tech, owner_title=s.title.owner,
+    workup = [WorkupStep(id=w, title=s.title.tech, detail=s.detail.tech, owner_title=s.title.owner,
                          owner_detail=s.detail.owner)
               for w in assessment.workup if (s := catalogue.workup.get(w)) is not None]
     deferred = assessment.urgency == "emergency" or bool(assessment.red_flags)
-    now = [NowStep.model_construct(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
+    now = [NowStep(id=rf.id, title=rf.title.owner, action=rf.action.owner, vet_title=rf.title.tech,
                    vet_action=rf.action.tech)
            for rf in (catalogue.red_flags.get(i) for i in assessment.red_flag_ids) if rf is not None]
     holds = lambda sid: _holds(catalogue, sid, ctx, memo)  # noqa: E731
@@ -356,14 +376,14 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
         blocked = next((x for x in opt.never_with if holds(x)), None)
         if blocked is not None:
             sit = catalogue.situations[blocked]
-            withheld.append(Withheld.model_construct(
+            withheld.append(Withheld(
                 id=opt.id, title=_fill(opt.title.owner, ctx.answers), vet_title=_fill(opt.title.tech, ctx.answers),
                 situation=blocked, owner=sit.why.owner, tech=sit.why.tech))
             continue
         if deferred:
             # Only what still matters at home is kept: the options themselves wait for the emergency.
             if opt.at_home is not None:
-                home.append(HomeStep.model_construct(id=opt.id, owner=opt.at_home.owner, tech=opt.at_home.tech))
+                home.append(HomeStep(id=opt.id, owner=opt.at_home.owner, tech=opt.at_home.tech))
             continue
         order, why = opt.order, []
         for d in opt.demote:
@@ -385,7 +405,7 @@ def make_plan(catalogue: Catalogue, assessment: Assessment, answers: Mapping[str
         ket_opt = next((o for o in catalogue.options if o.id == KETAMINE), None)
         if ket_opt is not None and _asked(catalogue, ket_opt, ctx):
             about = _about(catalogue, ket_opt, ctx, memo)
-    return Plan.model_construct(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
+    return Plan(deferred=deferred, routine=routine, urgency=assessment.urgency, now=now, options=options,
                 ketamine_cautions=ket, medication_flags=med, workup=workup, about_ketamine=about,
                 content_version=catalogue.version, content_hash=catalogue.hash, home=home,
                 withheld=[] if deferred else withheld)

@@ -292,7 +292,7 @@ def _assessment_lines(stored: dict[str, Any] | None) -> list[str]:
     from vettriage.engine.assessment import Assessment
 
     try:
-        a = Assessment.model_validate(stored)
+        a = Assessment.from_stored(stored)
     except ValueError:
         return ["Result: stored result unreadable (re-run the assessment with `vettriage report`)"]
     words = {"pain": "Pain", "medical": "Medical illness", "ccd": "Cognitive decline (CCD)"}

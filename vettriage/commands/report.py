@@ -142,7 +142,15 @@ def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = 
     # An Assessment stored before the three-valued engine (schema 1) has no category status: assess again.
     stored_ok = bool(intake.assessment) and intake.assessment.get("schema_version") == SCHEMA_VERSION
     if stored_ok and intake.content_hash == cat.hash and intake.status != "in_progress":
-        assessment = Assessment.model_validate(intake.assessment)
+        from vettriage.record import StoredValueError
+
+        try:
+            # checked field by field as pydantic would, without importing it (vettriage.record.from_stored)
+            assessment = Assessment.from_stored(intake.assessment)
+        except StoredValueError as exc:
+            raise InputError(f"intake {intake.id}", f"assessment.{exc.path}" if exc.path else "assessment",
+                             f"{exc.message}: the stored assessment is damaged (edited or corrupted); no document "
+                             "was written") from None
     else:
         assessment = assess(cat, answers)
     extra = {"clinic": clinic} if clinic is not None else {}

@@ -15,6 +15,7 @@ from vettriage.hashing import sha256
 
 
 def _dir() -> Path:
+    # the same rule in vettriage.store.verified, which marks there the database files it verified
     env = os.environ.get("VETTRIAGE_CACHE_DIR")
     if env:
         return Path(env)
@@ -179,37 +180,46 @@ def _prune(folder: Path, pattern: str = "catalogue-*.pickle") -> None:
         old.unlink(missing_ok=True)
 
 
-def _code_path(key: str, source: Path) -> Path:
+def _code_path(key: str, source: Path | list[Path], kind: str = "code") -> Path:
     # marshal's format is Python's own: the interpreter's version is in the fingerprint, with the generator's source
-    digest = sha256(f"{key}|{_fingerprint([source, Path(__file__)])}".encode()).hexdigest()[:32]
-    return _dir() / f"code-{digest}.marshal"
+    sources = _sources(source)
+    digest = sha256(f"{key}|{_fingerprint([*sources, Path(__file__)])}".encode()).hexdigest()[:32]
+    return _dir() / f"{kind}-{digest}.marshal"
 
 
-def read_code(key: str, source: Path) -> Any | None:
+def _sources(source: Path | list[Path]) -> list[Path]:
+    return list(source) if isinstance(source, list) else [source]
+
+
+def read_code(key: str, source: Path | list[Path], kind: str = "code") -> Any | None:
     """Compiled code cached under `key` by `write_code` (written by the generator in `source`), or None.
 
     The engine writes its rules out as Python and compiles them (engine.program): 50 ms at every start without
-    this, as a .pyc saves recompiling a module. The file is sealed like the catalogue's: code is run from it, so
-    a file whose bytes do not hash to what its writer sealed is never unmarshalled."""
+    this, as a .pyc saves recompiling a module; the report templates are compiled by Jinja2 (kind "jinja",
+    vettriage.render.environment): 100-150 ms per report process without it. The file is sealed like the
+    catalogue's: code is run from it, so a file whose bytes do not hash to what its writer sealed is never
+    unmarshalled. Each kind keeps its own newest KEEP files."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return None
     import marshal
 
+    sources = _sources(source)
     try:
-        payload = _open_sealed(_code_path(key, source), key, _fingerprint([source, Path(__file__)]))
+        payload = _open_sealed(_code_path(key, sources, kind), key, _fingerprint([*sources, Path(__file__)]))
         return None if payload is None else marshal.loads(payload)
     except Exception:  # noqa: BLE001 - any broken cache is just a miss
         return None
 
 
-def write_code(key: str, source: Path, value: Any) -> None:
+def write_code(key: str, source: Path | list[Path], value: Any, kind: str = "code") -> None:
     """Store `value` (code objects and plain constants) atomically; skipped silently when it cannot be."""
     if os.environ.get("VETTRIAGE_NO_CACHE"):
         return
     import marshal
 
+    sources = _sources(source)
     try:
-        data = _seal(key, _fingerprint([source, Path(__file__)]), marshal.dumps(value))
-        _write_file(_code_path(key, source), data, "code-*.marshal")
+        data = _seal(key, _fingerprint([*sources, Path(__file__)]), marshal.dumps(value))
+        _write_file(_code_path(key, sources, kind), data, f"{kind}-*.marshal")
     except Exception:  # noqa: BLE001 - caching is an optimisation only
         pass

@@ -85,7 +85,7 @@ def result_lines(session: Any, intake: Any, contact: str, db: str = "") -> list[
     its documents; `db` is the ` --db PATH` the command was given (the documents are in that database)."""
     from vettriage.engine.assessment import Assessment
 
-    a = Assessment.model_validate(intake.assessment)
+    a = Assessment.from_stored(intake.assessment)  # just stored by this session; checked without pydantic
     return [f"Intake completed for {session.dog_name}. Result:", *summary_lines(session, a, contact),
             *documents(session.mode, intake.id, db)]
 

@@ -73,6 +73,16 @@ class Sqlite:
         self._sqlite3 = sqlite3
         self.path = path
         self.errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        self._mark: Any = None
+
+    @property
+    def mark(self) -> Any:
+        """The file's verified mark: when the full integrity check may be skipped (vettriage.store.verified)."""
+        if self._mark is None:
+            from vettriage.store.verified import Mark
+
+            self._mark = Mark(self.path)
+        return self._mark
 
     def connect(self) -> Any:
         """A connection in autocommit mode: transactions are begun and ended explicitly by `Database.run`.
@@ -486,9 +496,13 @@ class Database:
                 con = self._take()
                 try:
                     d.begin(con, write, max(0.001, deadline - time.monotonic()))
+                    # the file's state under the write lock: the mark moves on only from the state it names
+                    before = d.mark.state() if write and self.verified and hasattr(d, "mark") else None
                     tx = Tx(d, con)
                     result = fn(tx)
                     d.commit(con)
+                    if before is not None:
+                        d.mark.moved_on(before)
                 except BaseException:
                     try:
                         d.rollback(con)
@@ -510,20 +524,20 @@ class Database:
                 if stale and attempt == 1:
                     continue
                 if not d.transient(exc) and not getattr(d, "lock_timeout", lambda e: False)(exc):
-                    self.suspect = True
+                    self._suspect()
                 raise self._error(exc, con is None, wait) from None
             except (OverflowError, Unbindable) as exc:  # a parameter the driver cannot take
                 if con is not None:
                     self._give(con)
                 raise StoreError(f"{self.url}: {' '.join(str(exc).split())}") from None
             except UnicodeError as exc:  # the driver decoding a damaged error message or name
-                self.suspect = True
+                self._suspect()
                 if con is not None:
                     self._give(con)
                 raise StoreError(f"{self.url}: corrupt database (undecodable text: "
                                  f"{' '.join(str(exc).split())[:120]})") from None
             except DamagedRow:
-                self.suspect = True
+                self._suspect()
                 if con is not None:
                     self._give(con)
                 raise
@@ -534,12 +548,33 @@ class Database:
 
     suspect = False
     """Set after an error that may mean a damaged file: the next write checks integrity first."""
+
+    def _suspect(self) -> None:
+        """An error that may mean damage: this process and the next ones check in full before writing."""
+        self.suspect = True
+        mark = getattr(self.dialect, "mark", None)
+        if mark is not None:
+            mark.forget()
     verified = False
     """Whether the integrity check has passed since this database was opened: the first write runs it."""
 
     def check_integrity(self) -> None:
-        """Refuse (StoreError, one line with how to recover) a database file that fails its integrity check."""
-        self.run(self._refuse_if_damaged)
+        """Refuse (StoreError, one line with how to recover) a database file that fails its integrity check.
+        SQLite: skipped when the file is exactly as a check or a vettriage write left it, within a day, and no
+        error since (vettriage.store.verified; docs/STORE.md says what is checked when)."""
+        mark = getattr(self.dialect, "mark", None)
+        if mark is not None and not self.suspect and mark.current():
+            self.verified = True
+            return
+        before = mark.state() if mark is not None else None
+        try:
+            self.run(self._refuse_if_damaged)
+        except StoreError:
+            if mark is not None:
+                mark.forget()
+            raise
+        if mark is not None:
+            mark.checked(before)
 
     def _refuse_if_damaged(self, tx: Tx) -> None:
         try:
@@ -572,8 +607,13 @@ class Database:
         """Close the idle connections (one in use by another thread closes when it is given back)."""
         with self._lock:
             idle, self._idle = self._idle, []
+        # SQLite's last connection to close checkpoints the -wal into the file: the mark follows
+        mark = getattr(self.dialect, "mark", None) if idle and not self.suspect else None
+        before = mark.state() if mark is not None else None
         for con in idle:
             _close(con)
+        if mark is not None:
+            mark.moved_on(before)
 
 
 def _disk_full(exc: BaseException, text: str) -> bool:
