@@ -200,11 +200,11 @@ def test_workers_and_one_at_a_time_store_the_same_rows(tmp_path, monkeypatch):
         finally:
             s.close()
     assert dumps[0] == dumps[1] and len(dumps[0]) > N
-    from vettriage.store.backend import make_database
+    from vettriage.store.backend import make_database, resolve_url
     from vettriage.store.spool import Spool
     from vettriage.store.validate import Checker
 
-    with Spool(make_database(source).dialect) as spool:  # the second import did take the workers' path
+    with Spool(make_database(resolve_url(source)).dialect) as spool:  # the second import did take the workers' path
         assert import_workers.check_in_parallel(path, Checker(str(path), {"v"}), spool) == (N // 5, N)
 
 
