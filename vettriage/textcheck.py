@@ -107,7 +107,9 @@ def ascii_json(text: str) -> str:
     """json.dumps(value) from json.dumps(value, ensure_ascii=False): every character past `~` (DEL included)
     escaped as \\uXXXX, a pair of them past U+FFFF, as the ASCII encoder writes them (checked over every code
     point by a test). Re-encoding the value costs ten times as much."""
-    return _NOT_ASCII.sub(_escaped, text) if _NOT_ASCII.search(text) else text
+    if text.isascii() and "\x7f" not in text:  # two C scans: most texts stop here
+        return text
+    return _NOT_ASCII.sub(_escaped, text)
 
 
 def _escaped(m: re.Match[str]) -> str:
