@@ -208,6 +208,40 @@ def test_workers_and_one_at_a_time_store_the_same_rows(tmp_path, monkeypatch):
         assert import_workers.check_in_parallel(path, Checker(str(path), {"v"}), spool) == (N // 5, N)
 
 
+def test_equal_but_different_answer_values_are_stored_as_given(tmp_path):
+    """The import remembers the stored text of answer values it has seen: 0.0 and -0.0 are equal in Python
+    (as are 1 and true), and must not be stored as each other."""
+    source = str(tmp_path / "source.db")
+    s = open_store(source)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    values = [0.0, -0.0, 1, True, 1.0, "1", ["a"], None, 0, False]
+
+    def tx(tx: Tx) -> None:
+        tx.insert_many("dogs", [dict(id=1, name="Pip", name_key="pip", created_at=t0)])
+        tx.insert_many("intakes", [dict(
+            id=1, dog_id=1, by="owner", mode="owner", status="in_progress", urgency=None, emergency=False,
+            created_at=t0, updated_at=t0, content_version="v", content_hash="h",
+            answers={f"q{k}": v for k, v in enumerate(values)}, position=None, assessment=None)])
+        tx.insert_many("audit", [dict(intake_id=1, item_id=f"q{k}", old_value=v, new_value=v, who="owner", at=t0,
+                                      reason=None) for k, v in enumerate(values)])
+
+    s.run(tx, write=True)
+    s.close()
+    path = _export(source, tmp_path / "e.json")
+    stored = {}
+    for url in (source, str(tmp_path / "target.db")):
+        s = open_store(url)
+        try:
+            if url != source:
+                import_file(s, path, {"v"})
+            stored[url] = s.run(lambda tx: [tuple(r) for r in tx.raw("SELECT old_value, new_value FROM audit "
+                                                                      "ORDER BY id")])
+        finally:
+            s.close()
+    assert list(stored.values())[0] == list(stored.values())[1]  # as the store itself wrote them
+    assert _export(str(tmp_path / "target.db"), tmp_path / "again.json").read_bytes() == path.read_bytes()
+
+
 def test_ascii_json_is_what_the_ascii_encoder_writes_for_every_code_point():
     for start in range(0, 0x110000, 0x8000):
         text = "".join(chr(c) for c in range(start, min(start + 0x8000, 0x110000)))

@@ -17,6 +17,7 @@ from vettriage.store.validate import (AUDIT_FIELDS, DOG_EXTRA, DOG_FIELDS, INTAK
                                       dog_row, intake_rows, memo_key)
 from vettriage.textcheck import ascii_json
 
+_SCALARS = frozenset((str, int, bool))  # not float: 0.0 == -0.0, and they are written apart
 PAGE = 500
 """Intakes a chunk holds (and their audit events, at most 20 times as many)."""
 
@@ -100,10 +101,24 @@ class Spool:
     def rows(self, i: dict[str, Any], checked: Checked) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         """A checked intake's rows: the intake's and its audit events'."""
         row, _ = intake_rows(i, events=False)
-        ts, js, iid = self._ts, self._json, i["id"]
-        return (self._row("intakes", row, {"answers": checked.answers, "assessment": checked.assessment}),
-                [(iid, e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"], ts(at), e["reason"])
-                 for e, at in zip(i["audit"], checked.ats)])
+        iid, ats = i["id"], checked.ats
+        intake = self._row("intakes", row, {"answers": checked.answers, "assessment": checked.assessment})
+        if not self.sqlite or (ats and min(ats).year < 1000):
+            ts, js = self._ts, self._json
+            return intake, [(iid, e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"], ts(at),
+                             e["reason"]) for e, at in zip(i["audit"], ats)]
+        # an intake has an event per answer given: the common case inline (this runs millions of times)
+        js, get, scalar = self._json, self._json_memo.get, _SCALARS
+        audit = []
+        for e, at in zip(i["audit"], ats):
+            old, new = e["old_value"], e["new_value"]
+            if old is not None:
+                old = (get((old.__class__, old)) if old.__class__ in scalar else None) or js(old)
+            if new is not None:
+                new = (get((new.__class__, new)) if new.__class__ in scalar else None) or js(new)
+            audit.append((iid, e["item_id"], old, new, e["who"], at.isoformat(" ", "microseconds")[:26],
+                          e["reason"]))
+        return intake, audit
 
     def intake(self, i: dict[str, Any], checked: Checked) -> None:
         """A checked intake, into the spool."""

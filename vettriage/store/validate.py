@@ -147,6 +147,7 @@ class _Memo:
 
 
 _AUDIT_KEYS = frozenset(AUDIT_FIELDS)
+_SCALARS = frozenset((str, int, bool, type(None)))  # not float: 0.0 == -0.0 (see memo_key)
 
 
 def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime]:
@@ -172,7 +173,8 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime]:
         ats.append(_when(e["at"], f"{w}.audit[{n}].at"))
         for field in ("old_value", "new_value"):
             value = e[field]
-            key = memo_key(value)
+            cls = value.__class__
+            key = (cls, value) if cls in _SCALARS and (cls is not str or len(value) <= 64) else memo_key(value)
             if key is None or key not in values:
                 _json(value, f"{w}.audit[{n}].{field}")
                 if key is not None:
@@ -184,8 +186,10 @@ def memo_key(value: Any) -> Any:
     """A key that tells this answer value from every other (the class too: 1, 1.0 and true are equal in
     Python), for a scalar or a list of texts (a checklist); None for anything else."""
     cls = value.__class__
-    if cls is int or cls is bool or cls is float or value is None or (cls is str and len(value) <= 64):
+    if cls is int or cls is bool or value is None or (cls is str and len(value) <= 64):
         return cls, value
+    if cls is float:  # by its text: 0.0 and -0.0 are equal, and json.dumps writes them apart
+        return cls, repr(value)
     if cls is list and len(value) <= 16 and all(v.__class__ is str and len(v) <= 64 for v in value):
         return cls, tuple(value)
     return None
