@@ -247,3 +247,21 @@ def test_ascii_json_is_what_the_ascii_encoder_writes_for_every_code_point():
         text = "".join(chr(c) for c in range(start, min(start + 0x8000, 0x110000)))
         value = {text[:40]: [text, 1.5, None, True]}
         assert ascii_json(json.dumps(value, ensure_ascii=False)) == json.dumps(value)
+
+
+def test_no_room_for_the_spool_is_one_line_and_imports_nothing(tmp_path, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    source = str(tmp_path / "source.db")
+    _fill(source, 20)
+    path = _export(source, tmp_path / "e.json")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    target = tmp_path / "target.db"
+    code, _, err = cli(capsys, "intakes", "import", str(path), "--db", str(target))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left" in err, err
+    assert not target.exists()

@@ -376,14 +376,18 @@ def run_import(args: argparse.Namespace) -> int:
     cat = load_content(args, args.content)
     # the rows are encoded for the database they go to, which is not opened before the whole file has passed
     dialect = backend.make_database(backend.resolve_url(args.db)).dialect
-    with Spool(dialect) as spool:
-        check_export(args.file, set(cat.known_versions), cat, spool)
-        store = _open(args)
-        try:
-            store.check_integrity()  # the import's one transaction is a write: checked once per opening
-            dogs, intakes = write_spool(store, spool, args.file)
-        finally:
-            store.close()
+    try:
+        with Spool(dialect) as spool:
+            check_export(args.file, set(cat.known_versions), cat, spool)
+            store = _open(args)
+            try:
+                store.check_integrity()  # the import's one transaction is a write: checked once per opening
+                dogs, intakes = write_spool(store, spool, args.file)
+            finally:
+                store.close()
+    except OSError as exc:  # the temporary folder full or unwritable (the file's own problems are InputErrors)
+        raise InputError(args.file, None, f"cannot keep the checked rows in a temporary file ({exc.strerror or exc}; "
+                         f"$TMPDIR chooses its folder); nothing was imported") from None
     print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
     return 0
 
