@@ -4,9 +4,14 @@ number of intakes both ways (bench/store.py measures it at 1,000 and 100,000).
 An export is deterministic (no timestamp of its own), so export → import into an empty database → export
 gives the same bytes. It is read in one snapshot, a page of intakes at a time; a damaged row (a bad date,
 broken JSON) is left out and listed, and so are the intakes of a damaged dog (they could not be imported
-without it). An import reads the file twice: once to check every record (nothing is written), then once to
-write everything in one transaction, so a refused import leaves the store exactly as it was and the write
-lock is held only while rows are written. Invitations are access tokens, not records: they are not exported.
+without it). JSON is compact (one record a line) unless an indent is asked for.
+
+An import reads the file once: every record is checked (nothing is written to the database, which is not even
+opened yet) and its rows encoded into a spool (store/spool.py); then one transaction replays the spool, so a
+refused import leaves the store exactly as it was and the write lock is held only while rows are written. Our
+own compact export of 16 MiB or more is checked by worker processes (store/import_workers.py), falling back
+to the one-record-at-a-time check here on anything amiss. Invitations are access tokens, not records: they are
+not exported.
 """
 
 from __future__ import annotations
