@@ -60,40 +60,67 @@ def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_S
     key, a string past `max_string`, nesting past `max_depth`, a non-finite number, a whole number past 64 bits,
     or a value JSON has no type for. Done on the JSON text (C code) rather than by walking the value in Python:
     an Assessment has thousands of values, and an import checks one per intake."""
+    return json_checked(value, max_depth, max_string)[1]
+
+
+def json_checked(value: Any, max_depth: int = MAX_DEPTH,
+                 max_string: int = MAX_STRING) -> tuple[str | None, str | None]:
+    """(the value's JSON text, None), or (None, why it cannot be stored) as json_problem says. The text is
+    json.dumps(value, ensure_ascii=False): a caller may key a cache on it (two different values never give the
+    same text) or store it (when it is ASCII it is exactly json.dumps(value)). None for a scalar, whose text is
+    never built."""
     kind = type(value)
     if kind is str:  # most values checked are one answer: no JSON text needed
         if len(value) > max_string:
-            return f"holds a text of {len(value):,} characters (at most {max_string:,})"
-        return "holds text that is not valid Unicode (a lone surrogate)" if _SURROGATE.search(value) else None
+            return None, f"holds a text of {len(value):,} characters (at most {max_string:,})"
+        return None, "holds text that is not valid Unicode (a lone surrogate)" if _SURROGATE.search(value) else None
     if value is None or kind is bool:
-        return None
+        return None, None
     if kind is int:
-        return "holds a whole number too large to be an answer" if value.bit_length() > 64 else None
+        return None, "holds a whole number too large to be an answer" if value.bit_length() > 64 else None
     if kind is float:
-        return None if math.isfinite(value) else "holds a number that is not finite"
+        return None, None if math.isfinite(value) else "holds a number that is not finite"
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "holds text that is not valid Unicode (a lone surrogate)"
+        return None, "holds text that is not valid Unicode (a lone surrogate)"
     except ValueError:
-        return "holds a number that is not finite"
+        return None, "holds a number that is not finite"
     except TypeError:
-        return "holds a value JSON has no type for"
+        return None, "holds a value JSON has no type for"
     except RecursionError:
-        return f"nests values more than {max_depth} deep"
+        return None, f"nests values more than {max_depth} deep"
     if len(text) > max_string:
         longest = max(map(len, _JSON_STRING.findall(text)), default=2) - 2
         if longest > max_string:  # (escapes count double: a bound, not a measure)
-            return f"holds a text of about {longest:,} characters (at most {max_string:,})"
+            return None, f"holds a text of about {longest:,} characters (at most {max_string:,})"
     bare = _JSON_STRING.sub('""', text)
     if _BIG_INT.search(bare):
-        return "holds a whole number too large to be an answer"
+        return None, "holds a whole number too large to be an answer"
     if max(accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(bare))), default=0) > max_depth:
-        return f"nests values more than {max_depth} deep"
-    return None
+        return None, f"nests values more than {max_depth} deep"
+    return text, None
 
 
+def ascii_json(text: str) -> str:
+    """json.dumps(value) from json.dumps(value, ensure_ascii=False): every character past `~` (DEL included)
+    escaped as \\uXXXX, a pair of them past U+FFFF, as the ASCII encoder writes them (checked over every code
+    point by a test). Re-encoding the value costs ten times as much."""
+    if text.isascii() and "\x7f" not in text:  # two C scans: most texts stop here
+        return text
+    return _NOT_ASCII.sub(_escaped, text)
+
+
+def _escaped(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if c < 0x10000:
+        return "\\u%04x" % c
+    c -= 0x10000
+    return "\\u%04x\\u%04x" % (0xD800 | (c >> 10), 0xDC00 | (c & 0x3FF))
+
+
+_NOT_ASCII = re.compile("[^\x00-\x7e]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: fast)
 _BRACKET = re.compile(r"[\[\]{}]")
 _DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}

@@ -391,6 +391,19 @@ class Tx:
         finally:
             cur.close()
 
+    def raw(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[Sequence[Any]]:
+        """The driver's own row tuples, not decoded, fetched `batch` at a time: for a caller that decodes a few
+        known columns itself, millions of rows at a time (an export's audit events)."""
+        cur = self._con.execute(self.dialect.sql(sql), tuple(params))
+        try:
+            while True:
+                chunk = cur.fetchmany(batch)
+                if not chunk:
+                    return
+                yield from chunk
+        finally:
+            cur.close()
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
         return rows[0] if rows else None

@@ -4,9 +4,14 @@ number of intakes both ways (bench/store.py measures it at 1,000 and 100,000).
 An export is deterministic (no timestamp of its own), so export → import into an empty database → export
 gives the same bytes. It is read in one snapshot, a page of intakes at a time; a damaged row (a bad date,
 broken JSON) is left out and listed, and so are the intakes of a damaged dog (they could not be imported
-without it). An import reads the file twice: once to check every record (nothing is written), then once to
-write everything in one transaction, so a refused import leaves the store exactly as it was and the write
-lock is held only while rows are written. Invitations are access tokens, not records: they are not exported.
+without it). JSON is compact (one record a line) unless an indent is asked for.
+
+An import reads the file once: every record is checked (nothing is written to the database, which is not even
+opened yet) and its rows encoded into a spool (store/spool.py); then one transaction replays the spool, so a
+refused import leaves the store exactly as it was and the write lock is held only while rows are written. Our
+own compact export of 16 MiB or more is checked by worker processes (store/import_workers.py), falling back
+to the one-record-at-a-time check here on anything amiss. Invitations are access tokens, not records: they are
+not exported.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from typing import Any, Iterable, Iterator, TextIO
 
 from vettriage import jsonread
 from vettriage.errors import InputError
-from vettriage.store.db import Damaged, Tx
+from vettriage.store.db import DECODE_ERRORS, Damaged, DamagedRow, Tx, decode_row
+from vettriage.store.schema import KINDS
 from vettriage.store.sqlstore import SqlStore
+from vettriage.store.import_workers import FAST, check_in_parallel, compact
+from vettriage.store.spool import INSERT, Spool
 from vettriage.store.validate import (AUDIT_FIELDS, DOG_EXTRA, DOG_FIELDS, FORMAT, FORMAT_VERSION, INTAKE_EXTRA,
                                       INTAKE_FIELDS, Checker, _Bad, check_header, dog_row, intake_rows)
 
@@ -86,11 +94,7 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
         ids = [row["id"] for row in page]
         if not ids:
             continue
-        marks = ", ".join("?" * len(ids))
-        trail: dict[int, list[dict[str, Any]]] = {}
-        for ev in tx.rows(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({marks}) ORDER BY id", ids, damaged,
-                          "audit event"):
-            trail.setdefault(ev["intake_id"], []).append({f: _plain(ev[f]) for f in AUDIT_FIELDS})
+        trail = _trails(tx, ids, damaged)
         dogs: dict[int, dict[str, Any]] = {}
         if with_dogs:
             dog_ids = sorted({row["dog_id"] for row in page})
@@ -116,34 +120,73 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
             yield rec, dogs.get(row["dog_id"])
 
 
-def _indented(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+def _trails(tx: Tx, ids: list[int], damaged: list[Damaged]) -> dict[int, list[dict[str, Any]]]:
+    """The audit events of these intakes, by intake, in order. Millions of rows in a big export: each is
+    decoded here column by column from the driver's tuple (the generic row decoder's dicts cost 3x), and a
+    damaged one goes through that decoder only to be named."""
+    load = tx.dialect.load
+    trail: dict[int, list[dict[str, Any]]] = {}
+    sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) ORDER BY id"
+    for row in tx.raw(sql, ids):
+        intake_id, item_id, old, new, who, at, reason = row
+        try:
+            at = load("ts", at)
+            event = {"item_id": load("text", item_id), "old_value": load("json", old),
+                     "new_value": load("json", new), "who": load("text", who),
+                     "at": None if at is None else at.isoformat(), "reason": load("text", reason)}
+            key = load("int", intake_id)
+        except DECODE_ERRORS:
+            names = ["intake_id", *AUDIT_FIELDS]
+            try:
+                decode_row(load, names, [KINDS.get(n) for n in names], row)
+            except DamagedRow as exc:
+                damaged.append(Damaged("audit event", exc.row_id, exc.field, exc.problem))
+            continue
+        trail.setdefault(key, []).append(event)
+    return trail
 
 
-def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool) -> int:
-    """Write `"key": [...]` as json.dumps(indent=2) would inside the top-level object; the count written."""
+def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool, indent: int | None = None) -> int:
+    """Write `"key": [...]` inside the top-level object; the count written. Compact: one record a line (still
+    one JSON document, and a reader can see where each record starts). With an indent: as json.dumps(doc,
+    indent=indent) would write it."""
     n = 0
-    out.write(f'  "{key}": [')
+    if indent is None:
+        out.write(f'"{key}":[')
+        for rec in records:
+            out.write(("," if n else "") + "\n" + compact(rec))
+            n += 1
+        out.write("\n]" + ("}\n" if last else ",\n"))
+        return n
+    pad = "\n" + " " * indent
+    inner = pad + " " * indent
+    out.write(f'{pad}"{key}": [')
     for rec in records:
-        out.write(("," if n else "") + "\n    " + _indented(rec))
+        out.write(("," if n else "") + inner + json.dumps(rec, indent=indent, ensure_ascii=False).replace("\n", inner))
         n += 1
-    out.write(("\n  ]" if n else "]") + ("\n" if last else ",\n"))
+    out.write((f"{pad}]" if n else "]") + ("\n}\n" if last else ","))
     return n
 
 
-def write_export(store: SqlStore, out: TextIO, fmt: str = "json") -> tuple[int, int, list[Damaged]]:
-    """Stream every readable record to `out` as JSON or CSV; (dogs, intakes, what was left out)."""
+def write_export(store: SqlStore, out: TextIO, fmt: str = "json",
+                 indent: int | None = None) -> tuple[int, int, list[Damaged]]:
+    """Stream every readable record to `out` as JSON (compact, or indented by `indent` spaces) or CSV;
+    (dogs, intakes, what was left out)."""
     damaged: list[Damaged] = []
 
     def tx(tx: Tx) -> tuple[int, int]:
         _snapshot(tx)
         if fmt == "csv":
             return _write_csv(tx, out, damaged)
-        out.write(f'{{\n  "format": "{FORMAT}",\n  "format_version": {FORMAT_VERSION},\n')
-        dogs = _json_list(out, "dogs", _dogs(tx, damaged), last=False)
+        if indent is None:
+            out.write(f'{{"format":"{FORMAT}","format_version":{FORMAT_VERSION},\n')
+        else:
+            pad = "\n" + " " * indent
+            out.write(f'{{{pad}"format": "{FORMAT}",{pad}"format_version": {FORMAT_VERSION},')
+        dogs = _json_list(out, "dogs", _dogs(tx, damaged), last=False, indent=indent)
         bad_dogs = {d.id for d in damaged if d.what == "dog"}
-        intakes = _json_list(out, "intakes", (rec for rec, _ in _intakes(tx, damaged, bad_dogs)), last=True)
-        out.write("}\n")
+        intakes = _json_list(out, "intakes", (rec for rec, _ in _intakes(tx, damaged, bad_dogs)), last=True,
+                             indent=indent)
         return dogs, intakes
 
     dogs, intakes = store.run(tx)
@@ -185,23 +228,28 @@ def export_document(store: SqlStore) -> dict[str, Any]:
     return json.loads(buf.getvalue())
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    """An export document as JSON text (the same bytes write_export streams)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def to_json(doc: dict[str, Any], indent: int | None = 2) -> str:
+    """An export document as JSON text (with an indent, the same bytes write_export streams with it)."""
+    return json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
 
 
 # -- reading an export, one record at a time ------------------------------------------------------------------
+
+_MISS = object()
+
 
 class _JsonStream:
     """Reads the top-level object of a JSON export value by value: each dog and intake is decoded alone, so
     the file is never in memory whole."""
 
-    CHUNK = 1 << 16
+    CHUNK = 1 << 18
 
     def __init__(self, f: TextIO, src: str) -> None:
         self.f, self.src = f, src
         self.buf, self.pos, self.eof, self.lines = "", 0, False, 1
+        self._at, self._seen = 0, 0  # newlines in buf[:_at], counted once however often line() is asked
         self.decoder = jsonread.DECODER  # refuses a key given twice and numbers out of range
+        self.fast = True
 
     def _more(self, want: int = CHUNK) -> bool:
         if self.eof:
@@ -210,13 +258,18 @@ class _JsonStream:
         if not chunk:
             self.eof = True
             return False
-        self.lines += self.buf.count("\n", 0, self.pos)
+        self.lines = self.line(self.pos)
         self.buf = self.buf[self.pos:] + chunk
-        self.pos = 0
+        self.pos, self._at, self._seen = 0, 0, 0
         return True
 
     def line(self, at: int | None = None) -> int:
-        return self.lines + self.buf.count("\n", 0, self.pos if at is None else at)
+        at = self.pos if at is None else at
+        if at >= self._at:
+            self._seen += self.buf.count("\n", self._at, at)
+            self._at = at
+            return self.lines + self._seen
+        return self.lines + self._seen - self.buf.count("\n", at, self._at)
 
     def peek(self) -> str:
         while True:
@@ -238,11 +291,26 @@ class _JsonStream:
         return ch
 
     def value(self) -> Any:
+        """The next value. Our own compact export is read by the plain parser, and each value is kept when
+        json.dumps(value, separators=(",", ":"), ensure_ascii=False) gives back exactly the text it was read
+        from: then no key was given twice (its object would come back shorter), no number was out of range
+        (it would come back as Infinity), no escape hid a lone surrogate (it would come back unescaped); the
+        field checks bound every number that remains. Any other text (indented, edited, or refused) is read
+        again by the strict parser, which says what is wrong; after one such value the rest go to it
+        directly."""
         self.peek()
+        if self.fast:
+            obj = self._decode(FAST, quiet=True)
+            if obj is not _MISS:
+                return obj
+            self.fast = False
+        return self._decode(self.decoder)
+
+    def _decode(self, decoder: json.JSONDecoder, quiet: bool = False) -> Any:
         grow = self.CHUNK
         while True:
             try:
-                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+                obj, end = decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 # more text may complete the value only when the decoder ran off the end of what is read
                 # (a literal or an escape cut at the chunk's end fails where it starts: `tru`, `\u00`)
@@ -253,14 +321,22 @@ class _JsonStream:
                 if cut and self._more(grow):
                     grow *= 2  # a big value: read ahead faster, so that retries stay few
                     continue
+                if quiet:
+                    return _MISS
                 what = "not a complete JSON export (truncated?)" if cut else f"not valid JSON: {exc.msg}"
                 raise InputError(self.src, None, what, self.line(exc.pos)) from None
             except RecursionError:
+                if quiet:
+                    return _MISS
                 raise InputError(self.src, None, "not a usable JSON export (nested too deep)", self.line()) from None
             except ValueError as exc:  # jsonread's refusals: a key given twice, a number out of range
+                if quiet:
+                    return _MISS
                 raise InputError(self.src, None, f"not a usable JSON export ({exc})", self.line()) from None
             if end == len(self.buf) and self._more(grow):  # a number may go on in the next chunk
                 continue
+            if quiet and self.buf[self.pos:end] != compact(obj):
+                return _MISS
             self.pos = end
             return obj
 
@@ -396,11 +472,22 @@ def _records(path: Path, src: str) -> Iterator[tuple[str, Any, int]]:
         raise InputError(src, None, f"cannot read the file ({exc.strerror or exc})") from None
 
 
-def check_export(path: Path | str, known_versions: Iterable[str], catalogue: Any = None) -> tuple[int, int]:
-    """Check every record of an export file, streaming (nothing is written); (dogs, intakes) it holds.
-    InputError names the record, the field and, where it can, the line."""
+def check_export(path: Path | str, known_versions: Iterable[str], catalogue: Any = None,
+                 spool: Spool | None = None) -> tuple[int, int]:
+    """Check every record of an export file, streaming (nothing is written to the database); (dogs, intakes) it
+    holds. With a spool, each checked record's rows are encoded into it for the write. InputError names the
+    record, the field and, where it can, the line."""
     path = Path(path)
     src = str(path)
+    if spool is not None:
+        try:
+            done = check_in_parallel(path, Checker(src, set(known_versions), catalogue), spool)
+        except OSError:
+            done = None  # said again, as the reading below says it
+        if done is not None:
+            spool.counts = done
+            return done
+        spool.reset()  # not our compact layout, or something to refuse: one record at a time, as always
     checker = Checker(src, set(known_versions), catalogue)
     counts = {"dogs": 0, "intakes": 0}
     for kind, rec, line in _records(path, src):
@@ -412,21 +499,47 @@ def check_export(path: Path | str, known_versions: Iterable[str], catalogue: Any
         elif kind == "dogs":
             checker.dog(rec, counts["dogs"], line)
             counts[kind] += 1
+            if spool is not None:
+                spool.dog(rec)
         else:
-            checker.intake(rec, counts["intakes"], line)
+            checked = checker.intake(rec, counts["intakes"], line)
             counts[kind] += 1
+            if spool is not None:
+                spool.intake(rec, checked)
+    if spool is not None:
+        spool.counts = (counts["dogs"], counts["intakes"])
     return counts["dogs"], counts["intakes"]
 
 
 def import_file(store: SqlStore, path: Path | str, known_versions: Iterable[str] = (),
-                catalogue: Any = None, *, checked: bool = False) -> tuple[int, int]:
-    """Check the whole file (unless `checked`: check_export has just done it), then write all of it in one
-    transaction, a page at a time (or nothing: an id already in the database refuses the whole import).
-    Returns (dogs, intakes) imported."""
-    path = Path(path)
-    if not checked:
-        check_export(path, known_versions, catalogue)
-    return _write(store, _records(path, str(path)), str(path))
+                catalogue: Any = None) -> tuple[int, int]:
+    """Check the whole file, then write all of it in one transaction (or nothing: an id already in the
+    database refuses the whole import). Returns (dogs, intakes) imported."""
+    with Spool(store._db.dialect) as spool:  # noqa: SLF001 - the store's own package
+        check_export(path, known_versions, catalogue, spool)
+        return write_spool(store, spool, str(path))
+
+
+def write_spool(store: SqlStore, spool: Spool, source: str) -> tuple[int, int]:
+    """Write a checked file's rows, as check_export put them in the spool, in one transaction, a chunk at a
+    time by executemany; an id already in the database refuses the whole import. (dogs, intakes) written."""
+    def tx(tx: Tx) -> tuple[int, int]:
+        for table, rows in spool.chunks():
+            if table != "audit":
+                ids = [r[0] for r in rows]
+                taken = tx.scalar(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(ids))}) "
+                                  "ORDER BY id LIMIT 1", ids)
+                if taken is not None:
+                    raise InputError(source, None, f"{table[:-1]} {taken} already exists in the database; "
+                                     "import into an empty database (nothing was imported)")
+            tx.executemany(INSERT[table], rows)
+        if tx.dialect.name == "postgresql":  # explicit ids do not move the id sequences
+            for table in ("dogs", "intakes"):
+                tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+        return spool.counts
+
+    return store.run(tx, write=True)
 
 
 def _write(store: SqlStore, records: Iterator[tuple[str, Any, int]], source: str) -> tuple[int, int]:

@@ -7,12 +7,13 @@ line and nothing has been written yet.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from vettriage.errors import InputError
 from vettriage.store.api import LOST_ITEM
 from vettriage.store.schema import TABLES
-from vettriage.textcheck import json_problem, text_problem
+from vettriage.textcheck import json_checked, json_problem, text_problem
 
 MAX_TEXT = 1 << 20
 """Longest text of a column with no declared width (an amendment's reason)."""
@@ -110,6 +111,8 @@ def _width(table: str, column: str) -> int | None:
 def _check_dog(d: dict[str, Any], w: str) -> None:
     _id(d["id"], f"{w}.id")
     _text(d["name"], f"{w}.name", width=_width("dogs", "name"), name=True)
+    # stored beside it, folded for search: folding can lengthen a name ("ß" becomes "ss")
+    _text(d["name"].casefold(), f"{w}.name", width=_width("dogs", "name_key"))
     for f in ("breed_or_size", "sex", "owner_name", "owner_contact", "chart", "owner_phone"):
         _text(d[f], f"{w}.{f}", optional=True, width=_width("dogs", f))
     _day(d["birth_date"], f"{w}.birth_date")
@@ -119,7 +122,104 @@ def _check_dog(d: dict[str, Any], w: str) -> None:
     _when(d["created_at"], f"{w}.created_at")
 
 
-def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[str], catalogue: Any) -> None:
+class _Memo:
+    """What one import has already found sound, so that a value seen again is not checked again: a question id
+    or a name (an audit event's `who`), a short answer value, and, by the SHA-256 of the value's exact JSON
+    text, an answers mapping, an Assessment and the comparison of an Assessment with its answers assessed
+    again. Sound because each check is a pure function of those values and of the catalogue, which stays the
+    same for the whole import; a failure is never remembered (its message names its own record). At most
+    LIMIT entries of each, none long: memory stays flat whatever the file."""
+
+    LIMIT = 1024
+
+    def __init__(self) -> None:
+        self.texts: set[str] = set()
+        self.names: set[str] = set()
+        self.values: set[Any] = set()
+        self.answers: set[str] = set()
+        self.assessments: set[str] = set()
+        self.results: set[tuple[str, str]] = set()
+
+    @staticmethod
+    def keep(into: set[Any], key: Any) -> None:
+        if len(into) >= _Memo.LIMIT:
+            into.clear()
+        into.add(key)
+
+
+_AUDIT_KEYS = frozenset(AUDIT_FIELDS)
+_SCALARS = frozenset((str, int, bool, type(None)))  # not float: 0.0 == -0.0 (see memo_key)
+
+
+def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime]:
+    """Every audit event of an intake (a clinic's intake has one per answer given: millions in a big export);
+    their times, parsed. Each field is checked as `_text`, `_when` and `_json` check it, the common case inline."""
+    if not isinstance(events, list):
+        raise _Bad(f"{w}.audit", "expected a list of answer changes")
+    width_item, width_who = _width("audit", "item_id"), _width("audit", "who")
+    texts, names, values = memo.texts, memo.names, memo.values
+    ats = []
+    for n, e in enumerate(events):
+        if e.__class__ is not dict or e.keys() != _AUDIT_KEYS:
+            _fields(e, AUDIT_FIELDS, f"{w}.audit[{n}]")
+        item, who, reason = e["item_id"], e["who"], e["reason"]
+        if item.__class__ is not str or item not in texts:
+            _text(item, f"{w}.audit[{n}].item_id", width=width_item)
+            memo.keep(texts, item)
+        if who.__class__ is not str or who not in names:
+            _text(who, f"{w}.audit[{n}].who", width=width_who, name=True)
+            memo.keep(names, who)
+        if reason is not None:
+            _text(reason, f"{w}.audit[{n}].reason", optional=True)
+        ats.append(_when(e["at"], f"{w}.audit[{n}].at"))
+        for field in ("old_value", "new_value"):
+            value = e[field]
+            cls = value.__class__
+            key = (cls, value) if cls in _SCALARS and (cls is not str or len(value) <= 64) else memo_key(value)
+            if key is None or key not in values:
+                _json(value, f"{w}.audit[{n}].{field}")
+                if key is not None:
+                    memo.keep(values, key)
+    return ats
+
+
+def memo_key(value: Any) -> Any:
+    """A key that tells this answer value from every other (the class too: 1, 1.0 and true are equal in
+    Python), for a scalar or a list of texts (a checklist); None for anything else."""
+    cls = value.__class__
+    if cls is int or cls is bool or value is None or (cls is str and len(value) <= 64):
+        return cls, value
+    if cls is float:  # by its text: 0.0 and -0.0 are equal, and json.dumps writes them apart
+        return cls, repr(value)
+    if cls is list and len(value) <= 16 and all(v.__class__ is str and len(v) <= 64 for v in value):
+        return cls, tuple(value)
+    return None
+
+
+def _json_text(value: Any, field: str) -> str | None:
+    text, problem = json_checked(value)
+    if problem:
+        raise _Bad(field, f"the value {problem}")
+    return text
+
+
+def _digest(text: str | None) -> bytes | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class Checked:
+    """What checking an intake worked out, for its rows: the audit events' times, parsed, and the JSON text of
+    its answers and Assessment (json.dumps with ensure_ascii=False; None for a scalar)."""
+
+    __slots__ = ("ats", "answers", "assessment")
+
+    def __init__(self, ats: list[dt.datetime], answers: str | None, assessment: str | None) -> None:
+        self.ats, self.answers, self.assessment = ats, answers, assessment
+
+
+def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[str], catalogue: Any,
+                  memo: _Memo | None = None) -> Checked:
+    memo = memo or _Memo()
     _id(i["id"], f"{w}.id")
     _id(i["dog_id"], f"{w}.dog_id")  # first: a dict here cannot even be looked up
     if i["dog_id"] not in dog_ids:
@@ -144,14 +244,16 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
     _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True, width=_width("intakes", "rescreen_reason"))
     if not isinstance(i["answers"], dict):
         raise _Bad(f"{w}.answers", "expected a mapping of question id to answer")
-    _json(i["answers"], f"{w}.answers")
-    _json(i["assessment"], f"{w}.assessment")
-    if catalogue is not None:
+    answers_text = _json_text(i["answers"], f"{w}.answers")
+    assessment_text = _json_text(i["assessment"], f"{w}.assessment")
+    answers_key, assessment_key = _digest(answers_text), _digest(assessment_text)
+    if catalogue is not None and answers_key not in memo.answers:
         _check_answers(i["answers"], f"{w}.answers", catalogue)
+        memo.keep(memo.answers, answers_key)
     if i["assessment"] is None:
         if i["status"] != "in_progress":
             raise _Bad(f"{w}.assessment", f"a {i['status']} intake needs its assessment")
-    elif catalogue is not None:
+    elif catalogue is not None and (assessment_key is None or assessment_key not in memo.assessments):
         from pydantic import ValidationError
 
         from vettriage.engine.assessment import Assessment
@@ -161,21 +263,14 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
         except ValidationError as exc:
             err = exc.errors()[0]
             raise _Bad(f"{w}.assessment." + ".".join(map(str, err["loc"])), err["msg"]) from None
-    _check_result(i, w, catalogue)
-    if not isinstance(i["audit"], list):
-        raise _Bad(f"{w}.audit", "expected a list of answer changes")
-    for n, e in enumerate(i["audit"]):
-        ew = f"{w}.audit[{n}]"
-        _fields(e, AUDIT_FIELDS, ew)
-        _text(e["item_id"], f"{ew}.item_id", width=_width("audit", "item_id"))
-        _text(e["who"], f"{ew}.who", width=_width("audit", "who"), name=True)
-        _text(e["reason"], f"{ew}.reason", optional=True)
-        _when(e["at"], f"{ew}.at")
-        _json(e["old_value"], f"{ew}.old_value")
-        _json(e["new_value"], f"{ew}.new_value")
+        if assessment_key is not None:
+            memo.keep(memo.assessments, assessment_key)
+    _check_result(i, w, catalogue, memo, answers_key, assessment_key)
+    return Checked(_check_events(i["audit"], w, memo), answers_text, assessment_text)
 
 
-def _check_result(i: dict[str, Any], w: str, catalogue: Any) -> None:
+def _check_result(i: dict[str, Any], w: str, catalogue: Any, memo: _Memo | None = None,
+                  answers_key: bytes | None = None, assessment_key: bytes | None = None) -> None:
     """The stored urgency and flags agree with each other and, for a completed intake of this very content,
     with the answers assessed again: a record edited to read "routine" must not hide an emergency from
     `intakes list --urgency emergency`."""
@@ -193,6 +288,10 @@ def _check_result(i: dict[str, Any], w: str, catalogue: Any) -> None:
     if (catalogue is None or i["status"] != "completed" or i["content_version"] != catalogue.version
             or i["content_hash"] != catalogue.hash):
         return  # an amended intake's last result may predate an amendment; older content assessed otherwise
+    # the same answers and Assessment already found to agree (a pure function of both and of the catalogue)
+    pair = (answers_key, assessment_key)
+    if memo is not None and None not in pair and pair in memo.results:
+        return
     from vettriage.engine import assess
     from vettriage.engine.answers import validate_answers
     from vettriage.errors import InputError
@@ -211,6 +310,8 @@ def _check_result(i: dict[str, Any], w: str, catalogue: Any) -> None:
         if level != result.level:
             raise _Bad(f"{w}.assessment.categories.{cat}.level", f"{level!r} disagrees with its answers, which "
                        f"give {result.level!r}; refused")
+    if memo is not None and None not in pair:
+        memo.keep(memo.results, pair)
 
 
 def _ids(value: Any) -> Any:
@@ -253,6 +354,7 @@ class Checker:
         self.dog_ids: set[int] = set()
         self.intake_ids: set[int] = set()
         self.charts: set[str] = set()
+        self.memo = _Memo()
 
     def fail(self, exc: _Bad, line: int | None = None) -> InputError:
         return InputError(self.source, exc.field, str(exc), line)
@@ -273,17 +375,18 @@ class Checker:
         if d["chart"] is not None:
             self.charts.add(d["chart"])
 
-    def intake(self, i: Any, n: int, line: int | None = None) -> None:
+    def intake(self, i: Any, n: int, line: int | None = None) -> Checked:
         """Check the n-th intake; its dog must have been checked already."""
         try:
             _fields(i, INTAKE_FIELDS, f"intakes[{n}]", INTAKE_EXTRA)
             w = f"intakes[id={i['id']}]"
-            _check_intake(i, w, self.dog_ids, self.versions, self.catalogue)
+            checked = _check_intake(i, w, self.dog_ids, self.versions, self.catalogue, self.memo)
             if i["id"] in self.intake_ids:
                 raise _Bad(f"{w}.id", "the same id twice")
         except _Bad as exc:
             raise self.fail(exc, line) from None
         self.intake_ids.add(i["id"])
+        return checked
 
 
 def check_document(doc: Any, source: str, versions: set[str], catalogue: Any = None) -> None:
@@ -308,20 +411,19 @@ def dog_row(d: dict[str, Any]) -> dict[str, Any]:
             "name_key": d["name"].casefold()}
 
 
-def intake_rows(i: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The table rows of a checked intake: the intake and its audit events."""
+def intake_rows(i: dict[str, Any], events: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The table rows of a checked intake: the intake and (unless not wanted) its audit events."""
     row = {k: v for k, v in i.items() if k != "audit"}
     row["created_at"] = _when(i["created_at"], "")
     row["updated_at"] = _when(i["updated_at"], "")
     row["rescreen_due"] = _day(i.get("rescreen_due"), "")
-    events = [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]]
     # Lost to follow-up (schema 4) travels in the audit trail, where every mark and undo already is: the export
     # format is unchanged, and the columns are its last event again.
-    marks = [e for e in events if e["item_id"] == LOST_ITEM]
+    marks = [e for e in i["audit"] if e["item_id"] == LOST_ITEM]
     last = marks[-1] if marks and marks[-1]["new_value"] is True else None
     row["lost_at"], row["lost_by"], row["lost_reason"] = (
-        (last["at"], last["who"], (last["reason"] or "")[:400] or None) if last else (None, None, None))
-    return row, events
+        (_when(last["at"], ""), last["who"], (last["reason"] or "")[:400] or None) if last else (None, None, None))
+    return row, [{**e, "intake_id": i["id"], "at": _when(e["at"], "")} for e in i["audit"]] if events else []
 
 
 def to_rows(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:

@@ -1,0 +1,336 @@
+"""`intakes export` and `intakes import` at scale, as the user runs them, against bare-library floors.
+
+Used by bench/store.py (`--transfer-only` runs just this). The fixture store holds N intakes over N // 5 dogs with
+the real answers of the example files (rotated), their real Assessments, re-screen dates and one audit event per
+answer, as `intakes add` and the terminal app store them. It is written once through the store's own batch
+path (Tx.executemany, one transaction) and kept in the system's temp folder for the next runs (its name says
+the catalogue and the size). Each figure is a fresh process: wall time, CPU time (user + system) and peak RSS,
+the real command and its floor interleaved run by run.
+
+Floors, each a bare Python process (sqlite3 and json only) doing the same job:
+- export: read the same rows (dogs; intakes a page at a time with their audit events), decode the JSON columns
+  and timestamps, write the same records as compact JSON with json.dumps (the C encoder) to a file;
+- import: read the file the command wrote, record by record (json's raw_decode on a streamed buffer), and
+  executemany-insert the same rows, timestamps and JSON encoded as the store keeps them, in one transaction,
+  into an empty database with the same tables and indexes. No checks: what the command adds on top is its
+  checking (every field, the answers against the catalogue, each Assessment derived again) and its guarantees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_VERSION = 1  # bump when the fixture's shape changes: a cached store of another shape is not reused
+
+EXPORT_FLOOR = r'''
+import datetime as dt, json, sqlite3, sys
+db, out = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+UTC = dt.timezone.utc
+def ts(v): return None if v is None else dt.datetime.fromisoformat(v).replace(tzinfo=UTC).isoformat()
+def js(v): return json.loads(v) if isinstance(v, str) else v  # a JSON column has NUMERIC affinity
+enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+DOG = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
+       "created_at", "chart", "owner_phone")
+INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
+       "content_version", "content_hash", "position", "answers", "assessment", "rescreen_due", "rescreen_reason")
+AUD = ("item_id", "old_value", "new_value", "who", "at", "reason")
+with open(out, "w", encoding="utf-8") as f:
+    f.write('{"format":"vettriage-export","format_version":1,\n"dogs":[')
+    n = 0
+    for row in con.execute("SELECT " + ", ".join(DOG) + " FROM dogs ORDER BY id"):
+        d = dict(zip(DOG, row))
+        d["created_at"] = ts(d["created_at"])
+        f.write(("," if n else "") + "\n" + enc(d))
+        n += 1
+    f.write('\n],\n"intakes":[')
+    last, n = 0, 0
+    cols = ", ".join('"%s"' % c for c in INT)
+    while True:
+        page = con.execute(f"SELECT {cols} FROM intakes WHERE id > ? ORDER BY id LIMIT 500", (last,)).fetchall()
+        if not page:
+            break
+        ids = [r[0] for r in page]
+        last = ids[-1]
+        trail = {}
+        for ev in con.execute("SELECT intake_id, " + ", ".join(AUD) + " FROM audit WHERE intake_id IN (" +
+                              ", ".join("?" * len(ids)) + ") ORDER BY id", ids):
+            trail.setdefault(ev[0], []).append({"item_id": ev[1], "old_value": js(ev[2]), "new_value": js(ev[3]),
+                                                "who": ev[4], "at": ts(ev[5]), "reason": ev[6]})
+        for r in page:
+            rec = dict(zip(INT, r))
+            rec["emergency"] = bool(rec["emergency"])
+            rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
+            rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
+            rec["audit"] = trail.get(r[0], [])
+            f.write(("," if n else "") + "\n" + enc(rec))
+            n += 1
+    f.write("\n]}\n")
+'''
+
+IMPORT_FLOOR = r'''
+import datetime as dt, json, sqlite3, sys
+path, db = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db, isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL"); con.execute("PRAGMA foreign_keys=ON")
+UTC = dt.timezone.utc
+def ts(v): return dt.datetime.fromisoformat(v).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+def js(v): return None if v is None else json.dumps(v)
+dec = json.JSONDecoder()
+DOG = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
+       "created_at", "chart", "owner_phone")
+INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
+       "content_version", "content_hash", "position", "answers", "assessment", "rescreen_due", "rescreen_reason")
+AUD = ("intake_id", "item_id", "old_value", "new_value", "who", "at", "reason")
+ins = {t: f"INSERT INTO {t} (" + ", ".join('"%s"' % c for c in cols) + ") VALUES (" + ", ".join("?" * len(cols)) + ")"
+       for t, cols in (("dogs", DOG + ("name_key",)), ("intakes", INT), ("audit", AUD))}
+def records(f):
+    buf, pos = "", 0
+    def more():
+        nonlocal buf, pos
+        chunk = f.read(1 << 16)
+        buf, pos = buf[pos:] + chunk, 0
+        return bool(chunk)
+    key = None
+    more()
+    pos = buf.index("{") + 1  # the document's own brace; every later "{" starts a record
+    while True:
+        while True:
+            while pos < len(buf) and buf[pos] in ' \t\r\n,:[]}':
+                pos += 1
+            if pos < len(buf) or not more():
+                break
+        if pos >= len(buf):
+            return
+        while True:
+            try:
+                obj, end = dec.raw_decode(buf, pos)
+                if end == len(buf) and more():
+                    continue
+                break
+            except json.JSONDecodeError:
+                if not more():
+                    raise
+        pos = end
+        if isinstance(obj, str) and buf[pos:pos + 64].lstrip(" \t\r\n").startswith(":"):
+            key = obj
+        elif isinstance(obj, dict):
+            yield key, obj
+rows = {"dogs": [], "intakes": [], "audit": []}
+def flush():
+    for t in ("dogs", "intakes", "audit"):
+        if rows[t]:
+            con.executemany(ins[t], rows[t]); rows[t].clear()
+con.execute("BEGIN IMMEDIATE")
+with open(path, encoding="utf-8") as f:
+    for key, rec in records(f):
+        if key == "dogs":
+            rec["created_at"] = ts(rec["created_at"])
+            rows["dogs"].append(tuple(rec[c] for c in DOG) + (rec["name"].casefold(),))
+        elif key == "intakes":
+            rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
+            rec["emergency"] = int(rec["emergency"])
+            rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
+            rows["intakes"].append(tuple(rec[c] for c in INT))
+            rows["audit"] += [(rec["id"], e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"],
+                               ts(e["at"]), e["reason"]) for e in rec["audit"]]
+            if len(rows["intakes"]) >= 500:
+                flush()
+flush()
+con.execute("COMMIT")
+'''
+
+MEASURE = r'''
+import os, resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(p.returncode, wall, u.ru_utime + u.ru_stime, u.ru_maxrss, p.stderr.decode()[-300:].replace("\n", " | "))
+'''
+
+
+def load() -> str:
+    """The machine's load averages, for the figures' context."""
+    return "load %.2f %.2f %.2f" % os.getloadavg()
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MiB) of one process, measured by a small parent of its own so that RSS and CPU
+    are that command's alone."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], env=env, capture_output=True, text=True)
+    code, wall, cpu, rss, err = (out.stdout.split(" ", 4) + [""] * 5)[:5]
+    if code != "0":
+        raise SystemExit(f"failed: {' '.join(c[:60] for c in cmd)}: {err or out.stderr}")
+    return float(wall), float(cpu), int(rss) / 1024
+
+
+# -- the fixture store ----------------------------------------------------------------------------------------
+
+def _example_sets() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(name, answers, Assessment as JSON) of every example answers file."""
+    from vettriage.content import load_catalogue
+    from vettriage.engine import assess, read_answers_file
+
+    cat = load_catalogue()
+    out = []
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        answers = read_answers_file(cat, path)
+        out.append((path.stem, dict(answers.values), assess(cat, answers).model_dump(mode="json")))
+    return out
+
+
+def fixture(n: int) -> Path:
+    """The cached store of n intakes (built when absent)."""
+    from vettriage.content import load_catalogue
+
+    cat = load_catalogue()
+    tag = hashlib.sha256(f"{FIXTURE_VERSION} {cat.version} {cat.hash}".encode()).hexdigest()[:10]
+    folder = Path(tempfile.gettempdir()) / "vettriage-bench-store"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"fixture-{n}-{tag}.db"
+    if path.exists():
+        return path
+    t = time.perf_counter()
+    tmp = folder / f".building-{os.getpid()}.db"
+    _build(tmp, n, cat)
+    os.replace(tmp, path)
+    print(f"  (fixture of {n:,} intakes built in {time.perf_counter() - t:.0f} s: {path}, "
+          f"{path.stat().st_size / 2**20:,.0f} MiB)")
+    return path
+
+
+def _build(path: Path, n: int, cat: Any) -> None:
+    import random
+
+    from vettriage.store import open_store
+    from vettriage.store.db import Tx
+
+    sets = _example_sets()
+    store = open_store(str(path))
+    dump = store._db.dialect.dump  # noqa: SLF001 - the store's own encoding, once per distinct value
+    rng = random.Random(30)
+    start = dt.datetime(2025, 12, 1, 8, tzinfo=dt.timezone.utc)
+    dogs = max(1, n // 5)
+    names = ["Bella", "Max", "Luna", "Charlie", "Daisy", "Rocky", "Molly", "Buddy", "Sadie", "Toby"]
+    encoded = [(name, dump("json", answers), dump("json", a), a["urgency"],
+                [(k, dump("json", v)) for k, v in answers.items()]) for name, answers, a in sets]
+
+    def tx(tx: Tx) -> None:
+        tx.executemany(
+            "INSERT INTO dogs (id, name, name_key, breed_or_size, age_years, sex, owner_name, owner_phone, chart, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d, f"{names[d % 10]} {d}", f"{names[d % 10]} {d}".casefold(), "medium", 9 + d % 7, "F",
+              f"Owner {d}", f"555 {d:05d}", f"C-{d}", dump("ts", start)) for d in range(1, dogs + 1)])
+        for first in range(1, n + 1, 1000):
+            intakes, audit = [], []
+            for i in range(first, min(n, first + 999) + 1):
+                name, answers, assessment, urgency, items = encoded[i % len(encoded)]
+                when = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
+                done = i % 25 != 0
+                status = "completed" if done else "in_progress"
+                if not done:
+                    items = items[:20]
+                    answers = dump("json", {k: json.loads(v) for k, v in items})
+                intakes.append((i, 1 + i % dogs, "owner" if i % 3 else "Sam", "owner" if i % 3 else "tech", status,
+                                urgency if done else None, done and urgency == "emergency", dump("ts", when),
+                                dump("ts", when + dt.timedelta(minutes=12)), cat.version, cat.hash, None, answers,
+                                assessment if done else None,
+                                dump("date", (when + dt.timedelta(days=182)).date()) if done else None,
+                                "routine re-screen" if done else None))
+                audit += [(i, k, None, v, "owner", dump("ts", when + dt.timedelta(seconds=5 * s)), None)
+                          for s, (k, v) in enumerate(items)]
+            tx.executemany('INSERT INTO intakes (id, dog_id, "by", mode, status, urgency, emergency, created_at, '
+                           'updated_at, content_version, content_hash, "position", answers, assessment, '
+                           "rescreen_due, rescreen_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           intakes)
+            tx.executemany("INSERT INTO audit (intake_id, item_id, old_value, new_value, who, at, reason) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", audit)
+
+    store.run(tx, write=True)
+    store.close()
+    for extra in ("-wal", "-shm"):
+        Path(str(path) + extra).unlink(missing_ok=True)
+
+
+def _empty_like(source: Path, target: Path) -> None:
+    """An empty database with source's tables and indexes (the import floor's target)."""
+    src = sqlite3.connect(source)
+    ddl = [r[0] for r in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+    src.close()
+    con = sqlite3.connect(target)
+    for statement in ddl:
+        con.execute(statement)
+    con.commit()
+    con.close()
+
+
+def _gone(*paths: Path) -> None:
+    for p in paths:
+        for extra in ("", "-wal", "-shm"):
+            Path(str(p) + extra).unlink(missing_ok=True)
+
+
+def _show(label: str, runs: list[tuple[float, float, float]]) -> str:
+    walls = [r[0] for r in runs]
+    line = (f"    {label:26} wall {statistics.median(walls):7.1f} s  CPU {statistics.median(r[1] for r in runs):7.1f} s  "
+            f"peak RSS {max(r[2] for r in runs):6.1f} MiB")
+    if len(runs) >= 20:
+        q = statistics.quantiles(walls, n=20)
+        line += f"  (median of {len(runs)}; p95 wall {q[-1]:.1f} s)"
+    elif len(runs) > 1:
+        line += f"  (median of {len(runs)}; each: {', '.join(f'{w:.1f}' for w in walls)} s; spread " \
+                f"{max(walls) - min(walls):.1f} s)"
+    return line
+
+
+def transfer(sizes: list[int], runs: int, code: Path) -> None:
+    """Export then import each size, `runs` times, command and floor interleaved; prints as it goes."""
+    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=tempfile.mkdtemp(prefix="vt-bench-cache-"))
+    vt = [sys.executable, "-m", "vettriage"]
+    print(f"export and import (code: {code}; fresh process each; wall, CPU user+system, peak RSS) -- {load()}")
+    work = Path(tempfile.mkdtemp(prefix="vt-bench-transfer-"))
+    try:
+        for n in sizes:
+            src = fixture(n)
+            exp = {"command": [], "floor": []}
+            imp = {"command": [], "floor": []}
+            out, floor_out = work / "export.json", work / "floor.json"
+            dst, floor_dst = work / "import.db", work / "floor.db"
+            for r in range(runs):
+                exp["command"].append(measure(vt + ["intakes", "export", "-o", str(out), "--db", str(src)], env))
+                exp["floor"].append(measure([sys.executable, "-c", EXPORT_FLOOR, str(src), str(floor_out)], env))
+                size = out.stat().st_size
+                floor_out.unlink()
+                _gone(dst, floor_dst)
+                imp["command"].append(measure(vt + ["intakes", "import", str(out), "--db", str(dst)], env))
+                _empty_like(src, floor_dst)
+                imp["floor"].append(measure([sys.executable, "-c", IMPORT_FLOOR, str(out), str(floor_dst)], env))
+                _gone(dst, floor_dst)
+                print(f"  {n:>7,} intakes, run {r + 1}: export {exp['command'][-1][0]:6.1f} s (floor "
+                      f"{exp['floor'][-1][0]:5.1f}), import {imp['command'][-1][0]:6.1f} s (floor "
+                      f"{imp['floor'][-1][0]:5.1f}); file {size / 2**20:,.0f} MiB -- {load()}", flush=True)
+            out.unlink()
+            print(f"  {n:,} intakes ({n // 5:,} dogs):")
+            for what, got in (("export", exp), ("import", imp)):
+                print(_show(f"intakes {what}", got["command"]))
+                print(_show(f"floor (bare {what})", got["floor"]))
+                ratio = statistics.median(r[0] for r in got["command"]) / statistics.median(r[0] for r in got["floor"])
+                print(f"    -> {ratio:.1f}x floor (wall)")
+    finally:
+        for p in work.iterdir():
+            p.unlink()
+        work.rmdir()
+    print(f"  -- {load()}")

@@ -1,0 +1,267 @@
+"""Export and import at scale (issue 30): compact JSON by default and --indent on request, both read back to the
+same bytes; an import written in chunks is still all or nothing, with a bad record or a taken id after the
+first chunk, on the one-record-at-a-time path and on the worker processes' path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from vettriage.cli import main
+from vettriage.errors import InputError
+from vettriage.store import import_workers, open_store
+from vettriage.store.db import Tx
+from vettriage.store.spool import PAGE
+from vettriage.store.transfer import import_file, to_json, write_export
+from vettriage.textcheck import ascii_json
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+N = 3 * PAGE + 60  # past three spool chunks
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _fill(url: str, n: int = N) -> None:
+    """n intakes of n // 5 dogs in bulk, each with a short audit trail (one of them a checklist answer)."""
+    s = open_store(url)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+    def tx(tx: Tx) -> None:
+        tx.insert_many("dogs", [dict(name=f"Dog {d} Ünsal", name_key=f"dog {d} ünsal", created_at=t0)
+                                for d in range(1, n // 5 + 1)])
+        tx.insert_many("intakes", [dict(
+            id=i, dog_id=1 + i % (n // 5), by="owner", mode="owner", status="in_progress", urgency=None,
+            emergency=False, created_at=t0, updated_at=t0 + dt.timedelta(seconds=i), content_version="v",
+            content_hash="h", answers={"q1": i % 4, "q2": ["a", "b"], "notes": f"note {i} “quoted” 🐕"},
+            position=None, assessment=None) for i in range(1, n + 1)])
+        tx.insert_many("audit", [dict(intake_id=i, item_id=k, old_value=None, new_value=v, who="owner",
+                                      at=t0 + dt.timedelta(seconds=i), reason=None)
+                                 for i in range(1, n + 1) for k, v in (("q1", i % 4), ("q2", ["a", "b"]))])
+
+    s.run(tx, write=True)
+    s.close()
+
+
+def _export(url: str, path: Path, indent: int | None = None) -> Path:
+    s = open_store(url)
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            write_export(s, f, indent=indent)
+    finally:
+        s.close()
+    return path
+
+
+def _file_state(url: str) -> str:
+    """The SQLite file's bytes, with its WAL's, as a digest (a refused import must not change one byte)."""
+    h = hashlib.sha256()
+    for extra in ("", "-wal"):
+        p = Path(url + extra)
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()
+
+
+@pytest.fixture(params=["one at a time", "workers"])
+def path_taken(request, monkeypatch) -> str:
+    """Both ways an import is checked: this process alone, or worker processes on every core."""
+    if request.param == "workers":
+        monkeypatch.setattr(import_workers, "MIN_BYTES", 0)
+        monkeypatch.setattr(import_workers, "BATCH", 50)
+        monkeypatch.setattr(import_workers, "workers", lambda: 2)
+    else:
+        monkeypatch.setattr(import_workers, "workers", lambda: 1)
+    return request.param
+
+
+@pytest.mark.parametrize("indent", [None, 0, 2])
+def test_compact_and_indented_exports_import_back_to_the_same_bytes(db_url, new_db, tmp_path, capsys, indent,
+                                                                    path_taken):
+    _fill(db_url, 700)
+    option = [] if indent is None else ["--indent", str(indent)]
+    first, second = tmp_path / "one.json", tmp_path / "two.json"
+    assert cli(capsys, "intakes", "export", *option, "-o", str(first), "--db", db_url)[0] == 0
+    text = first.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    if indent is None:  # compact: one record a line, the C encoder's separators
+        assert len(text.splitlines()) == 5 + len(doc["dogs"]) + len(doc["intakes"])
+        assert '": ' not in text.splitlines()[2]
+    else:  # exactly what json.dumps(doc, indent=N) gives
+        assert text == to_json(doc, indent)
+    empty = new_db()
+    target = open_store(empty)
+    try:
+        assert import_file(target, first, {"v"}) == (140, 700)
+    finally:
+        target.close()
+    assert cli(capsys, "intakes", "export", *option, "-o", str(second), "--db", empty)[0] == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+@pytest.mark.parametrize("value", ["9", "-1", "two", "1.5"])
+def test_indent_takes_0_to_8_spaces(db_url, capsys, value):
+    with pytest.raises(SystemExit) as exit_:  # argparse's usage error, as for every option
+        main(["intakes", "export", "--indent", value, "--db", db_url])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "argument --indent: expected 0 to 8 spaces" in err and "Traceback" not in err
+
+
+def test_indent_is_refused_for_csv(db_url, capsys):
+    code, _, err = cli(capsys, "intakes", "export", "--format", "csv", "--indent", "2", "--db", db_url)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--indent" in err
+
+
+def _spoil_line(path: Path, intake_id: int, change) -> None:
+    """Change one intake of a compact export in place, keeping the layout (so the workers' path is tried)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith(f'{{"id":{intake_id},"dog_id"'):
+            comma = line.endswith(",")
+            rec = json.loads(line.rstrip(","))
+            change(rec)
+            lines[k] = import_workers.compact(rec) + ("," if comma else "")
+            break
+    else:
+        raise AssertionError(f"intake {intake_id} not in the export")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda r: r.update(status="lost"), "intakes[id=1400].status"),
+    (lambda r: r["audit"][1].update(at="2026-01-01T10:00:00"), "intakes[id=1400].audit[1].at"),
+    (lambda r: r.update(id=12), "intakes[id=12].id"),  # the same id twice, far apart
+])
+def test_a_bad_record_after_the_first_chunk_leaves_the_store_byte_identical(tmp_path, path_taken, spoil, message):
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _spoil_line(path, 1400, spoil)
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    s.add_dog("Already here")
+    s.close()
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert message in str(err.value) and len(str(err.value).splitlines()) == 1
+    assert _file_state(target) == before
+
+
+def test_a_taken_id_in_a_late_chunk_rolls_back_every_chunk_written_before_it(db_url, new_db, tmp_path, path_taken):
+    _fill(db_url)
+    path = _export(db_url, tmp_path / "all.json")
+    target = new_db()
+    s = open_store(target)
+    try:
+        # one intake of the file is already there: the write fails at its chunk, after others were written
+        when = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
+
+        def other(tx: Tx) -> None:  # a dog whose id is not in the file, with an intake whose id is
+            tx.insert_many("dogs", [dict(id=10_000, name="Other", name_key="other", created_at=when)])
+            tx.insert_many("intakes", [dict(
+                id=N - 10, dog_id=10_000, by="owner", mode="owner", status="in_progress", urgency=None,
+                emergency=False, created_at=when, updated_at=when, content_version="v", content_hash="h",
+                answers={}, position=None, assessment=None)])
+
+        s.run(other, write=True)
+        before = _export(target, tmp_path / "before.json").read_bytes()
+        with pytest.raises(InputError, match=f"intake {N - 10} already exists"):
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert _export(target, tmp_path / "after.json").read_bytes() == before
+
+
+def test_workers_and_one_at_a_time_store_the_same_rows(tmp_path, monkeypatch):
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    dumps = []
+    for parallel in (False, True):
+        monkeypatch.setattr(import_workers, "MIN_BYTES", 0 if parallel else 1 << 60)
+        monkeypatch.setattr(import_workers, "workers", lambda: 2)
+        target = str(tmp_path / f"t{parallel}.db")
+        s = open_store(target)
+        try:
+            import_file(s, path, {"v"})
+            dumps.append(s.run(lambda tx: [tuple(r) for t in ("dogs", "intakes", "audit")
+                                           for r in tx.raw(f"SELECT * FROM {t} ORDER BY id")]))
+        finally:
+            s.close()
+    assert dumps[0] == dumps[1] and len(dumps[0]) > N
+    from vettriage.store.backend import make_database, resolve_url
+    from vettriage.store.spool import Spool
+    from vettriage.store.validate import Checker
+
+    with Spool(make_database(resolve_url(source)).dialect) as spool:  # the second import did take the workers' path
+        assert import_workers.check_in_parallel(path, Checker(str(path), {"v"}), spool) == (N // 5, N)
+
+
+def test_equal_but_different_answer_values_are_stored_as_given(tmp_path):
+    """The import remembers the stored text of answer values it has seen: 0.0 and -0.0 are equal in Python
+    (as are 1 and true), and must not be stored as each other."""
+    source = str(tmp_path / "source.db")
+    s = open_store(source)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    values = [0.0, -0.0, 1, True, 1.0, "1", ["a"], None, 0, False]
+
+    def tx(tx: Tx) -> None:
+        tx.insert_many("dogs", [dict(id=1, name="Pip", name_key="pip", created_at=t0)])
+        tx.insert_many("intakes", [dict(
+            id=1, dog_id=1, by="owner", mode="owner", status="in_progress", urgency=None, emergency=False,
+            created_at=t0, updated_at=t0, content_version="v", content_hash="h",
+            answers={f"q{k}": v for k, v in enumerate(values)}, position=None, assessment=None)])
+        tx.insert_many("audit", [dict(intake_id=1, item_id=f"q{k}", old_value=v, new_value=v, who="owner", at=t0,
+                                      reason=None) for k, v in enumerate(values)])
+
+    s.run(tx, write=True)
+    s.close()
+    path = _export(source, tmp_path / "e.json")
+    stored = {}
+    for url in (source, str(tmp_path / "target.db")):
+        s = open_store(url)
+        try:
+            if url != source:
+                import_file(s, path, {"v"})
+            stored[url] = s.run(lambda tx: [tuple(r) for r in tx.raw("SELECT old_value, new_value FROM audit "
+                                                                      "ORDER BY id")])
+        finally:
+            s.close()
+    assert list(stored.values())[0] == list(stored.values())[1]  # as the store itself wrote them
+    assert _export(str(tmp_path / "target.db"), tmp_path / "again.json").read_bytes() == path.read_bytes()
+
+
+def test_ascii_json_is_what_the_ascii_encoder_writes_for_every_code_point():
+    for start in range(0, 0x110000, 0x8000):
+        text = "".join(chr(c) for c in range(start, min(start + 0x8000, 0x110000)))
+        value = {text[:40]: [text, 1.5, None, True]}
+        assert ascii_json(json.dumps(value, ensure_ascii=False)) == json.dumps(value)
+
+
+def test_no_room_for_the_spool_is_one_line_and_imports_nothing(tmp_path, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    source = str(tmp_path / "source.db")
+    _fill(source, 20)
+    path = _export(source, tmp_path / "e.json")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    target = tmp_path / "target.db"
+    code, _, err = cli(capsys, "intakes", "import", str(path), "--db", str(target))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left" in err, err
+    assert not target.exists()

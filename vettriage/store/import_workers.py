@@ -1,0 +1,167 @@
+"""The check of a big import on every core: our own compact export, one record a line, is cut into batches of
+lines that worker processes parse, check and encode (an intake costs about 2 ms of checking, most of it the
+re-derivation, the JSON and its audit events), while this process keeps what must be seen in order: the dogs,
+each intake id once, the spool's order.
+
+It is an optimistic path. A file laid out any other way (indented, edited, CSV), or any problem at all in a
+record, makes it give up (None), and the caller checks the whole file again the ordinary way, one record at a
+time, so that what is refused, and the one line that says why, are exactly what they always were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from vettriage import jsonread
+from vettriage.errors import InputError
+
+FAST = json.JSONDecoder(parse_constant=jsonread.DECODER.parse_constant)
+"""The stdlib parser with no hook per object or number (those cost as much as the parsing): a value it reads is
+kept only when writing it back compactly gives the very text it was read from (see `canonical`)."""
+compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""One record as compact JSON, by the C encoder (an indent makes json fall back to its pure-Python encoder,
+about 3x slower)."""
+
+HEADER = '{"format":"vettriage-export","format_version":1,\n'
+BATCH = 100
+"""Intakes a worker is given at a time (about 4 MB of text)."""
+MIN_BYTES = 16 << 20
+"""Smaller files are checked in this process: starting workers costs more than it saves."""
+
+_job: Any = None  # (checker, spool) as they stand once every dog is read: a forked worker inherits them
+
+
+def canonical(text: str) -> Any:
+    """The value of a JSON text our own export wrote, or None: read by the plain parser and kept only when
+    writing it back compactly gives exactly that text. Then no key was given twice (its object would come back
+    shorter), no number was out of range (it would come back as Infinity), no escape hid a lone surrogate (it
+    would come back unescaped); the field checks bound every number that remains."""
+    try:
+        value, end = FAST.raw_decode(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if end == len(text) and compact(value) == text else None
+
+
+def workers() -> int:
+    """How many worker processes an import may use (the cores this process may run on), 1 for none."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] | None:
+    """(dogs, intakes) checked and spooled, or None when this path does not apply or anything is amiss."""
+    import multiprocessing
+
+    n_workers = workers()
+    if (n_workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or path.stat().st_size < MIN_BYTES):
+        return None
+    global _job
+    with open(path, encoding="utf-8", newline="") as f:
+        if f.readline() != HEADER or f.readline() != '"dogs":[\n':
+            return None
+        dogs = 0
+        for text in _records(f, "],\n"):
+            rec = canonical(text) if text is not None else None
+            if rec is None:
+                return None
+            try:
+                checker.dog(rec, dogs)
+            except InputError:
+                return None
+            spool.dog(rec)
+            dogs += 1
+        if f.readline() != '"intakes":[\n':
+            return None
+        _job = (checker, spool)
+        try:
+            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                intakes = _intakes(f, pool, n_workers, checker, spool)
+        finally:
+            _job = None
+        if intakes is None or f.read(1) != "":
+            return None
+    return dogs, intakes
+
+
+def _records(f: Any, closer: str) -> Any:
+    """Each record line's text (without its comma) up to the list's closing line; None for a line that is not
+    laid out as ours (then the caller gives up)."""
+    more = True
+    while True:
+        line = f.readline()
+        if line == closer:
+            return
+        if not line.endswith("\n") or not more:
+            yield None
+            return
+        text = line[:-1]
+        more = text.endswith(",")
+        yield text[:-1] if more else text
+
+
+def _intakes(f: Any, pool: Any, n_workers: int, checker: Any, spool: Any) -> int | None:
+    pending: deque[Any] = deque()
+    total = submitted = 0
+    batch: list[str] = []
+    lines = _records(f, "]}\n")
+    done = False
+    while not done or pending:
+        while not done and len(pending) < 2 * n_workers:  # a few batches ahead: memory stays flat
+            for text in lines:
+                if text is None:
+                    return None
+                batch.append(text)
+                if len(batch) == BATCH:
+                    break
+            else:
+                done = True
+            if batch:
+                pending.append(pool.apply_async(_work, (submitted, batch)))
+                submitted += len(batch)
+                batch = []
+        if not pending:
+            break
+        try:
+            result = pending.popleft().get()
+        except Exception:  # a worker's failure: the ordinary check says what it was
+            return None
+        if result is None:
+            return None
+        ids, data = result
+        for i in ids:
+            if i in checker.intake_ids:
+                return None
+            checker.intake_ids.add(i)
+        spool.add_chunks(data)
+        total += len(ids)
+    return total
+
+
+def _work(first: int, texts: list[str]) -> tuple[list[int], bytes] | None:
+    """In a worker: parse, check and encode one batch; None at the first thing amiss."""
+    checker, spool = _job
+    ids, intakes, audit = [], [], []
+    for k, text in enumerate(texts):
+        rec = canonical(text)
+        if rec is None:
+            return None
+        try:
+            checked = checker.intake(rec, first + k)
+        except InputError:
+            return None
+        row, events = spool.rows(rec, checked)
+        ids.append(rec["id"])
+        intakes.append(row)
+        audit += events
+    return ids, pickle.dumps(("intakes", intakes), pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+        ("audit", audit), pickle.HIGHEST_PROTOCOL)
