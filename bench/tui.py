@@ -22,7 +22,13 @@ the same widgets. It walks the same questions with the same texts.
    output for QUIET seconds, shorter than the text cursor's 0.5 s blink); the first frame is printed too. Ours
    and the floor run side by side, each key sent to one then the other (the order alternating), so that load
    hits both alike. Median and p95 per kind of key, with their ratios.
+   The CPU time each process used over the walk, per key, is printed too: less at the mercy of other
+   processes on the machine than the timings.
 3. Resident memory after the walk, ours against the floor.
+
+Uncapped, Textual may paint a frame before every change a key makes has reached the screen (a change of focus
+repaints at once; the new texts' layout follows a moment later), so a key can take a frame or two more than at
+60 fps: the floor's the same, and the figure is the last frame, when the screen is settled.
 
 The machine's load average is printed at the start and the end. Run: .venv/bin/python bench/tui.py
 [--runs N] [--intakes N] [--size COLSxROWS]. PYTHONPATH at another checkout measures that checkout's app (the
@@ -133,6 +139,14 @@ class Terminal:
         if not ends:
             raise RuntimeError(f"no frame after the key {data!r}")
         return (ends[0] - t0) * 1000, (ends[-1] - t0) * 1000, len(ends)
+
+    def cpu_ms(self) -> float:
+        """The child's user + system CPU so far, in ms."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (FileNotFoundError, IndexError):
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     def rss_mib(self) -> float:
         try:
@@ -309,7 +323,8 @@ def main() -> None:
         by_kind: dict[str, tuple[list[float], list[float]]] = {}
         first_frames: tuple[list[float], list[float]] = ([], [])
         frames: tuple[list[int], list[int]] = ([], [])
-        rss = ([], [])
+        rss: tuple[list[float], list[float]] = ([], [])
+        cpu = [0.0, 0.0]
         n_keys = sum(len(s.keys) for s in steps)
         print(f"2. {args.intakes} whole intakes of {len(steps)} questions, {n_keys} keys each ...", flush=True)
         for run in range(args.intakes):
@@ -319,6 +334,7 @@ def main() -> None:
                 pair[1].first_paint(needle)
                 for term in pair:
                     term.settle(0.6)  # past the first cursor blink and the start-up's own frames
+                cpu0 = [term.cpu_ms() for term in pair]
                 k = 0
                 for step in steps:
                     for data, kind in step.keys:
@@ -334,6 +350,7 @@ def main() -> None:
                             frames[i].append(got[i][2])
                 for i in (0, 1):
                     rss[i].append(pair[i].rss_mib())
+                    cpu[i] += pair[i].cpu_ms() - cpu0[i]
             finally:
                 for term in pair:
                     term.close()
@@ -346,6 +363,9 @@ def main() -> None:
         print(line("every key", *everything))
         print(line("every key, to its first frame", *first_frames))
         print(f"   frames per key: ours {statistics.mean(frames[0]):.2f}, floor {statistics.mean(frames[1]):.2f}")
+        keys = args.intakes * n_keys
+        print(f"   CPU per key (the process's user+system time over the walk, idle moments included): ours "
+              f"{cpu[0] / keys:.1f} ms, floor {cpu[1] / keys:.1f} ms ({cpu[0] / cpu[1]:.2f}x)")
         print(f"3. resident memory after the walk: ours {max(rss[0]):.0f} MiB, floor {max(rss[1]):.0f} MiB "
               f"({max(rss[0]) / max(rss[1]):.2f}x)")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -212,7 +212,7 @@ async def crowd(server: Server, links: list[str], n: int, seconds: float, think:
             try:
                 took = await o.answer()
             except (httpx.HTTPError, RuntimeError) as exc:
-                errors.append(str(exc)[:200])
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
                 took = None
             if took is not None:
                 times.append(took)
