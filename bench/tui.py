@@ -244,6 +244,10 @@ def work_out_walk(tmp: Path, mode: str) -> tuple[list[Step], bytes]:
                 step.keys.append((b"\r", "Enter -> next question"))
             if out is not None and out.new_red_flags:
                 raise RuntimeError(f"the calm answer to {item.id} raised {out.new_red_flags}: change _calm")
+            if steps and steps[-1].keys and steps[-1].keys[-1][0] == b"\r":
+                # the screen changes more when the kind of answer changes (list, checklist, text field)
+                same = "same kind" if steps[-1].kind == step.kind else "another kind"
+                steps[-1].keys[-1] = (b"\r", f"Enter -> next question, {same}")
             steps.append(step)
             s.confirm(s.item.id)
             nxt = s.next_stop()
@@ -360,6 +364,8 @@ def main() -> None:
             print(line(kind, o, f))
             everything[0].extend(o)
             everything[1].extend(f)
+        enter = [(o, f) for kind, (o, f) in by_kind.items() if kind.startswith("Enter")]
+        print(line("Enter -> next question (all)", [x for o, _ in enter for x in o], [x for _, f in enter for x in f]))
         print(line("every key", *everything))
         print(line("every key, to its first frame", *first_frames))
         print(f"   frames per key: ours {statistics.mean(frames[0]):.2f}, floor {statistics.mean(frames[1]):.2f}")
