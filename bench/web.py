@@ -167,6 +167,8 @@ class Owner:
                                       headers={"Origin": base})
         self.page = ""
         self.sizes: list[int] = []
+        self.screen = False
+        """The last answer was a grouped emergency page ("None of these"), not one question."""
 
     async def open(self) -> None:
         await self.http.get(self.links.pop())
@@ -179,10 +181,11 @@ class Owner:
         if todo is None:
             await self.open()
             return None
-        t0 = time.perf_counter()
         data: dict[str, list[str]] = {}
         for key, value in todo[1]:
             data.setdefault(key, []).append(value)
+        self.screen = 'class="question screen"' in self.page
+        t0 = time.perf_counter()
         r = await self.http.post(todo[0], data=data)
         self.page = r.text  # httpx has read the whole body, after following the 303 with a GET
         took = (time.perf_counter() - t0) * 1000
@@ -203,6 +206,8 @@ async def crowd(server: Server, links: list[str], n: int, seconds: float, think:
         await o.open()
     rss = rss_mib(server.proc.pid)
     times: list[float] = []
+    screens: list[float] = []
+    questions: list[float] = []
     errors: list[str] = []
     end = time.perf_counter() + seconds
 
@@ -216,6 +221,7 @@ async def crowd(server: Server, links: list[str], n: int, seconds: float, think:
                 took = None
             if took is not None:
                 times.append(took)
+                (screens if o.screen else questions).append(took)
             await asyncio.sleep(random.uniform(*think))
 
     cpu0, own0 = tree_cpu(server.proc.pid), time.process_time()
@@ -228,7 +234,7 @@ async def crowd(server: Server, links: list[str], n: int, seconds: float, think:
     if errors:
         print(f"    {len(errors)} errors, e.g. {errors[0]}", flush=True)
     answers = max(1, len(times))
-    return {"times": times, "cpu_ms": cpu / answers * 1000, "own_ms": own / answers * 1000, "rss": rss,
+    return {"times": times, "screens": screens, "questions": questions, "cpu_ms": cpu / answers * 1000, "own_ms": own / answers * 1000, "rss": rss,
             "bytes": statistics.mean(sizes) if sizes else 0.0}
 
 
@@ -385,6 +391,14 @@ def main() -> None:
                           p95(f["times"]))
         print(f"  {n:4d} owners: median {om:6.1f} ms (floor {fm:6.1f}) {om / fm:5.2f}x   p95 {op:6.1f} ms "
               f"(floor {fp:6.1f}) {op / fp:5.2f}x   answers {len(o['times'])}/{len(f['times'])}")
+    for label, key in (("one question a page", "questions"), ("a grouped emergency page, None of these", "screens")):
+        print(f"  of which {label}:")
+        for n in crowds:
+            o, f = results[("form", n)][key], results[("floor", n)][key]
+            if o and f:
+                print(f"    {n:4d} owners: median {statistics.median(o):6.1f} ms (floor {statistics.median(f):6.1f}) "
+                      f"{statistics.median(o) / statistics.median(f):5.2f}x   p95 {p95(o):6.1f} ms (floor "
+                      f"{p95(f):6.1f}) {p95(o) / p95(f):5.2f}x   answers {len(o)}/{len(f)}")
     print("server CPU-ms per answer (the POST and the next page), ours against the floor:")
     for n in crowds:
         o, f = results[("form", n)], results[("floor", n)]
