@@ -1,7 +1,8 @@
 """One intake being filled in: answers, branching, position, what comes next, autosave and red-flag detection.
 
 No user interface here: the Textual screens, the plain dialogue and the web form call these methods and show
-the result, and the logic is tested with plain pytest. Every answer goes to the store the moment it is given (the store makes it durable on return).
+the result, and the logic is tested with plain pytest. Every answer goes to the store the moment it is given
+(the store makes it durable on return); the answers one key gives together ("none of these") go in one write.
 """
 
 from __future__ import annotations
