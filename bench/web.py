@@ -1,92 +1,53 @@
-"""The owners' web form's costs against two floors measured in the same run. Prints figures; asserts nothing.
+"""The owners' web form under a crowd of owners paced like people, against a floor measured in the same run.
+Prints figures; asserts nothing.
 
-Three servers, each in its own process(es) on 127.0.0.1, each on a fresh SQLite store:
-  form     `vettriage serve` (the owners' form: session check in the store, CSRF, the engine's red-flag check,
-           the answer saved through IntakeSession, the next page rendered)
-  bare     a bare Starlette form under uvicorn: one template, one `store.save_answer` per POST, nothing else
-           (the floor: what any form on this stack costs)
-  terminal the path this replaced: textual-serve running the Textual owner app, one process per owner
-           (only when textual-serve is installed: `pip install .[bench]`)
+Two servers, each a process on 127.0.0.1 with a fresh SQLite store, both up for the whole run:
+  form   `vettriage serve`, as a clinic runs it (the session checked in the store, Origin and CSRF, the answer
+         saved through IntakeSession with the engine's red-flag check, the next page rendered)
+  floor  bench/web_floor.py under uvicorn (h11, as ours): the same pages rendered per request from the package's
+         own templates with the context ours gives them (the same template, the same page size), a POST that
+         writes one row to SQLite (WAL, synchronous=FULL) and redirects to the next question
 
-For each: CPU-ms per answered question (server processes' CPU from /proc over a run of answers; an answer is
-the POST and the GET of the next page, or for the terminal the keystrokes, the save and the repaint), memory
-per concurrent owner (the server's RSS growth per owner with sessions open; for the terminal the RSS of each
-owner's process), and owners each answering every 3 s: the largest number held with p95 (answer to next page
-shown, or keypress to answer stored) under 100 ms. The load generator runs in this process on the same cores:
-its CPU is printed too. `--quick`: shorter levels and a smaller ramp. Traffic only to 127.0.0.1.
+Each simulated owner opens their own link and answers the questionnaire as a person does: reads the page,
+thinks for a random 2-6 s (`--think`), answers the question on it (a calm dog's answers: "No", the first
+option, "None of these", a small number, the text already there) and presses Next. The figure is the time
+from the POST of the answer to the next page received in full (the 303 followed as a browser does, the HTML
+read to its end). N owners (10, 50, 100: `--crowds`) answer for a fixed period (`--seconds`), first on one
+server then on the other (the order alternating by N), each N on fresh links; an owner who reaches the review
+opens a new link. Median and p95 per N, with the floor's and their ratios; and the servers' CPU per answer
+(the process's user+system time over the period / answers: the POST and the page after it), with its floor.
+The load generator runs in this process on the same cores: its CPU per answer is printed too, and the
+machine's load average at the start and the end. Traffic only to 127.0.0.1.
+
+Run: .venv/bin/python bench/web.py [--seconds S] [--crowds 10,50,100] [--think 2-6]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import dataclasses
+import datetime as dt
+import html
+import json
 import os
 import random
 import re
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from vettriage.content import load_catalogue
-from vettriage.store import open_store
-from vettriage.web import invites as inv
-
+HERE = Path(__file__).resolve().parent
 TICK = os.sysconf("SC_CLK_TCK")
-PERIOD = 3.0
-TARGET_MS = 100.0
-QUICK = "--quick" in sys.argv[1:]
-ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv[1:-1] else None
-"""`--only form|bare|terminal`: measure one of the three (the summary then lacks the others)."""
-LEVEL_SECONDS = 9.0 if QUICK else 24.0
-FORM_RAMP = [10, 50, 100, 200] if QUICK else [10, 25, 50, 100, 200, 300, 400]
-TERMINAL_RAMP = [1, 2, 4, 8] if QUICK else [1, 2, 4, 8, 12, 16]
-ANSWERS = 60 if QUICK else 150
-
-BARE_APP = '''
-import os
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.responses import HTMLResponse, RedirectResponse
-from starlette.routing import Route
-import jinja2
-from vettriage.store import open_store
-
-store = open_store(os.environ["BENCH_STORE"])
-page = jinja2.Environment(autoescape=True).from_string(
-    "<!DOCTYPE html><html lang=en><title>q</title><form method=post><fieldset><legend>{{ q }}</legend>"
-    "<input name=answer type=number value='{{ v }}'></fieldset><button>Next</button></form></html>")
-
-async def show(request):
-    return HTMLResponse(page.render(q="How old is your dog?", v=""))
-
-async def answer(request):
-    form = await request.form()
-    intake = int(request.query_params["i"])
-    await run_in_threadpool(store.save_answer, intake, "dog_age_years", float(form["answer"]), who="owner")
-    return RedirectResponse(f"/q?i={intake}", status_code=303)
-
-app = Starlette(routes=[Route("/q", show), Route("/q", answer, methods=["POST"])])
-'''
-
-TERMINAL_APP = '''
-import os, uuid
-from vettriage.config import Config
-from vettriage.content import load_catalogue
-from vettriage.intake.starting import start_intake
-from vettriage.store import open_store
-from vettriage.tui.app import make_app
-
-store = open_store(os.environ["BENCH_STORE"])
-cat = load_catalogue()
-intake = start_intake(store, cat, "Term" + uuid.uuid4().hex[:8], "owner", dog_id=0)
-make_app(store=store, catalogue=cat, config=Config(), intake_id=intake.id, locked=True, mode="owner").run()
-'''
+TOKEN = "0" * 64
+"""The floor's CSRF field (it checks none): the page holds one as ours does."""
 
 
 def free_port() -> int:
@@ -95,59 +56,52 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far (0 when it has gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
-    except (FileNotFoundError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except FileNotFoundError:
-            pass
-    return out
-
-
 def tree(pid: int) -> list[int]:
-    """The process and its descendants."""
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
         out.append(p)
-        todo += children(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                todo += [int(x) for x in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                pass
     return out
 
 
 def tree_cpu(pid: int) -> float:
-    return sum(cpu_seconds(p) for p in tree(pid))
+    """User + system CPU seconds of the process and its children so far."""
+    total = 0.0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(") ", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICK
+        except (FileNotFoundError, IndexError):
+            pass
+    return total
 
 
-def p95(values: list[float]) -> float:
-    s = sorted(values)
-    return s[max(0, int(len(s) * 0.95) - 1)] if s else float("nan")
+def rss_mib(pid: int) -> float:
+    total = 0
+    for p in tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+def p95(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))] if s else float("nan")
 
 
 class Server:
     """A server subprocess; ready once it answers HTTP."""
 
     def __init__(self, argv: list[str], env: dict[str, str], port: int, probe: str) -> None:
-        self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
@@ -168,289 +122,290 @@ class Server:
             self.proc.kill()
 
 
-# -- the form and the bare form: owners as HTTP clients ---------------------------------------------------------
-class FormOwner:
-    """One owner in the form: opened by the link, answering the age question again and again (each answer is
-    saved and moves to the next question, as in the intake; the next answer comes back to the age)."""
-
-    def __init__(self, http: httpx.AsyncClient, base: str, code: str) -> None:
-        self.http, self.base, self.code = http, base, code
-        self.csrf = ""
-        self.n = 0
-
-    async def open(self) -> None:
-        await self.http.get(f"{self.base}/i/{self.code}")
-        page = await self.http.get(f"{self.base}/form/q/dog_age_years")
-        self.csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
-
-    async def answer(self) -> None:
-        self.n += 1
-        r = await self.http.post(f"{self.base}/form/q/dog_age_years",
-                                 data={"csrf": self.csrf, "answer": str(2 + self.n % 10)},
-                                 headers={"Origin": self.base})
-        assert r.status_code == 303, r.status_code
-        page = await self.http.get(self.base + r.headers["location"])
-        assert page.status_code == 200
+# -- an owner, as a browser --------------------------------------------------------------------------------------
+FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*class="question ([a-z ]+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+CHOICE = re.compile(r'<input type="(radio|checkbox)" id="[^"]+" name="answer" value="([^"]+)"([^>]*)> '
+                    r'<span>([^<]*)</span>')
+NUMBER = re.compile(r'<input class="field" type="number"[^>]* min="([^"]+)" max="([^"]+)" value="([^"]*)"')
+DATE = re.compile(r'<input class="field" type="date"[^>]* value="([^"]*)"')
+TEXT = re.compile(r'<textarea class="field"[^>]*>([^<]*)</textarea>', re.S)
 
 
-class BareOwner:
-    def __init__(self, http: httpx.AsyncClient, base: str, intake_id: int) -> None:
-        self.http, self.base, self.intake_id = http, base, intake_id
-        self.n = 0
-
-    async def open(self) -> None:
-        await self.http.get(f"{self.base}/q?i={self.intake_id}")
-
-    async def answer(self) -> None:
-        self.n += 1
-        r = await self.http.post(f"{self.base}/q?i={self.intake_id}", data={"answer": str(2 + self.n % 10)})
-        assert r.status_code == 303, r.status_code
-        assert (await self.http.get(self.base + r.headers["location"])).status_code == 200
-
-
-async def measure_http(name: str, server: Server, make_owner) -> dict[str, object]:
-    """CPU per answer (one owner, answers back to back), memory per owner, and the every-3-s ramp."""
-    out: dict[str, object] = {}
-    async with httpx.AsyncClient(timeout=30) as http:
-        owner = make_owner(http)
-        await owner.open()
-        for _ in range(5):
-            await owner.answer()  # warm
-        cpu0, bench0 = tree_cpu(server.proc.pid), time.process_time()
-        for _ in range(ANSWERS):
-            await owner.answer()
-        out["cpu_ms"] = (tree_cpu(server.proc.pid) - cpu0) / ANSWERS * 1000
-        out["bench_ms"] = (time.process_time() - bench0) / ANSWERS * 1000
-    rss0 = sum(rss_kib(p) for p in tree(server.proc.pid))
-    ramp = []
-    for n in FORM_RAMP:
-        clients = [httpx.AsyncClient(timeout=30) for _ in range(n)]
-        owners = [make_owner(c) for c in clients]
-        for o in owners:
-            await o.open()
-            await o.answer()
-        rss = sum(rss_kib(p) for p in tree(server.proc.pid))
-        latencies: list[float] = []
-        end = time.perf_counter() + LEVEL_SECONDS
-
-        async def run(o) -> None:
-            await asyncio.sleep(random.uniform(0, PERIOD))
-            while time.perf_counter() < end:
-                t0 = time.perf_counter()
-                try:
-                    await o.answer()
-                    latencies.append((time.perf_counter() - t0) * 1000)
-                except (httpx.HTTPError, AssertionError):
-                    latencies.append(10_000.0)
-                await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - t0)))
-
-        cpu0, bench0, wall0 = tree_cpu(server.proc.pid), time.process_time(), time.perf_counter()
-        await asyncio.gather(*(run(o) for o in owners))
-        wall = time.perf_counter() - wall0
-        busy = (tree_cpu(server.proc.pid) - cpu0 + time.process_time() - bench0) / (wall * (os.cpu_count() or 1))
-        for c in clients:
-            await c.aclose()
-        ramp.append((n, statistics.median(latencies), p95(latencies), (rss - rss0) / n, busy))
-        print(f"  {name}: {n:4d} owners every {PERIOD:g} s: p50 {ramp[-1][1]:6.1f} ms  p95 {ramp[-1][2]:7.1f} ms  "
-              f"server RSS +{(rss - rss0) / n:6.1f} KiB per owner  cores busy {busy:.0%}", flush=True)
-        if ramp[-1][2] > 5 * TARGET_MS:
-            break
-    out["ramp"] = ramp
-    out["rss_mib"] = rss0 / 1024
-    return out
-
-
-# -- the terminal in the browser -------------------------------------------------------------------------------
-class SaveProbe:
-    """How many of the bench's terminal intakes have their age answer stored as `age` (read-only SQLite)."""
-
-    def __init__(self, url: str) -> None:
-        self.db = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, isolation_level=None)
-
-    def count(self, ids: list[int], age: float) -> set[int]:
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id, json_extract(answers, '$.dog_age_years') FROM intakes WHERE id IN "
-                               f"({marks})", ids).fetchall()
-        return {i for i, v in rows if v is not None and float(v) == age}
-
-    def close(self) -> None:
-        self.db.close()
-
-    def newest(self, n: int) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT id FROM intakes ORDER BY id DESC LIMIT ?", (n,))]
-
-
-async def measure_terminal(tmp: Path, url: str) -> dict[str, object] | None:
-    try:
-        import aiohttp
-        import textual_serve  # noqa: F401
-    except ImportError:
-        print("  terminal: textual-serve is not installed (pip install .[bench]): not measured")
+def calm_answer(page: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(where the form posts, its fields) for the question on `page`, as a calm dog's owner answers it; None
+    when the page is not a question (the review: the walk is over)."""
+    form = FORM.search(page)
+    if form is None:
         return None
-    script = tmp / "terminal_app.py"
-    script.write_text(TERMINAL_APP)
-    port = free_port()
-    runner = tmp / "terminal_serve.py"
-    runner.write_text(f"from textual_serve.server import Server\nServer({f'{sys.executable} {script}'!r}, "
-                      f"host='127.0.0.1', port={port}).serve()\n")
-    open_store(url).close()  # the schema, before the probe opens it read-only
-    server = Server([sys.executable, str(runner)], {"BENCH_STORE": url}, port, "/")
-    probe = SaveProbe(url)
-    out: dict[str, object] = {"ramp": []}
-    try:
-        async with aiohttp.ClientSession() as http:
-            for n in TERMINAL_RAMP:
-                sockets = []
-                for _ in range(n):
-                    ws = await http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=100&height=30",
-                                               headers={"Origin": server.base})
-                    await painted(ws, b"Don't know")
-                    sockets.append(ws)
-                await asyncio.sleep(1.0)
-                ids = probe.newest(n)
-                apps = [p for p in tree(server.proc.pid) if p != server.proc.pid]
-                latencies: list[float] = []
-                rounds = max(2, int(LEVEL_SECONDS / PERIOD))
-                cpu0 = tree_cpu(server.proc.pid)
-                for rnd in range(rounds):
-                    age = float(rnd % 9 + 2)
-                    t0 = time.perf_counter()
-                    pending = set(ids)
-                    sent = {}
-                    order = list(zip(sockets, ids))
-                    random.shuffle(order)
-                    async def send_all() -> None:
-                        for k, (ws, intake_id) in enumerate(order):  # spread over the period, as owners would
-                            await asyncio.sleep(PERIOD * 0.5 / max(1, n) if k else 0)
-                            sent[intake_id] = time.perf_counter()
-                            await ws.send_json(["stdin", f"{int(age)}\r"])
-
-                    sender = asyncio.create_task(send_all())
-                    deadline = t0 + 12
-                    while pending and time.perf_counter() < deadline:
-                        waiting = [i for i in pending if i in sent]
-                        for i in probe.count(waiting, age) if waiting else ():
-                            latencies.append((time.perf_counter() - sent[i]) * 1000)
-                            pending.discard(i)
-                        await asyncio.sleep(0.002)
-                    await sender
-                    latencies += [10_000.0] * len(pending)
-                    await asyncio.sleep(0.5)
-                    for ws in sockets:
-                        await ws.send_json(["stdin", "\x1b[D"])  # back to the age question
-                    await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - t0)))
-                cpu = tree_cpu(server.proc.pid) - cpu0
-                per_app = statistics.mean(rss_kib(p) for p in apps) / 1024 if apps else 0.0
-                # each round is an answer plus the move back, both repainted: the answer's share is half
-                cpu_ms = cpu / (rounds * n) * 1000 / 2
-                out["ramp"].append((n, statistics.median(latencies), p95(latencies), per_app, cpu_ms))
-                print(f"  terminal: {n:3d} owners every {PERIOD:g} s: p50 {out['ramp'][-1][1]:6.1f} ms  p95 "
-                      f"{out['ramp'][-1][2]:7.1f} ms  {per_app:5.1f} MiB per owner  ~{cpu_ms:.0f} CPU-ms per answer",
-                      flush=True)
-                for ws in sockets:
-                    await ws.close()
-                await asyncio.sleep(1.0)
-                if out["ramp"][-1][2] > 20 * TARGET_MS:
-                    break
-    finally:
-        probe.close()
-        server.stop()
-    return out
+    action, kind = html.unescape(form.group(1)), form.group(2)
+    fields = [("csrf", CSRF.search(page).group(1))]  # type: ignore[union-attr]
+    if "screen" in kind:
+        return action, fields + [("action", "none")]
+    choices = CHOICE.findall(page)
+    if choices:
+        labels = {html.unescape(label): value for _, value, _, label in choices}
+        exclusive = [value for _, value, attrs, _ in choices if "data-exclusive" in attrs]
+        pick = labels.get("No") or (exclusive[0] if exclusive else choices[0][1])
+        fields.append(("answer", pick))
+    elif (m := NUMBER.search(page)) is not None:
+        lo, hi, shown = float(m.group(1)), float(m.group(2)), m.group(3)
+        fields.append(("answer", shown or (f"{1:g}" if lo <= 1 <= hi else f"{lo:g}")))
+    elif (m := DATE.search(page)) is not None:
+        fields.append(("answer", m.group(1) or "2024-01-15"))
+    elif (m := TEXT.search(page)) is not None:
+        fields.append(("answer", html.unescape(m.group(1)) or "bench"))
+    return action, fields + [("action", "next")]
 
 
-async def painted(ws, needle: bytes, limit: float = 30.0) -> None:
-    import aiohttp
+class Owner:
+    """One owner's browser: their own cookies, their link, the page on screen."""
 
-    seen = b""
-    async with asyncio.timeout(limit):
-        while needle not in seen:
-            msg = await ws.receive()
-            if msg.type == aiohttp.WSMsgType.BINARY:
-                seen = (seen + msg.data)[-65536:]
-            elif msg.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
-                raise RuntimeError("app closed")
+    def __init__(self, base: str, links: list[str]) -> None:
+        self.base, self.links = base, links
+        self.http = httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True,
+                                      headers={"Origin": base})
+        self.page = ""
+        self.sizes: list[int] = []
+        self.screen = False
+        """The last answer was a grouped emergency page ("None of these"), not one question."""
+
+    async def open(self) -> None:
+        await self.http.get(self.links.pop())
+        self.page = (await self.http.get("/form")).text
+
+    async def answer(self) -> float | None:
+        """Answer the question on screen; ms from the POST to the next page read in full (None: a new link
+        was opened instead, the last one being at its review)."""
+        todo = calm_answer(self.page)
+        if todo is None:
+            await self.open()
+            return None
+        data: dict[str, list[str]] = {}
+        for key, value in todo[1]:
+            data.setdefault(key, []).append(value)
+        self.screen = 'class="question screen"' in self.page
+        t0 = time.perf_counter()
+        r = await self.http.post(todo[0], data=data)
+        self.page = r.text  # httpx has read the whole body, after following the 303 with a GET
+        took = (time.perf_counter() - t0) * 1000
+        self.sizes.append(len(r.content))
+        if r.status_code != 200:
+            raise RuntimeError(f"{todo[0]}: status {r.status_code}: {self.page[:300]}")
+        return took
+
+    async def close(self) -> None:
+        await self.http.aclose()
 
 
-def held(ramp: list[tuple]) -> int:
-    ok = [row[0] for row in ramp if row[2] < TARGET_MS]
-    return max(ok) if ok else 0
+async def crowd(server: Server, links: list[str], n: int, seconds: float, think: tuple[float, float],
+                ) -> dict[str, Any]:
+    """n owners answering for `seconds`, each after a think time; their latencies and the CPU per answer."""
+    owners = [Owner(server.base, links) for _ in range(n)]
+    for o in owners:
+        await o.open()
+    rss = rss_mib(server.proc.pid)
+    times: list[float] = []
+    screens: list[float] = []
+    questions: list[float] = []
+    errors: list[str] = []
+    end = time.perf_counter() + seconds
+
+    async def run(o: Owner) -> None:
+        await asyncio.sleep(random.uniform(0, think[1]))  # owners did not all open their link at once
+        while time.perf_counter() < end:
+            try:
+                took = await o.answer()
+            except (httpx.HTTPError, RuntimeError) as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                took = None
+            if took is not None:
+                times.append(took)
+                (screens if o.screen else questions).append(took)
+            await asyncio.sleep(random.uniform(*think))
+
+    cpu0, own0 = tree_cpu(server.proc.pid), time.process_time()
+    await asyncio.gather(*(run(o) for o in owners))
+    cpu = tree_cpu(server.proc.pid) - cpu0
+    own = time.process_time() - own0
+    sizes = [b for o in owners for b in o.sizes]
+    for o in owners:
+        await o.close()
+    if errors:
+        print(f"    {len(errors)} errors, e.g. {errors[0]}", flush=True)
+    answers = max(1, len(times))
+    return {"times": times, "screens": screens, "questions": questions, "cpu_ms": cpu / answers * 1000, "own_ms": own / answers * 1000, "rss": rss,
+            "bytes": statistics.mean(sizes) if sizes else 0.0}
 
 
-async def main() -> None:
-    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores); "
-          f"{'quick' if QUICK else 'full'} run", flush=True)
+# -- the walk the floor serves -----------------------------------------------------------------------------------
+def jsonable(x: Any) -> Any:
+    if dataclasses.is_dataclass(x):
+        return {f.name: jsonable(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items()}
+    return x
+
+
+def floor_walk(catalogue: Any, store: Any, clinic: dict[str, str]) -> list[dict[str, Any]]:
+    """The pages a calm dog's owner sees in our form, each with the context ours renders it with (a headless
+    owner-mode session on a store of its own, answered as `calm_answer` answers)."""
+    from vettriage.content.models import UNKNOWN
+    from vettriage.intake.session import IntakeSession
+    from vettriage.intake.starting import start_intake
+    from vettriage.web import form as forms
+
+    s = IntakeSession(catalogue, store, start_intake(store, catalogue, "Bench", "owner"), "owner")
+    pages: list[dict[str, Any]] = []
+    for _ in range(1000):
+        item, cat = s.item, catalogue
+        p = s.progress()
+        section = next(x for x in cat.sections if x.id == cat.section_of[item.id])
+        intro = section.intro.for_mode("owner") if section.intro and p.question_index == 1 else ""
+        prev = s.visible.index(s.screen_items()[0])
+        back = f"/form/q/{s.visible[s.previous_index()]}" if prev > 0 else ""
+        common = {"clinic": clinic, "csrf": TOKEN, "progress": jsonable(p), "intro": intro, "notice": "",
+                  "back_url": back, "emergency": False, "dog": s.dog_name}
+        if s.screen is not None:
+            ids = s.screen_items()
+            signs = []
+            for i in ids:
+                it = cat.items[i]
+                options = list(forms.control_for(it, cat, None, "owner").options)
+                if it.allow_unknown:
+                    options.append(forms.Option(forms.UNKNOWN_FIELD, "Don't know", False))
+                signs.append({"id": i, "field": forms.screen_field(i), "question": it.text.for_mode("owner"),
+                              "help": it.help.for_mode("owner") if it.help else "", "options": jsonable(options),
+                              "error": ""})
+            context = {**common, "title": s.screen.title.for_mode("owner"),
+                       "heading": s.screen.title.for_mode("owner"), "signs": signs, "first": p.question_index,
+                       "last": p.question_index + len(ids) - 1, "errors": "", "action": f"/form/q/{ids[0]}",
+                       "none_of_these": True}
+            pages.append({"id": ids[0], "template": "screen.html", "context": context})
+            s.answer_screen_none()
+        else:
+            stored = s.answers.get(item.id)
+            control = forms.control_for(item, cat, stored, "owner")
+            context = {**common, "title": item.text.for_mode("owner"), "item": {"id": item.id},
+                       "question": item.text.for_mode("owner"),
+                       "help": item.help.for_mode("owner") if item.help else "", "control": jsonable(control),
+                       "error": "", "action": f"/form/q/{item.id}", "dont_know": item.allow_unknown,
+                       "answered_unknown": stored == UNKNOWN}
+            pages.append({"id": item.id, "template": "question.html", "context": context})
+            if stored is None:
+                from vettriage.intake.session import choices_for
+
+                if item.type in ("scale", "yesno", "choice", "multi"):
+                    cs = choices_for(item, cat, "owner")
+                    pick = next((c for c in cs if c.value is False or c.value == "none"), cs[0])
+                    value: Any = [pick.value] if item.type == "multi" else pick.value
+                elif item.type in ("number", "months"):
+                    value = 1.0 if item.min <= 1 <= item.max else float(item.min)
+                else:
+                    value = "2024-01-15" if item.type == "date" else "bench"
+                if s.answer(value).new_red_flags:
+                    raise RuntimeError(f"the calm answer to {item.id} raises a red flag")
+        nxt = s.next_stop()
+        if nxt is None:
+            return pages
+        s.go(s.visible.index(nxt), remember=False)
+    raise RuntimeError("the walk did not end")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=40.0, help="how long each crowd answers, per server")
+    ap.add_argument("--crowds", default="10,50,100", help="the numbers of owners, comma-separated")
+    ap.add_argument("--think", default="2-6", help="an owner's think time between answers, MIN-MAX seconds")
+    args = ap.parse_args()
+    crowds = [int(x) for x in args.crowds.split(",")]
+    think = tuple(float(x) for x in args.think.split("-"))
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)",
+          flush=True)
+    import vettriage
+    from vettriage.config import Config
+    from vettriage.content import load_catalogue
+    from vettriage.store import open_store
+    from vettriage.web import invites as inv
+
+    print(f"vettriage from {Path(vettriage.__file__).parent.parent}; {args.seconds:g} s per crowd, think "
+          f"{args.think} s", flush=True)
     cat = load_catalogue()
-    results = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        if ONLY == "terminal":
-            results["terminal"] = await measure_terminal(tmp, f"sqlite:///{tmp / 'terminal.db'}")
-            return summary(results)
-        # the form: vettriage serve, as a clinic runs it
+        (tmp / "empty.toml").write_text("")
+        os.environ["VETTRIAGE_CONFIG"] = str(tmp / "empty.toml")
         url = f"sqlite:///{tmp / 'form.db'}"
         store = open_store(url)
-        codes = []
-        for i in range(max(FORM_RAMP) * 2 + 10):
+        links_needed = sum(crowds) * 3 + 20
+        ours_links = []
+        for i in range(links_needed):
             dog = store.add_dog(f"Dog{i}")
             code, _, _ = inv.create_invite(store, dog, content_version=cat.version, content_hash=cat.hash,
-                                           lifetime=inv.dt.timedelta(hours=2), prefill={"dog_name": f"Dog{i}"})
-            codes.append(code)
-        (tmp / "empty.toml").write_text("")
+                                           lifetime=dt.timedelta(hours=3), prefill={"dog_name": f"Dog{i}"})
+            ours_links.append(f"/i/{code}")
+        walk_store = open_store(f"sqlite:///{tmp / 'walk.db'}")
+        config = Config()
+        phone = (config.clinic_phone or "").strip()
+        clinic = {"name": config.clinic_name, "phone": phone, "tel": f"tel:{phone}" if phone else "",
+                  "address": config.clinic_address or "", "contact": ""}
+        walk = floor_walk(cat, walk_store, clinic)
+        walk_store.close()
+        (tmp / "walk.json").write_text(json.dumps(walk))
+        floor_links = [f"/i/F{i}" for i in range(links_needed)]
         port = free_port()
         # every simulated owner comes from 127.0.0.1: the per-address cap is lifted for the bench
         form = Server([sys.executable, "-m", "vettriage", "serve", "--port", str(port), "--store", url,
-                       "--per-address", "10000"],
-                      {"VETTRIAGE_CONFIG": str(tmp / "empty.toml")}, port, "/favicon.ico")
-        it = iter(codes)
+                       "--per-address", "10000"], {}, port, "/favicon.ico")
+        port = free_port()
+        floor = Server([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "web_floor:app", "--port",
+                        str(port), "--log-level", "warning", "--http", "h11", "--no-access-log"],
+                       {"BENCH_WALK": str(tmp / "walk.json"), "BENCH_DB": str(tmp / "floor.db")}, port,
+                       f"/form/q/{walk[0]['id']}")
+        servers = {"form": (form, ours_links), "floor": (floor, floor_links)}
+        print(f"the walk: {len(walk)} pages; a page of ours {len(walk[1]['context'])} fields of context", flush=True)
+        results: dict[tuple[str, int], dict[str, Any]] = {}
         try:
-            results["form"] = await measure_http("form", form, lambda h: FormOwner(h, form.base, next(it)))
+            for k, n in enumerate(crowds):
+                order = ["form", "floor"] if k % 2 == 0 else ["floor", "form"]
+                for name in order:
+                    server, links = servers[name]
+                    r = crowd(server, links, n, args.seconds, think)  # type: ignore[arg-type]
+                    results[(name, n)] = asyncio.run(r)
+                    t = results[(name, n)]["times"]
+                    print(f"  {name:5} {n:4d} owners: {len(t):5d} answers, median {statistics.median(t):6.1f} ms, "
+                          f"p95 {p95(t):6.1f} ms, server {results[(name, n)]['cpu_ms']:5.1f} CPU-ms per answer, "
+                          f"server RSS {results[(name, n)]['rss']:.0f} MiB, pages {results[(name, n)]['bytes']:.0f} B on average",
+                          flush=True)
         finally:
             form.stop()
+            floor.stop()
             store.close()
-        # the bare Starlette form on its own store
-        bare_url = f"sqlite:///{tmp / 'bare.db'}"
-        bare_store = open_store(bare_url)
-        ids = [bare_store.create_intake(bare_store.add_dog(f"B{i}").id, by="owner", mode="owner",
-                                        content_version=cat.version, content_hash=cat.hash).id
-               for i in range(max(FORM_RAMP) * 2 + 10)]
-        bare_store.close()
-        (tmp / "bare_app.py").write_text(BARE_APP)
-        port = free_port()
-        bare = Server([sys.executable, "-m", "uvicorn", "--app-dir", str(tmp), "bare_app:app", "--port", str(port),
-                       "--log-level", "warning", "--http", "h11", "--no-access-log"],
-                      {"BENCH_STORE": bare_url}, port, "/q?i=1")
-        it_ids = iter(ids)
-        try:
-            results["bare"] = await measure_http("bare", bare, lambda h: BareOwner(h, bare.base, next(it_ids)))
-        finally:
-            bare.stop()
-        results["terminal"] = await measure_terminal(tmp, f"sqlite:///{tmp / 'terminal.db'}")
-    summary(results)
-
-
-def summary(results: dict[str, object]) -> None:
-    """The three side by side."""
     print()
-    print(f"{'':10} {'CPU-ms/answer':>14} {'memory per owner':>20} {'owners every 3 s, p95 < 100 ms':>32}")
-    for name in ("form", "bare", "terminal"):
-        r = results.get(name)
-        if not r:
-            continue
-        if name == "terminal":
-            ramp = r["ramp"]
-            cpu = statistics.median(row[4] for row in ramp) if ramp else float("nan")
-            mem = f"{statistics.median(row[3] for row in ramp):.1f} MiB (a process)" if ramp else "-"
-        else:
-            ramp = r["ramp"]
-            cpu = r["cpu_ms"]
-            mem = f"{max(0.0, statistics.median(row[3] for row in ramp)):.1f} KiB (store-held)"
-        print(f"{name:10} {cpu:14.1f} {mem:>20} {held(ramp):>25d} (ramp {[row[0] for row in ramp]})")
-    if "form" in results and "bare" in results:
-        f, b = results["form"], results["bare"]
-        print(f"form / bare Starlette form: {f['cpu_ms'] / b['cpu_ms']:.2f}x the CPU per answer; "
-              f"load generator in this process: {f['bench_ms']:.1f} ms per answer (same cores)")
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print("answer POSTed -> next page received in full, ours (vettriage serve) against the floor (bare Starlette+Jinja2):")
+    for n in crowds:
+        o, f = results[("form", n)], results[("floor", n)]
+        om, op, fm, fp = (statistics.median(o["times"]), p95(o["times"]), statistics.median(f["times"]),
+                          p95(f["times"]))
+        print(f"  {n:4d} owners: median {om:6.1f} ms (floor {fm:6.1f}) {om / fm:5.2f}x   p95 {op:6.1f} ms "
+              f"(floor {fp:6.1f}) {op / fp:5.2f}x   answers {len(o['times'])}/{len(f['times'])}")
+    for label, key in (("one question a page", "questions"), ("a grouped emergency page, None of these", "screens")):
+        print(f"  of which {label}:")
+        for n in crowds:
+            o, f = results[("form", n)][key], results[("floor", n)][key]
+            if o and f:
+                print(f"    {n:4d} owners: median {statistics.median(o):6.1f} ms (floor {statistics.median(f):6.1f}) "
+                      f"{statistics.median(o) / statistics.median(f):5.2f}x   p95 {p95(o):6.1f} ms (floor "
+                      f"{p95(f):6.1f}) {p95(o) / p95(f):5.2f}x   answers {len(o)}/{len(f)}")
+    print("server CPU-ms per answer (the POST and the next page), ours against the floor:")
+    for n in crowds:
+        o, f = results[("form", n)], results[("floor", n)]
+        print(f"  {n:4d} owners: {o['cpu_ms']:6.2f} ms (floor {f['cpu_ms']:6.2f}) {o['cpu_ms'] / f['cpu_ms']:5.2f}x"
+              f"   load generator {o['own_ms']:.1f} / {f['own_ms']:.1f} ms per answer (same cores)")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

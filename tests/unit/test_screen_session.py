@@ -108,3 +108,81 @@ def test_a_checklist_answer_changes_what_is_asked_and_a_narrower_one_drops_answe
     assert gone and "gw_cognition_areas" in gone[-1].reason  # audited with the answer that hid it
     s.answer_item("gw_cognition_areas", None)  # cleared: the yes/no screening question comes back
     assert "gw_cognition" in s.visible and "cog_house_soiling" in s.visible
+
+
+class _Writes:
+    """The store, with its answer writes recorded (each call is one transaction)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.calls: list[tuple[str, list[str], str | None]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def save_answer(self, intake_id: int, item_id: str, value: Any, **kw: Any) -> None:
+        self.calls.append(("save_answer", [item_id], kw.get("reason")))
+        self._store.save_answer(intake_id, item_id, value, **kw)
+
+    def save_answers(self, intake_id: int, answers: dict[str, Any], **kw: Any) -> None:
+        self.calls.append(("save_answers", list(answers), kw.get("reason")))
+        self._store.save_answers(intake_id, answers, **kw)
+
+
+def test_none_of_these_is_one_write_with_an_audit_event_per_sign(store: Any, cat: Any) -> None:
+    writes = _Writes(store)
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, writes, intake, "tech")
+    s.go_to("rf_collapse")
+    s.answer_screen_none()
+    assert writes.calls == [("save_answers", ["rf_collapse", "rf_breathing", "rf_heat"], None)]
+    stored = store.get_intake(s.intake_id)
+    assert {k: stored.answers[k] for k in ("rf_collapse", "rf_breathing", "rf_heat")} == \
+        {"rf_collapse": False, "rf_breathing": False, "rf_heat": False}
+    events = [e for e in store.audit(s.intake_id) if e.item_id.startswith("rf_")]
+    assert [(e.item_id, e.new_value) for e in events] == [("rf_collapse", False), ("rf_breathing", False),
+                                                          ("rf_heat", False)]
+    assert stored.position == "rf_collapse"  # where the session stood, as with one write per sign
+
+
+def test_one_write_keeps_reasons_and_repeats_apart_in_order(store: Any, cat: Any) -> None:
+    writes = _Writes(store)
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, writes, intake, "tech")
+    s.go_to("rf_collapse")
+    with s.one_write():
+        s.answer_item("rf_collapse", False)
+        s.answer_item("rf_breathing", False)
+        s.answer_item("rf_heat", False, reason="asked again on the phone")
+        s.answer_item("rf_collapse", UNKNOWN)  # the same question a second time: a write of its own, after
+    assert writes.calls == [("save_answers", ["rf_collapse", "rf_breathing"], None),
+                            ("save_answer", ["rf_heat"], "asked again on the phone"),
+                            ("save_answer", ["rf_collapse"], None)]
+    trail = [(e.item_id, e.new_value) for e in store.audit(s.intake_id) if e.item_id == "rf_collapse"]
+    assert trail == [("rf_collapse", False), ("rf_collapse", UNKNOWN)]
+
+
+def test_a_red_flag_raised_inside_one_write_is_stored_with_its_answer_first(store: Any, cat: Any) -> None:
+    writes = _Writes(store)
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, writes, intake, "tech")
+    s.go_to("rf_collapse")
+    with s.one_write():
+        s.answer_item("rf_breathing", False)
+        out = s.answer_item("rf_collapse", True)
+        assert out.new_red_flags  # the intake is marked at once, its answers already stored
+        stored = store.get_intake(s.intake_id)
+        assert stored.urgency == "emergency" and stored.answers["rf_collapse"] is True
+        s.answer_item("rf_heat", False)
+    assert [c[1] for c in writes.calls] == [["rf_breathing", "rf_collapse"], ["rf_heat"]]
+
+
+def test_answers_saved_before_a_refused_one_are_stored(store: Any, cat: Any) -> None:
+    intake = start_intake(store, cat, "Rex", "tech")
+    s = IntakeSession(cat, store, intake, "tech")
+    s.go_to("rf_collapse")
+    with pytest.raises(ValueError):
+        with s.one_write():
+            s.answer_item("rf_collapse", False)
+            s.answer_item("rf_breathing", "sideways")
+    assert store.get_intake(s.intake_id).answers["rf_collapse"] is False

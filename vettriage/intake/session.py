@@ -1,13 +1,15 @@
 """One intake being filled in: answers, branching, position, what comes next, autosave and red-flag detection.
 
 No user interface here: the Textual screens, the plain dialogue and the web form call these methods and show
-the result, and the logic is tested with plain pytest. Every answer goes to the store the moment it is given (the store makes it durable on return).
+the result, and the logic is tested with plain pytest. Every answer goes to the store the moment it is given
+(the store makes it durable on return); the answers one key gives together ("none of these") go in one write.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from vettriage.content.models import UNKNOWN, Item
 
@@ -135,6 +137,8 @@ class IntakeSession:
         self.visible: list[str] = []
         self._refresh_visible()
         self._raised: set[str] | None = None
+        self._batch: list[tuple[str, Any, str | None, str | None]] | None = None
+        """Answers saved inside `one_write()`, not yet written."""
         self.index = self._start_index(intake.position)
 
     def unconfirmed(self, item_id: str) -> bool:
@@ -198,11 +202,12 @@ class IntakeSession:
         answered (yes, no, don't know) keeps its answer; a screen never touched stays unanswered."""
         raised: list[str] = []
         dropped: list[str] = []
-        for item_id in self.screen_blanks():
-            if item_id in self.visible:
-                out = self.answer_item(item_id, False)
-                raised += out.new_red_flags
-                dropped += out.dropped
+        with self.one_write():
+            for item_id in self.screen_blanks():
+                if item_id in self.visible:
+                    out = self.answer_item(item_id, False)
+                    raised += out.new_red_flags
+                    dropped += out.dropped
         return Outcome(tuple(raised), tuple(dropped))
 
     def previous_index(self) -> int:
@@ -343,6 +348,8 @@ class IntakeSession:
             self.index = self.visible.index(current)
         new = tuple(f for f in flags if f not in before)
         self._raised = set(flags)
+        if new or (not flags and before):
+            self._flush()  # the answers reach the store before the mark that they raised or withdrew a flag
         if new:  # newly raised: the intake is marked at once, whatever else was answered
             self.store.mark_emergency(self.intake_id)
             self.emergency = True
@@ -415,11 +422,12 @@ class IntakeSession:
         said no to the whole section on the phone). Each answer is saved and audited like any other."""
         raised: list[str] = []
         dropped: list[str] = []
-        for item_id in self.section_blanks():
-            if item_id in self.visible:
-                out = self.answer_item(item_id, self.none_answer(self.catalogue.items[item_id]))
-                raised += out.new_red_flags
-                dropped += out.dropped
+        with self.one_write():
+            for item_id in self.section_blanks():
+                if item_id in self.visible:
+                    out = self.answer_item(item_id, self.none_answer(self.catalogue.items[item_id]))
+                    raised += out.new_red_flags
+                    dropped += out.dropped
         return Outcome(tuple(raised), tuple(dropped))
 
     def section_stop(self) -> str | None:
@@ -461,10 +469,49 @@ class IntakeSession:
 
     # --- internals ------------------------------------------------------------------------------------
 
+    @contextmanager
+    def one_write(self) -> Iterator[None]:
+        """The answers saved inside reach the store together when the block ends (or fails part-way: those
+        saved until then), in one transaction where they can share one: one key ("none of these") is one write
+        and one wait for the disk, not one per sign. Each answer keeps its own audit event; a run of answers
+        with another reason, or a second save of the same question (answered, then dropped by branching), starts
+        another transaction, in order. A red flag raised or withdrawn writes the answers first."""
+        if self._batch is not None:  # already inside one: the outer block writes
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            self._flush()
+            self._batch = None
+
+    def _flush(self) -> None:
+        pending, self._batch = self._batch, ([] if self._batch is not None else None)
+        group: dict[str, Any] = {}
+        position = reason = None
+        for item_id, value, at, why in pending or ():
+            if group and (why != reason or item_id in group):
+                self._write(group, position, reason)
+                group = {}
+            group[item_id] = value
+            position, reason = at, why
+        if group:
+            self._write(group, position, reason)
+
+    def _write(self, answers: dict[str, Any], position: str | None, reason: str | None) -> None:
+        if len(answers) == 1:
+            ((item_id, value),) = answers.items()
+            self.store.save_answer(self.intake_id, item_id, value, who=self.who, position=position, reason=reason)
+        else:
+            self.store.save_answers(self.intake_id, answers, who=self.who, position=position, reason=reason)
+
     def _save(self, item_id: str, value: Any, reason: str | None = None) -> None:
-        self.store.save_answer(self.intake_id, item_id, value, who=self.who,
-                               position=self.visible[self.index] if self.visible else item_id,
-                               reason=reason or self.reason)
+        position = self.visible[self.index] if self.visible else item_id
+        if self._batch is not None:
+            self._batch.append((item_id, value, position, reason or self.reason))
+            return
+        self._write({item_id: value}, position, reason or self.reason)
 
     def _refresh_visible(self) -> list[str]:
         """Recompute the visible questions; return answered ids that branching now rules out. An answer whose

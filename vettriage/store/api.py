@@ -194,6 +194,9 @@ class Store(Protocol):
                     position: str | None = None, reason: str | None = None) -> None:
         """Store one answer (None clears it) and an audit event; durable when this returns (the autosave).
         A completed intake refuses this unless `reason` is given (then it is an amendment)."""
+    def save_answers(self, intake_id: int, answers: dict[str, Any], *, who: str, position: str | None = None,
+                     reason: str | None = None) -> None:
+        """Several answers in one transaction, each with its audit event; otherwise as save_answer."""
     def set_position(self, intake_id: int, item_id: str | None) -> None: ...
     def mark_emergency(self, intake_id: int) -> None: ...
     def withdraw_emergency(self, intake_id: int) -> None: ...

@@ -462,15 +462,16 @@ def build_app(owner: OwnerForm) -> Starlette:
         first = shown[0]
         answers, errors = forms.posted_screen([s.catalogue.items[i] for i in shown], s.catalogue, data)
         raised = False
-        for item_id, value in answers.items():
-            if item_id in s.visible:
-                raised = bool(s.answer_item(item_id, value).new_red_flags) or raised
-        s.go(s.visible.index(first), remember=False)
-        # "None of these" only when the page's signs are still the ones shown and all were read: a sign the
-        # owner has not seen is never answered for them
-        unchanged = s.screen_items() == shown
-        if action == "none" and not errors and unchanged:
-            raised = bool(s.answer_screen_none().new_red_flags) or raised
+        with s.one_write():  # the page is one press of a button: its answers are one write where they can be
+            for item_id, value in answers.items():
+                if item_id in s.visible:
+                    raised = bool(s.answer_item(item_id, value).new_red_flags) or raised
+            s.go(s.visible.index(first), remember=False)
+            # "None of these" only when the page's signs are still the ones shown and all were read: a sign the
+            # owner has not seen is never answered for them
+            unchanged = s.screen_items() == shown
+            if action == "none" and not errors and unchanged:
+                raised = bool(s.answer_screen_none().new_red_flags) or raised
         if raised:  # the emergency first, whatever else the page holds
             return interrupted(s, action, back_to)
         if errors and action != "leave":
