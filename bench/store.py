@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import store_transfer  # noqa: E402 - beside this file
-from store_transfer import load  # noqa: E402
+from store_transfer import cache_dir, load  # noqa: E402
 
 from vettriage.store import open_store  # noqa: E402
 
@@ -111,7 +111,7 @@ def lists(db: Path, repeat: int, code: Path) -> None:
     """`intakes list` and its filters, a process per run, each paired with its bare floor."""
     from vettriage.store import records
 
-    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=tempfile.mkdtemp(prefix="vt-bench-cache-"))
+    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=cache_dir())
     day = "2026-06-15"
     start = time.mktime(time.strptime(day, "%Y-%m-%d"))  # the local day's bounds, in UTC as stored
     lo, hi = (time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime(s)) for s in (start, start + 86400))

@@ -162,6 +162,17 @@ print(p.returncode, wall, u.ru_utime + u.ru_stime, u.ru_maxrss, p.stderr.decode(
 '''
 
 
+def cache_dir() -> str:
+    """A content cache of the bench's own for the timed commands (a cold first run, as after an install),
+    removed when the bench ends."""
+    import atexit
+    import shutil
+
+    path = tempfile.mkdtemp(prefix="vt-bench-cache-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
 def load() -> str:
     """The machine's load averages, for the figures' context."""
     return "load %.2f %.2f %.2f" % os.getloadavg()
@@ -298,7 +309,7 @@ def _show(label: str, runs: list[tuple[float, float, float]]) -> str:
 
 def transfer(sizes: list[int], runs: int, code: Path) -> None:
     """Export then import each size, `runs` times, command and floor interleaved; prints as it goes."""
-    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=tempfile.mkdtemp(prefix="vt-bench-cache-"))
+    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=cache_dir())
     vt = [sys.executable, "-m", "vettriage"]
     print(f"export and import (code: {code}; fresh process each; wall, CPU user+system, peak RSS) -- {load()}")
     work = Path(tempfile.mkdtemp(prefix="vt-bench-transfer-"))
