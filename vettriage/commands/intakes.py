@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -342,6 +341,8 @@ def run_export(args: argparse.Namespace) -> int:
             dogs, intakes, damaged = write_export(store, sys.stdout, args.format, args.indent)
             report_damaged(damaged, "the export")
             return 0
+        import tempfile
+
         target = Path(args.output)
         try:
             fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
