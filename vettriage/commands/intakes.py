@@ -191,10 +191,13 @@ def report_damaged(damaged: list[Any], doing: str) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     """A table of intakes, times in local time (the zone named in the heading); `--date` is a local day."""
-    from vettriage.commands.report import parse_day
     from vettriage.localtime import intakes_of_day, stamp, zone_name
 
-    day = parse_day(args.date) if args.date else None
+    day = None
+    if args.date:
+        from vettriage.commands.report import parse_day  # the report command's module: only for --date
+
+        day = parse_day(args.date)
     store = _open(args)
     damaged: list[Any] = []
     try:
