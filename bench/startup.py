@@ -36,7 +36,8 @@ application name and schema version (the command refuses a foreign or newer file
   two statements (vettriage.store.sqlstore.due_statements, written into the floor: the first page of 100 dogs
   from the re-screen index, and the counts of the list and of the dogs it leaves out), the table and the count
   line printed: the same bytes as the command prints (the bench checks it).
-- `assess examples/arthritis.yaml`: `import argparse, yaml`; the answers file parsed with the same loader
+- `assess examples/arthritis.yaml`: `import argparse, tomllib, yaml`; the settings file read (its `packs`
+  setting: the content the command loads); the answers file parsed with the same loader
   (libyaml's CSafeLoader when present), and text of the command's length printed. Left out: loading the content
   (a sealed pickle of ~1,500 records), validating the answers and the triage itself: vettriage's own work. This
   floor is the imports the job truly needs, so its ratio is the hardest to meet.
@@ -326,8 +327,9 @@ def floor_due_script() -> str:
 
 
 FLOOR_ASSESS = '''\
-import argparse, sys
+import argparse, os, sys, tomllib
 import yaml
+READ_CONFIG
 ap = argparse.ArgumentParser(prog="floor assess")
 ap.add_argument("--json", action="store_true")
 ap.add_argument("--content")
@@ -335,6 +337,7 @@ ap.add_argument("--pack", action="append")
 ap.add_argument("--width", type=int)  # the floor's: how much text the command printed
 ap.add_argument("file")
 args = ap.parse_args()
+packs = [*read_config().get("packs", []), *(args.pack or [])]  # the content packs to load: none here
 with open(args.file, encoding="utf-8") as f:
     data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 lines = [f"{k}: {v}" for k, v in data.items()]

@@ -15,8 +15,8 @@ import datetime as dt
 import json
 import os
 import re
-import threading
 import time
+from _thread import allocate_lock  # threading.Lock itself, without importing threading (~0.5 ms)
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from vettriage.frozen import frozen
@@ -468,7 +468,7 @@ class Database:
         self.dialect = dialect
         self.url = url
         self._idle: list[Any] = []
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     def _take(self) -> Any:
         with self._lock:
