@@ -13,25 +13,34 @@ command, floor, ... so a busy moment of the shared machine hits both alike. Figu
 each, the ratio of the medians and the median of the pair-by-pair ratios (the target: <= 1.5x), and the machine's
 load average (os.getloadavg) at the start and the end. Ratios mean more than absolute times here.
 
-What each floor does (a bare `python` process; what it leaves out is said, so the ratio is read honestly):
+What each floor does (a bare `python` process; what it leaves out is said, so the ratio is read honestly). Every
+floor parses the same command line as the command, with the standard library's argparse and the sub-command's
+own options (a command line is part of the job: a floor reading sys.argv by position did less), and every floor
+that reads the store first makes the store's own checks by hand: the file's SQLite header, then vettriage_meta's
+application name and schema version (the command refuses a foreign or newer file before reading it).
 
 - `report --intake ID -o FILE` (the vet's summary, HTML; the intake is the third visit of its dog, so the summary
-  carries the change since the last visit): `import sqlite3, json, jinja2`; read the intake, its dog, its audit
-  trail and the dog's completed visits (the same rows the command reads); decode their JSON; render a Jinja2
-  template of the same size as the summary's templates (autoescaped, with the same inline stylesheet) through
-  Jinja2's own bytecode cache (the command keeps its compiled templates too: a floor compiling from source
-  would flatter it by ~100 ms); write the file through a temporary file and a rename, as the command does.
+  carries the change since the last visit): `import argparse, sqlite3, json, tomllib, jinja2`; the settings file
+  read (the clinic's name and phone head the summary); read the intake, its dog, its audit trail and the dog's
+  completed visits (the same rows the command reads); decode their JSON; render a Jinja2 template of the same
+  size as the summary's templates (autoescaped, with the same inline stylesheet) through Jinja2's own bytecode
+  cache (the command keeps its compiled templates too: a floor compiling from source would flatter it by
+  ~100 ms); write the file through a temporary file and a rename, as the command does.
   Left out: the triage engine, the care plan and the document's own logic (vettriage's work: no library does
   it), and loading the content (from vettriage's cache).
 - `report --intake ID` (the default: HTML on standard output): the same, printed.
-- `intakes list` (newest 200): `import sqlite3`; the newest 200 intakes with their dogs' names by one indexed
-  query, the invitations read for the "at home" column, times turned to local time, the table printed.
-- `dogs due`: `import sqlite3`; one query giving each dog's last completed intake whose re-screen date has
-  come (the same rows as the command: the bench checks the count), the table printed.
-- `assess examples/arthritis.yaml`: `import yaml`; the answers file parsed with the same loader (libyaml's
-  CSafeLoader when present), and text of the command's length printed. Left out: loading the content (a sealed
-  pickle of ~1,500 records), validating the answers and the triage itself: vettriage's own work. This floor is
-  the imports the job truly needs, so its ratio is the hardest to meet.
+- `intakes list` (newest 200): `import argparse, sqlite3`; the newest 200 intakes with their dogs' names by one
+  indexed query, the invitations read for the "at home" column, times turned to local time, the table printed:
+  the same bytes as the command prints (the bench checks it).
+- `dogs due`: `import argparse, sqlite3, tomllib`; the settings file read (the overdue cut-off); the command's own
+  two statements (vettriage.store.sqlstore.due_statements, written into the floor: the first page of 100 dogs
+  from the re-screen index, and the counts of the list and of the dogs it leaves out), the table and the count
+  line printed: the same bytes as the command prints (the bench checks it).
+- `assess examples/arthritis.yaml`: `import argparse, tomllib, yaml`; the settings file read (its `packs`
+  setting: the content the command loads); the answers file parsed with the same loader
+  (libyaml's CSafeLoader when present), and text of the command's length printed. Left out: loading the content
+  (a sealed pickle of ~1,500 records), validating the answers and the triage itself: vettriage's own work. This
+  floor is the imports the job truly needs, so its ratio is the hardest to meet.
 
 PYTHONPATH picks the checkout measured (`PYTHONPATH=/path/to/other/checkout python bench/startup.py` measures
 that one's commands against the same floors).
@@ -137,7 +146,7 @@ def floor_template(directory: Path) -> None:
     head = textwrap.dedent("""\
         <!doctype html><html><head><meta charset="utf-8"><title>{{ dog.name }}</title>
         <style>{{ css }}</style></head><body>
-        <header><h1>Pre-visit summary: {{ dog.name }}</h1><p>{{ dog.owner_name or "" }} {{ intake.created_at }}</p>
+        <header><p>{{ clinic.clinic_name }} {{ clinic.clinic_phone }}</p><h1>Pre-visit summary: {{ dog.name }}</h1><p>{{ dog.owner_name or "" }} {{ intake.created_at }}</p>
         <p>Urgency: {{ assessment.urgency | upper }}</p></header>
         """)
     block = textwrap.dedent("""\
@@ -163,11 +172,52 @@ def floor_template(directory: Path) -> None:
     (directory / "summary.html.j2").write_text("".join(parts))
 
 
+OPEN_STORE = '''\
+def open_store(path):
+    """The store's own checks, by hand: an SQLite file (its header) holding vettriage's tables at a schema this
+    program knows, else one line and exit 2."""
+    with open(path, "rb") as f:
+        if f.read(16) != b"SQLite format 3\\x00":
+            sys.exit(f"{path}: not a vettriage database")
+    con = sqlite3.connect(path)
+    meta = dict(con.execute("SELECT key, value FROM vettriage_meta"))
+    if meta.get("app") != "vettriage" or int(meta.get("schema_version", 99)) > 4:
+        sys.exit(f"{path}: not a vettriage database")
+    return con
+'''
+
+READ_CONFIG = '''\
+def read_config():
+    """The settings file, as the command reads it (tomllib; none is no error)."""
+    try:
+        with open(os.environ["VETTRIAGE_CONFIG"], "rb") as f:
+            return tomllib.load(f)
+    except (KeyError, FileNotFoundError):
+        return {}
+'''
+
 FLOOR_REPORT = '''\
-import json, os, sqlite3, sys, tempfile
+import argparse, json, os, sqlite3, sys, tempfile, tomllib
 import jinja2
-db, intake_id, out, here = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-con = sqlite3.connect(db)
+OPEN_STORE
+READ_CONFIG
+ap = argparse.ArgumentParser(prog="floor report")
+ap.add_argument("file", nargs="?")
+ap.add_argument("--intake", type=int)
+ap.add_argument("--kind", choices=["previsit", "handout"], default="previsit")
+ap.add_argument("--format", choices=["html", "md", "pdf"], default="html")
+ap.add_argument("-o", "--output", default="-")
+ap.add_argument("--paper", choices=["a4", "letter"])
+ap.add_argument("--by")
+ap.add_argument("--diary", action="store_true")
+ap.add_argument("--db")
+ap.add_argument("--content")
+ap.add_argument("--pack", action="append")
+ap.add_argument("--here")  # the floor's template folder
+args = ap.parse_args()
+db, intake_id, out, here = args.db, args.intake, args.output, args.here
+clinic = read_config()
+con = open_store(db)
 con.row_factory = sqlite3.Row
 intake = dict(con.execute("SELECT * FROM intakes WHERE id = ?", (intake_id,)).fetchone())
 dog = dict(con.execute("SELECT * FROM dogs WHERE id = ?", (intake["dog_id"],)).fetchone())
@@ -187,7 +237,7 @@ env = jinja2.Environment(loader=jinja2.FileSystemLoader(here), autoescape=True, 
                          lstrip_blocks=True, auto_reload=False,
                          bytecode_cache=jinja2.FileSystemBytecodeCache(os.path.join(here, "jinja-cache")))
 html = env.get_template("summary.html.j2").render(
-    dog=dog, intake=intake, assessment=assessment, answers=sorted(answers.items()), audit=audit, visits=visits,
+    clinic=clinic, dog=dog, intake=intake, assessment=assessment, answers=sorted(answers.items()), audit=audit, visits=visits,
     scores=list(assessment["scores"].values()), css=css)
 if out == "-":
     sys.stdout.write(html)
@@ -199,48 +249,100 @@ else:
 '''
 
 FLOOR_LIST = '''\
-import datetime as dt, sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
+import argparse, datetime as dt, os, sqlite3, sys
+OPEN_STORE
+ap = argparse.ArgumentParser(prog="floor intakes list")
+ap.add_argument("--date")
+ap.add_argument("--status", choices=["in_progress", "completed", "amended"])
+ap.add_argument("--urgency", choices=["emergency", "soon", "routine"])
+ap.add_argument("--dog")
+ap.add_argument("--limit", type=int, default=200)
+ap.add_argument("--db")
+args = ap.parse_args()
+con = open_store(args.db)
 rows = con.execute(
     "SELECT i.id, i.created_at, d.name, i.by, i.status, i.urgency FROM intakes i JOIN dogs d ON d.id = i.dog_id "
-    "ORDER BY i.created_at DESC, i.id DESC LIMIT 200").fetchall()
+    "ORDER BY i.created_at DESC, i.id DESC LIMIT ?", (args.limit,)).fetchall()
 home = {r[0]: r[1] for r in con.execute("SELECT intake_id, extra FROM invites")}
 con.close()
-zone = dt.datetime.now().astimezone().tzname()
-out = [f"{'ID':>6}  {'STARTED (' + zone + ')':16}  {'DOG':20}  {'BY':12}  {'STATUS':11}  {'URGENCY':9}  AT HOME"]
+# the zone as the command names it: $TZ, else the system's IANA name, else the abbreviation
+tz = os.environ.get("TZ", "").lstrip(":")
+target = os.path.realpath("/etc/localtime")
+zone = (tz if tz and "/" in tz or tz in ("UTC", "GMT") else target.split("zoneinfo/", 1)[1]
+        if "zoneinfo/" in target and not tz else dt.datetime.now().astimezone().tzname())
+started = f"STARTED ({zone})"
+width = max(16, len(started))
+out = [f"{'ID':>6}  {started:{width}}  {'DOG':20}  {'BY':12}  {'STATUS':11}  {'URGENCY':9}  AT HOME"]
 for i, created, name, by, status, urgency in rows:
     local = dt.datetime.fromisoformat(created).replace(tzinfo=dt.timezone.utc).astimezone()
-    out.append(f"{i:>6}  {local:%Y-%m-%d %H:%M}  {name[:20]:20}  {by[:12]:12}  {status:11}  {urgency or '-':9}  "
+    out.append(f"{i:>6}  {f'{local:%Y-%m-%d %H:%M}':{width}}  {name[:20]:20}  {by[:12]:12}  {status:11}  {urgency or '-':9}  "
                f"{'invited' if i in home else '-'}")
 sys.stdout.write("\\n".join(out) + "\\n")
 '''
 
 FLOOR_DUE = '''\
-import datetime as dt, sqlite3, sys
-con = sqlite3.connect(sys.argv[1])
-today = dt.date.today().isoformat()
-rows = con.execute(
-    "SELECT d.id, d.name, d.chart, i.rescreen_due, i.rescreen_reason FROM dogs d JOIN intakes i ON i.id = ("
-    "SELECT j.id FROM intakes j WHERE j.dog_id = d.id AND j.status IN ('completed', 'amended') "
-    "ORDER BY j.created_at DESC, j.id DESC LIMIT 1) WHERE i.rescreen_due <= ? ORDER BY i.rescreen_due, i.id",
-    (today,)).fetchall()
+import argparse, datetime as dt, os, sqlite3, sys, tomllib
+OPEN_STORE
+READ_CONFIG
+page_sql, page_params, count_sql, count_params = PAGE_SQL, PAGE_PARAMS, COUNT_SQL, COUNT_PARAMS
+ap = argparse.ArgumentParser(prog="floor dogs due")
+ap.add_argument("--within", default="0d")
+ap.add_argument("--all", action="store_true")
+ap.add_argument("--limit", type=int)
+ap.add_argument("--json", action="store_true")
+ap.add_argument("--db")
+args = ap.parse_args()
+cutoff = int(read_config().get("rescreen", {}).get("overdue_cutoff_days", 182))
+con = open_store(args.db)
+con.row_factory = sqlite3.Row
+today = dt.date.today()
+since = today - dt.timedelta(days=cutoff)  # a dog overdue longer leaves the list
+dates = {"ON": today.isoformat(), "SINCE": since.isoformat()}
+rows = con.execute(page_sql, [dates.get(p, p) for p in page_params]).fetchall()
+due, overdue, lost = (n or 0 for n in con.execute(count_sql, [dates.get(p, p) for p in count_params]).fetchone())
 con.close()
 out = [f"{'ID':>6}  {'NAME':20}  {'CHART':10}  {'DUE':10}  {'STATUS':20}  REASON"]
-for i, name, chart, due, reason in rows:
-    late = (dt.date.today() - dt.date.fromisoformat(due)).days
-    out.append(f"{i:>6}  {name[:20]:20}  {(chart or '-')[:10]:10}  {due:10}  "
-               f"{('overdue ' + str(late) + ' d') if late else 'due today':20}  {reason or ''}")
+for d in rows:
+    late = (today - dt.date.fromisoformat(d["rescreen_due"])).days
+    status = f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else "due today"
+    out.append(f"{d['dog_id']:>6}  {d['dog_name'][:20]:20}  {(d['dog_chart'] or '-')[:10]:10}  {d['rescreen_due']:10}  "
+               f"{status:20}  {d['rescreen_reason'] or ''}")
+out.append(f"{due:,} due by {today}" + (f" ({len(rows):,} shown: --limit 0 for all)" if len(rows) < due else ""))
+if overdue or lost:
+    out.append("not listed: " + ", ".join(([f"{overdue:,} overdue by more than {cutoff} days ({round(cutoff / 30.44)} months)"] if overdue else [])
+                                          + ([f"{lost:,} lost to follow-up"] if lost else [])) + " (--all lists them)")
 sys.stdout.write("\\n".join(out) + "\\n")
 '''
 
+
+def floor_due_script() -> str:
+    """The dogs-due floor with the command's own two statements (the page of 100 from the re-screen index, and
+    the counts of the list and of what it leaves out), so the floor reads the same rows the same way: the job
+    is the query, and a different query would time a different job."""
+    from vettriage.store.sqlstore import due_statements
+
+    (page, page_params), (counts, count_params) = due_statements(on="ON", cutoff="SINCE", limit=100)
+    return (FLOOR_DUE.replace("PAGE_SQL", repr(page)).replace("PAGE_PARAMS", repr(page_params))
+            .replace("COUNT_SQL", repr(counts)).replace("COUNT_PARAMS", repr(count_params)))
+
+
 FLOOR_ASSESS = '''\
-import sys
+import argparse, os, sys, tomllib
 import yaml
-with open(sys.argv[1], encoding="utf-8") as f:
+READ_CONFIG
+ap = argparse.ArgumentParser(prog="floor assess")
+ap.add_argument("--json", action="store_true")
+ap.add_argument("--content")
+ap.add_argument("--pack", action="append")
+ap.add_argument("--width", type=int)  # the floor's: how much text the command printed
+ap.add_argument("file")
+args = ap.parse_args()
+packs = [*read_config().get("packs", []), *(args.pack or [])]  # the content packs to load: none here
+with open(args.file, encoding="utf-8") as f:
     data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 lines = [f"{k}: {v}" for k, v in data.items()]
 text = "\\n".join(lines)
-width = int(sys.argv[2])
+width = args.width
 sys.stdout.write((text * (width // max(1, len(text)) + 1))[:width])
 '''
 
@@ -289,10 +391,11 @@ def main() -> None:
         floor_template(here)
         shutil.copy(ROOT / "reports" / "print.css", here / "print.css")
         scripts = {}
-        for name, text in (("report", FLOOR_REPORT), ("list", FLOOR_LIST), ("due", FLOOR_DUE),
+        for name, text in (("report", FLOOR_REPORT), ("list", FLOOR_LIST), ("due", floor_due_script()),
                            ("assess", FLOOR_ASSESS)):
             scripts[name] = here / f"floor_{name}.py"
-            scripts[name].write_text(text)
+            scripts[name].write_text(text.replace("OPEN_STORE\n", OPEN_STORE)
+                                     .replace("READ_CONFIG\n", READ_CONFIG))
         vt = [PY, "-m", "vettriage"]
         rid = str(info["report_intake"])
         example = str(ROOT / "examples" / "arthritis.yaml")
@@ -300,14 +403,15 @@ def main() -> None:
         cases = {
             "report --intake ID -o FILE (HTML)": (
                 [*vt, "report", "--intake", rid, "--db", str(db), "-o", str(work / "out.html")],
-                [PY, str(scripts["report"]), str(db), rid, str(work / "floor.html"), str(here)]),
+                [PY, str(scripts["report"]), "--intake", rid, "--db", str(db), "-o", str(work / "floor.html"),
+                 "--here", str(here)]),
             "report --intake ID (default: HTML to stdout)": (
                 [*vt, "report", "--intake", rid, "--db", str(db)],
-                [PY, str(scripts["report"]), str(db), rid, "-", str(here)]),
-            "intakes list": ([*vt, "intakes", "list", "--db", str(db)], [PY, str(scripts["list"]), str(db)]),
-            "dogs due": ([*vt, "dogs", "due", "--db", str(db)], [PY, str(scripts["due"]), str(db)]),
+                [PY, str(scripts["report"]), "--intake", rid, "--db", str(db), "--here", str(here)]),
+            "intakes list": ([*vt, "intakes", "list", "--db", str(db)], [PY, str(scripts["list"]), "--db", str(db)]),
+            "dogs due": ([*vt, "dogs", "due", "--db", str(db)], [PY, str(scripts["due"]), "--db", str(db)]),
             "assess examples/arthritis.yaml": ([*vt, "assess", example],
-                                               [PY, str(scripts["assess"]), example, str(assess_width)]),
+                                               [PY, str(scripts["assess"]), "--width", str(assess_width), example]),
         }
         size = db.stat().st_size / 1e6
         print(f"store: {info['intakes']:,} intakes of {info['dogs']:,} dogs, {size:,.0f} MB"
@@ -336,9 +440,10 @@ def main() -> None:
                   f"{statistics.median(a) / statistics.median(b):5.2f}x {pair:5.2f}x   "
                   f"{statistics.median(ca) * 1000:4.0f}ms {statistics.median(cb) * 1000:4.0f}ms "
                   f"{statistics.median(ca) / statistics.median(cb):5.2f}x")
-        out_due, floor_due = outputs["dogs due"]
-        print(f"dogs due: {len(out_due.splitlines()) - 1:,} dogs listed by the command, "
-              f"{len(floor_due.splitlines()) - 1:,} by the floor query (the same rows expected)")
+        for label in ("intakes list", "dogs due"):
+            out, floor_out = outputs[label]
+            print(f"{label}: the floor's output is {'byte-identical to' if out == floor_out else 'NOT the same as'} "
+                  f"the command's ({len(out.splitlines()) - 1:,} lines after the heading)")
         out_html = (work / "out.html").stat().st_size
         print(f"report: {out_html / 1000:.0f} kB written by the command, "
               f"{(work / 'floor.html').stat().st_size / 1000:.0f} kB by the floor")

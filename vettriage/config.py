@@ -9,7 +9,7 @@ the comments a person wrote in it. Light on imports: this runs before the first 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 from vettriage.errors import InputError
+from vettriage.frozen import frozen
 from vettriage.files import write_atomic
 
 Mode = Literal["owner", "tech"]
@@ -67,7 +68,7 @@ LOGO_MAX_BYTES = 512 * 1024
 _LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-@dataclass(frozen=True)
+@frozen
 class RescreenPolicy:
     """Days from a completed intake to its re-screen date (product heuristic, not a clinical guideline): the
     soonest that applies wins (vettriage.followup.rescreen_due). In the config file a `[rescreen]` table."""
@@ -91,7 +92,7 @@ class RescreenPolicy:
         return today - dt.timedelta(days=self.overdue_cutoff_days)
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     """Settings for the terminal app, the web intake and the documents. `origin` says where each value came from."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from vettriage.errors import InputError
@@ -16,6 +15,8 @@ def write_atomic(path: Path, data: str | bytes, *, make_folder: bool = False) ->
     created 0600 (mkstemp), so a report or an export of personal data is never readable by others on the way.
     A failure is an InputError naming the file. `make_folder` creates the folder first (a settings file's; never
     for a report, where a mistyped folder is an error to show)."""
+    import tempfile  # here: a command that writes no file does not pay for it (and shutil, random)
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
     try:

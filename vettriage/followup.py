@@ -11,9 +11,9 @@ heuristic whose values live in vettriage.config (RescreenPolicy).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from vettriage.frozen import frozen
 from vettriage.localtime import local_day
 
 NO_MID = ("descriptive only: no published minimal important difference exists for this score "
@@ -22,7 +22,7 @@ CATEGORY_TITLES = {"pain": "Pain", "ccd": "Cognition (CCD)", "medical": "Medical
 LEVEL_ORDER = {"none": 0, "possible": 1, "likely": 2}
 
 
-@dataclass(frozen=True)
+@frozen
 class Range:
     """A score as stored: exact when low == high; None bounds when nothing bears on it."""
 
@@ -58,7 +58,7 @@ class Range:
         return f"{_num(self.low)}-{_num(self.high)} (range)"
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreChange:
     """One score at the last visit and now."""
 
@@ -83,7 +83,7 @@ class ScoreChange:
         return f"{_signed(self.change_low)} to {_signed(self.change_high)}"
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryChange:
     """One category's level and status at the last visit and now (levels are compared, never scored)."""
 
@@ -98,7 +98,7 @@ class CategoryChange:
     and the levels differ or could still move."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     """One visit's value of one score, for a chart."""
 
@@ -108,7 +108,7 @@ class Point:
     value: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Series:
     """One score's values over the visits."""
 
@@ -117,7 +117,7 @@ class Series:
     points: tuple[Point, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Trend:
     """One category's chart: its top-level scores over time."""
 
@@ -126,7 +126,7 @@ class Trend:
     series: tuple[Series, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SinceLastVisit:
     """What a vet summary shows from the second visit on."""
 

@@ -9,12 +9,12 @@ seizure, heart and behaviour medicines) is never held: the loader refuses such a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import MEDICINE_ACTIONS, UNKNOWN, Mode
 from vettriage.engine.assessment import Assessment
+from vettriage.frozen import frozen
 
 RANK = {a: n for n, a in enumerate(MEDICINE_ACTIONS)}
 MEDICINES_ITEM = "med_current"
@@ -23,7 +23,7 @@ PLANNED = {"med_nsaid_planned": "nsaid"}
 """Answers saying a medicine of a class is about to be given (a vet suggested one, or one is at home)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class MedicineLine:
     """The one instruction about one medicine (or, for a class the dog is not recorded as taking, about that
     class: a held insulin dose after suspected low blood sugar when the medicines were not asked)."""

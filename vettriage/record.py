@@ -16,6 +16,8 @@ import re
 from functools import cache
 from typing import Any, ClassVar, TypeVar
 
+from vettriage.frozen import value_equality
+
 T = TypeVar("T")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_MAX = 64
@@ -37,18 +39,21 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
     """Make `cls` a slotted dataclass, keyword-only unless told, that refuses unknown fields when validated.
 
     Records compare by identity unless `eq`: content is never compared by value, and generating `__eq__` for
-    every class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's)."""
+    every class is a measurable share of start-up. For the same reason they share one `__repr__` (Record's), and
+    frozen records with `eq` share one `__eq__` and `__hash__` (vettriage.frozen.value_equality)."""
 
     def wrap(c: type[T]) -> type[T]:
         c.__pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}  # type: ignore[attr-defined]
         c._aliases = aliases  # type: ignore[attr-defined]
         # Frozen without dataclasses' frozen=True, which compiles a __setattr__ and a __delattr__ for every class
         # (two of its three exec() calls per class: 7-10% of a cached start that loads the content). One shared
-        # pair refuses any assignment to a field already set, so only __init__ can fill them. With eq, the
-        # generated __hash__ needs dataclasses' own frozen.
-        shared = frozen and not eq
-        made = dataclasses.dataclass(frozen=frozen and not shared, slots=True, kw_only=kw_only, eq=eq,
+        # pair refuses any assignment to a field already set, so only __init__ can fill them; with eq, one shared
+        # __eq__ and __hash__ do what the generated ones would.
+        shared = frozen
+        made = dataclasses.dataclass(frozen=False, slots=True, kw_only=kw_only, eq=eq and not frozen,
                                      repr=False)(c)
+        if shared and eq:
+            value_equality(made)
         if shared:
             made.__setattr__ = _frozen_setattr  # type: ignore[assignment]
             made.__delattr__ = _frozen_delattr  # type: ignore[assignment]

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Iterable, Mapping
+
+from vettriage.frozen import frozen
 
 AUTO_REASON = "red flag withdrawn: "
 """The reason the intake session records when an answer withdraws every red flag raised so far (no amendment)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Withdrawn:
     """A red flag the answers raised at some point and no longer raise."""
 
@@ -37,7 +38,7 @@ class Withdrawn:
     reason: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Amendment:
     """One amendment: the changes made by one person for one reason."""
 
@@ -47,7 +48,7 @@ class Amendment:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordChanges:
     """The withdrawn red flags and the amendments of one intake (both empty for a form never changed)."""
 

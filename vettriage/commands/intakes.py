@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -192,10 +191,13 @@ def report_damaged(damaged: list[Any], doing: str) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     """A table of intakes, times in local time (the zone named in the heading); `--date` is a local day."""
-    from vettriage.commands.report import parse_day
     from vettriage.localtime import intakes_of_day, stamp, zone_name
 
-    day = parse_day(args.date) if args.date else None
+    day = None
+    if args.date:
+        from vettriage.commands.report import parse_day  # the report command's module: only for --date
+
+        day = parse_day(args.date)
     store = _open(args)
     damaged: list[Any] = []
     try:
@@ -342,6 +344,8 @@ def run_export(args: argparse.Namespace) -> int:
             dogs, intakes, damaged = write_export(store, sys.stdout, args.format, args.indent)
             report_damaged(damaged, "the export")
             return 0
+        import tempfile
+
         target = Path(args.output)
         try:
             fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import reprlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,6 +16,7 @@ from typing import Any, Mapping
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Item
 from vettriage.errors import InputError, InputErrors, raise_all
+from vettriage.frozen import frozen
 
 MAX_TEXT = 5000
 _YES = {"yes", "y", "true"}
@@ -31,7 +31,7 @@ def show(value: Any) -> str:
     return _REPR.repr(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Answers:
     """Validated answers to visible items, and the ids whose answers were dropped because branching hid them."""
 

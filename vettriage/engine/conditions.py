@@ -17,13 +17,13 @@ engine.program, the rules written out as Python, which the tests check against `
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Callable, Optional
 
 from vettriage.content import models as m
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN
+from vettriage.frozen import frozen
 
 Truth = Optional[bool]
 Test = Callable[[Any], Truth]
@@ -303,7 +303,7 @@ def score_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Compiled:
     """Every condition of a catalogue, compiled. The rules' tests and evidence functions (the reference
     interpreter: assess runs engine.program) are compiled on first use."""

@@ -15,18 +15,18 @@ input blank, hidden or "don't know" handed to `_interval`. A test checks the two
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Collection, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.engine.assessment import DomainScore
+from vettriage.frozen import frozen
 
 Interval = tuple[float, float]
 Entry = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Plan:
     """The catalogue's scores as flat tuples, read once per catalogue."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from itertools import compress, islice
 from operator import getitem
@@ -17,6 +16,7 @@ from vettriage.engine.assessment import (
 from vettriage.engine.conditions import LEVEL_RANK, Compiled, compiled, score_inputs
 from vettriage.engine.program import Program, rule_program
 from vettriage.engine.scoring import compute_scores, score_input_floor
+from vettriage.frozen import frozen
 
 CATEGORIES = ("pain", "ccd", "medical")
 LEVEL_NAMES = ("none", "possible", "likely")
@@ -72,7 +72,7 @@ class _Ctx:
         return got
 
 
-@dataclass(frozen=True)
+@frozen
 class _Tables:
     """Everything assess() reads about a catalogue besides the answers, worked out once per catalogue (it is
     immutable): one cached look-up per assessment instead of one per table."""

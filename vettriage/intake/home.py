@@ -7,11 +7,12 @@ both show these rows."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from vettriage.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class HomeRow:
     """One invited intake."""
 

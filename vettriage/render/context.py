@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, Literal, Mapping
 
@@ -18,6 +17,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Mode
 from vettriage.content.packs import pack_results
 from vettriage.engine.assessment import Assessment
+from vettriage.frozen import frozen
 from vettriage.medicines import medicine_instructions
 from vettriage.plan import Plan
 from vettriage.render import page1
@@ -113,7 +113,7 @@ NEGATIVES_SHOWN = 6
 ALL_CLEAR_SENTENCES = ("Nothing in your answers points to",)
 
 
-@dataclass(frozen=True)
+@frozen
 class Clinic:
     """The clinic's identity on every page: from the configuration (`vettriage config`). `logo` is a data: URI."""
 
@@ -129,7 +129,7 @@ class Clinic:
                    logo=config.logo_data_uri())
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportMeta:
     """Who answered, in which mode, and when; the intake's id, status and position when it came from the store;
     the clinic; and whether the owner's diary page is wanted."""

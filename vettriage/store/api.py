@@ -8,16 +8,17 @@ All datetimes are timezone-aware UTC.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, Protocol
 
 from vettriage.errors import StoreError  # noqa: F401 - re-exported: the store's callers import it from here
+from vettriage.frozen import frozen
 
 Status = Literal["in_progress", "completed", "amended"]
 Mode = Literal["owner", "tech"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Dog:
     """A dog and, optionally, its owner's name and contact (personal data: the SQLite file is mode 0600)."""
 
@@ -44,7 +45,7 @@ class Dog:
         return self.age_years
 
 
-@dataclass(frozen=True)
+@frozen
 class IntakeSummary:
     """One row of a list or search."""
 
@@ -59,7 +60,7 @@ class IntakeSummary:
     updated_at: dt.datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Intake:
     """A whole intake: answers as given (item id → value or "unknown"), position for resuming, and the
     Assessment (as its JSON dict) once completed."""
@@ -82,7 +83,7 @@ class Intake:
     rescreen_reason: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Visit:
     """One completed intake of a dog, as a follow-up compares it: when, its scores and category levels."""
 
@@ -93,7 +94,7 @@ class Visit:
     rescreen_due: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class DueDog:
     """A dog whose last completed intake set a re-screen date on or before the day asked about."""
 
@@ -113,7 +114,7 @@ LOST_ITEM = "lost_to_follow_up"
 """The audit item of a lost-to-follow-up mark (new value true) and of its undo (false), on the dog's last visit."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DueCounts:
     """How many dogs the due list holds for a day, and how many it leaves out."""
 
@@ -125,7 +126,7 @@ class DueCounts:
     """Due by the day but marked lost to follow-up: left out of the list."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditEvent:
     """One answer change."""
 
@@ -138,7 +139,7 @@ class AuditEvent:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Invite:
     """An invitation link's record: only the hash of its code is stored."""
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -107,6 +106,8 @@ class Mark:
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            import tempfile  # only when the record changed: most runs write nothing
+
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-store-")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
