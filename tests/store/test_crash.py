@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.store.conftest import pg_connect
 from vettriage.store import open_store
 
 WORKER = str(Path(__file__).with_name("worker.py"))
@@ -42,6 +43,26 @@ def _parse(lines: list[str]) -> tuple[list[tuple[str, object]], tuple[str, objec
     return acked, pending
 
 
+def _backends(db_url: str) -> set[int] | None:
+    """PostgreSQL's client backends other than this query's own (None on SQLite)."""
+    if not db_url.startswith("postgresql"):
+        return None
+    with pg_connect(db_url) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                            "AND pid <> pg_backend_pid()").fetchall()
+    return {r[0] for r in rows}
+
+
+def _wait_for_dead_client(db_url: str, before: set[int] | None) -> None:
+    """A COMMIT the killed client had already sent is still carried out by its server process, which may finish
+    after the kill: read the store only once that process is gone, or a save in flight could land after it."""
+    if before is None:
+        return
+    deadline = time.monotonic() + 10
+    while (_backends(db_url) or set()) - before and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_kill_9_never_loses_an_acknowledged_answer(db_url):
     rng = random.Random(20261122)
     store = open_store(db_url)
@@ -51,6 +72,7 @@ def test_kill_9_never_loses_an_acknowledged_answer(db_url):
     model: dict[str, object] = {}
     total_acked = 0
     for run in range(KILLS):
+        others = _backends(db_url)
         child = _spawn("crash", db_url, str(intake_id), str(rng.randrange(10**9)))
         assert child.stdout is not None
         ready = child.stdout.readline()
@@ -60,6 +82,7 @@ def test_kill_9_never_loses_an_acknowledged_answer(db_url):
         rest = child.stdout.readlines()
         child.wait()
         assert child.returncode == -signal.SIGKILL, child.stderr.read() if child.stderr else ""
+        _wait_for_dead_client(db_url, others)
         acked, pending = _parse(rest)
         for item, value in acked:
             if value is None:
