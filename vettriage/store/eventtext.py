@@ -28,8 +28,9 @@ class EventText:
     def __init__(self, load_json: Callable[[Any], Any], compact: Callable[[Any], str]) -> None:
         self._load_json = load_json
         self._compact = compact
-        self._json: dict[str, str] = {}
-        self._names: dict[str, str] = {}
+        # keyed by the stored text only (a number 3 and 3.0 are equal keys, and write apart: never kept here)
+        self._json: dict[Any, str] = {}
+        self._names: dict[Any, str] = {}
 
     def _value(self, raw: Any) -> str | None:
         if raw is None:
@@ -59,12 +60,16 @@ class EventText:
         _, item_id, old, new, who, at, reason = row
         if type(at) is not str or not _STORED_TS(at):
             return None
+        values, names = self._json, self._names
         try:
             dt.datetime.fromisoformat(at)  # the check: a real date and time
-            old_text, new_text = self._value(old), self._value(new)
+            # the usual case inline (this runs millions of times): a value or name seen before
+            old_text = "null" if old is None else values.get(old) or self._value(old)
+            new_text = values.get(new) or self._value(new)
         except (ValueError, TypeError, RecursionError):
             return None
-        item_text, who_text = self._name(item_id), self._name(who)
+        item_text = names.get(item_id) or self._name(item_id)
+        who_text = names.get(who) or self._name(who)
         if old_text is None or new_text is None or item_text is None or who_text is None:
             return None
         if reason is None:
