@@ -22,11 +22,11 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from vettriage import jsonread
 from vettriage.errors import InputError
-from vettriage.store.db import DECODE_ERRORS, Damaged, DamagedRow, Tx, decode_row
+from vettriage.store.db import DECODE_ERRORS, Damaged, DamagedRow, NotUtf8, Tx, decode_row
 from vettriage.store.schema import KINDS
 from vettriage.store.sqlstore import SqlStore
 from vettriage.store.eventtext import EventText
@@ -129,10 +129,21 @@ def _trails(tx: Tx, ids: list[int], damaged: list[Damaged],
     damaged one goes through that decoder only to be named. With `events`, each is its compact JSON text,
     written by its template when the row has the usual shape (store/eventtext.py), else encoded from the
     decoded dict."""
+    sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) ORDER BY id"
+    if events is not None:
+        mark = len(damaged)
+        try:
+            return _trail_rows(tx.raw_utf8(sql, ids), tx, damaged, events)
+        except NotUtf8:  # a damaged byte somewhere: every row again, the lenient way, naming only that one
+            del damaged[mark:]
+    return _trail_rows(tx.raw(sql, ids), tx, damaged, events)
+
+
+def _trail_rows(rows: Iterable[Sequence[Any]], tx: Tx, damaged: list[Damaged],
+                events: EventText | None) -> dict[int, list[Any]]:
     load = tx.dialect.load
     trail: dict[int, list[Any]] = {}
-    sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) ORDER BY id"
-    for row in tx.raw(sql, ids):
+    for row in rows:
         intake_id, item_id, old, new, who, at, reason = row
         if events is not None and type(intake_id) is int:
             text = events.event(row)
