@@ -159,7 +159,8 @@ _OUR_AT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2
 
 def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
     """Every audit event of an intake (a clinic's intake has one per answer given: millions in a big export);
-    their times, parsed (or, in our own export's layout, already the text SQLite stores: see _OUR_AT). Each field is checked as `_text`, `_when` and `_json` check it, the common case inline."""
+    their times, parsed (or, in our own export's layout, already the text SQLite stores: see _OUR_AT). Each
+    field is checked as `_text`, `_when` and `_json` check it, the common case inline."""
     if not isinstance(events, list):
         raise _Bad(f"{w}.audit", "expected a list of answer changes")
     width_item, width_who = _width("audit", "item_id"), _width("audit", "who")
