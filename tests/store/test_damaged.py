@@ -186,3 +186,40 @@ def test_a_copy_of_a_damaged_database_is_left_as_it_was_by_reads(five, tmp_path,
     for argv in (["list"], ["show", "3"], ["export"]):
         run(capsys, "intakes", *argv, "--db", str(copy))
     assert copy.read_bytes() == before
+
+
+AUDIT_DAMAGE = {  # the damage; whether the row is unreadable (else read as the generic decoding reads it)
+    "UPDATE audit SET at = 'never' WHERE id = (SELECT MIN(id) FROM audit WHERE intake_id = 3)": True,
+    "UPDATE audit SET who = CAST(X'FF41' AS TEXT) WHERE id = (SELECT MIN(id) FROM audit WHERE intake_id = 2)": False,
+    "UPDATE audit SET item_id = X'3132' WHERE id = (SELECT MAX(id) FROM audit WHERE intake_id = 4)": True,
+    "UPDATE audit SET new_value = '\"\\ud800\"' WHERE id = (SELECT MAX(id) FROM audit WHERE intake_id = 1)": True,
+    "UPDATE audit SET new_value = '[1,' WHERE id = (SELECT MIN(id) FROM audit WHERE intake_id = 5)": True,
+    "UPDATE audit SET at = '2026-01-01T08:00:00+02:00' WHERE id = (SELECT MIN(id) FROM audit WHERE intake_id = 5)":
+        False,
+    "UPDATE audit SET reason = X'00' WHERE id = (SELECT MAX(id) FROM audit WHERE intake_id = 3)": True,
+}
+
+
+@pytest.mark.parametrize("damage", [None, *AUDIT_DAMAGE])
+def test_audit_template_and_generic_export_write_the_same_bytes_and_lines(five, tmp_path, capsys, monkeypatch,
+                                                                          damage) -> None:
+    """The export's fast ways for audit events (the driver's own UTF-8 decoding, the per-column template) and
+    the generic decoding write the same file and name the same damaged rows, whatever the damage."""
+    from vettriage.store import db, eventtext
+
+    if damage:
+        poke(five, damage)
+    got = []
+    for fast in (True, False):
+        if not fast:
+            def no_utf8(self, sql, params=(), batch=2000):
+                raise db.NotUtf8
+                yield
+
+            monkeypatch.setattr(db.Tx, "raw_utf8", no_utf8)
+            monkeypatch.setattr(eventtext.EventText, "event", lambda self, row: None)
+        out = tmp_path / f"x{fast}.json"
+        code, _, err = run(capsys, "intakes", "export", "-o", str(out), "--db", five)
+        got.append((code, err.replace(str(out), "FILE"), out.read_bytes()))
+    assert got[0] == got[1]
+    assert got[0][0] == 0 and ("audit event" in got[0][1]) == AUDIT_DAMAGE.get(damage, False)

@@ -265,3 +265,51 @@ def test_no_room_for_the_spool_is_one_line_and_imports_nothing(tmp_path, capsys,
     code, _, err = cli(capsys, "intakes", "import", str(path), "--db", str(target))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left" in err, err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("at, stored", [
+    ("2026-01-01T08:00:00+00:00", "2026-01-01 08:00:00.000000"),
+    ("2026-01-01T08:00:00.120000+00:00", "2026-01-01 08:00:00.120000"),
+    ("2026-01-01T08:00:00.999999+00:00", "2026-01-01 08:00:00.999999"),
+    ("2026-01-01T09:30:00+01:30", "2026-01-01 08:00:00.000000"),  # another offset: the generic way
+    ("2026-01-01 08:00:00+00:00", "2026-01-01 08:00:00.000000"),
+    ("0999-12-31T23:00:00+00:00", None),  # before year 1000: as the store's strftime writes it
+    ("2026-02-30T08:00:00+00:00", "audit[0].at"),  # no such day: refused, naming the field
+    ("2026-01-01T24:00:00+00:00", "audit[0].at"),
+    ("2026-01-01T08:00:00", "audit[0].at"),  # no UTC offset
+])
+def test_audit_times_are_stored_as_the_store_writes_them_or_refused(tmp_path, at, stored):
+    """An audit time in our export's layout is cut into SQLite's text instead of parsed and formatted again:
+    the same text as the store's own encoding, and a time that is not real is still refused."""
+    source = str(tmp_path / "source.db")
+    s = open_store(source)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+    def tx(tx: Tx) -> None:
+        tx.insert_many("dogs", [dict(id=1, name="Pip", name_key="pip", created_at=t0)])
+        tx.insert_many("intakes", [dict(
+            id=1, dog_id=1, by="owner", mode="owner", status="in_progress", urgency=None, emergency=False,
+            created_at=t0, updated_at=t0, content_version="v", content_hash="h", answers={"q": 1}, position=None,
+            assessment=None)])
+        tx.insert_many("audit", [dict(intake_id=1, item_id="q", old_value=None, new_value=1, who="owner",
+                                      at=t0 + dt.timedelta(seconds=5), reason=None)])
+
+    s.run(tx, write=True)
+    s.close()
+    path = _export(source, tmp_path / "e.json")
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"at":"2026-01-01T00:00:05+00:00"') == 1
+    path.write_text(text.replace('"at":"2026-01-01T00:00:05+00:00"', json.dumps({"at": at})[1:-1]),
+                    encoding="utf-8")
+    target = open_store(str(tmp_path / "target.db"))
+    try:
+        if stored is not None and stored.startswith("audit"):
+            with pytest.raises(InputError, match=r"intakes\[id=1\]\.audit\[0\]\.at"):
+                import_file(target, path, {"v"})
+            return
+        import_file(target, path, {"v"})
+        got = target.run(lambda tx: tx.scalar("SELECT at FROM audit"))
+    finally:
+        target.close()
+    want = target._db.dialect.dump("ts", dt.datetime.fromisoformat(at))  # noqa: SLF001 - the store's own encoding
+    assert got == want and (stored is None or got == stored)

@@ -52,10 +52,12 @@ class Spool:
     def __exit__(self, *exc: Any) -> None:
         self.file.close()
 
-    def _ts(self, value: dt.datetime) -> Any:
+    def _ts(self, value: dt.datetime | str) -> Any:
         """A checked (aware, UTC) time as the dialect stores it: on SQLite the text strftime would write, cut
         from isoformat, which costs a third as much (the same text from year 1000 on; strftime pads no earlier
-        year)."""
+        year). A string is already SQLite's text (validate._OUR_AT cut it from the file's)."""
+        if value.__class__ is str:
+            return value if self.sqlite else self.dialect.dump("ts", dt.datetime.fromisoformat(value + "+00:00"))
         if self.sqlite and value.year >= 1000:
             return value.isoformat(" ", "microseconds")[:26]
         return self.dialect.dump("ts", value)
@@ -104,7 +106,7 @@ class Spool:
         row, _ = intake_rows(i, events=False)
         iid, ats = i["id"], checked.ats
         intake = self._row("intakes", row, {"answers": checked.answers, "assessment": checked.assessment})
-        if not self.sqlite or (ats and min(ats).year < 1000):
+        if not self.sqlite or any(at.__class__ is not str and at.year < 1000 for at in ats):
             ts, js = self._ts, self._json
             return intake, [(iid, e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"], ts(at),
                              e["reason"]) for e, at in zip(i["audit"], ats)]
@@ -117,8 +119,8 @@ class Spool:
                 old = (get((old.__class__, old)) if old.__class__ in scalar else None) or js(old)
             if new is not None:
                 new = (get((new.__class__, new)) if new.__class__ in scalar else None) or js(new)
-            audit.append((iid, e["item_id"], old, new, e["who"], at.isoformat(" ", "microseconds")[:26],
-                          e["reason"]))
+            audit.append((iid, e["item_id"], old, new, e["who"],
+                          at if at.__class__ is str else at.isoformat(" ", "microseconds")[:26], e["reason"]))
         return intake, audit
 
     def intake(self, i: dict[str, Any], checked: Checked) -> None:

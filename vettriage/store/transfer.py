@@ -22,13 +22,14 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from vettriage import jsonread
 from vettriage.errors import InputError
-from vettriage.store.db import DECODE_ERRORS, Damaged, DamagedRow, Tx, decode_row
+from vettriage.store.db import DECODE_ERRORS, Damaged, DamagedRow, NotUtf8, Tx, decode_row
 from vettriage.store.schema import KINDS
 from vettriage.store.sqlstore import SqlStore
+from vettriage.store.eventtext import EventText
 from vettriage.store.import_workers import check_in_parallel, compact
 from vettriage.store.jsonstream import JsonStream
 from vettriage.store.spool import INSERT, Spool
@@ -68,9 +69,11 @@ def _dogs(tx: Tx, damaged: list[Damaged]) -> Iterator[dict[str, Any]]:
         yield {f: _plain(row[f]) for f in DOG_FIELDS + DOG_EXTRA}
 
 
-def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
-             with_dogs: bool = False) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """Every readable intake with its audit trail (and its dog, for CSV), a page at a time, by id."""
+def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any], with_dogs: bool = False,
+             encoded: bool = False) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Every readable intake with its audit trail (and its dog, for CSV), a page at a time, by id. Encoded:
+    each audit event is already its compact JSON text (for _json_list's compact layout)."""
+    events = EventText(lambda raw: tx.dialect.load("json", raw), compact) if encoded else None
     last = 0
     while True:
         # the page's id window first: a damaged row left out by rows() must not end the paging early
@@ -93,7 +96,7 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
         ids = [row["id"] for row in page]
         if not ids:
             continue
-        trail = _trails(tx, ids, damaged)
+        trail = _trails(tx, ids, damaged, events)
         dogs: dict[int, dict[str, Any]] = {}
         if with_dogs:
             dog_ids = sorted({row["dog_id"] for row in page})
@@ -119,15 +122,34 @@ def _intakes(tx: Tx, damaged: list[Damaged], bad_dogs: set[Any],
             yield rec, dogs.get(row["dog_id"])
 
 
-def _trails(tx: Tx, ids: list[int], damaged: list[Damaged]) -> dict[int, list[dict[str, Any]]]:
+def _trails(tx: Tx, ids: list[int], damaged: list[Damaged],
+            events: EventText | None = None) -> dict[int, list[Any]]:
     """The audit events of these intakes, by intake, in order. Millions of rows in a big export: each is
     decoded here column by column from the driver's tuple (the generic row decoder's dicts cost 3x), and a
-    damaged one goes through that decoder only to be named."""
-    load = tx.dialect.load
-    trail: dict[int, list[dict[str, Any]]] = {}
+    damaged one goes through that decoder only to be named. With `events`, each is its compact JSON text,
+    written by its template when the row has the usual shape (store/eventtext.py), else encoded from the
+    decoded dict."""
     sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) ORDER BY id"
-    for row in tx.raw(sql, ids):
+    if events is not None:
+        mark = len(damaged)
+        try:
+            return _trail_rows(tx.raw_utf8(sql, ids), tx, damaged, events)
+        except NotUtf8:  # a damaged byte somewhere: every row again, the lenient way, naming only that one
+            del damaged[mark:]
+    return _trail_rows(tx.raw(sql, ids), tx, damaged, events)
+
+
+def _trail_rows(rows: Iterable[Sequence[Any]], tx: Tx, damaged: list[Damaged],
+                events: EventText | None) -> dict[int, list[Any]]:
+    load = tx.dialect.load
+    trail: dict[int, list[Any]] = {}
+    for row in rows:
         intake_id, item_id, old, new, who, at, reason = row
+        if events is not None and type(intake_id) is int:
+            text = events.event(row)
+            if text is not None:
+                trail.setdefault(intake_id, []).append(text)
+                continue
         try:
             at = load("ts", at)
             event = {"item_id": load("text", item_id), "old_value": load("json", old),
@@ -141,8 +163,17 @@ def _trails(tx: Tx, ids: list[int], damaged: list[Damaged]) -> dict[int, list[di
             except DamagedRow as exc:
                 damaged.append(Damaged("audit event", exc.row_id, exc.field, exc.problem))
             continue
-        trail.setdefault(key, []).append(event)
+        trail.setdefault(key, []).append(event if events is None else compact(event))
     return trail
+
+
+def _compact_record(rec: dict[str, Any]) -> str:
+    """compact(rec), where an intake's audit events (its last key) may already be their compact texts."""
+    audit = rec.get("audit")
+    if not audit or not isinstance(audit[0], str):
+        return compact(rec)
+    head = compact({k: v for k, v in rec.items() if k != "audit"})
+    return head[:-1] + ',"audit":[' + ",".join(audit) + "]}"
 
 
 def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool, indent: int | None = None) -> int:
@@ -153,7 +184,7 @@ def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool, indent
     if indent is None:
         out.write(f'"{key}":[')
         for rec in records:
-            out.write(("," if n else "") + "\n" + compact(rec))
+            out.write(("," if n else "") + "\n" + _compact_record(rec))
             n += 1
         out.write("\n]" + ("}\n" if last else ",\n"))
         return n
@@ -184,7 +215,8 @@ def write_export(store: SqlStore, out: TextIO, fmt: str = "json",
             out.write(f'{{{pad}"format": "{FORMAT}",{pad}"format_version": {FORMAT_VERSION},')
         dogs = _json_list(out, "dogs", _dogs(tx, damaged), last=False, indent=indent)
         bad_dogs = {d.id for d in damaged if d.what == "dog"}
-        intakes = _json_list(out, "intakes", (rec for rec, _ in _intakes(tx, damaged, bad_dogs)), last=True,
+        intakes = _json_list(out, "intakes", (rec for rec, _ in _intakes(tx, damaged, bad_dogs,
+                                                                         encoded=indent is None)), last=True,
                              indent=indent)
         return dogs, intakes
 

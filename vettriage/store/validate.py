@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from vettriage.errors import InputError
@@ -151,9 +152,15 @@ _AUDIT_KEYS = frozenset(AUDIT_FIELDS)
 _SCALARS = frozenset((str, int, bool, type(None)))  # not float: 0.0 == -0.0 (see memo_key)
 
 
-def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime]:
+# An audit time as our export writes it (UTC, isoformat), from year 1000 on (the store's strftime pads no
+# earlier year): its stored text ("%Y-%m-%d %H:%M:%S.%f") is cut from it, once fromisoformat has read it.
+_OUR_AT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00").fullmatch
+
+
+def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
     """Every audit event of an intake (a clinic's intake has one per answer given: millions in a big export);
-    their times, parsed. Each field is checked as `_text`, `_when` and `_json` check it, the common case inline."""
+    their times, parsed (or, in our own export's layout, already the text SQLite stores: see _OUR_AT). Each
+    field is checked as `_text`, `_when` and `_json` check it, the common case inline."""
     if not isinstance(events, list):
         raise _Bad(f"{w}.audit", "expected a list of answer changes")
     width_item, width_who = _width("audit", "item_id"), _width("audit", "who")
@@ -171,7 +178,14 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime]:
             memo.keep(names, who)
         if reason is not None:
             _text(reason, f"{w}.audit[{n}].reason", optional=True)
-        ats.append(_when(e["at"], f"{w}.audit[{n}].at"))
+        at, stored = e["at"], None
+        if at.__class__ is str and _OUR_AT(at):
+            try:
+                dt.datetime.fromisoformat(at)  # the check; its value is not needed: the text is cut instead
+                stored = at[:10] + " " + at[11:19] + (at[19:26] if len(at) == 32 else ".000000")
+            except ValueError:
+                pass
+        ats.append(_when(at, f"{w}.audit[{n}].at") if stored is None else stored)
         for field in ("old_value", "new_value"):
             value = e[field]
             cls = value.__class__
@@ -208,12 +222,13 @@ def _digest(text: str | None) -> bytes | None:
 
 
 class Checked:
-    """What checking an intake worked out, for its rows: the audit events' times, parsed, and the JSON text of
+    """What checking an intake worked out, for its rows: the audit events' times (parsed, or already the text
+    SQLite stores, see _OUR_AT), and the JSON text of
     its answers and Assessment (json.dumps with ensure_ascii=False; None for a scalar)."""
 
     __slots__ = ("ats", "answers", "assessment")
 
-    def __init__(self, ats: list[dt.datetime], answers: str | None, assessment: str | None) -> None:
+    def __init__(self, ats: list[dt.datetime | str], answers: str | None, assessment: str | None) -> None:
         self.ats, self.answers, self.assessment = ats, answers, assessment
 
 
