@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,14 @@ def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] |
         if f.readline() != '"intakes":[\n':
             return None
         _job = (checker, spool)
+        # concurrent.futures rather than multiprocessing.Pool: leaving a Pool early (a record amiss) terminates
+        # it, which can hang for ever when its task thread is blocked feeding workers that are gone; an executor
+        # cancels what is queued and waits only for the batches already running
+        pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"))
         try:
-            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-                intakes = _intakes(f, pool, n_workers, checker, spool)
+            intakes = _intakes(f, pool, n_workers, checker, spool)
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             _job = None
         if intakes is None or f.read(1) != "":
             return None
@@ -126,14 +131,14 @@ def _intakes(f: Any, pool: Any, n_workers: int, checker: Any, spool: Any) -> int
             else:
                 done = True
             if batch:
-                pending.append(pool.apply_async(_work, (submitted, batch)))
+                pending.append(pool.submit(_work, submitted, batch))
                 submitted += len(batch)
                 batch = []
         if not pending:
             break
         try:
-            result = pending.popleft().get()
-        except Exception:  # a worker's failure: the ordinary check says what it was
+            result = pending.popleft().result()
+        except Exception:  # a worker's failure (or a broken pool): the ordinary check says what it was
             return None
         if result is None:
             return None
