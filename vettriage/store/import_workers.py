@@ -14,7 +14,6 @@ import json
 import os
 import pickle
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,7 @@ def workers() -> int:
 def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] | None:
     """(dogs, intakes) checked and spooled, or None when this path does not apply or anything is amiss."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     n_workers = workers()
     if (n_workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
