@@ -1,6 +1,6 @@
 """`@frozen`: what `@dataclass(frozen=True)` makes, for a fraction of its start-up cost.
 
-Dataclasses compile six functions per frozen class with exec() (__init__, __repr__, __eq__, __hash__,
+Dataclasses compile six functions per frozen class from generated source (__init__, __repr__, __eq__, __hash__,
 __setattr__, __delattr__): about 0.6 ms a class here, and an everyday command defines 10 to 30 such classes
 (the store's records, the follow-up's, the configuration's) before doing anything. This decorator lets dataclasses
 generate __init__ only and gives every class the same shared five, which behave as the generated ones do: equal

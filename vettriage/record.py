@@ -46,9 +46,9 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
         c.__pydantic_config__ = {"extra": "forbid", "use_attribute_docstrings": True}  # type: ignore[attr-defined]
         c._aliases = aliases  # type: ignore[attr-defined]
         # Frozen without dataclasses' frozen=True, which compiles a __setattr__ and a __delattr__ for every class
-        # (two of its three exec() calls per class: 7-10% of a cached start that loads the content). One shared
-        # pair refuses any assignment to a field already set, so only __init__ can fill them; with eq, one shared
-        # __eq__ and __hash__ do what the generated ones would.
+        # (two of the three functions it compiles from source per class: 7-10% of a cached start that loads the
+        # content). One shared pair refuses any assignment to a field already set, so only __init__ can fill
+        # them; with eq, one shared __eq__ and __hash__ do what the generated ones would.
         shared = frozen
         made = dataclasses.dataclass(frozen=False, slots=True, kw_only=kw_only, eq=eq and not frozen,
                                      repr=False)(c)
