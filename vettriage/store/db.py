@@ -348,15 +348,7 @@ class Tx:
             raise NotUtf8
         con.text_factory = str
         try:
-            cur = con.execute(self.dialect.sql(sql), tuple(params))
-            try:
-                while True:
-                    chunk = cur.fetchmany(batch)
-                    if not chunk:
-                        return
-                    yield from chunk
-            finally:
-                cur.close()
+            yield from self.raw(sql, params, batch)
         except self.dialect._sqlite3.OperationalError as exc:
             if "decode" not in str(exc):
                 raise
