@@ -177,6 +177,14 @@ class Store(Protocol):
                  limit: int | None = None, after: tuple[dt.date, int] | None = None) -> list[DueDog]:
         """Dogs whose last visit is due by `on`, soonest first: a page after (due, intake id) when given."""
     def due_counts(self, on: dt.date, overdue_since: dt.date | None = None) -> DueCounts: ...
+    def dogs_overdue(self, on: dt.date, overdue_since: dt.date, *, limit: int | None = None,
+                     after: tuple[dt.date, int] | None = None) -> list[DueDog]:
+        """The dogs due before `overdue_since` and not marked lost (left out of the due list), most overdue
+        first: a page after (due, intake id) when given."""
+    def dogs_lost(self, on: dt.date, *, limit: int | None = None,
+                  after: tuple[dt.datetime, int] | None = None) -> list[DueDog]:
+        """The dogs due by `on` and marked lost to follow-up, the latest mark first: a page after (lost_at,
+        intake id) when given."""
     def mark_lost(self, dog_id: int, who: str, reason: str | None = None, *, lost: bool = True) -> int:
         """Mark (or with lost=False unmark) a dog lost to follow-up, audited; the visit's intake id."""
 
