@@ -52,3 +52,19 @@ async def answer_current(pilot: Any, app: Any) -> str:
             await pilot.press("enter")
     await pilot.pause()
     return item.id
+
+
+async def desk_loaded(app: Any, pilot: Any) -> Any:
+    """Wait for the desk's first load (every first page and the due counts) and its frame; the desk."""
+    import asyncio
+
+    from vettriage.tui.screens.desk import DeskScreen
+
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    done = asyncio.Event()
+    screen.when_loaded(done.set)
+    await asyncio.wait_for(done.wait(), 30)
+    await pilot.pause()
+    return screen

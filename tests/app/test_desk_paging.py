@@ -3,7 +3,6 @@ what it leaves out (overdue past the cut-off, lost to follow-up); `l` marks a do
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from textual.widgets import DataTable
 
 from tests.app.conftest import CONFIG
+from tests.app.helpers import desk_loaded
 from tests.due_fixtures import due_dogs
 from vettriage.config import RescreenPolicy
 from vettriage.store.api import LOST_ITEM
@@ -21,18 +21,6 @@ from vettriage.tui.widgets import dayboard
 
 SIZE = (110, 36)
 TODAY = dt.date.today()
-
-
-async def _loaded(app: Any, pilot: Any) -> DeskScreen:
-    """Wait for the desk's first load (every first page and the due counts) and its frame."""
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, DeskScreen)
-    done = asyncio.Event()
-    screen.when_loaded(done.set)
-    await asyncio.wait_for(done.wait(), 30)
-    await pilot.pause()
-    return screen
 
 
 def _count(screen: DeskScreen) -> str:
@@ -53,7 +41,7 @@ async def test_the_desk_paints_before_it_reads_its_lists(store: Any, catalogue: 
     DeskScreen.on_mount = on_mount  # type: ignore[method-assign]
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await _loaded(app, pilot)
+            screen = await desk_loaded(app, pilot)
             assert painted == [(0, "Loading...")]
             assert screen.query_one("#due", DataTable).row_count == 3
             assert _count(screen) == "Re-screens due in 14 days: 3"
@@ -67,7 +55,7 @@ async def test_the_due_list_reads_a_page_and_more_as_the_reader_moves_or_scrolls
     due_dogs(store, [TODAY - dt.timedelta(days=k % 90) for k in range(n)])
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _loaded(app, pilot)
+        screen = await desk_loaded(app, pilot)
         due = screen.query_one("#due", DataTable)
         assert due.row_count == dayboard.PAGE
         assert _count(screen) == f"Re-screens due in 14 days: {n}"
@@ -96,7 +84,7 @@ async def test_todays_list_reads_a_page_and_more_as_the_reader_moves(store: Any,
         start_intake(store, catalogue, f"Pup {k}", "tech")
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _loaded(app, pilot)
+        screen = await desk_loaded(app, pilot)
         table = screen.query_one("#intakes", DataTable)
         assert table.row_count == 8
         assert str(screen.query_one("#empty").render()) == "Today's intakes: 8+ (more as you scroll)"
@@ -115,17 +103,17 @@ async def test_counts_leave_out_the_long_overdue_by_the_configured_cut_off(store
     config = dataclasses.replace(CONFIG, rescreen=RescreenPolicy(overdue_cutoff_days=30))
     app = make_app(store=store, catalogue=catalogue, config=config)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _loaded(app, pilot)
+        screen = await desk_loaded(app, pilot)
         assert screen.query_one("#due", DataTable).row_count == 2
-        assert _count(screen) == ("Re-screens due in 14 days: 2 · not shown: 3 overdue by more than 30 days "
-                                  "(vettriage dogs due --all)")
+        assert _count(screen) == ("Re-screens due in 14 days: 2 · not shown (o lists them): 3 overdue by more "
+                                  "than 30 days")
 
 
 async def test_l_marks_the_highlighted_dog_lost_to_follow_up(store: Any, catalogue: Any) -> None:
     rex, bo = due_dogs(store, [TODAY - dt.timedelta(days=3), TODAY])
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _loaded(app, pilot)
+        screen = await desk_loaded(app, pilot)
         due = screen.query_one("#due", DataTable)
         await pilot.press("l")  # not on the due list: it says where to go
         await pilot.pause()
@@ -145,8 +133,7 @@ async def test_l_marks_the_highlighted_dog_lost_to_follow_up(store: Any, catalog
             if "lost to follow-up" in _count(screen):
                 break
             await pilot.pause(0.1)
-        assert _count(screen) == ("Re-screens due in 14 days: 1 · not shown: 1 lost to follow-up "
-                                  "(vettriage dogs due --all)")
+        assert _count(screen) == "Re-screens due in 14 days: 1 · not shown (o lists them): 1 lost to follow-up"
     (lost,) = [d for d in store.dogs_due(TODAY, lost=True) if d.lost_at]
     events = [e for e in store.audit(lost.intake_id) if e.item_id == LOST_ITEM]
     assert lost.dog.id == rex and [(e.who, e.reason, e.new_value) for e in events] == [

@@ -5,7 +5,9 @@ reported from home goes to the top, with its time, until someone marks it seen (
 
 The screen paints empty first and reads its lists right after that first frame: a page of each (today's
 intakes or the search's, the due list), a page more as the reader scrolls, and the due list's counts in a
-thread (vettriage.tui.widgets.dayboard), so the desk opens as fast on 100,000 intakes as on ten."""
+thread (vettriage.tui.widgets.dayboard), so the desk opens as fast on 100,000 intakes as on ten. `o` shows,
+in the due list's place, the dogs it leaves out (lost to follow-up, overdue past the cut-off), where `u` puts a
+dog marked lost by mistake, or come back, on the due list again."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from vettriage.tui.widgets.dayboard import _cursor_key
+from vettriage.tui.widgets.keybar import KeyBar
 
 STATUS_WORDS = {"in_progress": "in progress", "completed": "completed", "amended": "amended"}
 REFRESH_SECONDS = 5.0
@@ -37,6 +40,10 @@ class DeskScreen(Screen[None]):
         Binding("escape", "clear_search", "Today", show=False),
         Binding("s", "seen", "Mark seen"),
         Binding("l", "lost", "Lost to follow-up"),
+        # one key, two meanings: check_action hides the one that does not apply, so the bar names the other
+        Binding("o", "left_out", "Overdue & lost"),
+        Binding("o", "due_list", "Due list"),
+        Binding("u", "undo_lost", "Undo lost"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -51,7 +58,7 @@ class DeskScreen(Screen[None]):
         from vettriage.tui.widgets.dayboard import DayBoard
 
         yield DayBoard(id="board")
-        yield Footer()
+        yield KeyBar()  # whole keys, on a second line when 80 columns are not enough (Footer cut "q Quit")
 
     def on_mount(self) -> None:
         """The columns now; the rows after the first frame is painted."""
@@ -235,10 +242,40 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt("Mark the emergency seen", "Your name (recorded with the time):"), mark)
 
-    def action_lost(self) -> None:
-        """Mark the dog highlighted in the re-screens list lost to follow-up (moved away, seen elsewhere): it
-        leaves the due list, counted there. Who (the technician's name) and why are asked, and audited; the
-        undo is `vettriage dogs lost ID --undo`."""
+    def _left_out(self) -> bool:
+        """Whether the board lists the dogs left out of the due list (False before it is mounted)."""
+        from vettriage.tui.widgets.dayboard import DayBoard
+
+        boards = self.query(DayBoard)
+        return bool(boards) and boards.first().left_out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`o` names the list it would show; `u` is offered only where lost dogs are listed."""
+        if action == "left_out":
+            return not self._left_out()
+        if action in ("due_list", "undo_lost"):
+            return self._left_out()
+        return True
+
+    def action_left_out(self) -> None:
+        """Show, in the due list's place, the dogs it leaves out: lost to follow-up (latest mark first), then
+        overdue past the cut-off; the focus goes to them, where `l` and `u` work."""
+        self._show_board(True)
+
+    def action_due_list(self) -> None:
+        """Back to the due list."""
+        self._show_board(False)
+
+    def _show_board(self, left_out: bool) -> None:
+        from vettriage.tui.widgets.dayboard import DayBoard
+
+        board = self.query_one(DayBoard)
+        board.show_left_out(left_out)
+        board.query_one("#due", DataTable).focus()
+        self.refresh_bindings()
+
+    def _board_dog(self) -> Any:
+        """The DueDog highlighted in the board's list, when the list has the focus; else None (with a word)."""
         from vettriage.tui.widgets.dayboard import DayBoard
 
         board = self.query_one(DayBoard)
@@ -247,6 +284,31 @@ class DeskScreen(Screen[None]):
         dog = board.due_dogs.get(key) if key else None
         if dog is None:
             self.notify("Move to the re-screens list (Tab) and highlight a dog first.", markup=False)
+        return dog
+
+    def _store_change(self, change: Any, done: str) -> None:
+        """Run one audited change of the store; say `done`, or in one line why it was refused (another desk
+        may have changed the same dog meanwhile); then reload the lists."""
+        from vettriage.store.api import StoreError
+
+        try:
+            change()
+        except StoreError as e:
+            self.notify(str(e), severity="error", markup=False, timeout=8)
+        else:
+            self.notify(done, markup=False, timeout=8)
+        self.refresh_rows()
+
+    def action_lost(self) -> None:
+        """Mark the dog highlighted in the re-screens list lost to follow-up (moved away, seen elsewhere): it
+        leaves the due list, counted there. Who (the technician's name) and why are asked, and audited; `u`
+        among the dogs left out (`o`) takes the mark back."""
+        dog = self._board_dog()
+        if dog is None:
+            return
+        if dog.lost_at is not None:
+            self.notify(f"{dog.dog.name} is already marked lost to follow-up (u takes the mark back).",
+                        markup=False)
             return
         if not self.app.technician:  # type: ignore[attr-defined]
             self._with_technician(self.action_lost, always=True)
@@ -256,15 +318,41 @@ class DeskScreen(Screen[None]):
         app: Any = self.app
 
         def mark(why: str | None) -> None:
-            if not why:
-                return
-            app.store.mark_lost(dog.dog.id, app.technician, why)
-            self.notify(f"{dog.dog.name}: lost to follow-up, off the due list (undo: vettriage dogs lost "
-                        f"{dog.dog.id} --undo --by NAME).", markup=False, timeout=8)
-            self.refresh_rows()
+            if why:
+                self._store_change(lambda: app.store.mark_lost(dog.dog.id, app.technician, why),
+                                   f"{dog.dog.name}: lost to follow-up, off the due list (o lists it, u takes "
+                                   "the mark back).")
 
         app.push_screen(TextPrompt(f"{dog.dog.name}: lost to follow-up",
                                    "Why (moved away, seen elsewhere, died...)? Recorded with your name:"), mark)
+
+    def action_undo_lost(self) -> None:
+        """Take back the lost-to-follow-up mark of the dog highlighted among those left out (marked by mistake,
+        or the dog came back): as `vettriage dogs lost ID --undo`, audited with the technician's name and why,
+        in one transaction. It is then on the due list again, unless it is overdue past the cut-off."""
+        dog = self._board_dog()
+        if dog is None:
+            return
+        if dog.lost_at is None:
+            self.notify(f"{dog.dog.name} is not marked lost to follow-up.", markup=False)
+            return
+        if not self.app.technician:  # type: ignore[attr-defined]
+            self._with_technician(self.action_undo_lost, always=True)
+            return
+        from vettriage.tui.screens.dialogs import TextPrompt
+
+        app: Any = self.app
+        marked = f"Marked lost by {dog.lost_by} on {dog.lost_at.astimezone():%Y-%m-%d}: {dog.lost_reason}."
+
+        def undo(why: str | None) -> None:
+            if why:
+                self._store_change(lambda: app.store.mark_lost(dog.dog.id, app.technician, why, lost=False),
+                                   f"{dog.dog.name}: the lost mark is taken back; on the due list again "
+                                   "when due.")
+
+        app.push_screen(TextPrompt(f"{dog.dog.name}: back on the due list",
+                                   f"{marked} Why is it back (marked by mistake, came back...)? Recorded with "
+                                   "your name:"), undo)
 
     def action_search(self) -> None:
         """Focus the search field."""
