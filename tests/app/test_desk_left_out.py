@@ -64,8 +64,8 @@ async def test_o_lists_the_lost_first_then_the_long_overdue_labelled_and_o_goes_
         assert table.has_focus
         marked = dt.date.today().isoformat()
         assert _rows(table) == [
-            ("LOST TO FOLLOW-UP", "Dog 4", f"Alex, {marked}: died at home"),  # the latest mark first
-            ("LOST TO FOLLOW-UP", "Dog 3", f"Sam, {marked}: moved away"),
+            ("LOST TO FOLLOW-UP", "Dog 4", f"died at home (Alex, {marked})"),  # the latest mark first
+            ("LOST TO FOLLOW-UP", "Dog 3", f"moved away (Sam, {marked})"),
             ("overdue by 60 days", "Dog 2", "routine senior re-check"),
             ("overdue by 40 days", "Dog 1", "routine senior re-check")]
         assert _count(app) == ("Not on the due list (o: back to it): 2 lost to follow-up, 2 overdue by more than "

@@ -121,3 +121,29 @@ def test_desk_asks_who(snap_compare: Any, store: Any, catalogue: Any, config: An
 def test_desk_new_dog_record(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
     app = make_app(store=store, catalogue=catalogue, config=config)
     assert snap_compare(app, terminal_size=SIZE, press=["n", *"Sam", "enter", *"Nutmeg", "enter"])
+
+
+def test_desk_left_out(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
+    """`o`: the dogs left out of the due list in its place, a lost one first and labelled, then one overdue past
+    the cut-off; the count line over them and the key bar name the way back and `u`."""
+    import datetime as dt
+
+    from tests.due_fixtures import due_dogs
+
+    today = dt.date.today()
+    _soon, _overdue, lost = due_dogs(store, [today + dt.timedelta(days=3), today - dt.timedelta(days=200),
+                                             today - dt.timedelta(days=4)], name="Pepper")
+    store.mark_lost(lost, "Sam", "moved away")
+    marked = dt.datetime(2026, 11, 30, 12, tzinfo=dt.timezone.utc)  # a fixed day on the row
+    store.run(lambda tx: tx.execute("UPDATE intakes SET lost_at = ? WHERE dog_id = ?",
+                                    (tx.dialect.dump("ts", marked), lost)), write=True)
+
+    async def left_out(pilot: Any) -> None:
+        await _desk_loaded(pilot)
+        await pilot.press("o")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    assert snap_compare(make_app(store=store, catalogue=catalogue, config=config), terminal_size=SIZE,
+                        run_before=left_out)

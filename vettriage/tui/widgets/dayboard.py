@@ -65,12 +65,12 @@ def count_line(counts: Any, cutoff_days: int | None, left_out: bool = False) -> 
 
 
 def left_out_cells(d: Any, today: dt.date) -> tuple[Text, Text, Text]:
-    """A dog left out of the due list as the board shows it: `LOST TO FOLLOW-UP` with who, when and why, or
+    """A dog left out of the due list as the board shows it: `LOST TO FOLLOW-UP` with why, who and when, or
     how long overdue with the re-screen's reason."""
     if d.lost_at is not None:
         when = d.lost_at.astimezone().strftime("%Y-%m-%d")
         return (Text("LOST TO FOLLOW-UP", style="bold magenta"), Text(d.dog.name),
-                Text(f"{d.lost_by}, {when}: {d.lost_reason}"))
+                Text(f"{d.lost_reason} ({d.lost_by}, {when})"))  # the reason first: a narrow table cuts the end
     return due_text(d.due, today), Text(d.dog.name), Text(_reason(d))
 
 
