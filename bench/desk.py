@@ -30,12 +30,13 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _figures import load, pair_line
 
 SIZE = (100, 30)
 CHILD_CWD = tempfile.gettempdir()
@@ -264,21 +265,6 @@ def _process_time(cmd: list[str]) -> tuple[float, int]:
     return took, out.stdout.count("\n")
 
 
-def _p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
-
-
-def _line(label: str, ours: list[float], floor: list[float]) -> str:
-    om, op, fm, fp = statistics.median(ours), _p95(ours), statistics.median(floor), _p95(floor)
-    return (f"  {label:34} median {om:6.0f} ms  p95 {op:6.0f} ms   floor median {fm:5.0f} ms  p95 {fp:5.0f} ms"
-            f"   {om / fm:.2f}x median, {op / fp:.2f}x p95")
-
-
-def _load() -> str:
-    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def desk_figures(db: Path, runs: int) -> None:
     queries = json.dumps(desk_floor_queries(db))
     _pair_time([sys.executable, "-c", DESK_CHILD, "{fd}", str(db)], 2)  # warm the content cache and the file
@@ -288,8 +274,8 @@ def desk_figures(db: Path, runs: int) -> None:
         first.append(f)
         loaded.append(l)
         floor.append(_pair_time([sys.executable, "-c", FLOOR_CHILD, "{fd}", str(db), queries], 2)[1])
-    print(_line("first desk frame", first, floor))
-    print(_line("desk lists shown (first page)", loaded, floor))
+    print(pair_line("first desk frame", first, floor))
+    print(pair_line("desk lists shown (first page)", loaded, floor))
 
 
 def due_figures(db: Path, runs: int) -> None:
@@ -301,7 +287,7 @@ def due_figures(db: Path, runs: int) -> None:
         took, lines = _process_time(ours_cmd)
         ours.append(took)
         floor.append(_process_time([sys.executable, "-c", DUE_FLOOR_CHILD, str(db), queries])[0])
-    print(_line(f"dogs due ({lines:,} lines printed)", ours, floor))
+    print(pair_line(f"dogs due ({lines:,} lines printed)", ours, floor))
 
 
 def main() -> None:
@@ -327,14 +313,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VETTRIAGE_CONFIG"] = str(Path(tmp) / "none.toml")
         Path(os.environ["VETTRIAGE_CONFIG"]).write_text("")
-        print(f"vettriage from {Path(vettriage.__file__).parent}; python {sys.version.split()[0]}; {_load()}")
+        print(f"vettriage from {Path(vettriage.__file__).parent}; python {sys.version.split()[0]}; {load()}")
         sizes = [args.intakes] if args.quick else [500, args.intakes]
         for n in sizes:
             db = fixture(n, Path(args.cache))
-            print(f"{n:,} intakes ({n // 5:,} dogs), {args.runs} interleaved pairs each; {_load()}")
+            print(f"{n:,} intakes ({n // 5:,} dogs), {args.runs} interleaved pairs each; {load()}")
             desk_figures(db, args.runs)
             due_figures(db, args.runs)
-        print(f"after: {_load()}")
+        print(f"after: {load()}")
 
 
 if __name__ == "__main__":

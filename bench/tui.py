@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _figures import load, pair_line
+
 HERE = Path(__file__).resolve().parent
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"  # DECRPM: synchronized output supported (currently reset)
@@ -261,17 +263,6 @@ def work_out_walk(tmp: Path, mode: str) -> tuple[list[Step], bytes]:
 
 
 # -- figures ----------------------------------------------------------------------------------------------------
-def p95(xs: list[float]) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
-
-
-def line(label: str, ours: list[float], floor: list[float]) -> str:
-    om, op, fm, fp = statistics.median(ours), p95(ours), statistics.median(floor), p95(floor)
-    return (f"  {label:40} median {om:6.1f} ms (floor {fm:6.1f}) {om / fm:5.2f}x   "
-            f"p95 {op:6.1f} ms (floor {fp:6.1f}) {op / fp:5.2f}x   n={len(ours)}")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=9, help="start-up pairs")
@@ -279,8 +270,7 @@ def main() -> None:
     ap.add_argument("--size", default="80x24", help="the terminal's COLSxROWS")
     args = ap.parse_args()
     size = tuple(int(x) for x in args.size.split("x"))
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)",
-          flush=True)
+    print(f"at start: {load()}", flush=True)
     import vettriage
 
     print(f"vettriage from {Path(vettriage.__file__).parent.parent}; terminal {args.size}", flush=True)
@@ -321,7 +311,7 @@ def main() -> None:
                 if n:
                     starts[name].append(took)
         print(f"1. start -> first question painted ({args.runs} interleaved pairs):")
-        print(line("process start -> first frame", starts["ours"], starts["floor"]), flush=True)
+        print(pair_line("process start -> first frame", starts["ours"], starts["floor"]), flush=True)
 
         # 2. every key of whole intakes, ours and the floor side by side
         by_kind: dict[str, tuple[list[float], list[float]]] = {}
@@ -361,20 +351,20 @@ def main() -> None:
         print("   key -> the screen settled (the end of the key's last frame); ours against the floor:")
         everything: tuple[list[float], list[float]] = ([], [])
         for kind, (o, f) in sorted(by_kind.items()):
-            print(line(kind, o, f))
+            print(pair_line(kind, o, f))
             everything[0].extend(o)
             everything[1].extend(f)
         enter = [(o, f) for kind, (o, f) in by_kind.items() if kind.startswith("Enter")]
-        print(line("Enter -> next question (all)", [x for o, _ in enter for x in o], [x for _, f in enter for x in f]))
-        print(line("every key", *everything))
-        print(line("every key, to its first frame", *first_frames))
+        print(pair_line("Enter -> next question (all)", [x for o, _ in enter for x in o], [x for _, f in enter for x in f]))
+        print(pair_line("every key", *everything))
+        print(pair_line("every key, to its first frame", *first_frames))
         print(f"   frames per key: ours {statistics.mean(frames[0]):.2f}, floor {statistics.mean(frames[1]):.2f}")
         keys = args.intakes * n_keys
         print(f"   CPU per key (the process's user+system time over the walk, idle moments included): ours "
               f"{cpu[0] / keys:.1f} ms, floor {cpu[1] / keys:.1f} ms ({cpu[0] / cpu[1]:.2f}x)")
         print(f"3. resident memory after the walk: ours {max(rss[0]):.0f} MiB, floor {max(rss[1]):.0f} MiB "
               f"({max(rss[0]) / max(rss[1]):.2f}x)")
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"at end: {load()}")
 
 
 if __name__ == "__main__":
