@@ -160,7 +160,7 @@ class SqlStore:
         """The dogs the due list leaves out as marked lost to follow-up (their last visit due by `on`:
         `due_counts().lost` counts them), the latest mark first, so that a mark made by mistake is at the top;
         a page after (lost_at, intake id) when given. No index holds the mark (schema 4 added none), so a page
-        reads every visit due by `on` (about 0.1 s over 100,000 intakes): the desk reads it in a thread."""
+        reads every visit due by `on` (0.1-0.2 s over 100,000 intakes): the desk reads it in a thread."""
         def tx(tx: Tx) -> list[dict[str, Any]]:
             dump = tx.dialect.dump
             sql, params = _DUE_FROM + "AND i.lost_at IS NOT NULL ", [dump("date", on)]

@@ -171,14 +171,12 @@ class DayBoard(Vertical):
         due.clear()
         self.due_dogs = {}
         self._after, self._more, self._segment, self._reader = None, True, "lost", None
-        if self.left_out:
-            self._keep = at  # put back once the first page is in
-            self.load_more()
-            return
+        self._keep = at  # the left-out list puts it back when its first page is in, from the thread
         self.load_more()
-        if not due.row_count:
-            due.add_row(Text(f"none in {DUE_WITHIN_DAYS} days"), "", "")
-        _restore_cursor(due, at)
+        if not self.left_out:
+            if not due.row_count:
+                due.add_row(Text(f"none in {DUE_WITHIN_DAYS} days"), "", "")
+            _restore_cursor(due, at)
 
     def load_more(self) -> bool:
         """Read the next page of the list into the table (the left-out list's in a thread); False when the
@@ -244,10 +242,6 @@ class DayBoard(Vertical):
             _restore_cursor(due, self._keep)
             self._keep = None
         self._reader = None
-        self.post_message(self.Listed())
-
-    class Listed(Message):
-        """A page of the dogs left out of the due list is on the board."""
 
     def _near_end(self, row: int) -> None:
         due = self.query_one("#due", DataTable)
