@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.app.helpers import desk_loaded
 from vettriage.engine import assess
 from vettriage.tui.app import make_app
 from vettriage.intake.starting import start_intake
@@ -30,13 +31,7 @@ def _intake(store: Any, catalogue: Any, name: str, answers: dict[str, Any], posi
 
 async def _desk_loaded(pilot: Any) -> None:
     """The desk reads its lists after its first frame, the due counts in a thread: wait for all of it."""
-    import asyncio
-
-    await pilot.pause()
-    done = asyncio.Event()
-    pilot.app.screen.when_loaded(done.set)
-    await asyncio.wait_for(done.wait(), 30)
-    await pilot.pause()
+    await desk_loaded(pilot.app, pilot)
 
 
 def test_desk(snap_compare: Any, store: Any, catalogue: Any, config: Any) -> None:
