@@ -43,7 +43,8 @@ application name and schema version (the command refuses a foreign or newer file
   floor is the imports the job truly needs, so its ratio is the hardest to meet.
 
 PYTHONPATH picks the checkout measured (`PYTHONPATH=/path/to/other/checkout python bench/startup.py` measures
-that one's commands against the same floors).
+that one's commands against the same floors); every process runs in that checkout's folder, because `python -m`
+puts the working folder first on sys.path.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def build_store(path: Path, n: int, env: dict[str, str]) -> dict[str, int]:
     """A store of `n` intakes (see the module's docstring); returns what the bench needs to know about it."""
     for k, example in enumerate(EXAMPLES):
         subprocess.run([PY, "-m", "vettriage", "intakes", "add", str(example), "--dog", f"Seed {k}", "--by", "Sam",
-                        "--db", str(path)], check=True, capture_output=True, env=env)
+                        "--db", str(path)], check=True, capture_output=True, env=env, cwd=ROOT)
     con = sqlite3.connect(path)
     con.row_factory = sqlite3.Row
     seeds = [dict(r) for r in con.execute("SELECT * FROM intakes ORDER BY id")]
@@ -351,7 +352,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, bytes, float]:
     """Wall seconds, standard output, and CPU seconds (user + system, the kernel's account of the child)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # from the measured checkout's folder: `python -m` puts the working folder first on sys.path, so run from
+    # another checkout it would time that one's package whatever PYTHONPATH says
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     took = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:

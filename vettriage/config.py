@@ -9,19 +9,20 @@ the comments a person wrote in it. Light on imports: this runs before the first 
 from __future__ import annotations
 
 import os
-from dataclasses import field, fields
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Mapping
 
+TYPE_CHECKING = False  # typing and pathlib (~5 ms at start-up, with urllib.parse) only where needed
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
+    from typing import Any, Literal, Mapping
+
+    Mode = Literal["owner", "tech"]
+    Theme = Literal["dark", "light", "high-contrast"]
 
 from vettriage.errors import InputError
-from vettriage.frozen import frozen
-from vettriage.files import write_atomic
+from vettriage.frozen import field, field_names, frozen
+from vettriage.pathtext import plain
 
-Mode = Literal["owner", "tech"]
-Theme = Literal["dark", "light", "high-contrast"]
 MODES = ("owner", "tech")
 URI_SCHEMES = ("urn:oid:", "urn:uuid:", "http://", "https://")
 """What a FHIR identifier system is written with (the chart numbers' `chart_system`)."""
@@ -109,7 +110,8 @@ class Config:
     rescreen: RescreenPolicy = field(default_factory=RescreenPolicy)
     chart_system: str | None = None
     """The identifier system of the clinic's chart numbers in FHIR exports and imports (a URI)."""
-    path: Path | None = None
+    path: str | None = None
+    """The settings file read (or that would be): as text, so that reading settings needs no pathlib."""
     origin: dict[str, str] = field(default_factory=dict)
 
     def emergency_contact(self) -> str:
@@ -125,6 +127,8 @@ class Config:
         if not self.clinic_logo:
             return None
         where = ENV["clinic_logo"] if self.origin.get("clinic_logo") == "env" else str(self.path)
+        from pathlib import Path
+
         return read_logo(where, Path(self.clinic_logo).expanduser())
 
 
@@ -146,12 +150,18 @@ def read_logo(source: str, path: Path) -> str:
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """Where the config file is (or would be): VETTRIAGE_CONFIG, else the platform's user config directory."""
-    env = os.environ if env is None else env
+    from pathlib import Path
+
+    return Path(_config_file(os.environ if env is None else env))
+
+
+def _config_file(env: Mapping[str, str]) -> str:
+    """config_path as text (as pathlib writes it): reading the settings needs no pathlib."""
     if env.get("VETTRIAGE_CONFIG"):
-        return Path(env["VETTRIAGE_CONFIG"]).expanduser()
+        return plain(env["VETTRIAGE_CONFIG"])
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir("vettriage")) / "config.toml"
+    return os.path.join(user_config_dir("vettriage"), "config.toml")
 
 
 def default_database_url() -> str:
@@ -164,10 +174,10 @@ def default_database_url() -> str:
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the file (if any) then the environment; raise InputError on a malformed file or value."""
     env = os.environ if env is None else env
-    path = config_path(env)
+    path = _config_file(env)
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    if path.is_file():
+    if os.path.isfile(path):
         for key, value in _read_file(path).items():
             values[key] = _check(str(path), key, value)
             origin[key] = "file"
@@ -180,11 +190,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     return Config(**values, path=path, origin=origin)
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            data = tomllib.loads(fh.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), None, f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -219,7 +230,7 @@ def _check(source: str, key: str, value: Any) -> Any:
 
 def _check_rescreen(source: str, value: Any) -> RescreenPolicy:
     """A `[rescreen]` table of whole days from 1 to 730."""
-    known = {f.name for f in fields(RescreenPolicy)}
+    known = set(field_names(RescreenPolicy))
     if not isinstance(value, dict):
         raise InputError(source, "rescreen", f"expected a table of {', '.join(sorted(known))}")
     for k, v in value.items():
@@ -237,12 +248,12 @@ def _check_packs(source: str, value: Any) -> tuple[str, ...]:
         value = [v for v in value.split(os.pathsep) if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise InputError(source, "packs", "expected a list of content pack folders")
-    return tuple(str(Path(v.strip()).expanduser()) for v in value)
+    return tuple(plain(v.strip()) for v in value)
 
 
 def describe(config: Config) -> str:
     """Where the config is, what each key means and what is set, for `vettriage config`."""
-    exists = "exists" if config.path and config.path.is_file() else "not created yet: `vettriage config init`"
+    exists = "exists" if config.path and os.path.isfile(config.path) else "not created yet: `vettriage config init`"
     lines = [f"config file: {config.path} ({exists})",
              "change a setting with `vettriage config set KEY VALUE` (the environment variable wins over the file)",
              ""]
@@ -293,8 +304,8 @@ def template() -> str:
     for key, doc in KEYS.items():
         out += [f"# {doc} (env {ENV[key]})", "# " + _toml_line(key, examples[key]), ""]
     r = RescreenPolicy()
-    out += [f"# {TABLES['rescreen']}", "# [rescreen]"] + [f"# {f.name} = {getattr(r, f.name)}"
-                                                          for f in fields(RescreenPolicy)] + [""]
+    out += [f"# {TABLES['rescreen']}", "# [rescreen]"] + [f"# {name} = {getattr(r, name)}"
+                                                          for name in field_names(RescreenPolicy)] + [""]
     return "\n".join(out)
 
 
@@ -302,6 +313,8 @@ def init_file(path: Path, force: bool = False) -> None:
     """Write the documented template to `path`; refuse to replace an existing file unless `force`."""
     if path.exists() and not force:
         raise InputError(str(path), None, "already exists (use `vettriage config set`, or --force to replace it)")
+    from vettriage.files import write_atomic
+
     write_atomic(path, template(), make_folder=True)
 
 
@@ -316,6 +329,8 @@ def set_value(path: Path, key: str, value: str | None) -> None:
     if value is not None:
         value = _check("config set", key, value)
         if key == "clinic_logo":  # checked now, and stored absolute, so a report run elsewhere finds it
+            from pathlib import Path
+
             resolved = Path(value).expanduser().resolve()
             read_logo("config set", resolved)
             value = str(resolved)
@@ -337,4 +352,6 @@ def set_value(path: Path, key: str, value: str | None) -> None:
         example = re.compile(rf"^#\s*{re.escape(key)}\s*=")
         at = next((n + 1 for n, text in enumerate(out) if example.match(text)), len(out))
         out.insert(at, line)
+    from vettriage.files import write_atomic
+
     write_atomic(path, "\n".join(out) + "\n", make_folder=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing costs ~2 ms at start-up: only the type checker reads these names
+if TYPE_CHECKING:
+    from typing import Any
+
 
 
 def sha256(data: bytes = b"") -> Any:

@@ -50,8 +50,15 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
         # content). One shared pair refuses any assignment to a field already set, so only __init__ can fill
         # them; with eq, one shared __eq__ and __hash__ do what the generated ones would.
         shared = frozen
+        # A content record's __init__ is shared (_init_of) rather than compiled from source for each class: that
+        # compile is 70% of what dataclasses spends on a record, and loading the content defines 37 of them, read
+        # from the cache without calling __init__ (its __post_init__ checks outweigh it when YAML is read). The
+        # Assessment's and the plan's parts are built by the thousand, so theirs stay compiled (30% faster a call).
+        compiled_init = "__init__" in c.__dict__ or not issubclass(c, Checked)
         made = dataclasses.dataclass(frozen=False, slots=True, kw_only=kw_only, eq=eq and not frozen,
-                                     repr=False)(c)
+                                     repr=False, init=compiled_init)(c)
+        if not compiled_init:
+            made.__init__ = _init_of(made)
         if shared and eq:
             value_equality(made)
         if shared:
@@ -63,6 +70,53 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
         return made
 
     return wrap if cls is None else wrap(cls)
+
+
+class _Factory:
+    __slots__ = ("make",)
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+
+def _init_of(cls: type) -> Any:
+    """The __init__ dataclasses would generate for a slotted record (keyword-only fields by name, the others by
+    position or name; each default, or its factory called afresh; then __post_init__ when the class has one),
+    as one shared function reading the class's table: the fields filled through their slots' descriptors."""
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    positional = tuple(f.name for f in fields if not f.kw_only)
+    defaults = {f.name: (f.default if f.default is not dataclasses.MISSING else _Factory(f.default_factory))
+                for f in fields
+                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    order = tuple((f.name, cls.__dict__[f.name].__set__) for f in fields)
+    known = frozenset(name for name, _ in order)
+    post = getattr(cls, "__post_init__", None)
+    name = f"{cls.__qualname__}.__init__()"
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if args:
+            if len(args) > len(positional):
+                raise TypeError(f"{name} takes {len(positional) + 1} positional arguments but {len(args) + 1} "
+                                "were given")
+            for key, value in zip(positional, args):
+                if key in kwargs:
+                    raise TypeError(f"{name} got multiple values for argument {key!r}")
+                kwargs[key] = value
+        for key, set_slot in order:
+            if key in kwargs:
+                set_slot(self, kwargs[key])
+            elif key in defaults:
+                value = defaults[key]
+                set_slot(self, value.make() if value.__class__ is _Factory else value)
+            else:
+                raise TypeError(f"{name} missing 1 required argument: {key!r}")
+        if len(kwargs) > len(order) or not known.issuperset(kwargs):
+            unknown = next(k for k in kwargs if k not in known)
+            raise TypeError(f"{name} got an unexpected keyword argument {unknown!r}")
+        if post is not None:
+            self.__post_init__()
+
+    return __init__
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:

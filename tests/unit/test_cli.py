@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -67,10 +68,10 @@ def test_unwritable_output_is_one_line(tmp_path, capsys) -> None:
 def test_command_table_names_every_command() -> None:
     from vettriage.cli import COMMANDS
 
-    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == set(COMMANDS)
     for name, module in COMMANDS.items():
-        only = next(a for a in build_parser([name])._actions if a.__class__.__name__ == "_SubParsersAction")
+        only = next(a for a in build_parser([name])._actions if isinstance(a, argparse._SubParsersAction))
         assert name in only.choices, f"{name} is not registered by vettriage.commands.{module}"
 
 

@@ -73,6 +73,29 @@ def test_everyday_commands_do_not_import_pydantic_weasyprint_or_textual(store, t
     assert not heavy, heavy
 
 
+LIGHT = {
+    # the store's listings need the database and the standard library only: no content, engine, plan, templates,
+    # YAML, and none of the heavy standard modules a bare listing does without (dataclasses brings inspect,
+    # ast, dis and tokenize; pathlib brings urllib.parse; typing is for the type checker)
+    "intakes list": ("vettriage.content", "vettriage.engine", "vettriage.plan", "vettriage.render", "vettriage.record",
+                     "pydantic", "jinja2", "yaml", "dataclasses", "inspect", "pathlib", "urllib", "typing"),
+    # `dogs due` reads the settings (tomllib, which imports typing itself, as the bare floor's does)
+    "dogs due": ("vettriage.content", "vettriage.engine", "vettriage.plan", "vettriage.render", "vettriage.record",
+                 "pydantic", "jinja2", "yaml", "dataclasses", "inspect", "pathlib", "urllib"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(LIGHT))
+def test_listings_import_no_content_engine_or_heavy_standard_modules(store, tmp_path, monkeypatch, command) -> None:
+    config = tmp_path / "clinic.toml"
+    config.write_text('clinic_name = "Vets"\n[rescreen]\noverdue_cutoff_days = 400\n')
+    monkeypatch.setenv("VETTRIAGE_CONFIG", str(config))  # a settings file read, as at a clinic
+    loaded = _modules_after([*command.split(), "--db", store], tmp_path)
+    assert "sqlite3" in loaded and "vettriage.store.sqlstore" in loaded  # the test did reach the store
+    heavy = sorted(m for m in loaded if m in LIGHT[command] or m.startswith(tuple(h + "." for h in LIGHT[command])))
+    assert not heavy, heavy
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()

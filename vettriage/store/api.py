@@ -8,14 +8,19 @@ All datetimes are timezone-aware UTC.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import field
-from typing import Any, Literal, Protocol
 
 from vettriage.errors import StoreError  # noqa: F401 - re-exported: the store's callers import it from here
-from vettriage.frozen import frozen
+from vettriage.frozen import field, frozen
 
-Status = Literal["in_progress", "completed", "amended"]
-Mode = Literal["owner", "tech"]
+# typing (~2 ms) and a Protocol class (~1.5 ms) are for the type checker: at run time Store is a plain class
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal, Protocol
+
+    Status = Literal["in_progress", "completed", "amended"]
+    Mode = Literal["owner", "tech"]
+else:
+    Protocol = object
 
 
 @frozen

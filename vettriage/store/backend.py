@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import urllib.parse
-from pathlib import Path
-from typing import Any
 
+from vettriage.pathtext import absolute
 from vettriage.store.api import StoreError
 from vettriage.store.db import BUSY_TIMEOUT_S, Database, Postgres, Sqlite
+
+TYPE_CHECKING = False  # typing costs ~2 ms at start-up: only the type checker reads these names
+if TYPE_CHECKING:
+    from typing import Any
 
 ENV_VAR = "VETTRIAGE_DATABASE_URL"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -27,10 +29,10 @@ def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
     if url is None:
         from platformdirs import user_data_dir
 
-        url = str(Path(user_data_dir("vettriage")) / "vettriage.db")
+        url = os.path.join(user_data_dir("vettriage"), "vettriage.db")
     text = os.fspath(url)
     if "://" not in text:
-        return "sqlite:///" + str(Path(text).expanduser().absolute())
+        return "sqlite:///" + absolute(text)  # as str(Path(text).expanduser().absolute()), without pathlib
     scheme = text.split("://", 1)[0].lower()
     if scheme in ("postgresql", "postgres"):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
@@ -42,6 +44,10 @@ def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
 
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
+    if "@" not in url and "[" not in url and "]" not in url and url.isascii():
+        return url  # no user part, so no password (and nothing urlsplit could refuse): the usual file path
+    import urllib.parse
+
     try:
         parts = urllib.parse.urlsplit(url)
         if parts.password is None:
@@ -58,13 +64,17 @@ def display_url(url: str) -> str:
     return _safe(url)
 
 
-def sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> str:
     """The file behind a sqlite URL (in-memory databases are refused: they would not survive anything)."""
     rest = url.split("://", 1)[1].split("?", 1)[0]
-    database = urllib.parse.unquote(rest[1:] if rest.startswith("/") else rest)
+    database = rest[1:] if rest.startswith("/") else rest
+    if "%" in database:
+        import urllib.parse
+
+        database = urllib.parse.unquote(database)
     if not database or database == ":memory:" or database.startswith("file:"):
         raise StoreError(f"{url}: give the SQLite database as a file path")
-    return Path(database)
+    return database
 
 
 # Files this process has already checked, by (device, inode). Reading a database file with a plain open() and
@@ -74,26 +84,26 @@ def sqlite_path(url: str) -> Path:
 _checked: set[tuple[int, int]] = set()
 
 
-def check_sqlite_file(path: Path) -> None:
+def check_sqlite_file(path: str) -> None:
     """Refuse a file that is not a vettriage database, reading it only. A missing file is created empty,
     mode 0600 (it will hold owners' names and contacts), in a directory created mode 0700."""
     _check_sqlite_file(path)
-    st = path.stat()
+    st = os.stat(path)
     _checked.add((st.st_dev, st.st_ino))
 
 
-def _check_sqlite_file(path: Path) -> None:
-    if path.is_dir():
+def _check_sqlite_file(path: str) -> None:
+    if os.path.isdir(path):
         raise StoreError(f"{path}: is a directory, not a database file")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
         try:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:  # another process made it first: inspect theirs
             pass
         except OSError as exc:
             raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
-    st = path.stat()
+    st = os.stat(path)
     if (st.st_dev, st.st_ino) in _checked:
         return
     try:
@@ -109,8 +119,8 @@ def _check_sqlite_file(path: Path) -> None:
 
     # Read-only. Without a -wal beside it (no crashed or running writer), also immutable: otherwise opening
     # a WAL-mode file read-only would leave -wal and -shm files next to a file we refuse.
-    wal = path.with_name(path.name + "-wal").exists()
-    uri = "file:" + urllib.parse.quote(str(path)) + ("?mode=ro" if wal else "?mode=ro&immutable=1")
+    wal = os.path.exists(path + "-wal")
+    uri = "file:" + _quote(path) + ("?mode=ro" if wal else "?mode=ro&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
         con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged name must not raise here
@@ -128,6 +138,18 @@ def _check_sqlite_file(path: Path) -> None:
         raise StoreError(f"{path}: corrupt database ({' '.join(str(exc).split())[:200]}); it was left "
                          "untouched") from None
     check_meta(str(path), meta, APP_ID, SCHEMA_VERSION)
+
+
+_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
+
+
+def _quote(path: str) -> str:
+    """`urllib.parse.quote(path)`, importing it only for a path that needs escaping (most need none)."""
+    if _URI_SAFE.issuperset(path):
+        return path
+    import urllib.parse
+
+    return urllib.parse.quote(path)
 
 
 def check_meta(where: str, meta: dict[str, Any], app_id: str, newest: int) -> None:

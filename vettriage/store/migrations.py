@@ -7,10 +7,13 @@ SQLAlchemy's DDL for the declaration below; the DDL written here creates the sam
 
 from __future__ import annotations
 
-from typing import Callable
 
 from vettriage.store import schema as s
 from vettriage.store.db import Tx
+
+TYPE_CHECKING = False  # typing costs ~2 ms at start-up: only the type checker reads these names
+if TYPE_CHECKING:
+    from typing import Callable
 
 # Version 1 as it shipped: dogs without `name_key`, no list indexes. (table, columns, constraints)
 _V1: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (

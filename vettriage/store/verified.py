@@ -20,21 +20,24 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms at start-up: only the type checker reads these names
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_AGE_S = 24 * 3600.0
 """The longest a passed full check is trusted for an unchanged file (damage from a disk changes no time)."""
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     """The content cache's folder (vettriage.content.cache._dir), found without importing that module: every
-    command that closes a store comes here, and the cache module's imports cost a short command 5-10 ms."""
+    command that closes a store comes here, and the cache module's imports cost a short command 5-10 ms (and
+    pathlib with urllib.parse another 3 ms: paths here are strings)."""
     env = os.environ.get("VETTRIAGE_CACHE_DIR")
     if env:
-        return Path(env)
+        return env
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "vettriage"
+    return os.path.join(base, "vettriage")
 
 
 class Mark:
@@ -44,7 +47,7 @@ class Mark:
         from vettriage.hashing import sha256
 
         self.path = path
-        self.file = _cache_dir() / f"store-{sha256(os.path.realpath(path).encode()).hexdigest()[:32]}.json"
+        self.file = os.path.join(_cache_dir(), f"store-{sha256(os.path.realpath(path).encode()).hexdigest()[:32]}.json")
 
     def state(self) -> list[Any] | None:
         """The file's identity and state now (None when it cannot be read)."""
@@ -97,7 +100,7 @@ class Mark:
     def forget(self) -> None:
         """A check failed or an error may mean damage: the next write checks in full."""
         try:
-            self.file.unlink()
+            os.unlink(self.file)
         except OSError:
             pass
 
@@ -105,10 +108,11 @@ class Mark:
         if state is None or os.environ.get("VETTRIAGE_NO_CACHE"):
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder = os.path.dirname(self.file)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
             import tempfile  # only when the record changed: most runs write nothing
 
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-store-")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-store-")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump({"file": os.path.realpath(self.path), "state": state, "checked": checked}, fh)
