@@ -376,7 +376,7 @@ def run_export(args: argparse.Namespace) -> int:
         store.close()
     report_damaged(damaged, "the export")
     left = f"; {len(damaged)} damaged record(s) left out (listed above)" if damaged else ""
-    how = (f" by {stats['workers']} workers (writes waited {stats["lock_held_s"] * 1000:.1f} ms while their "
+    how = (f" by {stats['workers']} workers (writes waited {stats['lock_held_s'] * 1000:.1f} ms while their "
            "snapshots were pinned)" if stats else "")
     print(f"exported {dogs} dogs and {intakes} intakes to {target}{how}{left}", file=sys.stderr)
     return 0
