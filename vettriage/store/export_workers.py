@@ -48,7 +48,7 @@ def workers(requested: int | None) -> int:
     return max(1, min(cores, 8))
 
 
-def ranges(tx: Tx, jobs: int, min_intakes: int = MIN_INTAKES) -> list[tuple[int, int | None]] | None:
+def ranges(tx: Tx, jobs: int, min_intakes: int | None = None) -> list[tuple[int, int | None]] | None:
     """(after, upto] id ranges of about equal count, each starting where a one-process export starts a page
     (so each page holds the same intakes, and damaged rows are listed in the same order); None for too few
     intakes. Read before the write lock is taken: the ranges cover every id whatever changes meanwhile (the
@@ -56,7 +56,7 @@ def ranges(tx: Tx, jobs: int, min_intakes: int = MIN_INTAKES) -> list[tuple[int,
     from vettriage.store.transfer import PAGE
 
     n = tx.scalar("SELECT count(*) FROM intakes")
-    if not isinstance(n, int) or n < max(min_intakes, 1) or jobs < 2:
+    if not isinstance(n, int) or n < max(MIN_INTAKES if min_intakes is None else min_intakes, 1) or jobs < 2:
         return None
     pages = -(-n // PAGE)
     cuts: list[int] = []
@@ -89,6 +89,10 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
     dialect = db.dialect
     n = workers(jobs)
     if dialect.name != "sqlite" or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        out.fileno()  # the parts are appended to it by the kernel
+    except (AttributeError, OSError, ValueError):
         return None
     if split is None:
         if n < 2:
