@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from vettriage.store.api import StoreError
 from vettriage.store.db import Damaged, Tx, lock_wait
 
-MIN_INTAKES = 4000
+MIN_INTAKES = 2000
 """Smaller stores are exported by one process. Measured on this bench's fixtures (2 cores, bench/store.py
 --jobs): forking, connecting and pinning the workers costs about 50 ms, and an intake about 1 ms of one core,
 so two workers save time from a few hundred intakes on an idle machine; the threshold is higher so that a small
