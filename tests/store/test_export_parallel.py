@@ -280,3 +280,17 @@ def test_the_command_says_how_it_went_and_refuses_zero_jobs(store, tmp_path, cap
     assert main(["intakes", "export", "-o", str(many), "--jobs", "0", "--db", store]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--jobs" in err
+
+
+def test_a_write_lock_held_elsewhere_makes_it_one_process_not_a_failure(store, tmp_path, monkeypatch) -> None:
+    one, _, _ = export(store, tmp_path / "one.json")
+    monkeypatch.setattr(export_workers, "LOCK_TRY_S", 0.2)
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        many, _, stats = export(store, tmp_path / "many.json", jobs=2)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert many == one and stats == {}  # written by one process
+    assert leftovers(tmp_path) == [] and multiprocessing.active_children() == []

@@ -32,6 +32,9 @@ MIN_INTAKES = 2000
 --jobs): forking, connecting and pinning the workers costs about 50 ms, and an intake about 1 ms of one core,
 so two workers save time from a few hundred intakes on an idle machine; the threshold is higher so that a small
 clinic's export, which takes a second or two anyway, never holds the write lock or starts processes at all."""
+LOCK_TRY_S = 2.0
+"""How long to wait for the write lock (an autosave holds it for milliseconds); past it, or on a file that
+cannot be locked for writing (read-only), the export is written by one process, which needs no lock."""
 PIN_WAIT_S = 5.0
 """How long the workers may take to pin their snapshots while the write lock is held (they are already
 connected: it takes milliseconds). Past it the export fails rather than keep writers waiting."""
@@ -128,7 +131,10 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
         try:
             reader = dialect.connect()
             lock_con = dialect.connect()
-            dialect.begin(lock_con, True, lock_wait())  # waits for a writer already under way
+            try:  # waits for a writer already under way
+                dialect.begin(lock_con, True, min(lock_wait(), LOCK_TRY_S))
+            except dialect.errors:
+                return None  # held for long, or a read-only file: one process needs no lock
             t = time.perf_counter()
             for pipe in pipes:
                 pipe.send(("pin",))
@@ -297,7 +303,7 @@ def write_range(tx: Tx, part: str, after: int, upto: int | None, bad_dogs: set[A
     with open(part, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
         write = f.write
         for rec, _ in _intakes(tx, damaged, bad_dogs, encoded=True, after=after, upto=upto):
-            write(",\n" + _compact_record(rec))
+            write(_compact_record(rec, ",\n"))
             n += 1
     return n, damaged
 

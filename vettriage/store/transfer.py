@@ -133,7 +133,10 @@ def _trails(tx: Tx, ids: list[int], damaged: list[Damaged],
     damaged one goes through that decoder only to be named. With `events`, each is its compact JSON text,
     written by its template when the row has the usual shape (store/eventtext.py), else encoded from the
     decoded dict."""
-    sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) ORDER BY id"
+    # by intake, then id: the index's own order (ORDER BY id alone sorted every page's events, about 20% of
+    # the query's CPU); each intake's events come in the same order either way
+    sql = (f"SELECT {AUDIT_COLUMNS} FROM audit WHERE intake_id IN ({', '.join('?' * len(ids))}) "
+           "ORDER BY intake_id, id")
     if events is not None:
         mark = len(damaged)
         try:
@@ -171,13 +174,14 @@ def _trail_rows(rows: Iterable[Sequence[Any]], tx: Tx, damaged: list[Damaged],
     return trail
 
 
-def _compact_record(rec: dict[str, Any]) -> str:
-    """compact(rec), where an intake's audit events (its last key) may already be their compact texts."""
+def _compact_record(rec: dict[str, Any], lead: str = "") -> str:
+    """`lead` + compact(rec), where an intake's audit events (its last key) may already be their compact texts
+    (joined once: a big trail is tens of kilobytes, copied again by every `+`)."""
     audit = rec.get("audit")
     if not audit or not isinstance(audit[0], str):
-        return compact(rec)
+        return lead + compact(rec)
     head = compact({k: v for k, v in rec.items() if k != "audit"})
-    return head[:-1] + ',"audit":[' + ",".join(audit) + "]}"
+    return "".join((lead, head[:-1], ',"audit":[', ",".join(audit), "]}"))
 
 
 def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool, indent: int | None = None) -> int:
@@ -188,7 +192,7 @@ def _json_list(out: TextIO, key: str, records: Iterable[Any], last: bool, indent
     if indent is None:
         out.write(f'"{key}":[')
         for rec in records:
-            out.write(("," if n else "") + "\n" + _compact_record(rec))
+            out.write(_compact_record(rec, ",\n" if n else "\n"))
             n += 1
         out.write("\n]" + ("}\n" if last else ",\n"))
         return n
