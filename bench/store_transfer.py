@@ -348,7 +348,9 @@ def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, b
     import filecmp
 
     env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=cache_dir())
-    vt = [sys.executable, "-m", "vettriage"]
+    # -P: not the current folder first on the path, else `--code`/`--before` would time the checkout the bench
+    # is run from (python -m puts the working folder ahead of PYTHONPATH)
+    vt = [sys.executable, "-P", "-m", "vettriage"]
     print(f"export and import (code: {code}; fresh process each; wall, CPU user+system, peak RSS) -- {load()}")
     work = Path(tempfile.mkdtemp(prefix="vt-bench-transfer-"))
     extra: dict[str, tuple[list[str], dict[str, str]]] = {}

@@ -276,7 +276,7 @@ def test_the_command_says_how_it_went_and_refuses_zero_jobs(store, tmp_path, cap
     assert "workers" not in capsys.readouterr().err
     assert main(["intakes", "export", "-o", str(many), "--jobs", "2", "--db", store]) == 0
     err = capsys.readouterr().err
-    assert "by 2 workers (writes waited" in err and one.read_bytes() == many.read_bytes()
+    assert "by 2 workers (peak memory " in err and "writes waited" in err and one.read_bytes() == many.read_bytes()
     assert main(["intakes", "export", "-o", str(many), "--jobs", "0", "--db", store]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--jobs" in err

@@ -376,8 +376,9 @@ def run_export(args: argparse.Namespace) -> int:
         store.close()
     report_damaged(damaged, "the export")
     left = f"; {len(damaged)} damaged record(s) left out (listed above)" if damaged else ""
-    how = (f" by {stats['workers']} workers (writes waited {stats['lock_held_s'] * 1000:.1f} ms while their "
-           "snapshots were pinned)" if stats else "")
+    how = (f" by {stats['workers']} workers (peak memory "
+           f"{' + '.join(f'{m:.0f}' for m in stats.get('worker_peak_rss_mib', []))} MiB; writes waited "
+           f"{stats['lock_held_s'] * 1000:.1f} ms while their snapshots were pinned)" if stats else "")
     print(f"exported {dogs} dogs and {intakes} intakes to {target}{how}{left}", file=sys.stderr)
     return 0
 

@@ -155,7 +155,11 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
                 out.flush()
                 out.seek(start)
                 out.truncate()
-            return done
+                return None
+            dogs, intakes, damaged, peaks = done
+            if stats is not None:
+                stats["worker_peak_rss_mib"] = peaks
+            return dogs, intakes, damaged
         except dialect.errors as exc:
             raise db._error(exc, reader is None, lock_wait()) from None  # noqa: SLF001
     except _Failed as exc:
@@ -183,8 +187,9 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
 
 
 def _assemble(tx: Tx, out: TextIO, pipes: list[Any], procs: list[Any],
-              parts: list[str]) -> tuple[int, int, list[Damaged]] | None:
-    """The opening and the dogs from this process's snapshot, then each worker's part as it is done."""
+              parts: list[str]) -> tuple[int, int, list[Damaged], list[float]] | None:
+    """The opening and the dogs from this process's snapshot, then each worker's part as it is done; with each
+    worker's peak RSS in MiB."""
     from vettriage.store.transfer import OUT_OF_ORDER, _dogs, _json_list, json_head
 
     damaged: list[Damaged] = []
@@ -196,8 +201,10 @@ def _assemble(tx: Tx, out: TextIO, pipes: list[Any], procs: list[Any],
     out.write('"intakes":[')
     out.flush()
     total = 0
+    peaks: list[float] = []
     for pipe, proc, part in zip(pipes, procs, parts):
-        _, count, found = _expect(pipe, proc, "done", None)
+        _, count, found, peak = _expect(pipe, proc, "done", None)
+        peaks.append(peak)
         if any(d.field == "id" and d.problem == OUT_OF_ORDER for d in found):
             return None  # a damaged table: only the one-process export reads it as it always did
         damaged += found
@@ -206,7 +213,7 @@ def _assemble(tx: Tx, out: TextIO, pipes: list[Any], procs: list[Any],
         total += count
         os.unlink(part)
     out.write("\n]}\n")
-    return dogs, total, damaged
+    return dogs, total, damaged, peaks
 
 
 def _append(fd: int, part: str, skip: int) -> None:
@@ -280,7 +287,10 @@ def _worker(pipe: Any, dialect: Any, after: int, upto: int | None, part: str) ->
         msg = pipe.recv()
         if msg[0] != "go":
             return
-        pipe.send(("done", *write_range(Tx(dialect, con), part, after, upto, msg[1])))
+        count, damaged = write_range(Tx(dialect, con), part, after, upto, msg[1])
+        import resource
+
+        pipe.send(("done", count, damaged, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     except BaseException as exc:  # noqa: BLE001 - said in one line by the parent
         try:
             pipe.send(("error", _one_line(exc)))
