@@ -28,10 +28,12 @@ from vettriage.store.api import StoreError
 from vettriage.store.db import Damaged, Tx, lock_wait
 
 MIN_INTAKES = 2000
-"""Smaller stores are exported by one process. Measured on this bench's fixtures (2 cores, bench/store.py
---jobs): forking, connecting and pinning the workers costs about 50 ms, and an intake about 1 ms of one core,
-so two workers save time from a few hundred intakes on an idle machine; the threshold is higher so that a small
-clinic's export, which takes a second or two anyway, never holds the write lock or starts processes at all."""
+"""Smaller stores are exported by one process. Measured with bench/store.py (--serial, 2 cores shared, load
+4-7): two workers cost 0.05-0.2 s more CPU than one process (fork, connect, pin, the parts appended); at 5,000
+intakes they were faster in one series (7.4 s against 8.1 s wall) and not in a busier one (9.6-12.6 s against
+6.7-10.2 s, load 5.6); at 1,000-2,000 the difference was within the machine's noise (1-5 s either way). On an
+idle machine two workers should pay from a few hundred intakes, not measured here. Below 2,000 intakes an export
+takes a few seconds anyway, and need not take the write lock or start processes at all."""
 LOCK_TRY_S = 2.0
 """How long to wait for the write lock (an autosave holds it for milliseconds); past it, or on a file that
 cannot be locked for writing (read-only), the export is written by one process, which needs no lock."""
@@ -155,6 +157,8 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
                 out.flush()
                 out.seek(start)
                 out.truncate()
+                if stats is not None:
+                    stats.clear()
                 return None
             dogs, intakes, damaged, peaks = done
             if stats is not None:
