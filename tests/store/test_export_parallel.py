@@ -294,3 +294,21 @@ def test_a_write_lock_held_elsewhere_makes_it_one_process_not_a_failure(store, t
         holder.close()
     assert many == one and stats == {}  # written by one process
     assert leftovers(tmp_path) == [] and multiprocessing.active_children() == []
+
+
+def test_the_command_to_a_pipe_and_to_a_file_on_stdout(tmp_path) -> None:
+    url = str(tmp_path / "big.db")
+    fill(url, n=1001)  # two pages of 500 (the subprocess has the real page size): workers asked for are used
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
+    cmd = [sys.executable, "-P", "-m", "vettriage", "intakes", "export", "--db", url]
+    one = subprocess.run(cmd + ["--jobs", "1"], capture_output=True, env=env, timeout=120)
+    piped = subprocess.run(cmd + ["--jobs", "2"], capture_output=True, env=env, timeout=120)
+    with open(tmp_path / "stdout.json", "wb") as f:
+        to_file = subprocess.run(cmd + ["--jobs", "2"], stdout=f, stderr=subprocess.PIPE, env=env, timeout=120)
+    assert one.returncode == piped.returncode == to_file.returncode == 0, piped.stderr
+    assert one.stdout.count(b"\n{") == 1001 + DOGS
+    assert piped.stdout == one.stdout == (tmp_path / "stdout.json").read_bytes()
+    assert leftovers(tmp_path) == []
+    target = tmp_path / "out.json"
+    done = subprocess.run(cmd + ["--jobs", "2", "-o", str(target)], capture_output=True, env=env, timeout=120)
+    assert b"by 2 workers" in done.stderr and target.read_bytes() == one.stdout

@@ -58,9 +58,9 @@ def register(sub: Any) -> None:
     ex.add_argument("--format", choices=["json", "csv"], default="json", help="json or csv (default: json)")
     ex.add_argument("--indent", type=_indent, metavar="N", help="JSON indented by N spaces (0 to 8) for reading; "
                     "default: compact, one record a line (about 40%% smaller and 3x faster to write)")
-    ex.add_argument("--jobs", type=int, metavar="N", help="worker processes for a big compact JSON export of an "
-                    "SQLite store (default: one per core; 1: one process). The file is the same either way; CSV, "
-                    "--indent and PostgreSQL are always written by one process")
+    ex.add_argument("--jobs", type=int, metavar="N", help="worker processes for a compact JSON export of an "
+                    "SQLite store (default: one per core from 2,000 intakes; 1: one process). The file is the same "
+                    "either way; CSV, --indent and PostgreSQL are always written by one process")
     add_output_arg(ex)
     ex.set_defaults(func=_guarded(run_export))
 

@@ -1,7 +1,8 @@
 """A big export on every core (SQLite, compact JSON): the intakes are cut into one contiguous id range per
-worker, each worker process writes its range (with the audit trails) into a part file beside the output, and
-this process writes the opening and the dogs, then appends the parts in order: the file is byte for byte the
-one a single process writes (transfer.write_export), and so is the list of damaged rows left out.
+worker, each worker process writes its range (with the audit trails), the first straight into the output after
+the opening and the dogs that this process writes, the others into part files beside the output, appended in
+order as each is done: the file is byte for byte the one a single process writes (transfer.write_export), and
+so is the list of damaged rows left out.
 
 One state for all. Python's sqlite3 cannot hand a snapshot from one connection to another, so this process
 takes the write lock for a moment (BEGIN IMMEDIATE: nothing can commit while it is held); under it each worker,
@@ -102,7 +103,8 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
     if split is None:
         if n < 2:
             return None
-        split = store.run(lambda tx: ranges(tx, n))
+        # the size threshold is for the default: workers asked for by number are used from two pages on
+        split = store.run(lambda tx: ranges(tx, n, None if jobs is None else 1))
         if split is None:
             return None
     out.flush()  # a forked worker must not inherit unwritten text (nor could it write it: it exits by _exit)
@@ -117,12 +119,15 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
 
         ctx = multiprocessing.get_context("fork")
         directory = parts_dir or tempfile.gettempdir()
+        targets: list[int | str] = [out.fileno()]  # the first range is written straight into the output
         for k, (after, upto) in enumerate(split):
-            fd, part = tempfile.mkstemp(dir=directory, prefix=".vettriage-export-part-")
-            os.close(fd)
-            parts.append(part)
+            if k:
+                fd, part = tempfile.mkstemp(dir=directory, prefix=".vettriage-export-part-")
+                os.close(fd)
+                parts.append(part)
+                targets.append(part)
             here, there = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(there, dialect, after, upto, part), daemon=True,
+            proc = ctx.Process(target=_worker, args=(there, dialect, after, upto, targets[k]), daemon=True,
                                name=f"vettriage-export-{k + 1}")
             proc.start()
             there.close()
@@ -150,7 +155,7 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
             lock_con = None
             if stats is not None:
                 stats.update(workers=len(split), lock_held_s=held)
-            done = _assemble(Tx(dialect, reader), out, pipes, procs, parts)
+            done = _assemble(Tx(dialect, reader), out, pipes, procs, targets)
             if done is None:  # a damaged table: what was written goes, and one process reads it as it always did
                 if start is None:
                     raise _Failed("the intakes table cannot be read in order; export again with --jobs 1")
@@ -191,31 +196,34 @@ def write_parallel(store: Any, out: TextIO, parts_dir: str | None, jobs: int | N
 
 
 def _assemble(tx: Tx, out: TextIO, pipes: list[Any], procs: list[Any],
-              parts: list[str]) -> tuple[int, int, list[Damaged], list[float]] | None:
-    """The opening and the dogs from this process's snapshot, then each worker's part as it is done; with each
-    worker's peak RSS in MiB."""
+              targets: list[int | str]) -> tuple[int, int, list[Damaged], list[float]] | None:
+    """The opening and the dogs from this process's snapshot; then the first worker writes its range straight
+    into the output (a forked child shares the file's offset: nothing else writes meanwhile), and each other
+    worker's part is appended as it is done; with each worker's peak RSS in MiB. Appending costs a copy, so the
+    first range is not copied at all."""
     from vettriage.store.transfer import OUT_OF_ORDER, _dogs, _json_list, json_head
 
     damaged: list[Damaged] = []
     json_head(out, None)
     dogs = _json_list(out, "dogs", _dogs(tx, damaged), last=False)
     bad_dogs = {d.id for d in damaged if d.what == "dog"}
+    out.write('"intakes":[')
+    out.flush()  # before the first worker writes after it
     for pipe in pipes:
         pipe.send(("go", bad_dogs))
-    out.write('"intakes":[')
-    out.flush()
     total = 0
     peaks: list[float] = []
-    for pipe, proc, part in zip(pipes, procs, parts):
+    for pipe, proc, target in zip(pipes, procs, targets):
         _, count, found, peak = _expect(pipe, proc, "done", None)
         peaks.append(peak)
         if any(d.field == "id" and d.problem == OUT_OF_ORDER for d in found):
             return None  # a damaged table: only the one-process export reads it as it always did
         damaged += found
-        if count:
-            _append(out.fileno(), part, skip=0 if total else 1)  # the very first record has no comma before it
+        if isinstance(target, str):
+            if count:
+                _append(out.fileno(), target, skip=0 if total else 1)  # the first record has no comma before it
+            os.unlink(target)
         total += count
-        os.unlink(part)
     out.write("\n]}\n")
     return dogs, total, damaged, peaks
 
@@ -272,9 +280,10 @@ def _expect(pipe: Any, proc: Any, what: str, timeout: float | None) -> tuple[Any
     raise _Failed(f"{proc.name} stopped unexpectedly (exit code {proc.exitcode})")
 
 
-def _worker(pipe: Any, dialect: Any, after: int, upto: int | None, part: str) -> None:
-    """In a forked worker: connect, pin a snapshot when told, then write the range's intakes to `part`, each as
-    ",\\n" and its compact record (the parent drops the very first comma)."""
+def _worker(pipe: Any, dialect: Any, after: int, upto: int | None, part: int | str) -> None:
+    """In a forked worker: connect, pin a snapshot when told, then write the range's intakes to `part` (a part
+    file, or the output's descriptor for the first range), each as ",\\n" and its compact record (the parent
+    drops a part's comma when no record came before it; the first range writes its first one without)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's: it stops the workers
@@ -308,16 +317,20 @@ def _worker(pipe: Any, dialect: Any, after: int, upto: int | None, part: str) ->
                 pass
 
 
-def write_range(tx: Tx, part: str, after: int, upto: int | None, bad_dogs: set[Any]) -> tuple[int, list[Damaged]]:
-    """Write the intakes after < id <= upto to `part`; (count, damaged rows left out)."""
+def write_range(tx: Tx, part: int | str, after: int, upto: int | None,
+                bad_dogs: set[Any]) -> tuple[int, list[Damaged]]:
+    """Write the intakes after < id <= upto to `part` (a path, or the output's descriptor: then the first
+    record without a comma before it); (count, damaged rows left out)."""
     from vettriage.store.transfer import _compact_record, _intakes
 
     damaged: list[Damaged] = []
     n = 0
-    with open(part, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
+    lead = "\n" if isinstance(part, int) else ",\n"
+    with open(part, "w", encoding="utf-8", newline="", buffering=1 << 20, closefd=not isinstance(part, int)) as f:
         write = f.write
         for rec, _ in _intakes(tx, damaged, bad_dogs, encoded=True, after=after, upto=upto):
-            write(_compact_record(rec, ",\n"))
+            write(_compact_record(rec, lead))
+            lead = ",\n"
             n += 1
     return n, damaged
 
