@@ -3,6 +3,8 @@
     python bench/store.py [--url URL] [--intakes 100000] [--saves 500] [--runs 1] [--quick] [--code PATH]
     python bench/store.py --transfer-only      # just export and import
     python bench/store.py --quick              # small sizes: every figure in about a minute
+    python bench/store.py --transfer-only --export-only --sizes 100000 --before /work/main --serial
+                                               # the export before a change, one process, and now
 
 The store it reads is a fixture of N intakes (default 100,000) over N // 5 dogs with the real answers of the
 example files, their real Assessments, re-screen dates and one audit event per answer (bench/store_transfer.py
@@ -18,7 +20,10 @@ builds it once through the store's batch path and keeps it in the temp folder).
 - `intakes export` and `intakes import` at 1,000 and N intakes as the user runs them (a process, from the
   fixture store, files written), against bare-library floors doing the same job: wall, CPU, peak RSS
   (memory flat: the N figure within a few MB of the 1,000 one). Target: under 2 minutes at 100,000.
-  `--code PATH` runs these commands from another checkout (e.g. /work/main: the figures before a change).
+  `--code PATH` runs these commands from another checkout (e.g. /work/main: the figures before a change);
+  `--before PATH` adds that checkout's export to the same run, and `--serial` the export by one process
+  (`--jobs 1`), interleaved; every export's file is compared byte for byte with the floor's. Peak RSS is the
+  largest process's (ru_maxrss) and, for a parallel export, the sum over it and its workers (sampled).
 With --url postgresql+psycopg://... autosave is taken on PostgreSQL (the floor stays sqlite3).
 """
 
@@ -204,6 +209,11 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="2,000 intakes, fewer runs: every figure in about a minute")
     p.add_argument("--code", type=Path, default=ROOT, help="the checkout whose commands are timed (default: this)")
     p.add_argument("--transfer-only", action="store_true", help="only export and import")
+    p.add_argument("--export-only", action="store_true", help="with --transfer-only: no import")
+    p.add_argument("--jobs", type=int, help="the export's --jobs (default: the command's own, one per core)")
+    p.add_argument("--serial", action="store_true", help="also the export with --jobs 1, interleaved")
+    p.add_argument("--before", type=Path, help="also the export of this checkout (e.g. /work/main), interleaved")
+    p.add_argument("--sizes", help="export/import sizes, comma-separated (default: 1,000 and --intakes)")
     args = p.parse_args()
     if args.quick:
         args.intakes, args.saves, args.repeat = 2_000, 100, 5
@@ -220,7 +230,9 @@ def main() -> None:
         db = store_transfer.fixture(args.intakes)
         lists(db, args.repeat, args.code)
         dogs_show(db, args.repeat)
-    store_transfer.transfer(sorted({min(1_000, args.intakes), args.intakes}), args.runs, args.code)
+    sizes = ([int(x) for x in args.sizes.split(",")] if args.sizes
+             else sorted({min(1_000, args.intakes), args.intakes}))
+    store_transfer.transfer(sizes, args.runs, args.code, args.jobs, args.before, args.serial, args.export_only)
     print(f"done -- {load()}")
 
 

@@ -154,11 +154,38 @@ con.execute("COMMIT")
 
 MEASURE = r'''
 import os, resource, subprocess, sys, time
+def tree_rss(root):
+    """RSS in KiB summed over `root` and its descendants (a parallel export's workers), from /proc."""
+    kids, rss = {}, {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                kids.setdefault(int(fields[1]), []).append(int(pid))
+                rss[int(pid)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            except (OSError, IndexError, ValueError):
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += kids.get(pid, [])
+    return total
 t = time.perf_counter()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+summed = 0
+while True:  # sampled every 0.2 s: the summed peak of a process tree (ru_maxrss is its largest process's)
+    try:
+        p.wait(0.2)
+        break
+    except subprocess.TimeoutExpired:
+        summed = max(summed, tree_rss(p.pid))
+err = p.stderr.read()
 wall = time.perf_counter() - t
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(p.returncode, wall, u.ru_utime + u.ru_stime, u.ru_maxrss, p.stderr.decode()[-300:].replace("\n", " | "))
+print(p.returncode, wall, u.ru_utime + u.ru_stime, u.ru_maxrss, max(summed, u.ru_maxrss),
+      err.decode()[-300:].replace("\n", " | "))
 '''
 
 
@@ -178,14 +205,20 @@ def load() -> str:
     return "load %.2f %.2f %.2f" % os.getloadavg()
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak RSS MiB) of one process, measured by a small parent of its own so that RSS and CPU
-    are that command's alone."""
+LAST_ERR = [""]
+"""The last measured command's stderr tail (what `intakes export` says about its workers)."""
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(wall s, CPU s, peak RSS MiB of its largest process, summed peak RSS MiB of it and its workers, sampled)
+    of one command, measured by a small parent of its own so that RSS and CPU are that command's alone (CPU
+    includes its workers: they are waited for)."""
     out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], env=env, capture_output=True, text=True)
-    code, wall, cpu, rss, err = (out.stdout.split(" ", 4) + [""] * 5)[:5]
+    code, wall, cpu, rss, summed, err = (out.stdout.split(" ", 5) + [""] * 6)[:6]
     if code != "0":
         raise SystemExit(f"failed: {' '.join(c[:60] for c in cmd)}: {err or out.stderr}")
-    return float(wall), float(cpu), int(rss) / 1024
+    LAST_ERR[0] = err.strip()
+    return float(wall), float(cpu), int(rss) / 1024, int(summed) / 1024
 
 
 # -- the fixture store ----------------------------------------------------------------------------------------
@@ -297,7 +330,7 @@ def _gone(*paths: Path) -> None:
 def _show(label: str, runs: list[tuple[float, float, float]]) -> str:
     walls = [r[0] for r in runs]
     line = (f"    {label:26} wall {statistics.median(walls):7.1f} s  CPU {statistics.median(r[1] for r in runs):7.1f} s  "
-            f"peak RSS {max(r[2] for r in runs):6.1f} MiB")
+            f"peak RSS {max(r[2] for r in runs):6.1f} MiB (largest process; summed {max(r[3] for r in runs):6.1f})")
     if len(runs) >= 20:
         q = statistics.quantiles(walls, n=20)
         line += f"  (median of {len(runs)}; p95 wall {q[-1]:.1f} s)"
@@ -307,39 +340,75 @@ def _show(label: str, runs: list[tuple[float, float, float]]) -> str:
     return line
 
 
-def transfer(sizes: list[int], runs: int, code: Path) -> None:
-    """Export then import each size, `runs` times, command and floor interleaved; prints as it goes."""
+def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, before: Path | None = None,
+             serial: bool = False, export_only: bool = False) -> None:
+    """Export then import each size, `runs` times, command and floor interleaved; prints as it goes. `jobs`:
+    the export's --jobs; `before`: also the export of that checkout (e.g. /work/main), interleaved; `serial`:
+    also `--jobs 1`; each extra export is checked byte for byte against the command's file."""
+    import filecmp
+
     env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=cache_dir())
-    vt = [sys.executable, "-m", "vettriage"]
+    # -P: not the current folder first on the path, else `--code`/`--before` would time the checkout the bench
+    # is run from (python -m puts the working folder ahead of PYTHONPATH)
+    vt = [sys.executable, "-P", "-m", "vettriage"]
     print(f"export and import (code: {code}; fresh process each; wall, CPU user+system, peak RSS) -- {load()}")
     work = Path(tempfile.mkdtemp(prefix="vt-bench-transfer-"))
+    extra: dict[str, tuple[list[str], dict[str, str]]] = {}
+    if before is not None:
+        extra[f"before ({before.name})"] = ([], dict(env, PYTHONPATH=str(before), XDG_CACHE_HOME=cache_dir()))
+    if serial:
+        extra["--jobs 1"] = (["--jobs", "1"], env)
     try:
         for n in sizes:
             src = fixture(n)
-            exp = {"command": [], "floor": []}
+            exp: dict[str, list[Any]] = {"command": [], "floor": [], **{k: [] for k in extra}}
             imp = {"command": [], "floor": []}
-            out, floor_out = work / "export.json", work / "floor.json"
+            out, floor_out, other = work / "export.json", work / "floor.json", work / "other.json"
             dst, floor_dst = work / "import.db", work / "floor.db"
             for r in range(runs):
-                exp["command"].append(measure(vt + ["intakes", "export", "-o", str(out), "--db", str(src)], env))
+                for label, (flags, extra_env) in extra.items():
+                    exp[label].append(measure(vt + ["intakes", "export", "-o", str(other), "--db", str(src),
+                                                    *flags], extra_env))
+                    print(f"  {n:>7,} intakes, run {r + 1}: export {label} {exp[label][-1][0]:6.1f} s wall "
+                          f"{exp[label][-1][1]:6.1f} s CPU -- {load()}", flush=True)
+                    other.rename(work / f"other-{len(exp[label])}-{abs(hash(label))}.json")
+                exp["command"].append(measure(vt + ["intakes", "export", "-o", str(out), "--db", str(src)]
+                                              + ([] if jobs is None else ["--jobs", str(jobs)]), env))
+                said = LAST_ERR[0].rsplit(" | ", 1)[-1]
                 exp["floor"].append(measure([sys.executable, "-c", EXPORT_FLOOR, str(src), str(floor_out)], env))
                 size = out.stat().st_size
+                same = filecmp.cmp(out, floor_out, shallow=False)
+                for copy in work.glob("other-*.json"):
+                    same = same and filecmp.cmp(out, copy, shallow=False)
+                    copy.unlink()
                 floor_out.unlink()
+                print(f"  {n:>7,} intakes, run {r + 1}: export {exp['command'][-1][0]:6.1f} s wall "
+                      f"{exp['command'][-1][1]:6.1f} s CPU (floor {exp['floor'][-1][0]:5.1f} s, "
+                      f"{exp['floor'][-1][1]:5.1f} s CPU); {'byte-identical to' if same else 'DIFFERENT FROM'} the "
+                      f"floor's{' and the other exports' if extra else ''}; it said: {said} -- {load()}", flush=True)
+                if export_only:
+                    continue
                 _gone(dst, floor_dst)
                 imp["command"].append(measure(vt + ["intakes", "import", str(out), "--db", str(dst)], env))
                 _empty_like(src, floor_dst)
                 imp["floor"].append(measure([sys.executable, "-c", IMPORT_FLOOR, str(out), str(floor_dst)], env))
                 _gone(dst, floor_dst)
-                print(f"  {n:>7,} intakes, run {r + 1}: export {exp['command'][-1][0]:6.1f} s (floor "
-                      f"{exp['floor'][-1][0]:5.1f}), import {imp['command'][-1][0]:6.1f} s (floor "
+                print(f"  {n:>7,} intakes, run {r + 1}: import {imp['command'][-1][0]:6.1f} s (floor "
                       f"{imp['floor'][-1][0]:5.1f}); file {size / 2**20:,.0f} MiB -- {load()}", flush=True)
             out.unlink()
             print(f"  {n:,} intakes ({n // 5:,} dogs):")
             for what, got in (("export", exp), ("import", imp)):
+                if not got["command"]:
+                    continue
                 print(_show(f"intakes {what}", got["command"]))
+                for label in extra if what == "export" else ():
+                    print(_show(f"intakes {what} {label}"[:26], got[label]))
                 print(_show(f"floor (bare {what})", got["floor"]))
-                ratio = statistics.median(r[0] for r in got["command"]) / statistics.median(r[0] for r in got["floor"])
-                print(f"    -> {ratio:.1f}x floor (wall)")
+                for label in ("command", *(extra if what == "export" else ())):
+                    ratio = statistics.median(r[0] for r in got[label]) / statistics.median(r[0] for r in got["floor"])
+                    cpu = statistics.median(r[1] for r in got[label]) / statistics.median(r[1] for r in got["floor"])
+                    print(f"    -> {'' if label == 'command' else label + ': '}{ratio:.2f}x floor (wall), "
+                          f"{cpu:.2f}x (CPU)")
     finally:
         for p in work.iterdir():
             p.unlink()

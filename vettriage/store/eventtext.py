@@ -20,6 +20,7 @@ _MEMO_TEXT = 64
 """JSON texts up to this length have their encoding remembered: answer values repeat (an option id, a
 number, yes or no), a check is a pure function of the stored text, and a failure is never remembered."""
 _MEMO_SIZE = 4096
+_read_time = dt.datetime.fromisoformat  # looked up once: it runs once per event
 
 
 class EventText:
@@ -62,7 +63,7 @@ class EventText:
             return None
         values, names = self._json, self._names
         try:
-            dt.datetime.fromisoformat(at)  # the check: a real date and time
+            _read_time(at)  # the check: a real date and time
             # the usual case inline (this runs millions of times): a value or name seen before
             old_text = "null" if old is None else values.get(old) or self._value(old)
             new_text = values.get(new) or self._value(new)
