@@ -103,3 +103,20 @@ def test_a_sealed_cache_naming_another_callable_is_refused_unrun(tmp_path, monke
     with pytest.raises(pickle.UnpicklingError):
         cache._ContentUnpickler(io.BytesIO(hostile)).load()
     assert not called
+
+
+@pytest.mark.parametrize(("key", "code"), [("ab12", "0f" * 32), ("rules|x y:z/1.0", "f"), ("é", "a"), ('a"b', "c"),
+                                           ("a\\b", "c"), ("tab\there", "c"), ("", ""), ("line\nbreak", "\x7f")])
+def test_the_header_is_what_json_writes_so_older_files_still_match(key: str, code: str) -> None:
+    import json
+
+    assert cache._header(key, code) == json.dumps({"key": key, "code": code}).encode()
+
+
+def test_a_sealed_file_for_another_key_or_code_is_a_miss(tmp_path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(cache._seal("key", "code", b"payload"))
+    assert cache._open_sealed(path, "key", "code") == b"payload"
+    assert cache._open_sealed(path, "key2", "code") is None
+    assert cache._open_sealed(path, "key", "code2") is None
+    assert cache._open_sealed(path, "ke", "y\", \"code\": \"code") is None  # same text around, another key
