@@ -26,8 +26,8 @@ def _dir() -> str:
     return os.path.join(base, "vettriage")
 
 
-# Every cache file: MAGIC, the BLAKE2b (32 bytes) of everything after it, the length of the header, the header (JSON: the
-# key the caller asked for and the fingerprint of the code that wrote it), then the payload. A file whose bytes,
+# Every cache file: MAGIC, the BLAKE2b (32 bytes) of everything after it, the length of the header, the header (JSON:
+# the key the caller asked for and the fingerprint of the code that wrote it), then the payload. A file whose bytes,
 # key or fingerprint do not match is a miss: it is rebuilt, never used (one flipped byte in an unchecked file once
 # turned a score of 0 into 2, with exit 0).
 MAGIC = b"vettriage-cache\x003"
