@@ -159,9 +159,28 @@ def _config_file(env: Mapping[str, str]) -> str:
     """config_path as text (as pathlib writes it): reading the settings needs no pathlib."""
     if env.get("VETTRIAGE_CONFIG"):
         return plain(env["VETTRIAGE_CONFIG"])
+    return os.path.join(_user_config_dir(), "config.toml")
+
+
+def _user_config_dir() -> str:
+    """platformdirs.user_config_dir("vettriage"). On Linux with an absolute HOME (every desktop and server) it is
+    the XDG rule, written here: importing platformdirs brings pathlib, tempfile and random (~8 ms of a command
+    that reads the settings, more than `dogs due`'s own work). Anywhere else platformdirs answers, as before
+    (tests/unit/test_config_dir.py compares the two)."""
+    import posixpath
+    import sys
+
+    environ = os.environ  # platformdirs reads the process's environment, whatever mapping the caller passed
+    home = environ.get("HOME", "")
+    android = hasattr(sys, "getandroidapilevel") or (
+        environ.get("ANDROID_DATA") == "/data" and environ.get("ANDROID_ROOT") == "/system")
+    if sys.platform == "linux" and not android and posixpath.isabs(home):
+        xdg = environ.get("XDG_CONFIG_HOME", "")
+        base = xdg if posixpath.isabs(xdg) else os.path.expanduser("~/.config")
+        return os.path.join(base, "vettriage")
     from platformdirs import user_config_dir
 
-    return os.path.join(user_config_dir("vettriage"), "config.toml")
+    return user_config_dir("vettriage")
 
 
 def default_database_url() -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from vettriage.errors import InputError
+
+TYPE_CHECKING = False  # pathlib (~3 ms with urllib.parse): only write_atomic uses it, on its own
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def write_atomic(path: Path, data: str | bytes, *, make_folder: bool = False) -> None:
@@ -16,6 +19,7 @@ def write_atomic(path: Path, data: str | bytes, *, make_folder: bool = False) ->
     A failure is an InputError naming the file. `make_folder` creates the folder first (a settings file's; never
     for a report, where a mistyped folder is an error to show)."""
     import tempfile  # here: a command that writes no file does not pay for it (and shutil, random)
+    from pathlib import Path
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")

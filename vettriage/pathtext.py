@@ -9,7 +9,11 @@ import os
 
 def plain(text: str) -> str:
     """`str(Path(text).expanduser())`: the user's folder expanded, empty and `.` parts dropped, `..` kept."""
-    text = os.path.expanduser(text)
+    return normal(os.path.expanduser(text))
+
+
+def normal(text: str) -> str:
+    """`str(Path(text))`: empty and `.` parts dropped, `..` kept, nothing expanded."""
     root = ("//" if text.startswith("//") and not text.startswith("///") else "/") if text.startswith("/") else ""
     return root + "/".join(part for part in text.split("/") if part not in ("", ".")) or "."
 

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-PACKAGE = Path(__file__).resolve().parent
+TYPE_CHECKING = False  # pathlib brings urllib.parse (~3 ms of an `assess` start): the content is found as text
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+"""The package's folder (`Path(__file__).resolve().parent`, as text)."""
+
+
+def __getattr__(name: str) -> Path:
+    if name == "PACKAGE":  # the folder as a Path, for those who ask
+        from pathlib import Path
+
+        return Path(PACKAGE_DIR)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def data_folder(name: str) -> str:
+    """`data_dir(name)` as text, found without pathlib."""
+    packaged = os.path.join(PACKAGE_DIR, "_data", name)
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(PACKAGE_DIR), name)
 
 
 def data_dir(name: str) -> Path:
@@ -15,10 +36,9 @@ def data_dir(name: str) -> Path:
     `importlib.resources.files("vettriage")` answers for an installed package (the only kind supported: the
     content is read as files), without importing importlib.resources and zipfile on every start (~5 ms).
     """
-    packaged = PACKAGE / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return PACKAGE.parent / name
+    from pathlib import Path
+
+    return Path(data_folder(name))
 
 
 def questionnaires_dir() -> Path:

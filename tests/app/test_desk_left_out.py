@@ -19,12 +19,11 @@ from vettriage.tui.widgets import dayboard
 from vettriage.tui.widgets.keybar import shown_keys
 
 SIZE = (110, 36)
-TODAY = dt.date.today()
 CUT_30 = dataclasses.replace(CONFIG, rescreen=RescreenPolicy(overdue_cutoff_days=30))
 
 
 def _days(*offsets: int) -> list[dt.date]:
-    return [TODAY + dt.timedelta(days=d) for d in offsets]
+    return [dt.date.today() + dt.timedelta(days=d) for d in offsets]  # read when used: the desk reads the clock too
 
 
 async def _listed(app: Any, pilot: Any) -> DataTable:
@@ -79,6 +78,7 @@ async def test_o_lists_the_lost_first_then_the_long_overdue_labelled_and_o_goes_
 
 
 async def test_u_takes_a_lost_mark_back_with_the_technicians_name_and_why(store: Any, catalogue: Any) -> None:
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
     rex, bo = due_dogs(store, _days(-3, 1))
     visit = store.mark_lost(rex, "Sam", "moved away")
     app = make_app(store=store, catalogue=catalogue, config=CUT_30)
@@ -103,11 +103,12 @@ async def test_u_takes_a_lost_mark_back_with_the_technicians_name_and_why(store:
     trail = [(e.item_id, e.old_value, e.new_value, e.who, e.reason) for e in store.audit(visit)]
     assert trail == [(LOST_ITEM, False, True, "Sam", "moved away"),
                      (LOST_ITEM, True, False, "Kim", "marked by mistake")]
-    assert [d.dog.id for d in store.dogs_due(TODAY + dt.timedelta(days=14))] == [rex, bo]
+    assert [d.dog.id for d in store.dogs_due(today + dt.timedelta(days=14))] == [rex, bo]
 
 
 async def test_among_those_left_out_l_marks_an_overdue_dog_and_each_key_refuses_the_other_kind(
         store: Any, catalogue: Any) -> None:
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
     od, gone = due_dogs(store, _days(-90, -2))
     store.mark_lost(gone, "Sam", "moved away")
     app = make_app(store=store, catalogue=catalogue, config=CUT_30)
@@ -129,8 +130,8 @@ async def test_among_those_left_out_l_marks_an_overdue_dog_and_each_key_refuses_
         table = await _listed(app, pilot)
         assert [(r[0], r[1]) for r in _rows(table)] == [("LOST TO FOLLOW-UP", "Dog 0"),
                                                          ("LOST TO FOLLOW-UP", "Dog 1")]
-    assert store.dogs_overdue(TODAY, TODAY - dt.timedelta(days=30)) == []
-    assert [d.dog.id for d in store.dogs_lost(TODAY)] == [od, gone]
+    assert store.dogs_overdue(today, today - dt.timedelta(days=30)) == []
+    assert [d.dog.id for d in store.dogs_lost(today)] == [od, gone]
 
 
 async def test_those_left_out_are_read_a_page_at_a_time_as_the_reader_moves(store: Any, catalogue: Any,

@@ -20,7 +20,6 @@ from vettriage.tui.screens.desk import DeskScreen
 from vettriage.tui.widgets import dayboard
 
 SIZE = (110, 36)
-TODAY = dt.date.today()
 
 
 def _count(screen: DeskScreen) -> str:
@@ -28,7 +27,8 @@ def _count(screen: DeskScreen) -> str:
 
 
 async def test_the_desk_paints_before_it_reads_its_lists(store: Any, catalogue: Any) -> None:
-    due_dogs(store, [TODAY] * 3)
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
+    due_dogs(store, [today] * 3)
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     painted: list[tuple[int, str]] = []
     mount = DeskScreen.on_mount
@@ -51,8 +51,9 @@ async def test_the_desk_paints_before_it_reads_its_lists(store: Any, catalogue: 
 
 async def test_the_due_list_reads_a_page_and_more_as_the_reader_moves_or_scrolls(store: Any,
                                                                                  catalogue: Any) -> None:
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
     n = 2 * dayboard.PAGE + 7
-    due_dogs(store, [TODAY - dt.timedelta(days=k % 90) for k in range(n)])
+    due_dogs(store, [today - dt.timedelta(days=k % 90) for k in range(n)])
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     async with app.run_test(size=SIZE) as pilot:
         screen = await desk_loaded(app, pilot)
@@ -71,7 +72,7 @@ async def test_the_due_list_reads_a_page_and_more_as_the_reader_moves_or_scrolls
         assert due.row_count == n
         keys = [due.coordinate_to_cell_key((k, 0)).row_key.value for k in range(n)]
         assert len(set(keys)) == n  # every dog once, no page read twice
-        days = [dayboard.due_text(d.due, TODAY) for d in screen.query_one(dayboard.DayBoard).due_dogs.values()]
+        days = [dayboard.due_text(d.due, today) for d in screen.query_one(dayboard.DayBoard).due_dogs.values()]
         assert len(days) == n
 
 
@@ -99,7 +100,8 @@ async def test_todays_list_reads_a_page_and_more_as_the_reader_moves(store: Any,
 
 
 async def test_counts_leave_out_the_long_overdue_by_the_configured_cut_off(store: Any, catalogue: Any) -> None:
-    due_dogs(store, [TODAY - dt.timedelta(days=d) for d in (1, 2, 40, 50, 60)])
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
+    due_dogs(store, [today - dt.timedelta(days=d) for d in (1, 2, 40, 50, 60)])
     config = dataclasses.replace(CONFIG, rescreen=RescreenPolicy(overdue_cutoff_days=30))
     app = make_app(store=store, catalogue=catalogue, config=config)
     async with app.run_test(size=SIZE) as pilot:
@@ -110,14 +112,15 @@ async def test_counts_leave_out_the_long_overdue_by_the_configured_cut_off(store
 
 
 async def test_l_marks_the_highlighted_dog_lost_to_follow_up(store: Any, catalogue: Any) -> None:
-    rex, bo = due_dogs(store, [TODAY - dt.timedelta(days=3), TODAY])
+    today = dt.date.today()  # where it is used: the desk reads the clock when it runs
+    rex, bo = due_dogs(store, [today - dt.timedelta(days=3), today])
     app = make_app(store=store, catalogue=catalogue, config=CONFIG)
     async with app.run_test(size=SIZE) as pilot:
         screen = await desk_loaded(app, pilot)
         due = screen.query_one("#due", DataTable)
         await pilot.press("l")  # not on the due list: it says where to go
         await pilot.pause()
-        assert store.due_counts(TODAY).lost == 0
+        assert store.due_counts(today).lost == 0
         due.focus()
         due.move_cursor(row=0)
         await pilot.press("l")
@@ -127,14 +130,14 @@ async def test_l_marks_the_highlighted_dog_lost_to_follow_up(store: Any, catalog
         await pilot.press(*"moved away", "enter")
         await pilot.pause()
         await pilot.pause()
-        assert [d.dog.id for d in store.dogs_due(TODAY)] == [bo]
+        assert [d.dog.id for d in store.dogs_due(today)] == [bo]
         assert due.row_count == 1
         for _ in range(50):
             if "lost to follow-up" in _count(screen):
                 break
             await pilot.pause(0.1)
         assert _count(screen) == "Re-screens due in 14 days: 1 · not shown (o lists them): 1 lost to follow-up"
-    (lost,) = [d for d in store.dogs_due(TODAY, lost=True) if d.lost_at]
+    (lost,) = [d for d in store.dogs_due(today, lost=True) if d.lost_at]
     events = [e for e in store.audit(lost.intake_id) if e.item_id == LOST_ITEM]
     assert lost.dog.id == rex and [(e.who, e.reason, e.new_value) for e in events] == [
         ("Sam Lee", "moved away", True)]

@@ -36,7 +36,7 @@ def caches(tmp_path, monkeypatch):
     real = cache.write_code
 
     def remember(key, source, value):
-        keys[cache._code_path(key, source)] = (key, source)
+        keys[Path(cache._code_path(key, source))] = (key, source)
         real(key, source, value)
 
     monkeypatch.setattr(cache, "write_code", remember)
@@ -94,7 +94,7 @@ class Boom:
 def test_a_sealed_cache_naming_another_callable_is_refused_unrun(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path))
     digest = load_catalogue().hash
-    path = cache._path(digest)
+    path = Path(cache._path(digest))
     hostile = pickle.dumps(Boom())
     path.write_bytes(cache._seal(digest, cache._fingerprint(cache._catalogue_sources()), hostile))
     called = []
@@ -103,3 +103,43 @@ def test_a_sealed_cache_naming_another_callable_is_refused_unrun(tmp_path, monke
     with pytest.raises(pickle.UnpicklingError):
         cache._ContentUnpickler(io.BytesIO(hostile)).load()
     assert not called
+
+
+@pytest.mark.parametrize(("key", "code"), [("ab12", "0f" * 32), ("rules|x y:z/1.0", "f"), ("é", "a"), ('a"b', "c"),
+                                           ("a\\b", "c"), ("tab\there", "c"), ("", ""), ("line\nbreak", "\x7f")])
+def test_the_header_is_what_json_writes_so_older_files_still_match(key: str, code: str) -> None:
+    import json
+
+    assert cache._header(key, code) == json.dumps({"key": key, "code": code}).encode()
+
+
+def test_a_sealed_file_for_another_key_or_code_is_a_miss(tmp_path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(cache._seal("key", "code", b"payload"))
+    assert cache._open_sealed(path, "key", "code") == b"payload"
+    assert cache._open_sealed(path, "key2", "code") is None
+    assert cache._open_sealed(path, "key", "code2") is None
+    assert cache._open_sealed(path, "ke", "y\", \"code\": \"code") is None  # same text around, another key
+
+
+def test_a_cached_catalogue_names_its_folder_as_the_loaded_one_and_pickles_no_path(tmp_path, monkeypatch) -> None:
+    from vettriage.content.catalogue import content_hash
+    from vettriage.resources import questionnaires_dir
+
+    monkeypatch.setenv("VETTRIAGE_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = questionnaires_dir()
+    fresh = load_catalogue(str(shipped) + "/./")  # read from YAML, then cached
+    assert fresh.folder == str(shipped) and fresh.directory == shipped
+    assert b"pathlib" not in pickle.dumps(fresh)
+    cached = load_catalogue(shipped)
+    assert cached is not fresh and cached.hash == fresh.hash and cached.directory == shipped
+    # the content hash lists the folder's YAML files as Path.glob did: every *.yaml name, in name order
+    (tmp_path / "c").mkdir()
+    for name in ("b.yaml", "a.yaml", ".h.yaml", "x.yml", "c.YAML"):
+        (tmp_path / "c" / name).write_text(name)
+    from vettriage.hashing import sha256
+
+    expected = sha256()
+    for path in sorted((tmp_path / "c").glob("*.yaml")):
+        expected.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    assert content_hash(tmp_path / "c") == content_hash(str(tmp_path / "c")) == expected.hexdigest()

@@ -82,6 +82,9 @@ LIGHT = {
     # `dogs due` reads the settings (tomllib, which imports typing itself, as the bare floor's does)
     "dogs due": ("vettriage.content", "vettriage.engine", "vettriage.plan", "vettriage.render", "vettriage.record",
                  "pydantic", "jinja2", "yaml", "dataclasses", "inspect", "pathlib", "urllib"),
+    # `assess` on a cached start: the content's files found and the cache read as text (pathlib brings
+    # urllib.parse), the sealed file's header checked without json
+    "assess": ("vettriage.plan", "vettriage.render", "pydantic", "jinja2", "pathlib", "urllib", "json"),
 }
 
 
@@ -90,8 +93,12 @@ def test_listings_import_no_content_engine_or_heavy_standard_modules(store, tmp_
     config = tmp_path / "clinic.toml"
     config.write_text('clinic_name = "Vets"\n[rescreen]\noverdue_cutoff_days = 400\n')
     monkeypatch.setenv("VETTRIAGE_CONFIG", str(config))  # a settings file read, as at a clinic
-    loaded = _modules_after([*command.split(), "--db", store], tmp_path)
-    assert "sqlite3" in loaded and "vettriage.store.sqlstore" in loaded  # the test did reach the store
+    if command == "assess":
+        loaded = _modules_after(["assess", str(EXAMPLES / "arthritis.yaml")], tmp_path)
+        assert "vettriage.engine.triage" in loaded  # the test did assess
+    else:
+        loaded = _modules_after([*command.split(), "--db", store], tmp_path)
+        assert "sqlite3" in loaded and "vettriage.store.sqlstore" in loaded  # the test did reach the store
     heavy = sorted(m for m in loaded if m in LIGHT[command] or m.startswith(tuple(h + "." for h in LIGHT[command])))
     assert not heavy, heavy
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from vettriage.content import models as m
@@ -13,6 +12,8 @@ from vettriage.hashing import sha256
 from vettriage.record import BACK
 
 if TYPE_CHECKING:  # PyYAML (~20 ms to import) is only needed when the content is read, not on a cached start
+    from pathlib import Path  # nor pathlib (with urllib.parse, ~3 ms): a cached start finds the files as text
+
     from vettriage.content.yamlfile import YamlDoc
 
 FIXED_FILES = ("catalogue", "references", "flags", "scores", "options", "retired")
@@ -35,7 +36,8 @@ class Catalogue:
     workup: dict[str, m.WorkupStep]
     options: tuple[m.CareOption, ...]
     references: dict[str, m.Reference]
-    directory: Path = field(compare=False)
+    folder: str = field(compare=False)
+    """The content folder, as `str(Path(...))` writes it (`directory` is the same as a Path)."""
     changelog: tuple[m.ChangelogEntry, ...] = ()
     """Every content version, newest first, with what it changed."""
     retired: tuple[m.RetiredSet, ...] = ()
@@ -102,6 +104,18 @@ class Catalogue:
     """The kinds of pain rules may raise (`pain_kind`), in the order the rules files define them."""
     situations: dict[str, m.Situation] = field(default_factory=dict)
     """Named states of the dog that care options are for or never shown with (options.yaml)."""
+
+    @cached_property
+    def directory(self) -> Path:
+        """The content folder."""
+        from pathlib import Path
+
+        return Path(self.folder)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled (the content cache) without the folder's Path: the unpickler builds content classes only, and
+        # the loader sets the folder it was asked for
+        return {k: v for k, v in self.__dict__.items() if k != "directory"}
 
     @cached_property
     def items(self) -> dict[str, m.Item]:
@@ -176,10 +190,19 @@ class Catalogue:
 
 def content_hash(directory: Path) -> str:
     """SHA-256 over the names and bytes of every YAML file in `directory`, in name order."""
-    from vettriage.files import read_regular
+    import os
 
+    from vettriage.files import read_regular
+    from vettriage.pathtext import normal
+
+    folder = os.fspath(directory)
+    try:  # directory.glob("*.yaml") without pathlib: the same names, in the same order
+        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yaml"))
+    except OSError:  # as glob: an unreadable folder lists nothing
+        names = []
     digest = sha256()
-    for path in sorted(directory.glob("*.yaml")):
+    for name in names:
+        path = normal(os.path.join(folder, name))
         # only regular files of bounded size (PyYAML is not imported on a cached start: read here, not through
         # yamlfile): a FIFO named x.yaml here made every load, and `validate`, wait forever
         try:
@@ -188,7 +211,7 @@ def content_hash(directory: Path) -> str:
             raise InputError(str(path), None, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
         except ValueError as exc:
             raise InputError(str(path), None, str(exc)) from None
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -259,32 +282,38 @@ def load_catalogue(directory: Path | str | None = None, *, packs: Iterable[Path 
     give the same result, so later starts skip YAML parsing and pydantic validation (`vettriage assess` starts
     several times faster).
     """
+    import os
+
+    from vettriage.pathtext import normal
+
     if directory is None:
-        from vettriage.resources import questionnaires_dir
+        from vettriage.resources import data_folder
 
-        directory = questionnaires_dir()
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise InputError(str(directory), None, "content folder not found")
+        directory = data_folder("questionnaires")
+    folder = normal(os.fspath(directory))  # str(Path(directory)): the folders are text until the YAML is read
+    if not os.path.isdir(folder):
+        raise InputError(folder, None, "content folder not found")
     if packs is None:
-        import os
-
         packs = [p for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p.strip()]
-    pack_dirs = [Path(p) for p in packs]
+    pack_dirs = [normal(os.fspath(p)) for p in packs]
     for p in pack_dirs:
-        if not p.is_dir():
-            raise InputError(str(p), None, "content pack folder not found")
-        if not (p / "pack.yaml").is_file():
-            raise InputError(str(p / "pack.yaml"), None, "file not found (a content pack folder starts with pack.yaml)")
-    base = content_hash(directory)
+        if not os.path.isdir(p):
+            raise InputError(p, None, "content pack folder not found")
+        if not os.path.isfile(os.path.join(p, "pack.yaml")):
+            raise InputError(normal(os.path.join(p, "pack.yaml")), None,
+                             "file not found (a content pack folder starts with pack.yaml)")
+    base = content_hash(folder)
     digest = combined_hash(base, [content_hash(p) for p in pack_dirs])
     if use_cache:
         from vettriage.content import cache
 
         cached = cache.read(digest)
         if cached is not None:
-            return replace(cached, directory=directory)
-    catalogue = _load(directory, base, pack_dirs, digest)
+            object.__setattr__(cached, "folder", folder)  # a new object, read from the file: no one else holds it
+            return cached
+    from pathlib import Path
+
+    catalogue = _load(Path(folder), base, [Path(p) for p in pack_dirs], digest)
     if use_cache:
         cache.write(digest, catalogue)
     return catalogue
@@ -391,7 +420,7 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
         workup={f.id: f for f in flags.workup},
         options=tuple(options.options),
         references={r.id: r for _, r in ref_lists},
-        directory=directory,
+        folder=str(directory),
         changelog=tuple(cat.changelog),
         retired=tuple(retired.retired),
         packs=tuple(packs),

@@ -9,10 +9,12 @@ last key silently or fail with a bare ValueError.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import yaml
+
+if TYPE_CHECKING:  # files are named as text or as Paths; pathlib (~3 ms with urllib.parse) is not needed to read one
+    from pathlib import Path
 
 from vettriage.errors import InputError
 

@@ -10,13 +10,15 @@ import datetime as dt
 import math
 import reprlib
 from functools import cache
-from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import UNKNOWN, Item
 from vettriage.errors import InputError, InputErrors, raise_all
 from vettriage.frozen import frozen
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_TEXT = 5000
 _YES = {"yes", "y", "true"}
@@ -280,7 +282,11 @@ def read_answers_file(catalogue: Catalogue, path: Path | str) -> Answers:
     """Read and validate a flat YAML answers file; every problem is an InputError naming the file and item."""
     from vettriage.content.yamlfile import read_yaml
 
-    path = Path(path)
+    import os
+
+    from vettriage.pathtext import normal
+
+    path = normal(os.fspath(path))  # str(Path(path)), as errors name it, without pathlib
     doc = read_yaml(path)
     if doc.data is None:
         return Answers({})

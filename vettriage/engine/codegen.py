@@ -16,11 +16,10 @@ takes longer than the rest of a start.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
 
-def function(name: str, key: str | None, generator: Path, write: Callable[[], tuple[str, dict[str, Any]]],
+def function(name: str, key: str | None, generator: str, write: Callable[[], tuple[str, dict[str, Any]]],
              namespace: dict[str, Any], filename: str) -> Any:
     """The function `name` defined by the source `write()` returns (with its constants), compiled once and
     kept under `key` in the user's cache (None: not kept), run in `namespace` with no builtins."""

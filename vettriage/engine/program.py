@@ -383,11 +383,10 @@ def build(conditions: list[m.Condition], name: str = "<rules>", explain: list[bo
           alone: list[bool] | None = None) -> Program:
     """Compile a program for these conditions (engine.codegen). With `cache_key` (naming the content and the
     explained rules), the compiled code is kept in the user's cache."""
-    from pathlib import Path
 
     from vettriage.engine.codegen import function
 
-    return function("rules", cache_key, Path(__file__), lambda: source(conditions, explain, types, alone),
+    return function("rules", cache_key, __file__, lambda: source(conditions, explain, types, alone),
                     {"list": list, "int": int, "float": float}, name)
 
 

@@ -240,13 +240,12 @@ def _scores(plan: _Plan, var: dict[str, str], consts: dict[str, Any], checked: b
 
 @cache
 def _score_program(catalogue: Catalogue) -> Callable[..., tuple[dict[str, DomainScore], dict[str, Interval]]]:
-    from pathlib import Path
 
     from vettriage.engine.codegen import function
 
     # kept compiled in the user's cache like the rules; a stand-in catalogue (tests) has no hash
     key = f"scores|{catalogue.hash}" if isinstance(getattr(catalogue, "hash", None), str) else None
-    return function("scores", key, Path(__file__), lambda: score_source(_plan(catalogue)),
+    return function("scores", key, __file__, lambda: score_source(_plan(catalogue)),
                     {"int": int, "float": float, "round": round, "max": max, "DS": DomainScore}, "<scores>")
 
 
