@@ -313,3 +313,90 @@ def test_audit_times_are_stored_as_the_store_writes_them_or_refused(tmp_path, at
         target.close()
     want = target._db.dialect.dump("ts", dt.datetime.fromisoformat(at))  # noqa: SLF001 - the store's own encoding
     assert got == want and (stored is None or got == stored)
+
+
+def _workers(monkeypatch) -> None:
+    monkeypatch.setattr(import_workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(import_workers, "BATCH", 50)
+    monkeypatch.setattr(import_workers, "workers", lambda: 2)
+
+
+@pytest.mark.parametrize("intake_there", [False, True])
+def test_the_write_lock_is_held_while_checking_only_into_a_store_with_no_intake(tmp_path, monkeypatch,
+                                                                                 intake_there):
+    """Into a store with no intake (a restore) the workers' check and the write overlap, in one transaction
+    taken first; into a store with intakes (autosaves to stall) the lock is taken only once all is checked."""
+    import sqlite3
+
+    from vettriage.store import transfer
+
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    when = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
+
+    def other(tx: Tx) -> None:  # a dog, and perhaps an intake, whose ids are not in the file
+        tx.insert_many("dogs", [dict(id=10_000, name="Other", name_key="other", created_at=when)])
+        if intake_there:
+            tx.insert_many("intakes", [dict(
+                id=10 * N, dog_id=10_000, by="owner", mode="owner", status="in_progress", urgency=None,
+                emergency=False, created_at=when, updated_at=when, content_version="v", content_hash="h",
+                answers={}, position=None, assessment=None)])
+
+    s.run(other, write=True)
+    s.close()
+    seen = []
+    check = import_workers.check_in_parallel
+
+    def spy(*args, **kwargs):
+        other = sqlite3.connect(target, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "check_in_parallel", spy)
+    s = open_store(target)
+    try:
+        assert import_file(s, path, {"v"}) == (N // 5, N)
+    finally:
+        s.close()
+    assert seen == (["free"] if intake_there else ["database is locked"])
+
+
+def test_a_taken_dog_id_while_checking_and_writing_at_once_is_said_as_always(tmp_path, monkeypatch):
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    _spoil_line(path, 1400, lambda r: r.update(status="lost"))  # and a bad record far after the dogs
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    s.add_dog("Rex")  # id 1, which the file's first dog also has: found at the first chunk written
+    s.close()
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    # the bad record is named first, as when the whole file was checked before anything was written
+    assert "intakes[id=1400].status" in str(err.value) and len(str(err.value).splitlines()) == 1
+    assert _file_state(target) == before
+    _spoil_line(path, 1400, lambda r: r.update(status="in_progress"))
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError, match="dog 1 already exists"):
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert _file_state(target) == before

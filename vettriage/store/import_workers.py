@@ -57,15 +57,23 @@ def workers() -> int:
     return max(1, min(cores, 8))
 
 
+def applies(path: Path) -> bool:
+    """Whether check_in_parallel will try this file: workers to share it, and big enough to be worth them (it may
+    still give up on what it finds inside)."""
+    import multiprocessing
+
+    return (workers() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+            and path.stat().st_size >= MIN_BYTES)
+
+
 def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] | None:
     """(dogs, intakes) checked and spooled, or None when this path does not apply or anything is amiss."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    n_workers = workers()
-    if (n_workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
-            or path.stat().st_size < MIN_BYTES):
+    if not applies(path):
         return None
+    n_workers = workers()
     global _job
     with open(path, encoding="utf-8", newline="") as f:
         if f.readline() != HEADER or f.readline() != '"dogs":[\n':
