@@ -2,6 +2,7 @@
 
     python bench/store.py [--url URL] [--intakes 100000] [--saves 500] [--runs 1] [--quick] [--code PATH]
     python bench/store.py --transfer-only      # just export and import
+    python bench/store.py --transfer-only --sizes 1000,100000 --varied   # every intake answered differently
     python bench/store.py --quick              # small sizes: every figure in about a minute
 
 The store it reads is a fixture of N intakes (default 100,000) over N // 5 dogs with the real answers of the
@@ -204,6 +205,10 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="2,000 intakes, fewer runs: every figure in about a minute")
     p.add_argument("--code", type=Path, default=ROOT, help="the checkout whose commands are timed (default: this)")
     p.add_argument("--transfer-only", action="store_true", help="only export and import")
+    p.add_argument("--varied", action="store_true", help="export/import a fixture where every intake's answers "
+                   "differ (no remembered check applies), as at a real clinic")
+    p.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")],
+                   help="export/import sizes (default: 1,000 and --intakes)")
     args = p.parse_args()
     if args.quick:
         args.intakes, args.saves, args.repeat = 2_000, 100, 5
@@ -220,7 +225,8 @@ def main() -> None:
         db = store_transfer.fixture(args.intakes)
         lists(db, args.repeat, args.code)
         dogs_show(db, args.repeat)
-    store_transfer.transfer(sorted({min(1_000, args.intakes), args.intakes}), args.runs, args.code)
+    store_transfer.transfer(args.sizes or sorted({min(1_000, args.intakes), args.intakes}), args.runs, args.code,
+                            args.varied)
     print(f"done -- {load()}")
 
 

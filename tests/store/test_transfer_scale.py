@@ -400,3 +400,32 @@ def test_a_taken_dog_id_while_checking_and_writing_at_once_is_said_as_always(tmp
     finally:
         s.close()
     assert _file_state(target) == before
+
+
+@pytest.mark.parametrize("spoil, message", [
+    ('"status":"in_progress","status":"completed"', "key 'status' given twice"),
+    ('"status":"in_progress","x":1e999', "1e999 is out of range"),
+    ('"status":NaN', "NaN is not a number JSON allows"),
+])
+def test_a_record_the_strict_reader_refuses_is_refused_in_a_late_chunk(tmp_path, path_taken, spoil, message):
+    """The workers read each line as the ordinary reading does (jsonread's strict decoder), so what it refuses
+    in a late line is refused, with its line, and nothing is written."""
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    k = next(k for k, line in enumerate(lines) if line.startswith('{"id":1400,"dog_id"'))
+    assert lines[k].count('"status":"in_progress"') == 1
+    lines[k] = lines[k].replace('"status":"in_progress"', spoil)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    target = str(tmp_path / "target.db")
+    open_store(target).close()
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert message in str(err.value) and f"e.json:{k + 1}:" in str(err.value), str(err.value)
+    assert len(str(err.value).splitlines()) == 1 and _file_state(target) == before
