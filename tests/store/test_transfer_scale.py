@@ -429,3 +429,26 @@ def test_a_record_the_strict_reader_refuses_is_refused_in_a_late_chunk(tmp_path,
         s.close()
     assert message in str(err.value) and f"e.json:{k + 1}:" in str(err.value), str(err.value)
     assert len(str(err.value).splitlines()) == 1 and _file_state(target) == before
+
+
+def test_strings_are_emptied_by_splitting_as_by_the_string_pattern():
+    """json_checked empties a JSON text's strings by splitting at its quotes (textcheck._bare) instead of the
+    string pattern: the same text for every json.dumps output, escapes, quotes, backslashes and brackets in
+    strings included, so the number and depth checks that follow see the same thing."""
+    import random
+
+    from vettriage.textcheck import _JSON_STRING, _bare, json_problem
+
+    rng = random.Random(31)
+    alphabet = 'a"\\[]{}0123456789 é\n\t\x01/:,🐕'
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+
+    for ascii_only in (False, True):
+        for _ in range(20_000):
+            value = {text(): [text(), 12345678901234567890123, {text(): [1, [text()]]}], "k": text()}
+            dumped = json.dumps(value, ensure_ascii=ascii_only)
+            assert _bare(dumped) == _JSON_STRING.sub('""', dumped), dumped
+    assert json_problem({"a\\\"[[[[": [10**20]}) == "holds a whole number too large to be an answer"
+    assert json_problem({'"]]]]': "[" * 40}) is None
