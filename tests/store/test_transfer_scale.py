@@ -452,3 +452,29 @@ def test_strings_are_emptied_by_splitting_as_by_the_string_pattern():
             assert _bare(dumped) == _JSON_STRING.sub('""', dumped), dumped
     assert json_problem({"a\\\"[[[[": [10**20]}) == "holds a whole number too large to be an answer"
     assert json_problem({'"]]]]': "[" * 40}) is None
+
+
+def test_the_command_checks_and_writes_at_once_and_a_refusal_leaves_no_new_store(tmp_path, capsys, monkeypatch):
+    """`intakes import` of a big compact export into a new store takes the at-once way; a refused record rolls
+    it back, leaves no store file behind (as when the file was judged before the store was opened), and says
+    it in one line, exit 2. (The test's records are of content version "v", which the command does not know;
+    import_file's tests above write, and refuse in late chunks, on the same way.)"""
+    from vettriage.store import transfer
+
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    ways = []
+    at_once = transfer.check_and_write_at_once
+
+    def spy(*args, **kwargs):
+        ways.append("at once")
+        return at_once(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "check_and_write_at_once", spy)
+    target = tmp_path / "new.db"
+    code, _, err = cli(capsys, "intakes", "import", str(path), "--db", str(target))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "intakes[id=1].content_version: unknown content version 'v'" in err and "Traceback" not in err
+    assert ways == ["at once"] and not any(tmp_path.glob("new.db*"))

@@ -394,7 +394,7 @@ def check_export(path: Path | str, known_versions: Iterable[str], catalogue: Any
     return counts["dogs"], counts["intakes"]
 
 
-class _GiveUp(Exception):
+class GaveUp(Exception):
     """The overlapped import cannot go on (see import_file): roll back, and check the file the ordinary way."""
 
     def __init__(self, workers: bool) -> None:
@@ -419,22 +419,24 @@ def import_file(store: SqlStore, path: Path | str, known_versions: Iterable[str]
     workers = True
     if applies(path):
         try:
-            return _import_overlapped(store, path, set(known_versions), catalogue)
-        except _GiveUp as exc:
+            return check_and_write_at_once(store, path, set(known_versions), catalogue)
+        except GaveUp as exc:
             workers = exc.workers
     with Spool(store._db.dialect) as spool:  # noqa: SLF001 - the store's own package
         check_export(path, known_versions, catalogue, spool, parallel=workers)
         return write_spool(store, spool, str(path))
 
 
-def _import_overlapped(store: SqlStore, path: Path, versions: set[str], catalogue: Any) -> tuple[int, int]:
+def check_and_write_at_once(store: SqlStore, path: Path, versions: set[str], catalogue: Any) -> tuple[int, int]:
+    """import_file's first way for a big compact export: (dogs, intakes) written, or GaveUp after rolling back
+    (then check the file the ordinary way, with workers only if GaveUp.workers)."""
     def tx(tx: Tx) -> tuple[int, int]:
         if tx.scalar("SELECT id FROM intakes ORDER BY id LIMIT 1") is not None:
-            raise _GiveUp(workers=True)
+            raise GaveUp(workers=True)
 
         def write(table: str, rows: list[tuple[Any, ...]]) -> None:
             if table != "audit" and _taken(tx, table, [r[0] for r in rows]) is not None:
-                raise _GiveUp(workers=False)  # said after the whole file is checked, as always
+                raise GaveUp(workers=False)  # said after the whole file is checked, as always
             tx.executemany(INSERT[table], rows)
 
         with Spool(tx.dialect, sink=write) as spool:
@@ -443,7 +445,7 @@ def _import_overlapped(store: SqlStore, path: Path, versions: set[str], catalogu
             except OSError:
                 done = None  # said by the ordinary reading
             if done is None:
-                raise _GiveUp(workers=False)
+                raise GaveUp(workers=False)
             spool.finish()
         _move_sequences(tx)
         return done
