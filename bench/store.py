@@ -2,6 +2,7 @@
 
     python bench/store.py [--url URL] [--intakes 100000] [--saves 500] [--runs 1] [--quick] [--code PATH]
     python bench/store.py --transfer-only      # just export and import
+    python bench/store.py --transfer-only --sizes 1000,100000 --varied   # every intake answered differently
     python bench/store.py --quick              # small sizes: every figure in about a minute
     python bench/store.py --transfer-only --export-only --sizes 100000 --before /work/main --serial
                                                # the export before a change, one process, and now
@@ -213,7 +214,10 @@ def main() -> None:
     p.add_argument("--jobs", type=int, help="the export's --jobs (default: the command's own, one per core)")
     p.add_argument("--serial", action="store_true", help="also the export with --jobs 1, interleaved")
     p.add_argument("--before", type=Path, help="also the export of this checkout (e.g. /work/main), interleaved")
-    p.add_argument("--sizes", help="export/import sizes, comma-separated (default: 1,000 and --intakes)")
+    p.add_argument("--varied", action="store_true", help="export/import a fixture where every intake's answers "
+                   "differ (no remembered check applies), as at a real clinic")
+    p.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")],
+                   help="export/import sizes, comma-separated (default: 1,000 and --intakes)")
     args = p.parse_args()
     if args.quick:
         args.intakes, args.saves, args.repeat = 2_000, 100, 5
@@ -230,9 +234,8 @@ def main() -> None:
         db = store_transfer.fixture(args.intakes)
         lists(db, args.repeat, args.code)
         dogs_show(db, args.repeat)
-    sizes = ([int(x) for x in args.sizes.split(",")] if args.sizes
-             else sorted({min(1_000, args.intakes), args.intakes}))
-    store_transfer.transfer(sizes, args.runs, args.code, args.jobs, args.before, args.serial, args.export_only)
+    store_transfer.transfer(args.sizes or sorted({min(1_000, args.intakes), args.intakes}), args.runs, args.code,
+                            args.jobs, args.before, args.serial, args.export_only, args.varied)
     print(f"done -- {load()}")
 
 

@@ -12,8 +12,16 @@ Floors, each a bare Python process (sqlite3 and json only) doing the same job:
   and timestamps, write the same records as compact JSON with json.dumps (the C encoder) to a file;
 - import: read the file the command wrote, record by record (json's raw_decode on a streamed buffer), and
   executemany-insert the same rows, timestamps and JSON encoded as the store keeps them, in one transaction,
-  into an empty database with the same tables and indexes. No checks: what the command adds on top is its
-  checking (every field, the answers against the catalogue, each Assessment derived again) and its guarantees.
+  into an empty database with the same tables and indexes (WAL, synchronous=FULL, foreign keys on, as the
+  store). No checks: what the command adds on top is its checking (every field, the answers against the
+  catalogue, each Assessment derived again) and its guarantees.
+- import, overlapped: the same rows and transaction, in the command's own shape since issue 31: one forked
+  worker per core parses and encodes batches of 100 record lines (json.loads, our compact layout), while the
+  parent inserts the batches already done, a few ahead, in order. CPU is the process's and its workers'.
+
+`--varied` (bench/store.py) takes a fixture where every intake's answers differ (the dog's name, a free-text
+answer, carries the intake's number): the import's remembered checks (an answers mapping, an Assessment derived
+again) then miss for every intake, as at a real clinic; the default fixture repeats the nine examples' answers.
 """
 
 from __future__ import annotations
@@ -152,6 +160,74 @@ flush()
 con.execute("COMMIT")
 '''
 
+IMPORT_FLOOR_OVERLAPPED = r'''
+import datetime as dt, json, multiprocessing, os, sqlite3, sys
+from concurrent.futures import ProcessPoolExecutor
+path, db = sys.argv[1], sys.argv[2]
+UTC = dt.timezone.utc
+def ts(v): return dt.datetime.fromisoformat(v).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+def js(v): return None if v is None else json.dumps(v)
+DOG = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
+       "created_at", "chart", "owner_phone")
+INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
+       "content_version", "content_hash", "position", "answers", "assessment", "rescreen_due", "rescreen_reason")
+AUD = ("intake_id", "item_id", "old_value", "new_value", "who", "at", "reason")
+ins = {t: f"INSERT INTO {t} (" + ", ".join('"%s"' % c for c in cols) + ") VALUES (" + ", ".join("?" * len(cols)) + ")"
+       for t, cols in (("dogs", DOG + ("name_key",)), ("intakes", INT), ("audit", AUD))}
+def rows(lines):
+    intakes, audit = [], []
+    for line in lines:
+        rec = json.loads(line)
+        rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
+        rec["emergency"] = int(rec["emergency"])
+        rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
+        intakes.append(tuple(rec[c] for c in INT))
+        audit += [(rec["id"], e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"], ts(e["at"]),
+                   e["reason"]) for e in rec["audit"]]
+    return intakes, audit
+def batches(f):
+    batch = []
+    for line in f:
+        if line.startswith("]"):
+            break
+        batch.append(line.rstrip("\n").rstrip(","))
+        if len(batch) == 100:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+def ordered(pool, items, ahead=4):  # a few batches ahead, in order: memory stays flat
+    from collections import deque
+    pending = deque()
+    for item in items:
+        pending.append(pool.submit(rows, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+if __name__ == "__main__":
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL"); con.execute("PRAGMA foreign_keys=ON")
+    con.execute("BEGIN IMMEDIATE")
+    with open(path, encoding="utf-8") as f:
+        f.readline(); f.readline()
+        dogs = []
+        for line in f:
+            if line.startswith("]"):
+                break
+            rec = json.loads(line.rstrip("\n").rstrip(","))
+            rec["created_at"] = ts(rec["created_at"])
+            dogs.append(tuple(rec[c] for c in DOG) + (rec["name"].casefold(),))
+            if len(dogs) == 500:
+                con.executemany(ins["dogs"], dogs); dogs = []
+        con.executemany(ins["dogs"], dogs)
+        f.readline()
+        with ProcessPoolExecutor(len(os.sched_getaffinity(0)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for intakes, audit in ordered(pool, batches(f)):
+                con.executemany(ins["intakes"], intakes); con.executemany(ins["audit"], audit)
+    con.execute("COMMIT")
+'''
+
 MEASURE = r'''
 import os, resource, subprocess, sys, time
 def tree_rss(root):
@@ -236,27 +312,29 @@ def _example_sets() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     return out
 
 
-def fixture(n: int) -> Path:
-    """The cached store of n intakes (built when absent)."""
+def fixture(n: int, varied: bool = False) -> Path:
+    """The cached store of n intakes (built when absent). Varied: every intake's answers differ (its dog's name,
+    a free-text answer, carries the intake's number), as at a real clinic, so that no check of an answers
+    mapping, and no Assessment derived again, is remembered from an earlier intake."""
     from vettriage.content import load_catalogue
 
     cat = load_catalogue()
     tag = hashlib.sha256(f"{FIXTURE_VERSION} {cat.version} {cat.hash}".encode()).hexdigest()[:10]
     folder = Path(tempfile.gettempdir()) / "vettriage-bench-store"
     folder.mkdir(exist_ok=True)
-    path = folder / f"fixture-{n}-{tag}.db"
+    path = folder / f"fixture-{n}{'-varied' if varied else ''}-{tag}.db"
     if path.exists():
         return path
     t = time.perf_counter()
     tmp = folder / f".building-{os.getpid()}.db"
-    _build(tmp, n, cat)
+    _build(tmp, n, cat, varied)
     os.replace(tmp, path)
     print(f"  (fixture of {n:,} intakes built in {time.perf_counter() - t:.0f} s: {path}, "
           f"{path.stat().st_size / 2**20:,.0f} MiB)")
     return path
 
 
-def _build(path: Path, n: int, cat: Any) -> None:
+def _build(path: Path, n: int, cat: Any, varied: bool = False) -> None:
     import random
 
     from vettriage.store import open_store
@@ -285,8 +363,11 @@ def _build(path: Path, n: int, cat: Any) -> None:
                 when = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
                 done = i % 25 != 0
                 status = "completed" if done else "in_progress"
+                if varied:
+                    items = [(k, dump("json", f"{json.loads(v)} {i}") if k == "dog_name" else v) for k, v in items]
                 if not done:
                     items = items[:20]
+                if varied or not done:
                     answers = dump("json", {k: json.loads(v) for k, v in items})
                 intakes.append((i, 1 + i % dogs, "owner" if i % 3 else "Sam", "owner" if i % 3 else "tech", status,
                                 urgency if done else None, done and urgency == "emergency", dump("ts", when),
@@ -341,17 +422,19 @@ def _show(label: str, runs: list[tuple[float, float, float]]) -> str:
 
 
 def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, before: Path | None = None,
-             serial: bool = False, export_only: bool = False) -> None:
-    """Export then import each size, `runs` times, command and floor interleaved; prints as it goes. `jobs`:
+             serial: bool = False, export_only: bool = False, varied: bool = False) -> None:
+    """Export then import each size, `runs` times, command and floors interleaved; prints as it goes. `jobs`:
     the export's --jobs; `before`: also the export of that checkout (e.g. /work/main), interleaved; `serial`:
-    also `--jobs 1`; each extra export is checked byte for byte against the command's file."""
+    also `--jobs 1`; each extra export is checked byte for byte against the command's file. `varied`: the
+    fixture where every intake is answered differently (the remembered checks miss, as at a clinic)."""
     import filecmp
 
     env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=cache_dir())
     # -P: not the current folder first on the path, else `--code`/`--before` would time the checkout the bench
     # is run from (python -m puts the working folder ahead of PYTHONPATH)
     vt = [sys.executable, "-P", "-m", "vettriage"]
-    print(f"export and import (code: {code}; fresh process each; wall, CPU user+system, peak RSS) -- {load()}")
+    print(f"export and import{' (every intake answered differently)' if varied else ''} (code: {code}; fresh "
+          f"process each; wall, CPU user+system of the process and its workers, peak RSS) -- {load()}")
     work = Path(tempfile.mkdtemp(prefix="vt-bench-transfer-"))
     extra: dict[str, tuple[list[str], dict[str, str]]] = {}
     if before is not None:
@@ -360,9 +443,9 @@ def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, b
         extra["--jobs 1"] = (["--jobs", "1"], env)
     try:
         for n in sizes:
-            src = fixture(n)
+            src = fixture(n, varied)
             exp: dict[str, list[Any]] = {"command": [], "floor": [], **{k: [] for k in extra}}
-            imp = {"command": [], "floor": []}
+            imp: dict[str, list[Any]] = {"command": [], "floor": [], "overlapped": []}
             out, floor_out, other = work / "export.json", work / "floor.json", work / "other.json"
             dst, floor_dst = work / "import.db", work / "floor.db"
             for r in range(runs):
@@ -390,11 +473,15 @@ def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, b
                     continue
                 _gone(dst, floor_dst)
                 imp["command"].append(measure(vt + ["intakes", "import", str(out), "--db", str(dst)], env))
-                _empty_like(src, floor_dst)
-                imp["floor"].append(measure([sys.executable, "-c", IMPORT_FLOOR, str(out), str(floor_dst)], env))
-                _gone(dst, floor_dst)
-                print(f"  {n:>7,} intakes, run {r + 1}: import {imp['command'][-1][0]:6.1f} s (floor "
-                      f"{imp['floor'][-1][0]:5.1f}); file {size / 2**20:,.0f} MiB -- {load()}", flush=True)
+                _gone(dst)
+                for kind, script in (("floor", IMPORT_FLOOR), ("overlapped", IMPORT_FLOOR_OVERLAPPED)):
+                    _empty_like(src, floor_dst)
+                    imp[kind].append(measure([sys.executable, "-c", script, str(out), str(floor_dst)], env))
+                    _gone(floor_dst)
+                print(f"  {n:>7,} intakes, run {r + 1}: import {imp['command'][-1][0]:6.1f} s wall "
+                      f"{imp['command'][-1][1]:6.1f} s CPU (floors {imp['floor'][-1][0]:5.1f} s one process, "
+                      f"{imp['overlapped'][-1][0]:5.1f} s overlapped); file {size / 2**20:,.0f} MiB -- {load()}",
+                      flush=True)
             out.unlink()
             print(f"  {n:,} intakes ({n // 5:,} dogs):")
             for what, got in (("export", exp), ("import", imp)):
@@ -404,11 +491,15 @@ def transfer(sizes: list[int], runs: int, code: Path, jobs: int | None = None, b
                 for label in extra if what == "export" else ():
                     print(_show(f"intakes {what} {label}"[:26], got[label]))
                 print(_show(f"floor (bare {what})", got["floor"]))
+                if what == "import":
+                    print(_show("floor (bare, overlapped)", got["overlapped"]))
+                floors = ("floor", "overlapped") if what == "import" else ("floor",)
                 for label in ("command", *(extra if what == "export" else ())):
-                    ratio = statistics.median(r[0] for r in got[label]) / statistics.median(r[0] for r in got["floor"])
-                    cpu = statistics.median(r[1] for r in got[label]) / statistics.median(r[1] for r in got["floor"])
-                    print(f"    -> {'' if label == 'command' else label + ': '}{ratio:.2f}x floor (wall), "
-                          f"{cpu:.2f}x (CPU)")
+                    for kind in floors:
+                        wall = statistics.median(r[0] for r in got[label]) / statistics.median(r[0] for r in got[kind])
+                        cpu = statistics.median(r[1] for r in got[label]) / statistics.median(r[1] for r in got[kind])
+                        print(f"    -> {'' if label == 'command' else label + ': '}{wall:.2f}x "
+                              f"{'the overlapped floor' if kind == 'overlapped' else 'floor'} (wall), {cpu:.2f}x (CPU)")
     finally:
         for p in work.iterdir():
             p.unlink()

@@ -98,12 +98,23 @@ def json_checked(value: Any, max_depth: int = MAX_DEPTH,
         longest = max(map(len, _JSON_STRING.findall(text)), default=2) - 2
         if longest > max_string:  # (escapes count double: a bound, not a measure)
             return None, f"holds a text of about {longest:,} characters (at most {max_string:,})"
-    bare = _JSON_STRING.sub('""', text)
+    bare = _bare(text)
     if _BIG_INT.search(bare):
         return None, "holds a whole number too large to be an answer"
     if max(accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(bare))), default=0) > max_depth:
         return None, f"nests values more than {max_depth} deep"
     return text, None
+
+
+def _bare(text: str) -> str:
+    """json.dumps's text with every string emptied (`""`), so that what is left is numbers and brackets: as the
+    string pattern does, 3-5x faster over an Assessment's 20 KB (an import does this twice per intake). In
+    JSON text a backslash is only ever inside a string, where each starts an escape; dropping the escaped
+    backslashes (every run of them starts at an escape) and then the escaped quotes leaves quotes that each
+    open or close a string, so splitting at them finds the strings."""
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    return '""'.join(text.split('"')[::2])
 
 
 def ascii_json(text: str) -> str:

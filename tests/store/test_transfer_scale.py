@@ -313,3 +313,168 @@ def test_audit_times_are_stored_as_the_store_writes_them_or_refused(tmp_path, at
         target.close()
     want = target._db.dialect.dump("ts", dt.datetime.fromisoformat(at))  # noqa: SLF001 - the store's own encoding
     assert got == want and (stored is None or got == stored)
+
+
+def _workers(monkeypatch) -> None:
+    monkeypatch.setattr(import_workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(import_workers, "BATCH", 50)
+    monkeypatch.setattr(import_workers, "workers", lambda: 2)
+
+
+@pytest.mark.parametrize("intake_there", [False, True])
+def test_the_write_lock_is_held_while_checking_only_into_a_store_with_no_intake(tmp_path, monkeypatch,
+                                                                                 intake_there):
+    """Into a store with no intake (a restore) the workers' check and the write overlap, in one transaction
+    taken first; into a store with intakes (autosaves to stall) the lock is taken only once all is checked."""
+    import sqlite3
+
+    from vettriage.store import transfer
+
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    when = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
+
+    def other(tx: Tx) -> None:  # a dog, and perhaps an intake, whose ids are not in the file
+        tx.insert_many("dogs", [dict(id=10_000, name="Other", name_key="other", created_at=when)])
+        if intake_there:
+            tx.insert_many("intakes", [dict(
+                id=10 * N, dog_id=10_000, by="owner", mode="owner", status="in_progress", urgency=None,
+                emergency=False, created_at=when, updated_at=when, content_version="v", content_hash="h",
+                answers={}, position=None, assessment=None)])
+
+    s.run(other, write=True)
+    s.close()
+    seen = []
+    check = import_workers.check_in_parallel
+
+    def spy(*args, **kwargs):
+        other = sqlite3.connect(target, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "check_in_parallel", spy)
+    s = open_store(target)
+    try:
+        assert import_file(s, path, {"v"}) == (N // 5, N)
+    finally:
+        s.close()
+    assert seen == (["free"] if intake_there else ["database is locked"])
+
+
+def test_a_taken_dog_id_while_checking_and_writing_at_once_is_said_as_always(tmp_path, monkeypatch):
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    _spoil_line(path, 1400, lambda r: r.update(status="lost"))  # and a bad record far after the dogs
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    s.add_dog("Rex")  # id 1, which the file's first dog also has: found at the first chunk written
+    s.close()
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    # the bad record is named first, as when the whole file was checked before anything was written
+    assert "intakes[id=1400].status" in str(err.value) and len(str(err.value).splitlines()) == 1
+    assert _file_state(target) == before
+    _spoil_line(path, 1400, lambda r: r.update(status="in_progress"))
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError, match="dog 1 already exists"):
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert _file_state(target) == before
+
+
+@pytest.mark.parametrize("spoil, message", [
+    ('"status":"in_progress","status":"completed"', "key 'status' given twice"),
+    ('"status":"in_progress","x":1e999', "1e999 is out of range"),
+    ('"status":NaN', "NaN is not a number JSON allows"),
+])
+def test_a_record_the_strict_reader_refuses_is_refused_in_a_late_chunk(tmp_path, path_taken, spoil, message):
+    """The workers read each line as the ordinary reading does (jsonread's strict decoder), so what it refuses
+    in a late line is refused, with its line, and nothing is written."""
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    k = next(k for k, line in enumerate(lines) if line.startswith('{"id":1400,"dog_id"'))
+    assert lines[k].count('"status":"in_progress"') == 1
+    lines[k] = lines[k].replace('"status":"in_progress"', spoil)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    target = str(tmp_path / "target.db")
+    open_store(target).close()
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert message in str(err.value) and f"e.json:{k + 1}:" in str(err.value), str(err.value)
+    assert len(str(err.value).splitlines()) == 1 and _file_state(target) == before
+
+
+def test_strings_are_emptied_by_splitting_as_by_the_string_pattern():
+    """json_checked empties a JSON text's strings by splitting at its quotes (textcheck._bare) instead of the
+    string pattern: the same text for every json.dumps output, escapes, quotes, backslashes and brackets in
+    strings included, so the number and depth checks that follow see the same thing."""
+    import random
+
+    from vettriage.textcheck import _JSON_STRING, _bare, json_problem
+
+    rng = random.Random(31)
+    alphabet = 'a"\\[]{}0123456789 é\n\t\x01/:,🐕'
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+
+    for ascii_only in (False, True):
+        for _ in range(20_000):
+            value = {text(): [text(), 12345678901234567890123, {text(): [1, [text()]]}], "k": text()}
+            dumped = json.dumps(value, ensure_ascii=ascii_only)
+            assert _bare(dumped) == _JSON_STRING.sub('""', dumped), dumped
+    assert json_problem({"a\\\"[[[[": [10**20]}) == "holds a whole number too large to be an answer"
+    assert json_problem({'"]]]]': "[" * 40}) is None
+
+
+def test_the_command_checks_and_writes_at_once_and_a_refusal_leaves_no_new_store(tmp_path, capsys, monkeypatch):
+    """`intakes import` of a big compact export into a new store takes the at-once way; a refused record rolls
+    it back, leaves no store file behind (as when the file was judged before the store was opened), and says
+    it in one line, exit 2. (The test's records are of content version "v", which the command does not know;
+    import_file's tests above write, and refuse in late chunks, on the same way.)"""
+    from vettriage.store import transfer
+
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _workers(monkeypatch)
+    ways = []
+    at_once = transfer.check_and_write_at_once
+
+    def spy(*args, **kwargs):
+        ways.append("at once")
+        return at_once(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "check_and_write_at_once", spy)
+    target = tmp_path / "new.db"
+    code, _, err = cli(capsys, "intakes", "import", str(path), "--db", str(target))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "intakes[id=1].content_version: unknown content version 'v'" in err and "Traceback" not in err
+    assert ways == ["at once"] and not any(tmp_path.glob("new.db*"))

@@ -387,17 +387,43 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Check the whole file, then import everything in one transaction (or nothing); both passes stream."""
+    """Check the whole file, then import everything in one transaction (or nothing); both passes stream. A big
+    compact export into a store with no intake is checked and written at once (store/transfer.import_file)."""
+    from pathlib import Path
+
     from vettriage.commands._packs import load_content
     from vettriage.store import backend
-    from vettriage.store.transfer import Spool, check_export, write_spool
+    from vettriage.store.import_workers import applies
+    from vettriage.store.transfer import GaveUp, Spool, check_and_write_at_once, check_export, write_spool
 
     cat = load_content(args, args.content)
     # the rows are encoded for the database they go to, which is not opened before the whole file has passed
     dialect = backend.make_database(backend.resolve_url(args.db)).dialect
+    versions = set(cat.known_versions)
+    workers = True
+    try:
+        at_once = applies(Path(args.file))
+    except OSError:
+        at_once = False  # the reading below says what is wrong with the file
+    if at_once:
+        new = dialect.name == "sqlite" and not os.path.exists(dialect.path)
+        store = _open(args)
+        try:
+            store.check_integrity()
+            dogs, intakes = check_and_write_at_once(store, Path(args.file), versions, cat)
+        except GaveUp as exc:
+            workers = exc.workers
+        else:
+            print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
+            return 0
+        finally:
+            store.close()
+        if new:  # rolled back: the empty store this import made is not left behind before the file is judged
+            for extra in ("", "-wal", "-shm"):
+                Path(dialect.path + extra).unlink(missing_ok=True)
     try:
         with Spool(dialect) as spool:
-            check_export(args.file, set(cat.known_versions), cat, spool)
+            check_export(args.file, versions, cat, spool, parallel=workers)
             store = _open(args)
             try:
                 store.check_integrity()  # the import's one transaction is a write: checked once per opening

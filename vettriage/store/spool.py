@@ -6,10 +6,11 @@ reading, checking and encoding the file a second time.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import pickle
 import tempfile
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from vettriage.store.db import _quote
 from vettriage.store.schema import TABLES
@@ -37,10 +38,13 @@ class Spool:
     instead of reading and encoding the file a second time. Chunks of PAGE intakes (and their audit events)
     are pickled as they fill: memory stays flat. The file is this process's own, written and read by it."""
 
-    def __init__(self, dialect: Any) -> None:
+    def __init__(self, dialect: Any, sink: Callable[[str, list[tuple[Any, ...]]], None] | None = None) -> None:
+        """With a sink, each chunk is handed to it as it fills (the import's write, overlapped with the check)
+        instead of being kept in the file."""
         self.dialect = dialect
         self.sqlite = dialect.name == "sqlite"
-        self.file = tempfile.TemporaryFile(prefix="vettriage-import-")
+        self.sink = sink
+        self.file = tempfile.TemporaryFile(prefix="vettriage-import-") if sink is None else io.BytesIO()
         self.pending: dict[str, list[tuple[Any, ...]]] = {"dogs": [], "intakes": [], "audit": []}
         self.counts = (0, 0)
         self._json_memo: dict[Any, str] = {}
@@ -136,7 +140,16 @@ class Spool:
     def add_chunks(self, data: bytes) -> None:
         """Chunks pickled elsewhere (an import worker's), after what is already in."""
         self._flush("dogs", "intakes", "audit")
-        self.file.write(data)
+        if self.sink is None:
+            self.file.write(data)
+            return
+        chunks = io.BytesIO(data)
+        while chunks.tell() < len(data):
+            self.sink(*pickle.load(chunks))
+
+    def finish(self) -> None:
+        """Every chunk still pending, to the file or the sink."""
+        self._flush("dogs", "intakes", "audit")
 
     def reset(self) -> None:
         """Empty again (a check started over)."""
@@ -147,8 +160,11 @@ class Spool:
     def _flush(self, *tables: str) -> None:
         for table in tables:
             if self.pending[table]:
-                pickle.dump((table, self.pending[table]), self.file, pickle.HIGHEST_PROTOCOL)
-                self.pending[table] = []
+                rows, self.pending[table] = self.pending[table], []
+                if self.sink is not None:
+                    self.sink(table, rows)
+                else:
+                    pickle.dump((table, rows), self.file, pickle.HIGHEST_PROTOCOL)
 
     def chunks(self) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         """Every chunk in the order written (again from the start at each call: a retried transaction)."""
