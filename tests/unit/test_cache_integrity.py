@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vettriage.content import cache
+from vettriage.content import cache, stathash
 from vettriage.content.catalogue import load_catalogue
 from vettriage.engine import assess
 
@@ -59,12 +59,19 @@ def flipped(data: bytes, at: int) -> bytes:
 
 def test_a_flipped_byte_in_any_cache_file_is_a_miss(caches) -> None:
     _, folder, keys = caches
-    digest = load_catalogue().hash
+    loaded = load_catalogue()
+    digest, content = loaded.hash, loaded.folder
     files = sorted(folder.iterdir())
     assert len([f for f in files if f.suffix == ".pickle"]) == 1 and len(keys) >= 2
+    assert len([f for f in files if f.name.startswith("stat-")]) == 1  # the content folder's stat record
     for f in files:
         original = f.read_bytes()
-        read = (lambda: cache.read(digest)) if f.suffix == ".pickle" else (lambda k=keys[f]: cache.read_code(*k))
+        if f.suffix == ".pickle":
+            read = lambda: cache.read(digest)  # noqa: E731
+        elif f.name.startswith("stat-"):
+            read = lambda: stathash._read(content)  # noqa: E731
+        else:
+            read = lambda k=keys[f]: cache.read_code(*k)  # noqa: E731
         assert read() is not None
         for at in positions(len(original), len(original)):
             f.write_bytes(flipped(original, at))

@@ -302,8 +302,12 @@ def load_catalogue(directory: Path | str | None = None, *, packs: Iterable[Path 
         if not os.path.isfile(os.path.join(p, "pack.yaml")):
             raise InputError(normal(os.path.join(p, "pack.yaml")), None,
                              "file not found (a content pack folder starts with pack.yaml)")
-    base = content_hash(folder)
-    digest = combined_hash(base, [content_hash(p) for p in pack_dirs])
+    hash_of = content_hash
+    if use_cache and not os.environ.get("VETTRIAGE_NO_CACHE"):
+        from vettriage.content.stathash import folder_hash as hash_of  # unchanged files are not re-read
+
+    base = hash_of(folder)
+    digest = combined_hash(base, [hash_of(p) for p in pack_dirs])
     if use_cache:
         from vettriage.content import cache
 
