@@ -53,8 +53,14 @@ def _default_of(value: Any) -> Any:
     return value
 
 
-def frozen(cls: type[T]) -> type[T]:
-    """Make `cls` a frozen dataclass (with `==` and `hash` by value)."""
+def frozen(cls: type[T] | None = None, *, eq: bool = True) -> Any:
+    """Make `cls` a frozen dataclass (with `==` and `hash` by value; by identity with `eq=False`)."""
+    if cls is None:
+        return lambda c: _frozen(c, eq)
+    return _frozen(cls, eq)
+
+
+def _frozen(cls: type[T], eq: bool) -> type[T]:
     made: Any = cls
     annotations = made.__dict__.get("__annotations__", {})
     names: list[str] = []
@@ -82,7 +88,9 @@ def frozen(cls: type[T]) -> type[T]:
     made.__delattr__ = _delattr
     made.__dataclass_fields__ = _Dataclass("__dataclass_fields__")
     made.__dataclass_params__ = _Dataclass("__dataclass_params__")
-    value_equality(made)
+    made.__frozen_eq__ = eq
+    if eq:
+        value_equality(made)
     return made  # type: ignore[no-any-return]
 
 
@@ -102,7 +110,7 @@ class _Dataclass:
                                 "__qualname__": owner.__qualname__}
         for name, value in defaults.items():
             body[name] = dataclasses.field(default_factory=value.make) if isinstance(value, _Factory) else value
-        shadow = dataclasses.dataclass(frozen=True)(type(owner.__name__, (), body))
+        shadow = dataclasses.dataclass(frozen=True, eq=owner.__frozen_eq__)(type(owner.__name__, (), body))
         owner.__dataclass_fields__ = shadow.__dataclass_fields__
         owner.__dataclass_params__ = shadow.__dataclass_params__
         return getattr(owner, self.attribute)
@@ -141,7 +149,9 @@ def value_equality(cls: Any) -> None:
     fields compared and hashed as one tuple, in order), shared rather than compiled for each class."""
     if "__frozen_init__" in cls.__dict__:
         names = cls.__frozen_init__[0]
-    else:  # a dataclass made by dataclasses (vettriage.record)
+    elif "__record_fields__" in cls.__dict__:  # a record (vettriage.record): every field compares
+        names = tuple(f.name for f in cls.__record_fields__)
+    else:  # a dataclass made by dataclasses
         import dataclasses
 
         names = tuple(f.name for f in dataclasses.fields(cls) if f.compare)

@@ -11,14 +11,17 @@ Field constraints are declared with `constrained(...)` metadata or the `Id` type
 
 from __future__ import annotations
 
-import dataclasses
 import re
+import sys
 from functools import cache
-from typing import Any, ClassVar, TypeVar
 
 from vettriage.frozen import value_equality
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing costs ~2 ms at start-up; only the type checker reads these names
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_MAX = 64
 
@@ -27,11 +30,46 @@ ALIASES = {"in": "in_", "not": "not_"}
 BACK = {v: k for k, v in ALIASES.items()}
 
 
-def constrained(default: Any = dataclasses.MISSING, **limits: Any) -> Any:
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""No default (dataclasses.MISSING, without importing dataclasses)."""
+
+
+class FieldSpec:
+    """A record's field, as this module builds records without importing dataclasses (it brings `inspect`: ~7 ms
+    of every start that loads the content). `dataclasses.fields` still works on a record: its Fields are made by
+    dataclasses itself when first asked for (pydantic's validation, `replace`, the stored-record loader)."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "metadata", "kw_only")
+
+    def __init__(self, default: Any = MISSING, default_factory: Any = MISSING, metadata: Any = None) -> None:
+        self.name = ""
+        self.type: Any = None
+        self.default = default
+        self.default_factory = default_factory
+        self.metadata = dict(metadata or {})
+        self.kw_only = True
+
+
+def field(*, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
+    """`dataclasses.field(default=..., default_factory=...)` for a record."""
+    return FieldSpec(default, default_factory)
+
+
+def constrained(default: Any = MISSING, **limits: Any) -> Any:
     """A field with limits checked after validation: min_len, ge, gt, le."""
     if isinstance(default, list):
-        return dataclasses.field(default_factory=lambda: list(default), metadata=limits)
-    return dataclasses.field(default=default, metadata=limits)
+        return FieldSpec(default_factory=lambda: list(default), metadata=limits)
+    return FieldSpec(default=default, metadata=limits)
+
+
+def record_fields(cls: Any) -> tuple[FieldSpec, ...]:
+    """A record's fields in order (what `dataclasses.fields` lists)."""
+    return cls.__record_fields__  # type: ignore[no-any-return]
 
 
 def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = False, kw_only: bool = True,
@@ -55,8 +93,7 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
         # from the cache without calling __init__ (its __post_init__ checks outweigh it when YAML is read). The
         # Assessment's and the plan's parts are built by the thousand, so theirs stay compiled (30% faster a call).
         compiled_init = "__init__" in c.__dict__ or not issubclass(c, Checked)
-        made = dataclasses.dataclass(frozen=False, slots=True, kw_only=kw_only, eq=eq and not frozen,
-                                     repr=False, init=compiled_init)(c)
+        made = _slotted(c, kw_only, eq=eq and not frozen, compiled_init=compiled_init)
         if not compiled_init:
             made.__init__ = _init_of(made)
         if shared and eq:
@@ -72,6 +109,139 @@ def record(cls: type[T] | None = None, *, frozen: bool = True, aliases: bool = F
     return wrap if cls is None else wrap(cls)
 
 
+def _slotted(c: type, kw_only: bool, *, eq: bool, compiled_init: bool) -> Any:
+    """What `dataclasses.dataclass(slots=True, kw_only=kw_only, eq=eq, init=compiled_init, repr=False)` makes of
+    `c`, built here: the fields from the class's own annotations (records inherit none), a new class with their
+    slots, `__init__` written out as dataclasses writes it (for the records built by the thousand), and
+    `__dataclass_fields__` made by dataclasses when first read."""
+    if any("__record_fields__" in b.__dict__ or "__dataclass_fields__" in b.__dict__ for b in c.__mro__[1:]):
+        raise TypeError(f"{c.__qualname__}: a record inherits no fields")
+    if eq:
+        raise TypeError(f"{c.__qualname__}: a mutable record compares by identity")
+    annotations = c.__dict__.get("__annotations__", {})
+    specs: list[FieldSpec] = []
+    for name, kind in annotations.items():
+        if isinstance(kind, str) and kind.replace("typing.", "").startswith(("ClassVar", "InitVar")):
+            continue
+        value = c.__dict__.get(name, MISSING)
+        spec = _spec_of(value, c, name)
+        spec.name, spec.type, spec.kw_only = name, kind, kw_only
+        specs.append(spec)
+    seen_default = False
+    for spec in specs:
+        has_default = spec.default is not MISSING or spec.default_factory is not MISSING
+        if not spec.kw_only and not has_default and seen_default:
+            raise TypeError(f"non-default argument {spec.name!r} follows default argument")
+        seen_default = seen_default or has_default
+    names = tuple(f.name for f in specs)
+    body = dict(c.__dict__)
+    for name in names:
+        body.pop(name, None)
+    body.pop("__dict__", None)
+    body.pop("__weakref__", None)
+    inherited = {s for b in c.__mro__[1:-1] for s in _slots_of(b)}
+    body["__slots__"] = tuple(n for n in names if n not in inherited)
+    made: Any = type(c)(c.__name__, c.__bases__, body)
+    made.__qualname__ = c.__qualname__
+    made.__record_fields__ = tuple(specs)
+    made.__record_params__ = (kw_only, eq, compiled_init)
+    made.__match_args__ = tuple(f.name for f in specs if not f.kw_only)
+    made.__dataclass_fields__ = _Dataclass("__dataclass_fields__")
+    made.__dataclass_params__ = _Dataclass("__dataclass_params__")
+    if compiled_init:
+        made.__init__ = _compiled_init(made, specs)
+    if made.__doc__ is None:  # as dataclasses writes it (a record of ours has a docstring: this is for others)
+        import inspect
+
+        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+    return made
+
+
+def _spec_of(value: Any, cls: type, name: str) -> FieldSpec:
+    if isinstance(value, FieldSpec):
+        return value
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and isinstance(value, dataclasses.Field):  # dataclasses.field(...) works too
+        return FieldSpec(value.default if value.default is not dataclasses.MISSING else MISSING,
+                         value.default_factory if value.default_factory is not dataclasses.MISSING else MISSING,
+                         value.metadata)
+    if value is not MISSING and type(value) in (list, dict, set):  # as dataclasses refuses it
+        raise ValueError(f"mutable default {type(value)} for field {name} is not allowed: use default_factory")
+    return FieldSpec(default=value)
+
+
+def _slots_of(cls: type) -> tuple[str, ...]:
+    slots = cls.__dict__.get("__slots__", ())
+    return (slots,) if isinstance(slots, str) else tuple(slots)
+
+
+class _Dataclass:
+    """`__dataclass_fields__` (or `__dataclass_params__`) of a record, made by dataclasses itself on first read,
+    from a plain class with the same fields (so nothing of the record's own is replaced), then kept on the record.
+    Pydantic, `dataclasses.replace` and the stored-record loader read them; building the content does not."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        import dataclasses
+
+        kw_only, eq, init = owner.__record_params__
+        body: dict[str, Any] = {"__annotations__": {f.name: f.type for f in owner.__record_fields__},
+                                "__module__": owner.__module__, "__qualname__": owner.__qualname__}
+        for f in owner.__record_fields__:
+            body[f.name] = dataclasses.field(default=f.default if f.default is not MISSING else dataclasses.MISSING,
+                                             default_factory=(f.default_factory if f.default_factory is not MISSING
+                                                              else dataclasses.MISSING),
+                                             metadata=f.metadata or None, kw_only=f.kw_only)
+        shadow = dataclasses.dataclass(frozen=False, kw_only=kw_only, eq=eq, repr=False, init=init)(
+            type(owner.__name__, (), body))
+        owner.__dataclass_fields__ = shadow.__dataclass_fields__
+        owner.__dataclass_params__ = shadow.__dataclass_params__
+        return getattr(owner, self.attribute)
+
+
+def _compiled_init(cls: Any, specs: list[FieldSpec]) -> Any:
+    """The `__init__` dataclasses writes for a slotted class, compiled from the same kind of source: fields by
+    position (then the keyword-only ones by name), each set through its slot, defaults bound as constants and
+    factories called afresh, then __post_init__ when the class has one."""
+    lines, params, kw = [], [], []
+    scope: dict[str, Any] = {"__MISSING": _HAS_FACTORY}
+    for f in specs:
+        if f.default is not MISSING:
+            scope[f"__d_{f.name}"] = f.default
+            param = f"{f.name}=__d_{f.name}"
+            value = f.name
+        elif f.default_factory is not MISSING:
+            scope[f"__f_{f.name}"] = f.default_factory
+            param = f"{f.name}=__MISSING"
+            value = f"__f_{f.name}() if {f.name} is __MISSING else {f.name}"
+        else:
+            param = f.name
+            value = f.name
+        (kw if f.kw_only else params).append(param)
+        scope[f"__set_{f.name}"] = cls.__dict__[f.name].__set__
+        lines.append(f"    __set_{f.name}(self, {value})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("    self.__post_init__()")
+    signature = ", ".join(["self", *params, *(["*", *kw] if kw else [])])
+    source = f"def __init__({signature}):\n" + ("\n".join(lines) or "    pass") + "\n"
+    local: dict[str, Any] = {}
+    exec(source, scope, local)  # noqa: S102 - our own field names only, as dataclasses does
+    init = local["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{f.name: f.type for f in specs}, "return": None}  # as dataclasses annotates it
+    return init
+
+
+class _FactoryMarker:
+    def __repr__(self) -> str:
+        return "<factory>"  # what dataclasses' sentinel shows in a signature
+
+
+_HAS_FACTORY = _FactoryMarker()
+
+
 class _Factory:
     __slots__ = ("make",)
 
@@ -83,11 +253,11 @@ def _init_of(cls: type) -> Any:
     """The __init__ dataclasses would generate for a slotted record (keyword-only fields by name, the others by
     position or name; each default, or its factory called afresh; then __post_init__ when the class has one),
     as one shared function reading the class's table: the fields filled through their slots' descriptors."""
-    fields = [f for f in dataclasses.fields(cls) if f.init]
+    fields = record_fields(cls)
     positional = tuple(f.name for f in fields if not f.kw_only)
-    defaults = {f.name: (f.default if f.default is not dataclasses.MISSING else _Factory(f.default_factory))
+    defaults = {f.name: (f.default if f.default is not MISSING else _Factory(f.default_factory))
                 for f in fields
-                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+                if f.default is not MISSING or f.default_factory is not MISSING}
     order = tuple((f.name, cls.__dict__[f.name].__set__) for f in fields)
     known = frozenset(name for name, _ in order)
     post = getattr(cls, "__post_init__", None)
@@ -125,16 +295,20 @@ def _frozen_setattr(self: Any, name: str, value: Any) -> None:
     except AttributeError:  # an empty slot: __init__ (or a copy) filling it for the first time
         object.__setattr__(self, name, value)
         return
-    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    from dataclasses import FrozenInstanceError  # only a mistake in the program gets here
+
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+    from dataclasses import FrozenInstanceError
+
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def _getstate(cls: type) -> Any:
     """Pickling: the fields' values in order, as dataclasses' own __getstate__ writes them for a frozen class."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
+    names = tuple(f.name for f in record_fields(cls))
 
     def __getstate__(self: Any) -> list[Any]:
         return [getattr(self, n) for n in names]
@@ -146,7 +320,7 @@ def _setstate(cls: type) -> Any:
     """Unpickling for a frozen, slotted record: a cached start restores ~1,500 of them. Dataclasses' own
     __setstate__ collects the fields again on every call; this one sets the slots straight through their
     descriptors (in the order dataclasses' __getstate__ writes them): half the time."""
-    setters = tuple(cls.__dict__[f.name].__set__ for f in dataclasses.fields(cls))
+    setters = tuple(cls.__dict__[f.name].__set__ for f in record_fields(cls))
 
     def __setstate__(self: Any, state: Any) -> None:
         for set_slot, value in zip(setters, state):
@@ -159,11 +333,11 @@ class Record:
     """Validation and plain-data conversion for records (the parts of pydantic's model API the project uses)."""
 
     __slots__ = ()
-    _aliases: ClassVar[bool] = False
+    _aliases = False  # a class attribute (no annotation: get_type_hints would look for ClassVar at run time)
 
     def __repr__(self) -> str:
         """`Wording(owner='...', tech='...')`, as the dataclass would write it."""
-        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in record_fields(self))
         return f"{type(self).__qualname__}({', '.join(shown)})"
 
     @classmethod
@@ -193,6 +367,8 @@ class Record:
 
     def model_copy(self: T, *, update: dict[str, Any] | None = None) -> T:
         """A copy with some fields replaced (not validated)."""
+        import dataclasses
+
         return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 
@@ -205,7 +381,7 @@ class Checked(Record):
     __slots__ = ()
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in record_fields(self):
             value = getattr(self, f.name)
             kind = f.type if isinstance(f.type, str) else ""
             if kind.startswith("Id") and value is not None:
@@ -251,7 +427,7 @@ def to_fields(data: Any) -> Any:
 def _dump(value: Any, by_alias: bool, exclude_none: bool) -> Any:
     if isinstance(value, Record):
         out = {}
-        for f in dataclasses.fields(value):  # type: ignore[arg-type]
+        for f in record_fields(value):
             v = getattr(value, f.name)
             if exclude_none and v is None:
                 continue
@@ -291,7 +467,7 @@ def _loader(tp: Any) -> Any:
     import typing
 
     origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if tp is Any:
+    if tp is typing.Any:
         return lambda v, p: v
     if tp is str or tp is bool:
         def scalar(v: Any, p: str) -> Any:
@@ -347,12 +523,13 @@ def _loader(tp: Any) -> Any:
                 raise StoredValueError(p, f"{_shown(v)} is not a mapping")
             return {key(k, f"{p}.{k}" if p else str(k)): val(x, f"{p}.{k}" if p else str(k)) for k, x in v.items()}
         return mapping
-    if isinstance(tp, type) and issubclass(tp, Record) and dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and issubclass(tp, Record) and "__record_fields__" in tp.__dict__:
         return _record_loader(tp)
     raise TypeError(f"no stored-record loader for {tp!r}")
 
 
 def _record_loader(cls: type) -> Any:
+    import dataclasses
     import typing
 
     hints = typing.get_type_hints(cls)

@@ -143,12 +143,11 @@ _ALLOWED: dict[tuple[str, str], Any] = {}
 
 def _allowed() -> dict[tuple[str, str], Any]:
     if not _ALLOWED:
-        import dataclasses
-
         from vettriage.content import catalogue, models
 
-        for value in vars(models).values():
-            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == models.__name__:
+        for value in vars(models).values():  # the records (not dataclasses.is_dataclass: it would import it)
+            if (isinstance(value, type) and "__record_fields__" in value.__dict__
+                    and value.__module__ == models.__name__):
                 _ALLOWED[(models.__name__, value.__name__)] = value
         _ALLOWED[(catalogue.__name__, "Catalogue")] = catalogue.Catalogue  # pickled without its folder's Path
     return _ALLOWED

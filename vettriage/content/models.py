@@ -7,11 +7,10 @@ load with the file, the id and the line, never later in the middle of an intake.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any, Literal, Union
 
-from vettriage.record import Checked, constrained, record
+from vettriage.record import Checked, constrained, field, record
 
 Id = str  # a lower_snake_case id of at most 64 characters: fields typed `Id` are checked (vettriage.record)
 Mode = Literal["owner", "tech"]
@@ -428,7 +427,7 @@ class RedFlag(Strict):
     act: Literal["now", "today"]
     act_source: Id
     source: Id
-    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+    medicines: dict[Id, MedicineAction] = field(default_factory=dict)
     call_list: bool = True
     """Listed on every handout under "call at once if you see"; false for a sign that only some dogs can show
     (on trilostane, a known heart disease) or that a broader listed sign already covers."""
@@ -446,7 +445,7 @@ class Flag(Strict):
     title: Wording
     detail: Wording
     source: Id
-    medicines: dict[Id, MedicineAction] = dataclasses.field(default_factory=dict)
+    medicines: dict[Id, MedicineAction] = field(default_factory=dict)
 
 
 @content

@@ -6,10 +6,9 @@ is generated from these models and a test keeps the two in step.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Literal
 
-from vettriage.record import Record, json_schema, record
+from vettriage.record import Record, field, json_schema, record
 
 Category = Literal["pain", "ccd", "medical"]
 Level = Literal["none", "possible", "likely"]
@@ -106,16 +105,16 @@ class CategoryResult(_Model):
     """How many of this category's questions (asked for this dog) have no answer or "don't know"."""
     questions: int = 0
     """How many questions bear on this category for this dog."""
-    deciding: list[str] = dataclasses.field(default_factory=list)
+    deciding: list[str] = field(default_factory=list)
     """Unanswered items whose answers could raise the level: the questions to ask next."""
-    positives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
+    positives: list[AnswerEvidence] = field(default_factory=list)
     """What was seen: the answers behind the rules that raised this category."""
-    negatives: list[AnswerEvidence] = dataclasses.field(default_factory=list)
+    negatives: list[AnswerEvidence] = field(default_factory=list)
     """Key negatives, when the category is assessed at none: the answers that ruled it out."""
     severity: Severity | None = None
     """With a finding, how marked its signs are (mild / moderate / severe), when the content grades it: for CCD,
     the consensus severity of the signs, which is not a diagnosis (that needs the exclusion work-up)."""
-    set_aside: list[str] = dataclasses.field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
     """Items of this category whose answers another finding explains (e.g. pain explains less play): they were
     not counted towards it; re-screen them once that is treated."""
 
@@ -161,15 +160,15 @@ class Assessment(_Model):
     unknown: int
     total_items: int
     dropped: list[str]
-    rules_fired: list[str] = dataclasses.field(default_factory=list)
+    rules_fired: list[str] = field(default_factory=list)
     """The ids of every rule whose condition held, in the order they were tested (the audit trail)."""
-    red_flags_unanswered: list[str] = dataclasses.field(default_factory=list)
+    red_flags_unanswered: list[str] = field(default_factory=list)
     """Red-flag (emergency) questions asked for this dog with no answer ("don't know" is an answer). While any
     is listed, no output may say that no red flag was reported."""
     emergency_act: Literal["now", "today"] | None = None
     """When urgency is `emergency`, its tier: `now` if any red flag raised says go in now, else `today` (call
     now, seen the same day). None otherwise, and in records written before the tiers existed."""
-    pain_kinds: list[Hit] = dataclasses.field(default_factory=list)
+    pain_kinds: list[Hit] = field(default_factory=list)
     """What kind of pain the answers point to (joint, spine, mouth, bone_cancer, acute, or unknown: not yet
     known), each with the answers behind it; never a diagnosis. Empty without a pain finding."""
 
