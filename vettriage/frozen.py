@@ -195,3 +195,12 @@ def _delattr(self: Any, name: str) -> None:
 def field_names(cls: Any) -> tuple[str, ...]:
     """The fields of a @frozen class, in order (what `dataclasses.fields` names, without importing it)."""
     return cls.__frozen_init__[0]  # type: ignore[no-any-return]
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """`dataclasses.replace` for a @frozen instance, without importing dataclasses: a new one, some fields changed."""
+    names, _, known = obj.__frozen_init__
+    unknown = [k for k in changes if k not in known]
+    if unknown:
+        raise TypeError(f"{type(obj).__qualname__}.__init__() got an unexpected keyword argument {unknown[0]!r}")
+    return obj.__class__(**{n: changes[n] if n in changes else getattr(obj, n) for n in names})

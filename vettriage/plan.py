@@ -9,7 +9,6 @@ nothing, ketamine least of all.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import cache
 from typing import Any, Literal, Mapping
@@ -18,7 +17,7 @@ from vettriage.content.catalogue import Catalogue
 from vettriage.content.models import CareOption, Flag, Situation
 from vettriage.engine.assessment import Assessment
 from vettriage.engine.conditions import LEVEL_RANK, Test, compile_condition, compiled
-from vettriage.record import Record, record
+from vettriage.record import Record, field, record
 
 KETAMINE = "ketamine"
 
@@ -35,8 +34,8 @@ _part = record(frozen=True, eq=True)  # a plan compares by value (the same answe
 
 
 def _empty() -> Any:
-    """A list field that defaults to a fresh empty list (one Field object per field: dataclasses names it)."""
-    return dataclasses.field(default_factory=list)
+    """A list field that defaults to a fresh empty list (one field object per field: the record names it)."""
+    return field(default_factory=list)
 
 
 @_part

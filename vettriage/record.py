@@ -529,13 +529,11 @@ def _loader(tp: Any) -> Any:
 
 
 def _record_loader(cls: type) -> Any:
-    import dataclasses
     import typing
 
     hints = typing.get_type_hints(cls)
-    fields = {f.name: (f.name, _loader(hints[f.name]),
-                       f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-              for f in dataclasses.fields(cls) if f.init}
+    fields = {f.name: (f.name, _loader(hints[f.name]), f.default is MISSING and f.default_factory is MISSING)
+              for f in record_fields(cls)}  # every field of a record is an __init__ argument
     if getattr(cls, "_aliases", False):
         fields = {BACK.get(k, k): v for k, v in fields.items()}
     required = [k for k, (_, _, needed) in fields.items() if needed]

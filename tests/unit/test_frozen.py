@@ -103,3 +103,28 @@ def test_records_with_eq_compare_and_hash_as_frozen_dataclasses_do() -> None:
     assert hash(a) == hash(tuple(fields.values()))
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.__setattr__(next(iter(fields)), "x")
+
+
+def test_replace_does_what_dataclasses_replace_does() -> None:
+    from vettriage.frozen import replace
+
+    ours, theirs = Ours(1, "x", {"k": 1}), Theirs(1, "x", {"k": 1})
+    for changes in ({}, {"b": None}, {"a": 2, "c": {}}):
+        got, want = replace(ours, **changes), dataclasses.replace(theirs, **changes)
+        assert (got.a, got.b, got.c) == (want.a, want.b, want.c) and got is not ours
+    assert replace(ours, b="y") == Ours(1, "y", {"k": 1}) and ours.b == "x"
+    with pytest.raises(TypeError):
+        replace(ours, d=1)
+    with pytest.raises(TypeError):
+        dataclasses.replace(theirs, d=1)
+
+
+@frozen(eq=False)
+class Identity:
+    a: int
+
+
+def test_eq_false_compares_and_hashes_by_identity_as_dataclasses_does() -> None:
+    one, two = Identity(1), Identity(1)
+    assert one != two and one == one and hash(one) == object.__hash__(one)
+    assert dataclasses.fields(Identity)[0].name == "a" and not Identity.__dataclass_params__.eq

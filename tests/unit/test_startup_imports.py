@@ -218,3 +218,11 @@ def test_a_corrupt_database_file_is_one_line(tmp_path, capsys, argv) -> None:
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert err.startswith("vettriage: error:") and str(bad) in err
     assert bad.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["bad.db"]
+
+
+def test_report_imports_no_dataclasses(store, tmp_path) -> None:
+    """Records, the Catalogue, the plan's parts and the report's settings are built, read back from the store and
+    replaced without dataclasses (inspect comes with Jinja2: the floor pays for it too). Intake 2 is Rex's
+    second visit, so the report draws the one before beside it (frozen.replace)."""
+    loaded = _modules_after(["report", "--intake", "2", "--db", store], tmp_path)
+    assert "vettriage.render.context" in loaded and "dataclasses" not in loaded

@@ -200,11 +200,11 @@ def run_report(args: argparse.Namespace) -> int:
                                                                 s.audit(args.intake)))
         assessment, values, meta = load_intake_inputs(cat, intake, clinic, args.diary, trail)
         if args.kind == "previsit" and len(visits) >= 2:
-            import dataclasses
+            from vettriage.frozen import replace
 
             # page 1's profile chart draws the last completed visit's scores beside this one's
-            meta = dataclasses.replace(meta, previous_scores=visits[-2].assessment.get("scores") or {},
-                                       previous_day=visits[-2].at.date().isoformat())
+            meta = replace(meta, previous_scores=visits[-2].assessment.get("scores") or {},
+                           previous_day=visits[-2].at.date().isoformat())
         if args.kind == "previsit" and len(visits) >= 2:
             from vettriage.render.trend import for_visits
 

@@ -15,7 +15,6 @@ Pure reading and checking: no engine, no rendering.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,16 +33,23 @@ FORBIDDEN_EFFECTS = ("finding", "cap", "red_flag", "ketamine_caution", "medicati
 """Rule effects a pack may not use: each would change a conclusion of the shipped content."""
 
 
-@dataclass
 class PackParts:
-    """What one content source contributes, each entry with the file it came from (for error lines)."""
+    """What one content source contributes, each entry with the file it came from (for error lines). A plain
+    class, not a dataclass: `report` imports this module, and dataclasses would be its only reason to load."""
 
-    sections: list[tuple["YamlDoc", m.Section]] = field(default_factory=list)
-    rules: list[tuple["YamlDoc", m.Rule]] = field(default_factory=list)
-    scores: list[tuple["YamlDoc", m.Score]] = field(default_factory=list)
-    references: list[tuple["YamlDoc", m.Reference]] = field(default_factory=list)
-    scales: dict[str, m.Scale] = field(default_factory=dict)
-    retired_ids: set[str] = field(default_factory=set)
+    __slots__ = ("sections", "rules", "scores", "references", "scales", "retired_ids")
+
+    def __init__(self, *, sections: list[tuple[YamlDoc, m.Section]] | None = None,
+                 rules: list[tuple[YamlDoc, m.Rule]] | None = None,
+                 scores: list[tuple[YamlDoc, m.Score]] | None = None,
+                 references: list[tuple[YamlDoc, m.Reference]] | None = None,
+                 scales: dict[str, m.Scale] | None = None, retired_ids: set[str] | None = None) -> None:
+        self.sections = [] if sections is None else sections
+        self.rules = [] if rules is None else rules
+        self.scores = [] if scores is None else scores
+        self.references = [] if references is None else references
+        self.scales = {} if scales is None else scales
+        self.retired_ids = set() if retired_ids is None else retired_ids
 
     def ids(self) -> set[str]:
         """Every id these parts define."""
