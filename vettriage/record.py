@@ -226,9 +226,9 @@ def _compiled_init(cls: Any, specs: list[FieldSpec]) -> Any:
         lines.append("    self.__post_init__()")
     signature = ", ".join(["self", *params, *(["*", *kw] if kw else [])])
     source = f"def __init__({signature}):\n" + ("\n".join(lines) or "    pass") + "\n"
-    local: dict[str, Any] = {}
-    exec(source, scope, local)  # noqa: S102 - our own field names only, as dataclasses does
-    init = local["__init__"]
+    from vettriage.engine.codegen import function  # the one place our generated source is compiled
+
+    init = function("__init__", None, "record", lambda: (source, {}), scope, f"<{cls.__qualname__}.__init__>")
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in specs}, "return": None}  # as dataclasses annotates it
     return init

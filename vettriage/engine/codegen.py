@@ -1,6 +1,7 @@
 """The one place the engine turns Python source it wrote into functions: the rules (engine.program) and the usual
 case of the scores (engine.scoring), written out once per catalogue because the terminal app re-assesses after
-every answer.
+every answer; and the records' `__init__` (record.py), written from their own field names as dataclasses writes
+it, because compiling one per class through dataclasses cost most of a start.
 
 Rules stay data: content is YAML validated at load (content.models, content.crosscheck), and no content string
 is ever evaluated. The source is written by our own generators from the validated condition and score trees:
@@ -16,7 +17,9 @@ takes longer than the rest of a start.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing only for the type checker: records compile here at start-up
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 
 def function(name: str, key: str | None, generator: str, write: Callable[[], tuple[str, dict[str, Any]]],
