@@ -407,20 +407,22 @@ def run_import(args: argparse.Namespace) -> int:
         at_once = False  # the reading below says what is wrong with the file
     if at_once:
         new = dialect.name == "sqlite" and not os.path.exists(dialect.path)
+        done = False
         store = _open(args)
         try:
             store.check_integrity()
             dogs, intakes = check_and_write_at_once(store, Path(args.file), versions, cat)
+            done = True
         except GaveUp as exc:
             workers = exc.workers
-        else:
-            print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
-            return 0
         finally:
             store.close()
-        if new:  # rolled back: the empty store this import made is not left behind before the file is judged
-            for extra in ("", "-wal", "-shm"):
-                Path(dialect.path + extra).unlink(missing_ok=True)
+            if new and not done:  # rolled back or failed: the empty store this import made is not left behind
+                for extra in ("", "-wal", "-shm"):
+                    Path(dialect.path + extra).unlink(missing_ok=True)
+        if done:
+            print(f"imported {dogs} dogs and {intakes} intakes from {args.file}")
+            return 0
     try:
         with Spool(dialect) as spool:
             check_export(args.file, versions, cat, spool, parallel=workers)

@@ -513,9 +513,7 @@ def _write(store: SqlStore, records: Iterator[tuple[str, Any, int]], source: str
             for table in tables:
                 rows = pending[table]
                 if table != "audit" and rows:
-                    ids = [r["id"] for r in rows]
-                    taken = tx.scalar(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(ids))}) "
-                                      "ORDER BY id LIMIT 1", ids)
+                    taken = _taken(tx, table, [r["id"] for r in rows])
                     if taken is not None:
                         raise InputError(source, None, f"{table[:-1]} {taken} already exists in the database; "
                                          "import into an empty database (nothing was imported)")
@@ -536,10 +534,7 @@ def _write(store: SqlStore, records: Iterator[tuple[str, Any, int]], source: str
             if len(pending["intakes"]) >= PAGE or len(pending["audit"]) >= 20 * PAGE:
                 flush("dogs", "intakes", "audit")  # an intake's dog is written before it (foreign key)
         flush("dogs", "intakes", "audit")
-        if tx.dialect.name == "postgresql":  # explicit ids do not move the id sequences
-            for table in ("dogs", "intakes"):
-                tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+        _move_sequences(tx)
         return counts["dogs"], counts["intakes"]
 
     return store.run(tx, write=True)
