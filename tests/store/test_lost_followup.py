@@ -187,7 +187,7 @@ def test_a_schema_3_database_opens_with_no_dog_marked(db_url: str) -> None:
     db.close()
     store = open_store(db_url)
     try:
-        assert store.run(migrations.current_version) == schema.SCHEMA_VERSION == 4
+        assert store.run(migrations.current_version) == schema.SCHEMA_VERSION >= 4
         (due,) = store.dogs_due(TODAY)
         assert due.dog.name == "Rex" and due.lost_at is None
         store.mark_lost(due.dog.id, "Sam", "moved away")

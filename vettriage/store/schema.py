@@ -7,7 +7,7 @@ checks that a migrated database has exactly the columns declared here.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_ID = "vettriage"
 
 # Column kinds: pk (integer id), int, float, text, text:N (a bounded string), date, ts (aware UTC datetime),
@@ -33,6 +33,7 @@ TABLES: dict[str, dict[str, str]] = {
         # v4: a completed intake whose re-screen the clinic has given up on (the dog lost to follow-up): when,
         # by whom and why. Kept on the visit, not the dog: the dog's next visit replaces it, and the mark with it.
         # The audit trail holds every mark and undo (item `lost_to_follow_up`); these columns index the last.
+        # v5: no column; the partial index ix_intakes_lost (lost_at, id) WHERE lost_at IS NOT NULL.
         "lost_at": "ts", "lost_by": "text:200", "lost_reason": "text:400",
     },
     "audit": {

@@ -165,18 +165,11 @@ class SqlStore:
                   after: tuple[dt.datetime, int] | None = None) -> list[DueDog]:
         """The dogs the due list leaves out as marked lost to follow-up (their last visit due by `on`:
         `due_counts().lost` counts them), the latest mark first, so that a mark made by mistake is at the top;
-        a page after (lost_at, intake id) when given. No index holds the mark (schema 4 added none), so a page
-        reads every visit due by `on` (0.1-0.2 s over 100,000 intakes): the desk reads it in a thread."""
+        a page after (lost_at, intake id) when given, read from the marks' index (`lost_statement`)."""
         def tx(tx: Tx) -> list[dict[str, Any]]:
             dump = tx.dialect.dump
-            sql, params = _DUE_FROM + "AND i.lost_at IS NOT NULL ", [dump("date", on)]
-            if after is not None:
-                sql += "AND (i.lost_at < ? OR (i.lost_at = ? AND i.id < ?)) "
-                params += [dump("ts", after[0]), dump("ts", after[0]), after[1]]
-            sql += _DUE_LAST + " ORDER BY i.lost_at DESC, i.id DESC"
-            if limit is not None:
-                sql += " LIMIT ?"
-                params.append(max(0, int(limit)))
+            sql, params = lost_statement(on=dump("date", on), limit=limit,
+                                         after=None if after is None else (dump("ts", after[0]), after[1]))
             return tx.rows(sql, params, [], "intake")
 
         return [_due_dog(row) for row in self.run(tx)]
@@ -704,6 +697,24 @@ def due_statements(*, on: Any, cutoff: Any = None, limit: int | None = None, los
               "WHERE i.rescreen_due <= ?")
     low = cutoff if cutoff is not None else "0001-01-01"
     return (sql, params), (counts, [low, low, on])
+
+
+def lost_statement(*, on: Any, limit: int | None = None, after: tuple[Any, int] | None = None) -> tuple[str, list[Any]]:
+    """The lost dogs' page as (sql, params), values in the driver's shape: it walks the partial index
+    ix_intakes_lost (schema 5: the marked visits only) backwards from the mark before `after` = (lost_at, id)
+    and keeps a marked visit that is its dog's last and due by `on`. So a page reads the marks, never the
+    visits: its cost grows with the marks walked, not with the store. The keyset is written as one range on
+    the index (`<=` and a `NOT`), not an OR, which neither planner turns into a range. Shared with
+    bench/desk.py's floor and tests/store/test_left_out.py's plan check."""
+    sql, params = _DUE_FROM + "AND i.lost_at IS NOT NULL ", [on]
+    if after is not None:
+        sql += "AND i.lost_at <= ? AND NOT (i.lost_at = ? AND i.id >= ?) "
+        params += [after[0], after[0], after[1]]
+    sql += _DUE_LAST + " ORDER BY i.lost_at DESC, i.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, int(limit)))
+    return sql, params
 
 
 DUE_SELECT = due_statements(on="?", lost=True)[0][0]
