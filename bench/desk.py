@@ -13,6 +13,12 @@ the bare libraries in the same run. Prints figures; asserts nothing.
     (today's intakes, the due page, the due counts) and paints them in two DataTables and a line.
 (b) `python -m vettriage dogs due --db FILE` as a process, to its exit, against a bare python process that
     runs the statements the store runs (taken from the code under test) and prints the same number of rows.
+(c) The desk's `o` list of dogs lost to follow-up: `store.dogs_lost(on, limit=25, after=...)`, what the desk's
+    thread reads for a page, in this process on a copy of the fixture where MARKS dogs spread over the due
+    list were marked lost through `store.mark_lost`; its first page and its third (keyset after the 50th
+    mark), against the bare sqlite3 driver running the same statement (the store's `lost_statement`, or on
+    code from before schema 5 the statement it ran then), fetching the rows as dicts with their dates
+    parsed. With the 500-intake store beside it, this says whether a page's cost depends on the store's size.
 
 Pairs are interleaved (ours, floor, ours, floor...) so that machine noise hits both alike; median and p95 of
 each, the ratio, and the machine's load (os.getloadavg) before and after are printed.
@@ -231,6 +237,87 @@ def due_floor_queries() -> list[dict]:
     return [{"sql": sqlstore.DUE_SELECT, "params": [today.isoformat()]}]
 
 
+MARKS = 60
+
+
+def marked_copy(db: Path, folder: Path) -> Path:
+    """A copy of the fixture with MARKS dogs, spread evenly over the due list (lost included), marked lost to
+    follow-up through the store (so an older store's copy is migrated by the code under test first)."""
+    import shutil
+
+    from vettriage.store import open_store
+
+    copy = folder / f"{db.stem}-marked.db"
+    shutil.copyfile(db, copy)
+    store = open_store(str(copy))
+    try:
+        due = store.dogs_due(dt.date.today() + dt.timedelta(days=14), lost=True)
+        for d in due[:: max(1, len(due) // MARKS)][:MARKS]:
+            store.mark_lost(d.dog.id, "bench", "moved away")
+    finally:
+        store.close()
+    return copy
+
+
+def lost_floor_sql(on: str, after: tuple[str, int] | None) -> tuple[str, list]:
+    """The lost page's statement as the code under test runs it (schema 5's `lost_statement`), or, on code from
+    before it, the statement that code ran (its keyset an OR: no index held the mark)."""
+    from vettriage.store import sqlstore
+
+    if hasattr(sqlstore, "lost_statement"):
+        return sqlstore.lost_statement(on=on, limit=25, after=after)
+    sql, params = sqlstore._DUE_FROM + "AND i.lost_at IS NOT NULL ", [on]
+    if after is not None:
+        sql += "AND (i.lost_at < ? OR (i.lost_at = ? AND i.id < ?)) "
+        params += [after[0], after[0], after[1]]
+    return sql + sqlstore._DUE_LAST + " ORDER BY i.lost_at DESC, i.id DESC LIMIT ?", params + [25]
+
+
+def _decoded(cur: object) -> list[dict]:
+    """The floor's rows as the store hands them on: a dict each, dates and times parsed (the bare minimum of
+    what the store's decoding does; it also checks each value's kind)."""
+    names = [c[0] for c in cur.description]
+    timed = {k for k, n in enumerate(names) if n.endswith(("_at", "_due", "birth_date"))}
+    return [{n: (dt.datetime.fromisoformat(v) if k in timed and v else v)
+             for k, (n, v) in enumerate(zip(names, row))} for row in cur.fetchall()]
+
+
+def lost_figures(db: Path, runs: int, folder: Path) -> None:
+    import sqlite3
+
+    from vettriage.store import open_store
+
+    copy = marked_copy(db, folder)
+    on = dt.date.today() + dt.timedelta(days=14)
+    store = open_store(str(copy))
+    con = sqlite3.connect(copy)
+    try:
+        marks = len(store.dogs_lost(on))
+        third = store.dogs_lost(on, limit=50)[-1]
+        dump = store.run(lambda tx: tx.dialect.dump)
+        for label, after in (("first", None), ("third", (third.lost_at, third.intake_id))):
+            sql, params = lost_floor_sql(dump("date", on), None if after is None else (dump("ts", after[0]),
+                                                                                       after[1]))
+            ours, floor, rows = [], [], 0
+            for k in range(runs + 1):
+                t0 = time.perf_counter()
+                rows = len(store.dogs_lost(on, limit=25, after=after))
+                t1 = time.perf_counter()
+                cur = con.execute(sql, params)
+                _decoded(cur)
+                t2 = time.perf_counter()
+                if k:  # the first pair warms the page cache for both
+                    ours.append((t1 - t0) * 1000)
+                    floor.append((t2 - t1) * 1000)
+            print(pair_line(f"lost list, {label} page ({rows} of {marks} marks)", ours, floor))
+    finally:
+        con.close()
+        store.close()
+        copy.unlink()
+        for extra in ("-wal", "-shm"):
+            Path(str(copy) + extra).unlink(missing_ok=True)
+
+
 def _pair_time(cmd: list[str], marks: int) -> list[float]:
     """Milliseconds from spawning `cmd` (whose argv[... ] takes the pipe's write end as {fd}) to each byte."""
     r, w = os.pipe()
@@ -295,6 +382,7 @@ def main() -> None:
     p.add_argument("--intakes", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=9)
     p.add_argument("--quick", action="store_true", help="a small store (500 intakes) and 3 runs")
+    p.add_argument("--lost-only", action="store_true", help="only (c), the lost list's pages")
     p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "vettriage-bench-desk"))
     args = p.parse_args()
     if args.quick:
@@ -318,8 +406,10 @@ def main() -> None:
         for n in sizes:
             db = fixture(n, Path(args.cache))
             print(f"{n:,} intakes ({n // 5:,} dogs), {args.runs} interleaved pairs each; {load()}")
-            desk_figures(db, args.runs)
-            due_figures(db, args.runs)
+            if not args.lost_only:
+                desk_figures(db, args.runs)
+                due_figures(db, args.runs)
+            lost_figures(db, max(args.runs, 21), Path(args.cache))
         print(f"after: {load()}")
 
 
