@@ -69,6 +69,37 @@ def _file_state(url: str) -> str:
     return h.hexdigest()
 
 
+def _exported(tmp_path: Path) -> Path:
+    """The export (e.json) of a store filled by `_fill`."""
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    return _export(source, tmp_path / "e.json")
+
+
+def _target(tmp_path: Path, dog: str | None = None) -> str:
+    """A store to import into: empty, or with one dog (id 1)."""
+    target = str(tmp_path / "target.db")
+    s = open_store(target)
+    if dog is not None:
+        s.add_dog(dog)
+    s.close()
+    return target
+
+
+def _refused(target: str, path: Path) -> str:
+    """Imports `path` into `target`, which must refuse it: one line, and the store's file (with its WAL) not
+    changed by one byte. Returns the message."""
+    before = _file_state(target)
+    s = open_store(target)
+    try:
+        with pytest.raises(InputError) as err:
+            import_file(s, path, {"v"})
+    finally:
+        s.close()
+    assert len(str(err.value).splitlines()) == 1 and _file_state(target) == before, str(err.value)
+    return str(err.value)
+
+
 @pytest.fixture(params=["one at a time", "workers"])
 def path_taken(request, monkeypatch) -> str:
     """Both ways an import is checked: this process alone, or worker processes on every core."""
@@ -139,23 +170,9 @@ def _spoil_line(path: Path, intake_id: int, change) -> None:
     (lambda r: r.update(id=12), "intakes[id=12].id"),  # the same id twice, far apart
 ])
 def test_a_bad_record_after_the_first_chunk_leaves_the_store_byte_identical(tmp_path, path_taken, spoil, message):
-    source = str(tmp_path / "source.db")
-    _fill(source)
-    path = _export(source, tmp_path / "e.json")
+    path = _exported(tmp_path)
     _spoil_line(path, 1400, spoil)
-    target = str(tmp_path / "target.db")
-    s = open_store(target)
-    s.add_dog("Already here")
-    s.close()
-    before = _file_state(target)
-    s = open_store(target)
-    try:
-        with pytest.raises(InputError) as err:
-            import_file(s, path, {"v"})
-    finally:
-        s.close()
-    assert message in str(err.value) and len(str(err.value).splitlines()) == 1
-    assert _file_state(target) == before
+    assert message in _refused(_target(tmp_path, "Already here"), path)
 
 
 def test_a_taken_id_in_a_late_chunk_rolls_back_every_chunk_written_before_it(db_url, new_db, tmp_path, path_taken):
@@ -330,9 +347,7 @@ def test_the_write_lock_is_held_while_checking_only_into_a_store_with_no_intake(
 
     from vettriage.store import transfer
 
-    source = str(tmp_path / "source.db")
-    _fill(source)
-    path = _export(source, tmp_path / "e.json")
+    path = _exported(tmp_path)
     _workers(monkeypatch)
     target = str(tmp_path / "target.db")
     s = open_store(target)
@@ -373,33 +388,14 @@ def test_the_write_lock_is_held_while_checking_only_into_a_store_with_no_intake(
 
 
 def test_a_taken_dog_id_while_checking_and_writing_at_once_is_said_as_always(tmp_path, monkeypatch):
-    source = str(tmp_path / "source.db")
-    _fill(source)
-    path = _export(source, tmp_path / "e.json")
+    path = _exported(tmp_path)
     _workers(monkeypatch)
     _spoil_line(path, 1400, lambda r: r.update(status="lost"))  # and a bad record far after the dogs
-    target = str(tmp_path / "target.db")
-    s = open_store(target)
-    s.add_dog("Rex")  # id 1, which the file's first dog also has: found at the first chunk written
-    s.close()
-    before = _file_state(target)
-    s = open_store(target)
-    try:
-        with pytest.raises(InputError) as err:
-            import_file(s, path, {"v"})
-    finally:
-        s.close()
+    target = _target(tmp_path, "Rex")  # id 1, which the file's first dog also has: found at the first chunk written
     # the bad record is named first, as when the whole file was checked before anything was written
-    assert "intakes[id=1400].status" in str(err.value) and len(str(err.value).splitlines()) == 1
-    assert _file_state(target) == before
+    assert "intakes[id=1400].status" in _refused(target, path)
     _spoil_line(path, 1400, lambda r: r.update(status="in_progress"))
-    s = open_store(target)
-    try:
-        with pytest.raises(InputError, match="dog 1 already exists"):
-            import_file(s, path, {"v"})
-    finally:
-        s.close()
-    assert _file_state(target) == before
+    assert "dog 1 already exists" in _refused(target, path)
 
 
 @pytest.mark.parametrize("spoil, message", [
@@ -410,25 +406,14 @@ def test_a_taken_dog_id_while_checking_and_writing_at_once_is_said_as_always(tmp
 def test_a_record_the_strict_reader_refuses_is_refused_in_a_late_chunk(tmp_path, path_taken, spoil, message):
     """The workers read each line as the ordinary reading does (jsonread's strict decoder), so what it refuses
     in a late line is refused, with its line, and nothing is written."""
-    source = str(tmp_path / "source.db")
-    _fill(source)
-    path = _export(source, tmp_path / "e.json")
+    path = _exported(tmp_path)
     lines = path.read_text(encoding="utf-8").split("\n")
     k = next(k for k, line in enumerate(lines) if line.startswith('{"id":1400,"dog_id"'))
     assert lines[k].count('"status":"in_progress"') == 1
     lines[k] = lines[k].replace('"status":"in_progress"', spoil)
     path.write_text("\n".join(lines), encoding="utf-8")
-    target = str(tmp_path / "target.db")
-    open_store(target).close()
-    before = _file_state(target)
-    s = open_store(target)
-    try:
-        with pytest.raises(InputError) as err:
-            import_file(s, path, {"v"})
-    finally:
-        s.close()
-    assert message in str(err.value) and f"e.json:{k + 1}:" in str(err.value), str(err.value)
-    assert len(str(err.value).splitlines()) == 1 and _file_state(target) == before
+    said = _refused(_target(tmp_path), path)
+    assert message in said and f"e.json:{k + 1}:" in said, said
 
 
 def test_strings_are_emptied_by_splitting_as_by_the_string_pattern():
@@ -461,9 +446,7 @@ def test_the_command_checks_and_writes_at_once_and_a_refusal_leaves_no_new_store
     import_file's tests above write, and refuse in late chunks, on the same way.)"""
     from vettriage.store import transfer
 
-    source = str(tmp_path / "source.db")
-    _fill(source)
-    path = _export(source, tmp_path / "e.json")
+    path = _exported(tmp_path)
     _workers(monkeypatch)
     ways = []
     at_once = transfer.check_and_write_at_once
