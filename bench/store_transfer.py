@@ -88,15 +88,14 @@ with open(out, "w", encoding="utf-8") as f:
     f.write("\n]}\n")
 '''
 
-IMPORT_FLOOR = r'''
+# What both import floors share: the rows as the store keeps them, the inserts, the connection as the store opens
+# it. Each floor is this text followed by its own loop (a script of its own, run with `python -c`).
+IMPORT_COMMON = r'''
 import datetime as dt, json, sqlite3, sys
 path, db = sys.argv[1], sys.argv[2]
-con = sqlite3.connect(db, isolation_level=None)
-con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL"); con.execute("PRAGMA foreign_keys=ON")
 UTC = dt.timezone.utc
 def ts(v): return dt.datetime.fromisoformat(v).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 def js(v): return None if v is None else json.dumps(v)
-dec = json.JSONDecoder()
 DOG = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
        "created_at", "chart", "owner_phone")
 INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
@@ -104,6 +103,24 @@ INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_
 AUD = ("intake_id", "item_id", "old_value", "new_value", "who", "at", "reason")
 ins = {t: f"INSERT INTO {t} (" + ", ".join('"%s"' % c for c in cols) + ") VALUES (" + ", ".join("?" * len(cols)) + ")"
        for t, cols in (("dogs", DOG + ("name_key",)), ("intakes", INT), ("audit", AUD))}
+def dog_row(rec):
+    rec["created_at"] = ts(rec["created_at"])
+    return tuple(rec[c] for c in DOG) + (rec["name"].casefold(),)
+def intake_rows(rec):  # the intake's row and its audit events' rows
+    rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
+    rec["emergency"] = int(rec["emergency"])
+    rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
+    return tuple(rec[c] for c in INT), [(rec["id"], e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"],
+                                         ts(e["at"]), e["reason"]) for e in rec["audit"]]
+def connect():
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL"); con.execute("PRAGMA foreign_keys=ON")
+    return con
+'''
+
+IMPORT_FLOOR = IMPORT_COMMON + r'''
+con = connect()
+dec = json.JSONDecoder()
 def records(f):
     buf, pos = "", 0
     def more():
@@ -145,45 +162,26 @@ con.execute("BEGIN IMMEDIATE")
 with open(path, encoding="utf-8") as f:
     for key, rec in records(f):
         if key == "dogs":
-            rec["created_at"] = ts(rec["created_at"])
-            rows["dogs"].append(tuple(rec[c] for c in DOG) + (rec["name"].casefold(),))
+            rows["dogs"].append(dog_row(rec))
         elif key == "intakes":
-            rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
-            rec["emergency"] = int(rec["emergency"])
-            rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
-            rows["intakes"].append(tuple(rec[c] for c in INT))
-            rows["audit"] += [(rec["id"], e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"],
-                               ts(e["at"]), e["reason"]) for e in rec["audit"]]
+            intake, audit = intake_rows(rec)
+            rows["intakes"].append(intake)
+            rows["audit"] += audit
             if len(rows["intakes"]) >= 500:
                 flush()
 flush()
 con.execute("COMMIT")
 '''
 
-IMPORT_FLOOR_OVERLAPPED = r'''
-import datetime as dt, json, multiprocessing, os, sqlite3, sys
+IMPORT_FLOOR_OVERLAPPED = IMPORT_COMMON + r'''
+import multiprocessing, os
 from concurrent.futures import ProcessPoolExecutor
-path, db = sys.argv[1], sys.argv[2]
-UTC = dt.timezone.utc
-def ts(v): return dt.datetime.fromisoformat(v).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-def js(v): return None if v is None else json.dumps(v)
-DOG = ("id", "name", "breed_or_size", "birth_date", "age_years", "sex", "owner_name", "owner_contact",
-       "created_at", "chart", "owner_phone")
-INT = ("id", "dog_id", "by", "mode", "status", "urgency", "emergency", "created_at", "updated_at",
-       "content_version", "content_hash", "position", "answers", "assessment", "rescreen_due", "rescreen_reason")
-AUD = ("intake_id", "item_id", "old_value", "new_value", "who", "at", "reason")
-ins = {t: f"INSERT INTO {t} (" + ", ".join('"%s"' % c for c in cols) + ") VALUES (" + ", ".join("?" * len(cols)) + ")"
-       for t, cols in (("dogs", DOG + ("name_key",)), ("intakes", INT), ("audit", AUD))}
 def rows(lines):
     intakes, audit = [], []
     for line in lines:
-        rec = json.loads(line)
-        rec["created_at"], rec["updated_at"] = ts(rec["created_at"]), ts(rec["updated_at"])
-        rec["emergency"] = int(rec["emergency"])
-        rec["answers"], rec["assessment"] = js(rec["answers"]), js(rec["assessment"])
-        intakes.append(tuple(rec[c] for c in INT))
-        audit += [(rec["id"], e["item_id"], js(e["old_value"]), js(e["new_value"]), e["who"], ts(e["at"]),
-                   e["reason"]) for e in rec["audit"]]
+        intake, events = intake_rows(json.loads(line))
+        intakes.append(intake)
+        audit += events
     return intakes, audit
 def batches(f):
     batch = []
@@ -206,8 +204,7 @@ def ordered(pool, items, ahead=4):  # a few batches ahead, in order: memory stay
     while pending:
         yield pending.popleft().result()
 if __name__ == "__main__":
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL"); con.execute("PRAGMA foreign_keys=ON")
+    con = connect()
     con.execute("BEGIN IMMEDIATE")
     with open(path, encoding="utf-8") as f:
         f.readline(); f.readline()
@@ -215,9 +212,7 @@ if __name__ == "__main__":
         for line in f:
             if line.startswith("]"):
                 break
-            rec = json.loads(line.rstrip("\n").rstrip(","))
-            rec["created_at"] = ts(rec["created_at"])
-            dogs.append(tuple(rec[c] for c in DOG) + (rec["name"].casefold(),))
+            dogs.append(dog_row(json.loads(line.rstrip("\n").rstrip(","))))
             if len(dogs) == 500:
                 con.executemany(ins["dogs"], dogs); dogs = []
         con.executemany(ins["dogs"], dogs)
