@@ -699,13 +699,14 @@ def due_statements(*, on: Any, cutoff: Any = None, limit: int | None = None, los
     return (sql, params), (counts, [low, low, on])
 
 
-def lost_statement(*, on: Any, limit: int | None = None, after: tuple[Any, int] | None = None) -> tuple[str, list[Any]]:
+def lost_statement(*, on: Any, limit: int | None = None,
+                   after: tuple[Any, int] | None = None) -> tuple[str, list[Any]]:
     """The lost dogs' page as (sql, params), values in the driver's shape: it walks the partial index
     ix_intakes_lost (schema 5: the marked visits only) backwards from the mark before `after` = (lost_at, id)
     and keeps a marked visit that is its dog's last and due by `on`. So a page reads the marks, never the
-    visits: its cost grows with the marks walked, not with the store. The keyset is written as one range on
-    the index (`<=` and a `NOT`), not an OR, which neither planner turns into a range. Shared with
-    bench/desk.py's floor and tests/store/test_left_out.py's plan check."""
+    visits: its cost grows with the marks walked, not with the store. The keyset is one range on the index
+    (`<=` and a `NOT`): written as an OR, SQLite collects every older mark (MULTI-INDEX OR) and sorts
+    them. Shared with bench/desk.py's floor and tests/store/test_left_out.py's plan check."""
     sql, params = _DUE_FROM + "AND i.lost_at IS NOT NULL ", [on]
     if after is not None:
         sql += "AND i.lost_at <= ? AND NOT (i.lost_at = ? AND i.id >= ?) "
