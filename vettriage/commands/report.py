@@ -129,7 +129,7 @@ def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = 
     audit events) lets the documents say which red flags were withdrawn and who amended it, when and why."""
     from vettriage.record_changes import RecordChanges, record_changes
 
-    from vettriage.engine import assess, validate_answers
+    from vettriage.engine.answers import validate_answers
     from vettriage.engine.assessment import SCHEMA_VERSION, Assessment
     from vettriage.render import ReportMeta
 
@@ -152,9 +152,11 @@ def load_intake_inputs(cat: Any, intake: Any, clinic: Any = None, diary: bool = 
                              f"{exc.message}: the stored assessment is damaged (edited or corrupted); no document "
                              "was written") from None
     else:
+        from vettriage.engine.triage import assess  # the rule program: only when the stored result cannot serve
+
         assessment = assess(cat, answers)
     extra = {"clinic": clinic} if clinic is not None else {}
-    changes = (record_changes(cat, intake.answers, trail, intake.status) if trail is not None
+    changes = (record_changes(cat, intake.answers, trail, intake.status, validated=answers) if trail is not None
                else RecordChanges(amended=intake.status == "amended"))
     meta = ReportMeta(by=intake.by, mode=intake.mode, when=intake.updated_at, intake_id=intake.id,
                       owner_name=intake.dog.owner_name, status=intake.status, position=intake.position,
