@@ -116,9 +116,9 @@ def _flags(catalogue: Any, answers: Mapping[str, Any], engine: bool = False, val
 
         try:
             checked = validated if validated is not None else validate_answers(catalogue, answers)
+            return _answered_flags(catalogue, rules, checked)
         except Exception:  # as below: the assessment would refuse them at the same point
             return None
-        return _answered_flags(catalogue, rules, checked)
     from vettriage.engine.triage import assess
 
     try:
