@@ -528,7 +528,12 @@ def _loader(tp: Any) -> Any:
     raise TypeError(f"no stored-record loader for {tp!r}")
 
 
-_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_.]*)|('[^'\\]*'|\"[^\"\\]*\")|(-?[0-9]+)|([\[\],|]))")
+@cache
+def _token() -> Any:
+    """The annotation reader's tokens, compiled on first use (`assess` reads no stored record)."""
+    return re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_.]*)|('[^'\\]*'|\"[^\"\\]*\")|(-?[0-9]+)|([\[\],|]))")
+
+
 _BUILTIN_TYPES = {t.__name__: t for t in (str, int, float, bool, list, dict, tuple, set, frozenset)}
 
 
@@ -552,10 +557,11 @@ def _annotation(text: str, scope: dict[str, Any]) -> Any:
     """One annotation read as a type, without evaluating it; ValueError for a form it does not know."""
     import typing
 
+    token = _token()
     tokens: list[tuple[str, str]] = []
     at = 0
     while at < len(text.rstrip()):
-        m = _TOKEN.match(text, at)
+        m = token.match(text, at)
         if m is None:
             raise ValueError(text)
         kind = m.lastindex or 0
