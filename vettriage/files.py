@@ -8,34 +8,40 @@ import stat
 
 from vettriage.errors import InputError
 
-TYPE_CHECKING = False  # pathlib (~3 ms with urllib.parse): only write_atomic uses it, on its own
+TYPE_CHECKING = False  # pathlib (~3 ms with urllib.parse): paths are handled as text here
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes, *, make_folder: bool = False) -> None:
+def write_atomic(path: Path | str, data: str | bytes, *, make_folder: bool = False) -> None:
     """Write via a temporary file and a rename, so a failed run never leaves half a file. The temporary file is
     created 0600 (mkstemp), so a report or an export of personal data is never readable by others on the way.
     A failure is an InputError naming the file. `make_folder` creates the folder first (a settings file's; never
-    for a report, where a mistyped folder is an error to show)."""
+    for a report, where a mistyped folder is an error to show). A path given as text is read as `Path(text)`
+    would read it (vettriage.pathtext.normal), without importing pathlib."""
     import tempfile  # here: a command that writes no file does not pay for it (and shutil, random)
-    from pathlib import Path
 
+    from vettriage.pathtext import normal
+
+    name = normal(path) if isinstance(path, str) else os.fspath(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = os.path.dirname(name) or "."  # Path.parent
     try:
         if make_folder:
-            folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+            os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(name)}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
-            os.replace(tmp, path)
+            os.replace(tmp, name)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
             raise
     except OSError as exc:
-        raise InputError(str(path), None, f"cannot write: {exc.strerror or exc}") from None
+        raise InputError(name, None, f"cannot write: {exc.strerror or exc}") from None
 
 
 def read_regular(path: Path | str, limit: int) -> bytes:

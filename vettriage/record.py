@@ -528,10 +528,103 @@ def _loader(tp: Any) -> Any:
     raise TypeError(f"no stored-record loader for {tp!r}")
 
 
-def _record_loader(cls: type) -> Any:
+@cache
+def _token() -> Any:
+    """The annotation reader's tokens, compiled on first use (`assess` reads no stored record)."""
+    return re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_.]*)|('[^'\\]*'|\"[^\"\\]*\")|(-?[0-9]+)|([\[\],|]))")
+
+
+_BUILTIN_TYPES = {t.__name__: t for t in (str, int, float, bool, list, dict, tuple, set, frozenset)}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """`typing.get_type_hints(cls)` for a record's own annotations. They are written as text (`from __future__
+    import annotations`), and get_type_hints compiles each one as a Python expression, a third of a `report`'s
+    check of its stored Assessment (~1.5 ms); the few forms records use (names, `X[...]`, `X | Y`, Literal's
+    strings and numbers) are read here instead, and anything else is left to get_type_hints.
+    tests/unit/test_record_hints.py compares the two on every record class."""
     import typing
 
-    hints = typing.get_type_hints(cls)
+    scope = sys.modules[cls.__module__].__dict__
+    try:
+        return {name: _annotation(text, scope) if isinstance(text, str) else text
+                for name, text in cls.__dict__.get("__annotations__", {}).items()}
+    except (LookupError, ValueError, TypeError, AttributeError):
+        return typing.get_type_hints(cls)
+
+
+def _annotation(text: str, scope: dict[str, Any]) -> Any:
+    """One annotation read as a type, without evaluating it; ValueError for a form it does not know."""
+    import typing
+
+    token = _token()
+    tokens: list[tuple[str, str]] = []
+    at = 0
+    while at < len(text.rstrip()):
+        m = token.match(text, at)
+        if m is None:
+            raise ValueError(text)
+        kind = m.lastindex or 0
+        tokens.append(("name str num op".split()[kind - 1], m.group(kind)))
+        at = m.end()
+    tokens.append(("end", ""))
+    pos = 0
+
+    def take(value: str) -> None:
+        nonlocal pos
+        if tokens[pos] != ("op", value):
+            raise ValueError(text)
+        pos += 1
+
+    def literal_value() -> Any:
+        nonlocal pos
+        kind, value = tokens[pos]
+        pos += 1
+        if kind == "str":
+            return value[1:-1]
+        if kind == "num":
+            return int(value)
+        if kind == "name" and value in ("None", "True", "False"):
+            return {"None": None, "True": True, "False": False}[value]
+        raise ValueError(text)
+
+    def atom() -> Any:
+        nonlocal pos
+        kind, value = tokens[pos]
+        pos += 1
+        if kind != "name":
+            raise ValueError(text)
+        if value == "None":
+            return type(None)
+        head, *rest = value.split(".")
+        base = scope[head] if head in scope else _BUILTIN_TYPES[head]
+        for part in rest:
+            base = getattr(base, part)
+        if tokens[pos] != ("op", "["):
+            return base
+        take("[")
+        args = [literal_value() if base is typing.Literal else union()]
+        while tokens[pos] == ("op", ","):
+            take(",")
+            args.append(literal_value() if base is typing.Literal else union())
+        take("]")
+        return base[tuple(args) if len(args) > 1 else args[0]]
+
+    def union() -> Any:
+        parts = [atom()]
+        while tokens[pos] == ("op", "|"):
+            take("|")
+            parts.append(atom())
+        return parts[0] if len(parts) == 1 else typing.Union[tuple(parts)]
+
+    got = union()
+    if tokens[pos][0] != "end":
+        raise ValueError(text)
+    return got
+
+
+def _record_loader(cls: type) -> Any:
+    hints = _hints(cls)
     fields = {f.name: (f.name, _loader(hints[f.name]), f.default is MISSING and f.default_factory is MISSING)
               for f in record_fields(cls)}  # every field of a record is an __init__ argument
     if getattr(cls, "_aliases", False):

@@ -104,13 +104,46 @@ def _red_flag_inputs(catalogue: Any) -> frozenset[str]:
                      for n in walk_conditions(r.when) if isinstance(n, ItemTest))
 
 
-def _flags(catalogue: Any, answers: Mapping[str, Any]) -> set[str] | None:
-    from vettriage.engine import assess
+def _flags(catalogue: Any, answers: Mapping[str, Any], engine: bool = False, validated: Any = None
+           ) -> set[str] | None:
+    """The red flags the engine raises on `answers`, or None when the current content refuses them (an answer
+    it no longer accepts: that state cannot be judged). When every red-flag rule reads answers only
+    (`_flag_rules`), only those rules are tested (`_answered_flags`); `engine` asks the whole assessment, the
+    reference the tests compare with. `validated`: `answers` already validated (the same Answers)."""
+    rules = None if engine else _flag_rules(catalogue)
+    if rules is not None:
+        from vettriage.engine.answers import validate_answers
+
+        try:
+            checked = validated if validated is not None else validate_answers(catalogue, answers)
+            return _answered_flags(catalogue, rules, checked)
+        except Exception:  # as below: the assessment would refuse them at the same point
+            return None
+    from vettriage.engine.triage import assess
 
     try:
         return set(assess(catalogue, {k: v for k, v in answers.items() if v is not None}).red_flag_ids)
     except Exception:  # an answer the current content no longer accepts: this state cannot be judged
         return None
+
+
+def _answered_flags(catalogue: Any, rules: tuple[tuple[str, Any], ...], answers: Any) -> set[str]:
+    """The red flags of validated answers when every red-flag rule reads answers only: a rule's truth then
+    depends on nothing the other rules conclude, so each is tested alone, on what the engine reads (the
+    answers with branching applied and a screening question's "no" read as "not seen"), by the reference
+    interpreter that engine.program is checked against (tests/unit/test_program.py). The rest of an
+    assessment (scores, findings, evidence, and the rule program's import: ~7 ms of a `report` process, against
+    ~0.2 ms for the red-flag rules alone) is not built;
+    tests/unit/test_record_changes_shortcut.py compares the result with `assess(...).red_flag_ids`."""
+    values, hidden = answers.values, answers.hidden
+    if hidden and catalogue.gateways:
+        from vettriage.engine.gateways import screened_answers
+
+        filled = screened_answers(catalogue, values, hidden)
+        if filled:  # as engine.triage.assess does
+            values, hidden = {**values, **filled}, hidden - filled.keys()
+    ctx = _State(values, hidden)
+    return {flag for flag, cond in rules if _item_test(cond)(ctx) is True}
 
 
 @cache
@@ -128,6 +161,16 @@ def _flag_rules(catalogue: Any) -> tuple[tuple[str, Any], ...] | None:
                 return None
             out.append((r.then.red_flag, r.when))
     return tuple(out)
+
+
+class _State:
+    """An evaluation context holding a whole set of answers (red-flag rules read nothing else)."""
+
+    __slots__ = ("answers", "hidden")
+
+    def __init__(self, answers: Mapping[str, Any], hidden: frozenset[str]) -> None:
+        self.answers = answers
+        self.hidden = hidden
 
 
 class _Probe:
@@ -183,8 +226,9 @@ def _outcomes(cond: Any, seen: Mapping[str, list[Any]], catalogue: Any) -> set[b
 
 def _could_raise(catalogue: Any, answers: Mapping[str, Any], events: list[Any]) -> set[str] | None:
     """The red flags some state of the trail could have raised (a superset), or None when the content's red-flag
-    rules read more than answers. A flag outside it was never raised, so never withdrawn: the replay, one whole
-    assessment per answer to an emergency question (90% of a handout's time), is skipped when nothing is left."""
+    rules read more than answers. A flag outside it was never raised, so never withdrawn: the replay, one test
+    of the red-flag rules per answer to an emergency question (a whole assessment each when they read more than
+    answers), is skipped when nothing is left."""
     from vettriage.engine.answers import coerce_value
 
     rules = _flag_rules(catalogue)
@@ -207,11 +251,12 @@ def _could_raise(catalogue: Any, answers: Mapping[str, Any], events: list[Any]) 
 
 
 def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[Any],
-                   status: str | None = None) -> RecordChanges:
+                   status: str | None = None, validated: Any = None) -> RecordChanges:
     """The withdrawn red flags and amendments of an intake, from its stored answers and its audit events
-    (objects with item_id, old_value, new_value, who, at, reason; in the order they happened)."""
+    (objects with item_id, old_value, new_value, who, at, reason; in the order they happened). `validated`:
+    the stored answers as `validate_answers` returned them, when the caller has them (not checked again)."""
     events = list(trail)
-    withdrawn = _withdrawn(catalogue, answers, events, shortcut=True)
+    withdrawn = _withdrawn(catalogue, answers, events, shortcut=True, validated=validated)
     groups: dict[tuple[str, str], list[Any]] = {}
     for e in events:
         if e.reason and not e.reason.startswith(AUTO_REASON):
@@ -223,13 +268,16 @@ def record_changes(catalogue: Any, answers: Mapping[str, Any], trail: Iterable[A
 
 
 def _withdrawn(catalogue: Any, answers: Mapping[str, Any], events: list[Any],
-               shortcut: bool) -> tuple[Withdrawn, ...]:
+               shortcut: bool, validated: Any = None) -> tuple[Withdrawn, ...]:
     """The trail replayed: the red flags raised at some point and not at the end, each with the answer that
-    withdrew it. `shortcut`: skip the replay when no flag outside the final ones could ever have been raised."""
+    withdrew it. `shortcut`: skip the replay when no flag outside the final ones could ever have been raised,
+    and test only the red-flag rules in each state (`_flags`); without it, each state is assessed whole (the
+    reference the tests compare with)."""
     possible = _could_raise(catalogue, answers, events) if shortcut else None
     if possible is not None and not possible:
         return ()
-    final = _flags(catalogue, answers) or set()
+    engine = not shortcut
+    final = _flags(catalogue, answers, engine, validated) or set()
     if possible is not None and possible <= final:
         return ()  # every flag it could have raised is still raised
     # states[k] = the answers before event k; states[len] = the stored answers
@@ -248,8 +296,8 @@ def _withdrawn(catalogue: Any, answers: Mapping[str, Any], events: list[Any],
         if e.item_id not in inputs:
             continue
         if flags_before is None:
-            flags_before = _flags(catalogue, states[k])
-        after = _flags(catalogue, states[k + 1])
+            flags_before = _flags(catalogue, states[k], engine)
+        after = _flags(catalogue, states[k + 1], engine)
         if flags_before is not None and after is not None:
             for f in sorted(flags_before - after):
                 if f in catalogue.red_flags and f not in final:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from tests.render.cases import CASES
@@ -271,3 +273,12 @@ def test_page_one_of_a_blank_or_partial_form_is_one_page(catalogue, extra_cases,
     pdf = render_context(build_context("previsit", catalogue, c.assessment, c.answers, c.plan, META), "pdf", paper)
     pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
     assert flat(DISCLAIMER_TECH) in pages[0] and "Evidence" not in pages[0] and "Evidence" in pages[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" (:;)abc", max_size=90))
+def test_a_rule_title_is_cut_where_the_old_pattern_cut_it(title):
+    from vettriage.render.page1 import _short_title
+
+    cut = re.split(r" \(|: |; ", title, maxsplit=1)[0]
+    assert _short_title(title) == (cut if len(cut) <= 70 else cut[:67].rstrip() + "...")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vettriage.content import load_catalogue
-from vettriage.record_changes import _could_raise, _red_flag_inputs, _withdrawn
+from vettriage.record_changes import _could_raise, _flag_rules, _flags, _red_flag_inputs, _withdrawn
 
 CAT = load_catalogue()
 
@@ -92,3 +93,61 @@ def test_a_form_with_no_emergency_sign_needs_no_replay():
     answers = dict(read_answers_file(CAT, path).values)
     _, events = _trail(list(answers.items()))
     assert _could_raise(CAT, answers, events) == set()
+
+
+# --- the red flags of one state, from the red-flag rules alone ----------------------------------------------
+
+
+def _bank_answers() -> list[tuple[str, dict[str, Any]]]:
+    """Every shipped example and every answers file of the clinical case bank: real, varied answer sets."""
+    import yaml
+
+    from tests.render.cases import example_files
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*example_files(), *sorted((root / "validation" / "cases").glob("*.answers.yaml"))]
+    return [(p.name, yaml.safe_load(p.read_text(encoding="utf-8")) or {}) for p in files]
+
+
+BANK = _bank_answers()
+
+
+def test_the_content_s_red_flag_rules_read_answers_only():
+    """The shortcut needs it (otherwise every state is assessed whole): a content change that breaks it only
+    makes `report` slower, and this test says so."""
+    assert _flag_rules(CAT)
+
+
+@pytest.mark.parametrize("name, answers", BANK, ids=[n for n, _ in BANK])
+def test_the_red_flag_rules_alone_give_the_assessment_s_flags(name, answers):
+    assert _flags(CAT, answers) == _flags(CAT, answers, engine=True)
+
+
+def test_the_bank_raises_and_refuses_red_flags():
+    """The comparison above is not empty: the bank has emergencies, answer sets without one, and the flags
+    shortcut answers None for a set the content refuses, as the assessment does."""
+    got = [_flags(CAT, a) for _, a in BANK]
+    assert any(got) and any(g == set() for g in got)
+    assert _flags(CAT, {"rf_collapse": "sometimes"}) is None is _flags(CAT, {"rf_collapse": "sometimes"}, True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(BANK), st.lists(_event(ITEMS), min_size=1, max_size=12))
+def test_red_flags_of_changed_answers_match_the_assessment(base, changes):
+    """A bank answer set with emergency questions, gateways and what branching hangs them on changed: answered,
+    cleared, "don't know", hidden behind a screening question's no."""
+    answers = dict(base[1])
+    for item, value in changes:
+        if value is None:
+            answers.pop(item, None)
+        else:
+            answers[item] = value
+    assert _flags(CAT, answers) == _flags(CAT, answers, engine=True)
+
+
+def test_the_report_passes_its_validated_answers():
+    """`validated` is the same answers, checked once: the result is the one got from the raw answers."""
+    from vettriage.engine.answers import validate_answers
+
+    for _, answers in BANK[:12]:
+        assert _flags(CAT, answers, validated=validate_answers(CAT, answers)) == _flags(CAT, answers, engine=True)

@@ -226,3 +226,34 @@ def test_report_imports_no_dataclasses(store, tmp_path) -> None:
     second visit, so the report draws the one before beside it (frozen.replace)."""
     loaded = _modules_after(["report", "--intake", "2", "--db", store], tmp_path)
     assert "vettriage.render.context" in loaded and "dataclasses" not in loaded
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "{tmp}/r.html"]], ids=["stdout", "-o FILE"])
+def test_report_imports_no_pathlib(store, tmp_path, output) -> None:
+    """The templates' folder, the settings and the output file are named as text (pathlib brings urllib.parse's
+    neighbours: ~1.5 ms of a report; Jinja2 imports urllib.parse itself, as in the floor)."""
+    argv = ["report", "--intake", "2", "--db", store, *(a.replace("{tmp}", str(tmp_path)) for a in output)]
+    loaded = _modules_after(argv, tmp_path)
+    assert "jinja2" in loaded and "pathlib" not in loaded
+    if output:
+        assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_of_an_emergency_runs_no_rule_program(tmp_path) -> None:
+    """A stored assessment made with this content is the document's result; the withdrawn-red-flag check then
+    tests the red-flag rules alone (vettriage.record_changes._flags), so neither the rule program nor scoring
+    is loaded. The emergency example is used because its flags could have been raised and withdrawn, so that
+    check does run (asserted first, in-process)."""
+    from vettriage.content import load_catalogue
+    from vettriage.record_changes import _could_raise
+    from vettriage.store import open_store
+
+    db = str(tmp_path / "e.db")
+    assert main(["intakes", "add", str(EXAMPLES / "emergency.yaml"), "--dog", "Rex", "--db", db]) == 0
+    store = open_store(db)
+    intake, trail = store.get_intake(1), store.audit(1)
+    store.close()
+    assert intake.status == "completed" and _could_raise(load_catalogue(), intake.answers, list(trail))
+    loaded = _modules_after(["report", "--intake", "1", "--db", db], tmp_path)
+    assert "vettriage.record_changes" in loaded and "vettriage.engine.answers" in loaded
+    assert not loaded & {"vettriage.engine.triage", "vettriage.engine.program", "vettriage.engine.scoring"}

@@ -6,10 +6,13 @@ Jinja2 is imported here only, and this module is imported only when a document i
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # folders are text or Paths; pathlib is not imported for them (~1.5 ms of a report)
+    from pathlib import Path
 
 # Characters that Markdown (CommonMark) or embedded HTML would act on. Every one can be backslash-escaped;
 # escaping "[" and "]" already stops links and images, so "(", ")" and "!" stay readable.
@@ -57,9 +60,10 @@ def _fmt_number(value: Any) -> str:
 
 
 @cache
-def css(directory: Path) -> str:
+def css(directory: Path | str) -> str:
     """The print stylesheet, read once (it is inlined: PDFs may fetch nothing but data: URLs)."""
-    return (directory / "print.css").read_text(encoding="utf-8")
+    with open(os.path.join(directory, "print.css"), encoding="utf-8") as f:
+        return f.read()
 
 
 def _bytecode_cache() -> Any:
@@ -72,7 +76,7 @@ def _bytecode_cache() -> Any:
 
     from vettriage.content import cache
 
-    sources = [Path(jinja2.__file__).with_name("compiler.py"), Path(__file__)]
+    sources = [os.path.join(os.path.dirname(jinja2.__file__), "compiler.py"), __file__]
 
     class SealedBytecode(jinja2.BytecodeCache):
         def load_bytecode(self, bucket: Any) -> None:
@@ -87,7 +91,7 @@ def _bytecode_cache() -> Any:
 
 
 @cache
-def html_env(directory: Path) -> Any:
+def html_env(directory: Path | str) -> Any:
     """The HTML environment: autoescape on for every template, whatever its name."""
     import jinja2
 
@@ -106,7 +110,7 @@ def html_env(directory: Path) -> Any:
 
 
 @cache
-def text_env(directory: Path) -> Any:
+def text_env(directory: Path | str) -> Any:
     """The Markdown environment: every `{{ value }}` goes through `md_escape` unless it is `MdRaw`."""
     import jinja2
 

@@ -211,7 +211,10 @@ def _evidence(assessment: Any) -> Iterable[Any]:
 
 
 def _short_title(title: str) -> str:
-    cut = re.split(r" \(|: |; ", title, maxsplit=1)[0]
+    """A rule's title up to its first " (", ": " or "; " (no regular expression: compiling one is a tenth of a
+    millisecond of every report)."""
+    ends = [i for i in (title.find(" ("), title.find(": "), title.find("; ")) if i >= 0]
+    cut = title[:min(ends)] if ends else title
     return cut if len(cut) <= 70 else cut[:67].rstrip() + "..."
 
 
