@@ -58,8 +58,9 @@ def _fingerprint(sources: list[str | Path]) -> str:
 
 def _catalogue_sources() -> list[str]:
     here = os.path.dirname(__file__)
+    # every module that shapes what is cached (gateways weaves the sections, crosscheck refuses, sharing shares)
     sources = [os.path.join(here, name) for name in ("models.py", "files.py", "catalogue.py", "packs.py", "cache.py",
-                                                            "stathash.py")]
+                                                            "stathash.py", "gateways.py", "crosscheck.py", "sharing.py")]
     sources.append(os.path.join(os.path.dirname(here), "record.py"))
     spec = importlib.util.find_spec("pydantic")
     if spec is not None and spec.origin:

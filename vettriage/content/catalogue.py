@@ -447,6 +447,9 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs],
                [d for d, _ in kind_docs])
     check_retired(catalogue, docs["retired"])
+    from vettriage.content.sharing import share_equal_conditions
+
+    share_equal_conditions(catalogue)  # after every check: errors still name each file's own condition
     return catalogue
 
 

@@ -334,8 +334,10 @@ class Compiled:
 @cache
 def gates(catalogue: Catalogue) -> dict[str, Test]:
     """Each item's `enable_when`, compiled: all that branching needs, so that the terminal app can paint its
-    first question before the rules are compiled. Cached like `compiled`, for the same reason."""
-    return {i.id: compile_condition(i.enable_when) for i in catalogue.items.values() if i.enable_when}
+    first question before the rules are compiled. Cached like `compiled`, for the same reason. Equal
+    conditions are one object in a loaded catalogue (content.sharing): each is compiled once."""
+    memo: dict[int, Test] = {}
+    return {i.id: compile_condition(i.enable_when, memo) for i in catalogue.items.values() if i.enable_when}
 
 
 @cache
