@@ -25,3 +25,24 @@ class collector_off:  # noqa: N801 - used as `with collector_off():`, like conte
     def __exit__(self, *exc: object) -> None:
         if self.was_on:
             gc.enable()
+
+
+_EXIT_HOOKED = False
+
+
+def no_collection_at_exit() -> None:
+    """Skip the interpreter's own collections at exit over the objects a short command built: at shutdown,
+    before it collects, everything still alive is moved out of the collector's reach (gc.freeze, from an
+    atexit handler: once per process, however often a command runs in it).
+
+    Measured on `vettriage assess`: ~12 ms of ~85 ms CPU went to walking the catalogue, the engine's tables and
+    every module's objects at exit, to free memory the operating system takes back anyway. What it gives up:
+    an object in a reference cycle still alive at exit is not finalised (its `__del__` does not run). Only a
+    command that holds no resource such an object would release (no store, no temporary file, no worker)
+    asks for it; output is flushed by the interpreter whatever the collector does."""
+    global _EXIT_HOOKED
+    if not _EXIT_HOOKED:
+        import atexit
+
+        atexit.register(gc.freeze)
+        _EXIT_HOOKED = True

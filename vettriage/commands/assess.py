@@ -24,9 +24,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Assess and print. The whole command is bounded work (one content load, one answers file of at most
-    4 MB), so the collector is off throughout (vettriage.gcpause)."""
-    from vettriage.gcpause import collector_off
+    4 MB), so the collector is off throughout, and holds nothing to release at exit, where the interpreter's
+    collections are skipped (vettriage.gcpause)."""
+    from vettriage.gcpause import collector_off, no_collection_at_exit
 
+    no_collection_at_exit()
     with collector_off():
         from vettriage.commands._packs import load_content
         from vettriage.engine import assess, read_answers_file
