@@ -58,8 +58,9 @@ def _fingerprint(sources: list[str | Path]) -> str:
 def _catalogue_sources() -> list[str]:
     here = os.path.dirname(__file__)
     # every module that shapes what is cached (gateways weaves the sections, crosscheck refuses, sharing shares)
-    sources = [os.path.join(here, name) for name in ("models.py", "files.py", "catalogue.py", "packs.py", "cache.py",
-                                                            "stathash.py", "gateways.py", "crosscheck.py", "sharing.py")]
+    names = ("models.py", "files.py", "catalogue.py", "packs.py", "cache.py", "stathash.py", "gateways.py",
+             "crosscheck.py", "sharing.py")
+    sources = [os.path.join(here, name) for name in names]
     sources.append(os.path.join(os.path.dirname(here), "record.py"))
     # sys.path's finder, as importlib.util.find_spec searches for an installed package, without importing
     # importlib.util (it brings contextlib: ~1 ms of a start run as the installed `vettriage` script runs it)
