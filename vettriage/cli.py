@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from vettriage.errors import InputError, InputErrors, StoreError
+from vettriage.gcpause import collector_off
 
 TYPE_CHECKING = False  # typing costs ~2 ms at start-up: only the type checker reads these names
 if TYPE_CHECKING:
@@ -152,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["desk", *argv]  # `vettriage --db PATH` is the desk on that database, as `vettriage` alone is
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    with collector_off():  # bounded: one command's module imported and its page parsed (vettriage.gcpause)
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
         default = getattr(parser, "default_command", None)

@@ -83,9 +83,10 @@ LIGHT = {
     "dogs due": ("vettriage.content", "vettriage.engine", "vettriage.plan", "vettriage.render", "vettriage.record",
                  "pydantic", "jinja2", "yaml", "dataclasses", "inspect", "pathlib", "urllib"),
     # `assess` on a cached start: the content's files found and the cache read as text (pathlib brings
-    # urllib.parse), the sealed file's header checked without json, the records built without dataclasses
+    # urllib.parse), the sealed file's header checked without json, the records built without dataclasses, the
+    # installed pydantic found for the cache's fingerprint by sys.path's finder (importlib.util is not needed)
     "assess": ("vettriage.plan", "vettriage.render", "pydantic", "jinja2", "pathlib", "urllib", "json", "dataclasses",
-               "inspect"),
+               "inspect", "importlib.util"),
 }
 
 

@@ -23,17 +23,21 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Assess and print."""
-    from vettriage.commands._packs import load_content
-    from vettriage.engine import assess, read_answers_file
+    """Assess and print. The whole command is bounded work (one content load, one answers file of at most
+    4 MB), so the collector is off throughout, and holds nothing to release at exit, where the interpreter's
+    collections are skipped (vettriage.gcpause)."""
+    from vettriage.gcpause import collector_off, no_collection_at_exit
 
-    cat = load_content(args, args.content)
-    answers = read_answers_file(cat, args.file)
-    result = assess(cat, answers)
-    if args.json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        sys.stdout.write(format_text(result, cat) + "\n")
+    no_collection_at_exit()
+    with collector_off():
+        from vettriage.commands._packs import load_content
+        from vettriage.engine import assess, read_answers_file
+
+        cat = load_content(args, args.content)
+        answers = read_answers_file(cat, args.file)
+        result = assess(cat, answers)
+        text = result.model_dump_json(indent=2) if args.json else format_text(result, cat)
+    sys.stdout.write(text + "\n")
     return 0
 
 

@@ -306,21 +306,24 @@ def load_catalogue(directory: Path | str | None = None, *, packs: Iterable[Path 
     if use_cache and not os.environ.get("VETTRIAGE_NO_CACHE"):
         from vettriage.content.stathash import folder_hash as hash_of  # unchanged files are not re-read
 
-    base = hash_of(folder)
-    digest = combined_hash(base, [hash_of(p) for p in pack_dirs])
-    if use_cache:
-        from vettriage.content import cache
+    from vettriage.gcpause import collector_off
 
-        cached = cache.read(digest)
-        if cached is not None:
-            object.__setattr__(cached, "folder", folder)  # a new object, read from the file: no one else holds it
-            return cached
-    from pathlib import Path
+    with collector_off():  # one bounded load of long-lived records: nothing for the collector to find
+        base = hash_of(folder)
+        digest = combined_hash(base, [hash_of(p) for p in pack_dirs])
+        if use_cache:
+            from vettriage.content import cache
 
-    catalogue = _load(Path(folder), base, [Path(p) for p in pack_dirs], digest)
-    if use_cache:
-        cache.write(digest, catalogue)
-    return catalogue
+            cached = cache.read(digest)
+            if cached is not None:
+                object.__setattr__(cached, "folder", folder)  # a new object, read from the file: no one else holds it
+                return cached
+        from pathlib import Path
+
+        catalogue = _load(Path(folder), base, [Path(p) for p in pack_dirs], digest)
+        if use_cache:
+            cache.write(digest, catalogue)
+        return catalogue
 
 
 def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, digest: str | None = None) -> Catalogue:
@@ -444,6 +447,9 @@ def _load(directory: Path, base: str, pack_dirs: list[Path] | None = None, diges
     crosscheck(catalogue, docs, [d for d, _ in sections], [d for d, _ in rule_docs], [d for d, _ in score_docs],
                [d for d, _ in kind_docs])
     check_retired(catalogue, docs["retired"])
+    from vettriage.content.sharing import share_equal_conditions
+
+    share_equal_conditions(catalogue)  # after every check: errors still name each file's own condition
     return catalogue
 
 

@@ -278,17 +278,32 @@ def negated_items(cond: m.Condition) -> frozenset[str]:
     return frozenset(negated - plain)
 
 
-def condition_items(cond: m.Condition | None, score_inputs: dict[str, frozenset[str]]) -> frozenset[str]:
-    """Every item a condition reads, directly or through the scores it tests (static, per catalogue)."""
-    from vettriage.content.catalogue import walk_conditions
+def condition_items(cond: m.Condition | None, score_inputs: dict[str, frozenset[str]],
+                    memo: dict[int, frozenset[str]] | None = None) -> frozenset[str]:
+    """Every item a condition reads, directly or through the scores it tests (static, per catalogue).
 
-    out: set[str] = set()
-    for c in walk_conditions(cond):
-        if isinstance(c, m.ItemTest):
-            out.add(c.item)
-        elif isinstance(c, m.ScoreTest):
-            out.update(score_inputs.get(c.score, ()))
-    return frozenset(out)
+    `memo` (node id -> its items) works out each node once: equal conditions are one object in a loaded
+    catalogue (content.sharing), so the rules' ~1,800 nodes are ~600 to walk."""
+    if cond is None:
+        return frozenset()
+    if memo is not None:
+        got = memo.get(id(cond))
+        if got is not None:
+            return got
+    if isinstance(cond, m.ItemTest):
+        got = frozenset((cond.item,))
+    elif isinstance(cond, m.ScoreTest):
+        got = frozenset(score_inputs.get(cond.score, ()))
+    elif isinstance(cond, (m.AllOf, m.AnyOf, m.AtLeast)):
+        parts = cond.all if isinstance(cond, m.AllOf) else cond.any if isinstance(cond, m.AnyOf) else cond.of
+        got = frozenset().union(*(condition_items(c, score_inputs, memo) for c in parts))
+    elif isinstance(cond, m.NotOf):
+        got = condition_items(cond.not_, score_inputs, memo)
+    else:  # a finding or red-flag test reads no answer
+        got = frozenset()
+    if memo is not None:
+        memo[id(cond)] = got
+    return got
 
 
 @cache
@@ -334,14 +349,17 @@ class Compiled:
 @cache
 def gates(catalogue: Catalogue) -> dict[str, Test]:
     """Each item's `enable_when`, compiled: all that branching needs, so that the terminal app can paint its
-    first question before the rules are compiled. Cached like `compiled`, for the same reason."""
-    return {i.id: compile_condition(i.enable_when) for i in catalogue.items.values() if i.enable_when}
+    first question before the rules are compiled. Cached like `compiled`, for the same reason. Equal
+    conditions are one object in a loaded catalogue (content.sharing): each is compiled once."""
+    memo: dict[int, Test] = {}
+    return {i.id: compile_condition(i.enable_when, memo) for i in catalogue.items.values() if i.enable_when}
 
 
 @cache
 def compiled(catalogue: Catalogue) -> Compiled:
     """Compile the catalogue's conditions once (the catalogue is immutable, so the cache never goes stale)."""
     memo: dict[int, Test] = {}
+    items_memo: dict[int, frozenset[str]] = {}
     test = lambda c: compile_condition(c, memo)  # noqa: E731
     return Compiled(
         catalogue=catalogue,
@@ -349,5 +367,5 @@ def compiled(catalogue: Catalogue) -> Compiled:
         offer_when={o.id: test(o.offer_when) for o in catalogue.options if o.offer_when},
         caution_when={o.id: test(o.caution_when) for o in catalogue.options if o.caution_when},
         negated={r.id: negated_items(r.when) for r in catalogue.rules},
-        rule_items={r.id: condition_items(r.when, score_inputs(catalogue)) for r in catalogue.rules},
+        rule_items={r.id: condition_items(r.when, score_inputs(catalogue), items_memo) for r in catalogue.rules},
     )

@@ -13,7 +13,7 @@ from vettriage.engine.answers import Answers, validate_answers, visible_items
 from vettriage.engine.assessment import (
     SCHEMA_VERSION, AnswerEvidence, Assessment, CategoryResult, Evidence, Hit, Note, ScoreEvidence,
 )
-from vettriage.engine.conditions import LEVEL_RANK, Compiled, compiled, score_inputs
+from vettriage.engine.conditions import LEVEL_RANK, Compiled, compiled
 from vettriage.engine.program import Program, rule_program
 from vettriage.engine.scoring import compute_scores, score_input_floor
 from vettriage.frozen import frozen
@@ -420,23 +420,15 @@ def _red_flags_unanswered(tables: _Tables, ctx: _Ctx, shown: frozenset[str] | No
 def _category_items(catalogue: Catalogue, comp: Compiled) -> tuple[dict[str, tuple[str, ...]],
                                                                  dict[str, tuple[str, ...]]]:
     """Per category, in asking order: the items its finding rules read (directly or through scores), and the
-    items they test by name or through a score (the answers that rule it out, when it is none)."""
-    from vettriage.content.catalogue import walk_conditions
-    from vettriage.content.models import ItemTest, ScoreTest
-
-    inputs = score_inputs(catalogue)
+    items they test by name or through a score (the answers that rule it out, when it is none). The two are
+    the same set (a rule reads exactly the items it tests and its scores' inputs: conditions.condition_items),
+    kept as two names for what each is used for."""
     read = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
-    named = {c: set() for c in CATEGORIES}  # type: dict[str, set[str]]
     for r in catalogue.rules:
         if r.then.finding:
             read[r.then.finding] |= comp.rule_items[r.id]
-            for c in walk_conditions(r.when):
-                if isinstance(c, ItemTest):
-                    named[r.then.finding].add(c.item)
-                elif isinstance(c, ScoreTest):
-                    named[r.then.finding] |= inputs.get(c.score, frozenset())
-    in_order = lambda ids: tuple(i for i in catalogue.items if i in ids)  # noqa: E731
-    return {c: in_order(read[c]) for c in CATEGORIES}, {c: in_order(named[c]) for c in CATEGORIES}
+    in_order = {c: tuple(i for i in catalogue.items if i in read[c]) for c in CATEGORIES}
+    return in_order, dict(in_order)
 
 
 def _evidence(tables: _Tables, rule: Rule, ctx: _Ctx, names: tuple[tuple[str, ...], tuple[str, ...]]) -> Evidence:
