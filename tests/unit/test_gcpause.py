@@ -90,3 +90,48 @@ def test_assess_skips_the_collections_at_exit_and_still_prints_everything(tmp_pa
     piped = subprocess.run([sys.executable, "-m", "vettriage", "assess", EXAMPLE], capture_output=True, text=True,
                            env=env, check=True)
     assert piped.stdout.endswith(f"{DISCLAIMER}\n") and piped.stdout.startswith("Urgency: ")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    """A database with one completed intake, made through the command line."""
+    db = str(tmp_path_factory.mktemp("gcpause") / "s.db")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["intakes", "add", EXAMPLE, "--dog", "Rex", "--db", db]) == 0
+    return db
+
+
+@pytest.mark.parametrize("on", [True, False])
+@pytest.mark.parametrize("extra", [["--format", "md"], ["--intake-missing"], ["--kind", "handout"]])
+def test_report_leaves_the_collector_as_it_found_it(collector, store, on, extra) -> None:
+    (gc.enable if on else gc.disable)()
+    argv = ["report", "--intake", "999" if extra == ["--intake-missing"] else "1", "--db", store]
+    argv += [] if extra == ["--intake-missing"] else extra
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            contextlib.suppress(SystemExit):
+        main(argv)
+    assert gc.isenabled() is on
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_report_skips_the_collections_at_exit_and_leaves_the_store_closed(tmp_path, to_file) -> None:
+    """In a process of its own, `report --intake` leaves its exit hook, writes its document whole, and closes the
+    store before the interpreter stops (SQLite removes the -wal and -shm files when the last connection closes:
+    a connection left to a finaliser that never runs would leave them)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+    env = dict(os.environ, VETTRIAGE_CACHE_DIR=str(tmp_path / "cache"))
+    subprocess.run([sys.executable, "-m", "vettriage", "intakes", "add", EXAMPLE, "--dog", "Rex", "--db", str(db)],
+                   capture_output=True, env=env, check=True)
+    out = tmp_path / "h.html"
+    argv = [sys.executable, "-m", "vettriage", "report", "--intake", "1", "--db", str(db)]
+    argv += ["-o", str(out)] if to_file else []
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+    doc = out.read_text() if to_file else done.stdout
+    assert doc.rstrip().endswith("</html>") and "examined by a vet" in doc.lower().replace("\n", " ")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("s.db")) == ["s.db"]
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)

@@ -175,7 +175,20 @@ def clinic_from_config() -> Any:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Render one document to a file or standard output."""
+    """Render one document to a file or standard output. One document is bounded work: the collector is off
+    for an HTML or Markdown one (a PDF's layout makes cyclic garbage in proportion to its pages, so it keeps
+    the collector), and the interpreter's collections at exit are skipped (vettriage.gcpause): by then the
+    store is closed (_store_errors) and the output written whole (write_atomic or standard output)."""
+    from vettriage.gcpause import collector_off, no_collection_at_exit
+
+    no_collection_at_exit()
+    if args.format == "pdf":
+        return _report(args)
+    with collector_off():
+        return _report(args)
+
+
+def _report(args: argparse.Namespace) -> int:
     from vettriage.commands._packs import load_content
     from vettriage.render import ReportMeta, render
 
