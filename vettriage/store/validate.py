@@ -210,8 +210,8 @@ def memo_key(value: Any) -> Any:
     return None
 
 
-def _json_text(value: Any, field: str) -> str | None:
-    text, problem = json_checked(value)
+def _json_text(value: Any, field: str, short_numbers: bool = False) -> str | None:
+    text, problem = json_checked(value, short_numbers=short_numbers)
     if problem:
         raise _Bad(field, f"the value {problem}")
     return text
@@ -233,7 +233,7 @@ class Checked:
 
 
 def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[str], catalogue: Any,
-                  memo: _Memo | None = None) -> Checked:
+                  memo: _Memo | None = None, short_numbers: bool = False) -> Checked:
     memo = memo or _Memo()
     _id(i["id"], f"{w}.id")
     _id(i["dog_id"], f"{w}.dog_id")  # first: a dict here cannot even be looked up
@@ -259,8 +259,8 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
     _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True, width=_width("intakes", "rescreen_reason"))
     if not isinstance(i["answers"], dict):
         raise _Bad(f"{w}.answers", "expected a mapping of question id to answer")
-    answers_text = _json_text(i["answers"], f"{w}.answers")
-    assessment_text = _json_text(i["assessment"], f"{w}.assessment")
+    answers_text = _json_text(i["answers"], f"{w}.answers", short_numbers)
+    assessment_text = _json_text(i["assessment"], f"{w}.assessment", short_numbers)
     answers_key, assessment_key = _digest(answers_text), _digest(assessment_text)
     if catalogue is not None and answers_key not in memo.answers:
         _check_answers(i["answers"], f"{w}.answers", catalogue)
@@ -370,6 +370,8 @@ class Checker:
         self.intake_ids: set[int] = set()
         self.charts: set[str] = set()
         self.memo = _Memo()
+        self.short_numbers = False
+        """Set by whoever reads every record handed to it with import_workers.DECODER (no number of 20 digits)."""
 
     def fail(self, exc: _Bad, line: int | None = None) -> InputError:
         return InputError(self.source, exc.field, str(exc), line)
@@ -395,7 +397,8 @@ class Checker:
         try:
             _fields(i, INTAKE_FIELDS, f"intakes[{n}]", INTAKE_EXTRA)
             w = f"intakes[id={i['id']}]"
-            checked = _check_intake(i, w, self.dog_ids, self.versions, self.catalogue, self.memo)
+            checked = _check_intake(i, w, self.dog_ids, self.versions, self.catalogue, self.memo,
+                                    self.short_numbers)
             if i["id"] in self.intake_ids:
                 raise _Bad(f"{w}.id", "the same id twice")
         except _Bad as exc:
