@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.test_transfer_scale import _export, _fill, _workers
+from tests.store.test_transfer_scale import N, _export, _fill, _workers
 from vettriage import jsonread
 from vettriage.errors import InputError
 from vettriage.store import import_workers, open_store
@@ -162,34 +162,46 @@ from vettriage.store.db import Tx
 import_workers.MIN_BYTES, import_workers.BATCH = 0, 50
 import_workers.workers = lambda: 2
 real = Tx.executemany
+pauses = [float(p) for p in sys.argv[3].split(",")]
 def slow(self, sql, rows):
     real(self, sql, rows)
     if "INSERT INTO audit" in sql:
-        print("written", flush=True)
-        time.sleep(0.2)
+        print("written", self._con.execute("PRAGMA journal_mode").fetchone()[0], flush=True)
+        time.sleep(pauses.pop(0) if pauses else 0)
 Tx.executemany = slow
 s = open_store(sys.argv[1])
-transfer.import_file(s, sys.argv[2], {"v"})
-print("done", flush=True)
+print("imported", *transfer.import_file(s, sys.argv[2], {"v"}), flush=True)
+s.close()
 """
 
 
-def test_kill_9_during_an_at_once_import_leaves_the_store_as_it_was(tmp_path):
-    """Killed after some batches were written (and the indexes dropped): the next opening finds the store as it
-    was, indexes included, and intact."""
+def _importing(tmp_path: Path, pauses: str) -> tuple[subprocess.Popen, str]:
+    """A child process importing into a new store (at once, 2 workers), saying when it has written each batch of
+    audit rows, and pausing after the first ones (`pauses`: seconds, by commas)."""
     source = str(tmp_path / "source.db")
     _fill(source)
     path = _export(source, tmp_path / "e.json")
     target = str(tmp_path / "target.db")
     open_store(target).close()
-    before = _indexes(target)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", KILLED, target, str(path)], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", KILLED, target, str(path), pauses], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    return child, target
+
+
+def _wait_for(child: subprocess.Popen, want: str) -> None:
+    line = child.stdout.readline()
+    assert line == want, (line, child.stderr.read() if line == "" else "")
+
+
+def test_kill_9_during_an_at_once_import_leaves_the_store_as_it_was(tmp_path):
+    """Killed after some batches were written (the indexes dropped): the next opening finds the store as it was,
+    indexes included, and intact."""
+    child, target = _importing(tmp_path, "0.2,0.2,0.2,30")
+    before = _indexes(target)
     try:
         for _ in range(3):  # three batches in: rows written, indexes gone, in the open transaction
-            line = child.stdout.readline()
-            assert line == "written\n", (line, child.stderr.read() if line == "" else "")
+            _wait_for(child, "written wal\n")
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.kill()
@@ -205,3 +217,32 @@ def test_kill_9_during_an_at_once_import_leaves_the_store_as_it_was(tmp_path):
     finally:
         s.close()
     assert _indexes(target) == before
+
+
+def test_a_trails_times_checked_at_once_are_checked_as_one_by_one(monkeypatch):
+    """_check_events matches every time of a trail with one call of the pattern: the stored texts, and the
+    refusal (field and message), are what the time-by-time match gives, times with newlines, other offsets,
+    early years and days that do not exist included."""
+    from vettriage.store import validate
+
+    good, frac = "2026-06-28T16:36:15+00:00", "2026-06-28T16:36:15.123456+00:00"
+    odd = [good + "\n" + good, good[:-1] + "\n", "\n" + good[1:], frac[:25] + "\n" + frac[26:], good + "\n",
+           "2026-02-30T10:00:00+00:00", "0999-01-01T00:00:00+00:00", "2026-06-28T16:36:15+02:00",
+           "2026-06-28T16:36:15", "２026-06-28T16:36:15+00:00", 7, None]
+    rng = random.Random(32)
+
+    def event(at):
+        return {"item_id": "q", "old_value": None, "new_value": 1, "who": "owner", "at": at, "reason": None}
+
+    def outcome(trail):
+        try:
+            return validate._check_events([event(at) for at in trail], "w", validate._Memo())
+        except validate._Bad as exc:
+            return exc.field, str(exc)
+
+    trails = [[good, frac] * 3] + [[good, frac, bad, good] for bad in odd]
+    trails += [[rng.choice([good, frac, *odd]) for _ in range(rng.randrange(1, 6))] for _ in range(300)]
+    at_once = [outcome(t) for t in trails]
+    monkeypatch.setattr(validate, "_OUR_ATS", lambda text: None)  # every time matched on its own
+    assert at_once == [outcome(t) for t in trails]
+    assert at_once[0] == [good[:10] + " " + good[11:19] + ".000000", "2026-06-28 16:36:15.123456"] * 3

@@ -154,7 +154,12 @@ _SCALARS = frozenset((str, int, bool, type(None)))  # not float: 0.0 == -0.0 (se
 
 # An audit time as our export writes it (UTC, isoformat), from year 1000 on (the store's strftime pads no
 # earlier year): its stored text ("%Y-%m-%d %H:%M:%S.%f") is cut from it, once fromisoformat has read it.
-_OUR_AT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00").fullmatch
+_AT = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
+_OUR_AT = re.compile(_AT).fullmatch
+# every time of an intake's trail at once, one a line: one call of the pattern instead of 110 (a call cost more
+# than the matching); a time that holds a newline is not one of ours, whatever its pieces (see _check_events)
+_OUR_ATS = re.compile(f"(?:{_AT}\n)*").fullmatch
+_OUR_LENGTHS = (25, 32)
 
 
 def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
@@ -165,6 +170,10 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
         raise _Bad(f"{w}.audit", "expected a list of answer changes")
     width_item, width_who = _width("audit", "item_id"), _width("audit", "who")
     texts, names, values = memo.texts, memo.names, memo.values
+    try:
+        ours = _OUR_ATS("".join([e["at"] + "\n" for e in events])) is not None
+    except (TypeError, KeyError):  # not all records with a text time: each is looked at below
+        ours = False
     ats = []
     for n, e in enumerate(events):
         if e.__class__ is not dict or e.keys() != _AUDIT_KEYS:
@@ -179,7 +188,9 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
         if reason is not None:
             _text(reason, f"{w}.audit[{n}].reason", optional=True)
         at, stored = e["at"], None
-        if at.__class__ is str and _OUR_AT(at):
+        # the whole trail matched one time a line: one of length 25 or 32 is one match, not pieces around a
+        # newline (which fromisoformat would refuse too)
+        if (len(at) in _OUR_LENGTHS) if ours else (at.__class__ is str and _OUR_AT(at)):
             try:
                 dt.datetime.fromisoformat(at)  # the check; its value is not needed: the text is cut instead
                 stored = at[:10] + " " + at[11:19] + (at[19:26] if len(at) == 32 else ".000000")
