@@ -66,12 +66,13 @@ def json_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_S
     return json_checked(value, max_depth, max_string)[1]
 
 
-def json_checked(value: Any, max_depth: int = MAX_DEPTH,
-                 max_string: int = MAX_STRING) -> tuple[str | None, str | None]:
+def json_checked(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_STRING,
+                 short_numbers: bool = False) -> tuple[str | None, str | None]:
     """(the value's JSON text, None), or (None, why it cannot be stored) as json_problem says. The text is
     json.dumps(value, ensure_ascii=False): a caller may key a cache on it (two different values never give the
     same text) or store it (when it is ASCII it is exactly json.dumps(value)). None for a scalar, whose text is
-    never built."""
+    never built. `short_numbers`: the caller knows that no number in the value is written with 20 digits in a row
+    (import_workers' decoder read it), so the text is not searched for one."""
     kind = type(value)
     if kind is str:  # most values checked are one answer: no JSON text needed
         if len(value) > max_string:
@@ -99,7 +100,7 @@ def json_checked(value: Any, max_depth: int = MAX_DEPTH,
         if longest > max_string:  # (escapes count double: a bound, not a measure)
             return None, f"holds a text of about {longest:,} characters (at most {max_string:,})"
     bare = _bare(text)
-    if _BIG_INT.search(bare):
+    if not short_numbers and _BIG_INT.search(bare):
         return None, "holds a whole number too large to be an answer"
     if max(accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(bare))), default=0) > max_depth:
         return None, f"nests values more than {max_depth} deep"

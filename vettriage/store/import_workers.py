@@ -1,7 +1,7 @@
 """The check of a big import on every core: our own compact export, one record a line, is cut into batches of
-lines that worker processes parse, check and encode (an intake costs about 2 ms of checking, most of it the
-re-derivation, the JSON and its audit events), while this process keeps what must be seen in order: the dogs,
-each intake id once, the spool's order.
+lines (byte ranges of the file) that worker processes read, parse, check and encode (an intake costs about 1.3
+ms of checking, most of it the JSON, the Assessment's checks and the audit events), while this process keeps
+what must be seen in order: the dogs, each intake id once, the spool's order.
 
 It is an optimistic path. A file laid out any other way (indented, edited, CSV), or any problem at all in a
 record, makes it give up (None), and the caller checks the whole file again the ordinary way, one record at a
@@ -11,6 +11,7 @@ time, so that what is refused, and the one line that says why, are exactly what 
 from __future__ import annotations
 
 import json
+import math
 import os
 import pickle
 from collections import deque
@@ -33,17 +34,55 @@ BATCH = 100
 MIN_BYTES = 16 << 20
 """Smaller files are checked in this process: starting workers costs more than it saves."""
 
-_job: Any = None  # (checker, spool) as they stand once every dog is read: a forked worker inherits them
+_job: Any = None  # (checker, spool, the file's descriptor) once every dog is read: a forked worker inherits them
+
+
+SHORT_NUMBER = 19
+"""Longest number literal the workers' decoder reads (jsonread allows 40): a longer one gives up, so that no JSON
+text a worker checks holds a run of 20 digits and validate's whole-number check can be skipped (see _float)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused when a key comes twice: jsonread's rule, by counting (its loop over every key in
+    Python cost as much as the parsing)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("a key given twice")
+    return out
+
+
+def _int(text: str) -> int:
+    if len(text) >= SHORT_NUMBER:
+        raise ValueError("a long number")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    """As jsonread's, but shorter. A float's JSON text (its repr) then has no 20-digit run either: a repr has at
+    most the literal's significant digits, and a value written without an exponent needs 3 zeros and 17 of them
+    after its point for a run of 20, which takes more than SHORT_NUMBER characters of literal."""
+    if len(text) >= SHORT_NUMBER:
+        raise ValueError("a long number")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("out of range")
+    return value
+
+
+DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_int=_int, parse_float=_float,
+                           parse_constant=jsonread.DECODER.parse_constant)
+"""What a worker reads a record with: jsonread's strict decoder's rules, with shorter numbers."""
 
 
 def canonical(text: str) -> Any:
-    """The value of one record's text (a whole line of it), as the ordinary reading would take it, or None. By
-    jsonread's strict decoder (a key given twice, a number out of range, NaN refused), not by the plain parser
-    checked by writing the value back compactly (JsonStream's way): its hooks cost less than the writing back
-    (0.37 against 0.55 ms for an intake of 36 KB with its Assessment), and what it returns is by construction
-    what the ordinary reading returns."""
+    """The value of one record's text (a whole line of it), as the ordinary reading would take it, or None (then
+    the caller gives up, and the ordinary reading says what it finds). Every value this returns is the one
+    jsonread's strict decoder returns (a key given twice, a number out of range, NaN refused), and it refuses
+    more (numbers of SHORT_NUMBER characters or more), so a record read here is never accepted where the
+    ordinary reading refuses it. Not the plain parser checked by writing the value back compactly (JsonStream's
+    way): its hooks cost less than the writing back."""
     try:
-        value, end = jsonread.DECODER.raw_decode(text)
+        value, end = DECODER.raw_decode(text)
     except (ValueError, RecursionError):
         return None
     return value if end == len(text) else None
@@ -75,13 +114,17 @@ def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] |
     if not applies(path):
         return None
     n_workers = workers()
+    checker.short_numbers = True  # every record below is read by DECODER
     global _job
-    with open(path, encoding="utf-8", newline="") as f:
-        if f.readline() != HEADER or f.readline() != '"dogs":[\n':
+    # bytes, not text: the lines of intakes are only measured here, and each worker reads its own batches from the
+    # file (os.pread on the inherited descriptor: no shared offset), instead of this process decoding them and
+    # pickling them down a pipe (issue 30: a 3.77 GB file at 100,000 intakes)
+    with open(path, "rb", buffering=1 << 20) as f:
+        if f.readline() != HEADER.encode() or f.readline() != b'"dogs":[\n':
             return None
         dogs = 0
-        for text in _records(f, "],\n"):
-            rec = canonical(text) if text is not None else None
+        for line in _records(f, b"],\n"):
+            rec = canonical(_text(line)) if line is not None else None
             if rec is None:
                 return None
             try:
@@ -90,9 +133,9 @@ def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] |
                 return None
             spool.dog(rec)
             dogs += 1
-        if f.readline() != '"intakes":[\n':
+        if f.readline() != b'"intakes":[\n':
             return None
-        _job = (checker, spool)
+        _job = (checker, spool, f.fileno())
         # concurrent.futures rather than multiprocessing.Pool: leaving a Pool early (a record amiss) terminates
         # it, which can hang for ever when its task thread is blocked feeding workers that are gone; an executor
         # cancels what is queued and waits only for the batches already running
@@ -102,47 +145,62 @@ def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] |
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             _job = None
-        if intakes is None or f.read(1) != "":
+        if intakes is None or f.read(1) != b"":
             return None
     return dogs, intakes
 
 
-def _records(f: Any, closer: str) -> Any:
-    """Each record line's text (without its comma) up to the list's closing line; None for a line that is not
-    laid out as ours (then the caller gives up)."""
+def _text(line: bytes) -> str:
+    """A record line's text as the ordinary reading decodes it, or "" (which no decoder takes) for one it would
+    not read as one line: not UTF-8, or holding a carriage return (text-mode reading ends a line there)."""
+    if b"\r" in line:
+        return ""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _records(f: Any, closer: bytes) -> Any:
+    """Each record line (without its comma) up to the list's closing line; None for a line that is not laid out
+    as ours (then the caller gives up)."""
     more = True
     while True:
         line = f.readline()
         if line == closer:
             return
-        if not line.endswith("\n") or not more:
+        if not line.endswith(b"\n") or not more:
             yield None
             return
         text = line[:-1]
-        more = text.endswith(",")
+        more = text.endswith(b",")
         yield text[:-1] if more else text
 
 
 def _intakes(f: Any, pool: Any, n_workers: int, checker: Any, spool: Any) -> int | None:
+    """Cut the intakes' lines into batches of BATCH, handed to the workers as byte ranges of the file, and take
+    their results in order."""
     pending: deque[Any] = deque()
     total = submitted = 0
-    batch: list[str] = []
-    lines = _records(f, "]}\n")
-    done = False
+    start = f.tell()
+    more, done = True, False
     while not done or pending:
         while not done and len(pending) < 2 * n_workers:  # a few batches ahead: memory stays flat
-            for text in lines:
-                if text is None:
-                    return None
-                batch.append(text)
-                if len(batch) == BATCH:
+            end, n = start, 0
+            while n < BATCH:
+                line = f.readline()
+                if line == b"]}\n":
+                    done = True
                     break
-            else:
-                done = True
-            if batch:
-                pending.append(pool.submit(_work, submitted, batch))
-                submitted += len(batch)
-                batch = []
+                if not line.endswith(b"\n") or not more:
+                    return None
+                more = line.endswith(b",\n")
+                end += len(line)
+                n += 1
+            if n:
+                pending.append(pool.submit(_work, submitted, start, end))
+                submitted += n
+            start = end
         if not pending:
             break
         try:
@@ -161,12 +219,16 @@ def _intakes(f: Any, pool: Any, n_workers: int, checker: Any, spool: Any) -> int
     return total
 
 
-def _work(first: int, texts: list[str]) -> tuple[list[int], bytes] | None:
-    """In a worker: parse, check and encode one batch; None at the first thing amiss."""
-    checker, spool = _job
+def _work(first: int, start: int, end: int) -> tuple[list[int], bytes] | None:
+    """In a worker: read, parse, check and encode one batch, the record lines between two offsets of the file
+    (each ends with a newline, and all but the list's last with a comma); None at the first thing amiss."""
+    checker, spool, fd = _job
+    data = os.pread(fd, end - start, start)
+    if len(data) != end - start:
+        return None  # the file changed under the import
     ids, intakes, audit = [], [], []
-    for k, text in enumerate(texts):
-        rec = canonical(text)
+    for k, line in enumerate(data[:-1].split(b"\n")):
+        rec = canonical(_text(line[:-1] if line.endswith(b",") else line))
         if rec is None:
             return None
         try:

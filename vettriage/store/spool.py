@@ -48,6 +48,7 @@ class Spool:
         self.pending: dict[str, list[tuple[Any, ...]]] = {"dogs": [], "intakes": [], "audit": []}
         self.counts = (0, 0)
         self._json_memo: dict[Any, str] = {}
+        self._names: dict[str, str] = {}
         self._kinds = {t: [TABLES[t][c].partition(":")[0] for c in cols] for t, cols in ROW_COLUMNS.items()}
 
     def __enter__(self) -> "Spool":
@@ -116,14 +117,19 @@ class Spool:
                              e["reason"]) for e, at in zip(i["audit"], ats)]
         # an intake has an event per answer given: the common case inline (this runs millions of times)
         js, get, scalar = self._json, self._json_memo.get, _SCALARS
+        if len(self._names) > 4096:
+            self._names.clear()
+        # one object for each question id and name: a batch's pickle then writes each once and refers back to it
+        # (half the bytes, and half the time to load them in the process that writes)
+        same = self._names.setdefault
         audit = []
         for e, at in zip(i["audit"], ats):
-            old, new = e["old_value"], e["new_value"]
+            old, new, item, who = e["old_value"], e["new_value"], e["item_id"], e["who"]
             if old is not None:
                 old = (get((old.__class__, old)) if old.__class__ in scalar else None) or js(old)
             if new is not None:
                 new = (get((new.__class__, new)) if new.__class__ in scalar else None) or js(new)
-            audit.append((iid, e["item_id"], old, new, e["who"],
+            audit.append((iid, same(item, item), old, new, same(who, who),
                           at if at.__class__ is str else at.isoformat(" ", "microseconds")[:26], e["reason"]))
         return intake, audit
 

@@ -154,7 +154,12 @@ _SCALARS = frozenset((str, int, bool, type(None)))  # not float: 0.0 == -0.0 (se
 
 # An audit time as our export writes it (UTC, isoformat), from year 1000 on (the store's strftime pads no
 # earlier year): its stored text ("%Y-%m-%d %H:%M:%S.%f") is cut from it, once fromisoformat has read it.
-_OUR_AT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00").fullmatch
+_AT = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
+_OUR_AT = re.compile(_AT).fullmatch
+# every time of an intake's trail at once, one a line: one call of the pattern instead of 110 (a call cost more
+# than the matching); a time that holds a newline is not one of ours, whatever its pieces (see _check_events)
+_OUR_ATS = re.compile(f"(?:{_AT}\n)*").fullmatch
+_OUR_LENGTHS = (25, 32)
 
 
 def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
@@ -165,6 +170,10 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
         raise _Bad(f"{w}.audit", "expected a list of answer changes")
     width_item, width_who = _width("audit", "item_id"), _width("audit", "who")
     texts, names, values = memo.texts, memo.names, memo.values
+    try:
+        ours = _OUR_ATS("".join([e["at"] + "\n" for e in events])) is not None
+    except (TypeError, KeyError):  # not all records with a text time: each is looked at below
+        ours = False
     ats = []
     for n, e in enumerate(events):
         if e.__class__ is not dict or e.keys() != _AUDIT_KEYS:
@@ -179,7 +188,9 @@ def _check_events(events: Any, w: str, memo: _Memo) -> list[dt.datetime | str]:
         if reason is not None:
             _text(reason, f"{w}.audit[{n}].reason", optional=True)
         at, stored = e["at"], None
-        if at.__class__ is str and _OUR_AT(at):
+        # the whole trail matched one time a line: one of length 25 or 32 is one match, not pieces around a
+        # newline (which fromisoformat would refuse too)
+        if (len(at) in _OUR_LENGTHS) if ours else (at.__class__ is str and _OUR_AT(at)):
             try:
                 dt.datetime.fromisoformat(at)  # the check; its value is not needed: the text is cut instead
                 stored = at[:10] + " " + at[11:19] + (at[19:26] if len(at) == 32 else ".000000")
@@ -210,8 +221,8 @@ def memo_key(value: Any) -> Any:
     return None
 
 
-def _json_text(value: Any, field: str) -> str | None:
-    text, problem = json_checked(value)
+def _json_text(value: Any, field: str, short_numbers: bool = False) -> str | None:
+    text, problem = json_checked(value, short_numbers=short_numbers)
     if problem:
         raise _Bad(field, f"the value {problem}")
     return text
@@ -233,7 +244,7 @@ class Checked:
 
 
 def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[str], catalogue: Any,
-                  memo: _Memo | None = None) -> Checked:
+                  memo: _Memo | None = None, short_numbers: bool = False) -> Checked:
     memo = memo or _Memo()
     _id(i["id"], f"{w}.id")
     _id(i["dog_id"], f"{w}.dog_id")  # first: a dict here cannot even be looked up
@@ -259,8 +270,8 @@ def _check_intake(i: dict[str, Any], w: str, dog_ids: set[int], versions: set[st
     _text(i["rescreen_reason"], f"{w}.rescreen_reason", optional=True, width=_width("intakes", "rescreen_reason"))
     if not isinstance(i["answers"], dict):
         raise _Bad(f"{w}.answers", "expected a mapping of question id to answer")
-    answers_text = _json_text(i["answers"], f"{w}.answers")
-    assessment_text = _json_text(i["assessment"], f"{w}.assessment")
+    answers_text = _json_text(i["answers"], f"{w}.answers", short_numbers)
+    assessment_text = _json_text(i["assessment"], f"{w}.assessment", short_numbers)
     answers_key, assessment_key = _digest(answers_text), _digest(assessment_text)
     if catalogue is not None and answers_key not in memo.answers:
         _check_answers(i["answers"], f"{w}.answers", catalogue)
@@ -370,6 +381,8 @@ class Checker:
         self.intake_ids: set[int] = set()
         self.charts: set[str] = set()
         self.memo = _Memo()
+        self.short_numbers = False
+        """Set by whoever reads every record handed to it with import_workers.DECODER (no number of 20 digits)."""
 
     def fail(self, exc: _Bad, line: int | None = None) -> InputError:
         return InputError(self.source, exc.field, str(exc), line)
@@ -395,7 +408,8 @@ class Checker:
         try:
             _fields(i, INTAKE_FIELDS, f"intakes[{n}]", INTAKE_EXTRA)
             w = f"intakes[id={i['id']}]"
-            checked = _check_intake(i, w, self.dog_ids, self.versions, self.catalogue, self.memo)
+            checked = _check_intake(i, w, self.dog_ids, self.versions, self.catalogue, self.memo,
+                                    self.short_numbers)
             if i["id"] in self.intake_ids:
                 raise _Bad(f"{w}.id", "the same id twice")
         except _Bad as exc:
