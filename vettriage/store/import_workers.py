@@ -19,6 +19,7 @@ from typing import Any
 
 from vettriage import jsonread
 from vettriage.errors import InputError
+from vettriage.store.heap import give_back_big_buffers
 
 FAST = json.JSONDecoder(parse_constant=jsonread.DECODER.parse_constant)
 """The stdlib parser with no hook per object or number (those cost as much as the parsing): JsonStream keeps a
@@ -93,6 +94,7 @@ def check_in_parallel(path: Path, checker: Any, spool: Any) -> tuple[int, int] |
         if f.readline() != '"intakes":[\n':
             return None
         _job = (checker, spool)
+        give_back_big_buffers()  # else the batches' buffers fragment the heap: it grew with the file
         # concurrent.futures rather than multiprocessing.Pool: leaving a Pool early (a record amiss) terminates
         # it, which can hang for ever when its task thread is blocked feeding workers that are gone; an executor
         # cancels what is queued and waits only for the batches already running
