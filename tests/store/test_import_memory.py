@@ -85,7 +85,8 @@ def _glibc() -> Any:
 
 
 # In a fresh process: glibc's threshold is the process's own, and moves as blocks are freed. The script frees a
-# block of 8 MiB (glibc then serves anything smaller from the heap), runs `before`, and says whether a block of
+# block of 8 MiB (glibc then serves anything smaller from the heap), then asks for nothing ("none"), calls
+# give_back_big_buffers ("asked") or imports a file by workers ("import FILE STORE"), and says whether a block of
 # 1 MiB got a mapping of its own.
 MAPPED = r"""
 import ctypes, sys
@@ -95,7 +96,17 @@ libc = _glibc()
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = (ctypes.c_void_p,)
 libc.free(libc.malloc(8 << 20))
-exec(sys.argv[2])
+if sys.argv[2] == "asked":
+    from vettriage.store.heap import give_back_big_buffers
+    give_back_big_buffers()
+elif sys.argv[2] == "import":
+    from vettriage.store import import_workers, open_store
+    from vettriage.store.transfer import import_file
+    import_workers.MIN_BYTES = 0
+    import_workers.workers = lambda: 2
+    store = open_store(sys.argv[4])
+    assert import_file(store, sys.argv[3], {"v"}) == (12, 60)
+    store.close()
 mapped = libc.mallinfo2().hblkhd
 block = libc.malloc(1 << 20)
 print(libc.mallinfo2().hblkhd - mapped >= 1 << 20)
@@ -103,8 +114,8 @@ libc.free(block)
 """
 
 
-def _mapped_after(before: str) -> bool:
-    out = subprocess.run([sys.executable, "-c", MAPPED, str(ROOT), before], capture_output=True, text=True,
+def _mapped_after(*what: str) -> bool:
+    out = subprocess.run([sys.executable, "-c", MAPPED, str(ROOT), *what], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip() == "True"
@@ -115,8 +126,8 @@ needs_glibc = pytest.mark.skipif(sys.platform != "linux" or _glibc() is None, re
 
 @needs_glibc
 def test_a_big_block_gets_a_mapping_of_its_own_once_asked():
-    assert not _mapped_after("pass")  # else glibc no longer moves its threshold, and this file tests nothing
-    assert _mapped_after("from vettriage.store.heap import give_back_big_buffers; give_back_big_buffers()")
+    assert not _mapped_after("none")  # else glibc no longer moves its threshold, and this file tests nothing
+    assert _mapped_after("asked")
     assert BIG < 1 << 20
 
 
@@ -125,12 +136,7 @@ def test_an_import_by_workers_gives_big_buffers_back(tmp_path):
     source = str(tmp_path / "source.db")
     _fill(source, 60)
     path = _export(source, tmp_path / "e.json")
-    target = str(tmp_path / "t.db")
-    assert _mapped_after(
-        "from vettriage.store import import_workers, open_store\n"
-        "from vettriage.store.transfer import import_file\n"
-        "import_workers.MIN_BYTES = 0; import_workers.workers = lambda: 2\n"
-        f"s = open_store({target!r}); assert import_file(s, {str(path)!r}, {{'v'}}) == (12, 60); s.close()")
+    assert _mapped_after("import", str(path), str(tmp_path / "t.db"))
 
 
 def test_elsewhere_nothing_changes(monkeypatch):
