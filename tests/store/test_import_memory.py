@@ -1,6 +1,6 @@
 """What keeps a big import's memory flat in the number of intakes (issue 30): the worker processes' batches are
-taken back a few at a time, and the batches' big buffers are given back to the system when freed instead of
-leaving holes in the heap (store/heap.py)."""
+taken back a few at a time, the batches' big buffers are given back to the system when freed instead of
+leaving holes in the heap (store/heap.py), and no intake id is kept (our export lists them in order)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
-from tests.store.test_transfer_scale import _export, _fill
+from tests.store.test_transfer_scale import N, _export, _fill
 from vettriage.store import import_workers, open_store
+from vettriage.store.backend import make_database, resolve_url
 from vettriage.store.heap import BIG, give_back_big_buffers
-from vettriage.store.transfer import check_and_write_at_once
+from vettriage.store.spool import Spool
+from vettriage.store.transfer import check_and_write_at_once, import_file
+from vettriage.store.validate import Checker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,3 +145,38 @@ def test_an_import_by_workers_gives_big_buffers_back(tmp_path):
 def test_elsewhere_nothing_changes(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert give_back_big_buffers() is False
+
+
+def _by_workers(monkeypatch) -> None:
+    monkeypatch.setattr(import_workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(import_workers, "BATCH", 50)
+    monkeypatch.setattr(import_workers, "workers", lambda: 2)
+
+
+def test_checking_by_workers_keeps_no_intake_id(tmp_path, monkeypatch):
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    _by_workers(monkeypatch)
+    checker = Checker(str(path), {"v"})
+    with Spool(make_database(resolve_url(source)).dialect) as spool:
+        assert import_workers.check_in_parallel(path, checker, spool) == (N // 5, N)
+    assert checker.intake_ids == set() and len(checker.dog_ids) == N // 5
+
+
+def test_intakes_out_of_id_order_still_import(tmp_path, monkeypatch):
+    """Not our export's order: the workers' way gives up, and the ordinary check takes every intake."""
+    source = str(tmp_path / "source.db")
+    _fill(source)
+    path = _export(source, tmp_path / "e.json")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    a, b = (k for k, line in enumerate(lines) if line.startswith(('{"id":300,"dog_id"', '{"id":900,"dog_id"')))
+    lines[a], lines[b] = lines[b], lines[a]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _by_workers(monkeypatch)
+    target = open_store(str(tmp_path / "t.db"))
+    try:
+        assert import_file(target, path, {"v"}) == (N // 5, N)
+        assert target.run(lambda tx: tx.scalar("SELECT COUNT(DISTINCT id) FROM intakes")) == N
+    finally:
+        target.close()
