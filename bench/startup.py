@@ -74,6 +74,7 @@ import time
 from pathlib import Path
 
 import vettriage
+from vettriage.store.schema import SCHEMA_VERSION
 
 PACKAGE = Path(vettriage.__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -190,7 +191,7 @@ def open_store(path):
             sys.exit(f"{path}: not a vettriage database")
     con = sqlite3.connect(path)
     meta = dict(con.execute("SELECT key, value FROM vettriage_meta"))
-    if meta.get("app") != "vettriage" or int(meta.get("schema_version", 99)) > 4:
+    if meta.get("app") != "vettriage" or int(meta.get("schema_version", 99)) > SCHEMA_VERSION:
         sys.exit(f"{path}: not a vettriage database")
     return con
 '''
@@ -447,7 +448,9 @@ def main() -> None:
         for name, text in (("report", FLOOR_REPORT), ("list", FLOOR_LIST), ("due", floor_due_script()),
                            ("assess", FLOOR_ASSESS), ("assess_content", FLOOR_ASSESS_CONTENT)):
             scripts[name] = here / f"floor_{name}.py"
-            scripts[name].write_text(text.replace("OPEN_STORE\n", OPEN_STORE)
+            # the floor knows the schema the command knows, as a program of that version would
+            store_check = OPEN_STORE.replace("SCHEMA_VERSION", str(SCHEMA_VERSION))
+            scripts[name].write_text(text.replace("OPEN_STORE\n", store_check)
                                      .replace("READ_CONFIG\n", READ_CONFIG))
         plain_content(here / "content.pickle")
         vt = [PY, "-c", INSTALLED_SCRIPT]
