@@ -88,9 +88,8 @@ def _glibc() -> Any:
 
 
 # In a fresh process: glibc's threshold is the process's own, and moves as blocks are freed. The script frees a
-# block of 8 MiB (glibc then serves anything smaller from the heap), then asks for nothing ("none"), calls
-# give_back_big_buffers ("asked") or imports a file by workers ("import FILE STORE"), and says whether a block of
-# 1 MiB got a mapping of its own.
+# block of 8 MiB (glibc then serves anything smaller from the heap), then asks for nothing ("none") or calls
+# give_back_big_buffers ("asked"), and says whether a block of 1 MiB got a mapping of its own.
 MAPPED = r"""
 import ctypes, sys
 sys.path.insert(0, sys.argv[1])
