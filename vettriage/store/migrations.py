@@ -112,7 +112,7 @@ def _to_v4(tx: Tx) -> None:
 
 
 def _to_v5(tx: Tx) -> None:
-    """An index of the lost marks (issue 32): the desk's `o` list reads the lost dogs latest mark first, a page
+    """An index of the lost marks (issue 30): the desk's `o` list reads the lost dogs latest mark first, a page
     at a time. Without it a page read every visit due by the day (0.2-0.3 s over 100,000 intakes); partial, so it
     holds only the marked visits (a handful beside the visits) and costs nothing to the intakes never marked."""
     tx.execute("CREATE INDEX ix_intakes_lost ON intakes (lost_at, id) WHERE lost_at IS NOT NULL")
