@@ -45,12 +45,15 @@ def test_restored_after_an_error(collector) -> None:
 
 @pytest.mark.parametrize("on", [True, False])
 @pytest.mark.parametrize("argv", [["assess", EXAMPLE], ["assess", EXAMPLE, "--json"], ["assess", "/no/such.yaml"],
-                                  ["assess", "--help"]])
-def test_assess_leaves_the_collector_as_it_found_it(collector, on, argv) -> None:
+                                  ["assess", "--help"],
+                                  ["report", "--intake", "1", "--db", "{db}", "--format", "md"],
+                                  ["report", "--intake", "1", "--db", "{db}", "--kind", "handout"],
+                                  ["report", "--intake", "999", "--db", "{db}"]])
+def test_commands_leave_the_collector_as_they_found_it(collector, store, on, argv) -> None:
     (gc.enable if on else gc.disable)()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
             contextlib.suppress(SystemExit):
-        main(argv)
+        main([a.replace("{db}", store) for a in argv])
     assert gc.isenabled() is on
 
 
@@ -99,18 +102,6 @@ def store(tmp_path_factory) -> str:
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["intakes", "add", EXAMPLE, "--dog", "Rex", "--db", db]) == 0
     return db
-
-
-@pytest.mark.parametrize("on", [True, False])
-@pytest.mark.parametrize("extra", [["--format", "md"], ["--intake-missing"], ["--kind", "handout"]])
-def test_report_leaves_the_collector_as_it_found_it(collector, store, on, extra) -> None:
-    (gc.enable if on else gc.disable)()
-    argv = ["report", "--intake", "999" if extra == ["--intake-missing"] else "1", "--db", store]
-    argv += [] if extra == ["--intake-missing"] else extra
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            contextlib.suppress(SystemExit):
-        main(argv)
-    assert gc.isenabled() is on
 
 
 @pytest.mark.parametrize("to_file", [False, True])
