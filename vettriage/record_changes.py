@@ -137,11 +137,9 @@ def _answered_flags(catalogue: Any, rules: tuple[tuple[str, Any], ...], answers:
     tests/unit/test_record_changes_shortcut.py compares the result with `assess(...).red_flag_ids`."""
     values, hidden = answers.values, answers.hidden
     if hidden and catalogue.gateways:
-        from vettriage.engine.gateways import screened_answers
+        from vettriage.engine.gateways import as_read
 
-        filled = screened_answers(catalogue, values, hidden)
-        if filled:  # as engine.triage.assess does
-            values, hidden = {**values, **filled}, hidden - filled.keys()
+        values, hidden, _ = as_read(catalogue, values, hidden)  # as engine.triage.assess reads them
     ctx = _State(values, hidden)
     return {flag for flag, cond in rules if _item_test(cond)(ctx) is True}
 

@@ -129,6 +129,16 @@ def implied_gateways(catalogue: Any, answers: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def as_read(catalogue: Any, values: Mapping[str, Any], hidden: Any) -> tuple[Mapping[str, Any], Any, dict[str, Any]]:
+    """The answers as the engine reads them: (values, hidden, filled), with the "not seen" answers a screening
+    question's no stands for (`screened_answers`, `filled`) added to the values and no longer hidden. The
+    engine's assessment and the report's red-flag check (record_changes) both read answers this way."""
+    filled = screened_answers(catalogue, values, hidden)
+    if not filled:
+        return values, hidden, filled
+    return {**values, **filled}, hidden - filled.keys(), filled
+
+
 def screened_answers(catalogue: Any, values: Mapping[str, Any], hidden: Any) -> dict[str, Any]:
     """The "not seen" answers a gateway's no stands for: each detail behind a gateway answered no, hidden by it,
     with a not-seen answer (a typed detail stays hidden). The engine reads them as known answers, so that a rule

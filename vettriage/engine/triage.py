@@ -159,12 +159,10 @@ def assess(catalogue: Catalogue, answers: Answers | Mapping[str, Any]) -> Assess
     lists = answers.list_keys()
     if hidden and catalogue.gateways:
         # a screening question answered no stands for "not seen" on each detail it hid (issue 27)
-        from vettriage.engine.gateways import screened_answers
+        from vettriage.engine.gateways import as_read
 
-        filled = screened_answers(catalogue, values, hidden)
+        values, hidden, filled = as_read(catalogue, values, hidden)
         if filled:
-            values = {**values, **filled}
-            hidden = hidden - filled.keys()
             lists = {**lists, **{k: tuple(v) for k, v in filled.items() if v.__class__ is list}}
     scores, spans = compute_scores(catalogue, values, hidden, unknown_ids)
     ctx = _Ctx(values, hidden, spans, tables.floor)
